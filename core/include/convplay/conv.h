@@ -1,0 +1,100 @@
+// convplay — 2-D convolution over multi-channel volumes (the lecture, §2–§3).
+//
+// x is (N, C, H1, W1), w is (K, C, F1, F2), b is (K) or empty, y is (N, K, H2, W2).
+// A filter's depth always equals the input's depth C: it slides over height
+// and width only, and each placement gives one scalar. K filters give K
+// feature maps, so D2 = K.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "convplay/tensor.h"
+
+namespace convplay {
+
+// How the input is extended beyond its border (lecture §3; week 1).
+enum class PadMode {
+  zero,       // 0 0 | a b c | 0 0
+  replicate,  // a a | a b c | c c
+  reflect,    // c b | a b c | b a   (edge not repeated; needs P < size)
+  circular,   // b c | a b c | a b   (wrap around; needs P <= size)
+};
+
+// What the layer computes.
+enum class ConvMode {
+  cross_correlation,  // y(i,j) = sum x(i*S + a*D, j*S + b*D) w(a, b): what CNN libraries compute
+  convolution,        // the kernel rotated by 180 degrees first: the lecture's true convolution
+};
+
+const char* to_string(PadMode m);
+const char* to_string(ConvMode m);
+PadMode pad_mode_from_string(const std::string& s);    // throws Error
+ConvMode conv_mode_from_string(const std::string& s);  // throws Error
+
+struct Conv2dParams {
+  int stride_h = 1, stride_w = 1;      // S, per axis
+  int pad_h = 0, pad_w = 0;            // P, rows/columns added on each side
+  int dilation_h = 1, dilation_w = 1;  // D: the kernel's taps are D pixels apart
+  PadMode pad_mode = PadMode::zero;
+  ConvMode mode = ConvMode::cross_correlation;
+};
+
+// One axis of the output-size formula
+//   out = floor((in + 2P - (D*(F-1)+1)) / S) + 1
+// which for D = 1 is the lecture's W2 = (W1 - F + 2P)/S + 1.
+struct AxisSize {
+  int size = 0;        // out
+  bool exact = true;   // (in + 2P - effective kernel) is a multiple of S
+  int remainder = 0;   // the part the floor drops, (in + 2P - Fe) mod S
+  int effective_kernel = 0;  // D*(F-1)+1
+};
+
+// The one output-size function. `axis` ("width" or "height") is used in the
+// error message. Throws Error for stride or kernel or dilation < 1, padding
+// < 0, input < 1, or a kernel larger than the padded input.
+AxisSize conv_output_size(int64_t in, int64_t kernel, int64_t pad, int64_t dilation,
+                          int64_t stride, const char* axis = "width");
+
+// The whole layer's geometry, validated: this is the single check every
+// convolution entry point runs first.
+struct Conv2dGeometry {
+  Shape input;   // (N, C, H1, W1)
+  Shape weight;  // (K, C, F1, F2)
+  Shape output;  // (N, K, H2, W2)
+  AxisSize h, w;
+  int64_t weight_count = 0;  // F1*F2*C*K
+  int64_t bias_count = 0;    // K
+};
+
+// Throws Error naming the values and the rule when: any dimension < 1,
+// channel mismatch (weight depth != input depth), stride/kernel/dilation < 1,
+// negative padding, reflect padding P >= size, circular padding P > size,
+// kernel larger than the padded input, or a size whose product overflows.
+Conv2dGeometry conv2d_geometry(const Shape& input, const Shape& weight, const Conv2dParams& p);
+
+// Forward pass. `b` holds K biases or is empty (no bias). y is resized.
+void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
+                    const Conv2dParams& p);
+
+// Backward pass, given dy = dL/dy of shape (N, K, H2, W2):
+// dx = dL/dx (N, C, H1, W1), dw = dL/dw (K, C, F1, F2), db = dL/db (K).
+// Gradient that lands in the padding is routed back to the input pixel it
+// was copied from (replicate, reflect, circular) or dropped (zero).
+void conv2d_backward(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                     const Tensor& x, const Tensor& w, const Conv2dParams& p);
+
+// Double-precision versions (same reference code) for gradient checks and for
+// the page's exact numbers.
+void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::vector<double>& b,
+                    const Conv2dParams& p);
+void conv2d_backward(TensorD& dx, TensorD& dw, std::vector<double>& db, const TensorD& dy,
+                     const TensorD& x, const TensorD& w, const Conv2dParams& p);
+
+// Maps a coordinate of the padded input (may be < 0 or >= n) to the input
+// coordinate it reads, or -1 for a zero. Used by the kernels and exposed so
+// the page draws the padding exactly as the core computes it.
+int pad_source_index(int i, int n, PadMode mode);
+
+}  // namespace convplay

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs whatever convplay needs and is missing: Debian packages through apt
+# (non-interactive) and the npm packages of package-lock.json. Safe to run
+# again: it does nothing when everything is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# package -> a file it installs (checked instead of asking dpkg, which is slow)
+declare -A need=(
+  [cmake]=/usr/bin/cmake
+  [g++]=/usr/bin/g++
+  [doctest-dev]=/usr/include/doctest/doctest.h
+  [libstb-dev]=/usr/include/stb/stb_image.h
+  [emscripten]=/usr/bin/emcc
+  [wabt]=/usr/bin/wasm-objdump
+  [chromium]=/usr/bin/chromium
+)
+missing=()
+for pkg in "${!need[@]}"; do
+  [ -e "${need[$pkg]}" ] || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} with apt"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: reinstall when package-lock.json is newer than what is installed.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: the native doctest suite under ASan + UBSan (through
+# ctest), the WASM module in Node, and the page in headless Chromium.
+# `test.sh native|node|browser` runs one group.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+which="${1:-all}"
+start=$(date +%s)
+
+if [ "$which" = all ] || [ "$which" = native ]; then
+  echo "== native: doctest under ASan + UBSan"
+  bash scripts/build.sh native
+  ctest --preset native-asan
+fi
+
+if [ "$which" = all ] || [ "$which" = node ] || [ "$which" = browser ]; then
+  bash scripts/build.sh wasm
+fi
+
+if [ "$which" = all ] || [ "$which" = node ]; then
+  if compgen -G "tests/node/*.test.mjs" >/dev/null; then
+    echo "== node: the WASM module"
+    node --test tests/node/
+  fi
+fi
+
+if [ "$which" = all ] || [ "$which" = browser ]; then
+  if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
+    echo "== browser: the page in headless Chromium"
+    node --test --test-concurrency=1 tests/browser/
+  fi
+fi
+
+echo "== all tests passed in $(( $(date +%s) - start )) s"
