@@ -1,0 +1,231 @@
+#include "convplay/conv.h"
+
+#include <string>
+
+#include "convplay/kernels.h"
+#include "ref/conv2d_ref.h"
+
+namespace convplay {
+
+const char* to_string(PadMode m) {
+  switch (m) {
+    case PadMode::zero: return "zero";
+    case PadMode::replicate: return "replicate";
+    case PadMode::reflect: return "reflect";
+    case PadMode::circular: return "circular";
+  }
+  return "?";
+}
+
+const char* to_string(ConvMode m) {
+  return m == ConvMode::convolution ? "convolution" : "cross-correlation";
+}
+
+PadMode pad_mode_from_string(const std::string& s) {
+  for (PadMode m : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
+    if (s == to_string(m)) return m;
+  }
+  throw Error("unknown padding mode '" + s + "' (zero, replicate, reflect or circular)");
+}
+
+ConvMode conv_mode_from_string(const std::string& s) {
+  if (s == "cross-correlation") return ConvMode::cross_correlation;
+  if (s == "convolution") return ConvMode::convolution;
+  throw Error("unknown convolution mode '" + s + "' (cross-correlation or convolution)");
+}
+
+int pad_source_index(int i, int n, PadMode mode) {
+  if (i >= 0 && i < n) return i;
+  switch (mode) {
+    case PadMode::zero:
+      return -1;
+    case PadMode::replicate:
+      return i < 0 ? 0 : n - 1;
+    case PadMode::reflect: {
+      if (n == 1) return 0;
+      const int period = 2 * (n - 1);
+      int r = i % period;
+      if (r < 0) r += period;
+      return r < n ? r : period - r;
+    }
+    case PadMode::circular: {
+      int r = i % n;
+      return r < 0 ? r + n : r;
+    }
+  }
+  return -1;
+}
+
+namespace {
+
+// Larger values are refused before any arithmetic, so nothing below overflows.
+constexpr int64_t kMaxDim = int64_t{1} << 24;
+
+std::string num(int64_t v) { return std::to_string(v); }
+
+void require_range(int64_t v, int64_t lo, const char* what, const char* axis) {
+  if (v < lo) {
+    throw Error(std::string(what) + " " + num(v) + " (" + axis + ") must be at least " + num(lo));
+  }
+  if (v > kMaxDim) {
+    throw Error(std::string(what) + " " + num(v) + " (" + axis + ") is too large (at most " +
+                num(kMaxDim) + ")");
+  }
+}
+
+}  // namespace
+
+AxisSize conv_output_size(int64_t in, int64_t kernel, int64_t pad, int64_t dilation,
+                          int64_t stride, const char* axis) {
+  require_range(in, 1, "input size", axis);
+  require_range(kernel, 1, "kernel size", axis);
+  require_range(pad, 0, "padding", axis);
+  require_range(dilation, 1, "dilation", axis);
+  require_range(stride, 1, "stride", axis);
+
+  const int64_t effective = dilation * (kernel - 1) + 1;
+  const int64_t padded = in + 2 * pad;
+  if (effective > padded) {
+    std::string k = dilation == 1 ? "kernel " + num(kernel)
+                                  : "dilated kernel " + num(effective) + " (" + num(kernel) +
+                                        " taps, dilation " + num(dilation) + ")";
+    throw Error(k + " is larger than padded " + axis + " " + num(in) + " + 2*" + num(pad) + " = " +
+                num(padded));
+  }
+  AxisSize s;
+  s.size = static_cast<int>((padded - effective) / stride + 1);
+  s.remainder = static_cast<int>((padded - effective) % stride);
+  s.exact = s.remainder == 0;
+  s.effective_kernel = static_cast<int>(effective);
+  return s;
+}
+
+Conv2dGeometry conv2d_geometry(const Shape& input, const Shape& weight, const Conv2dParams& p) {
+  const struct {
+    int v;
+    const char* what;
+  } dims[] = {{input.n, "batch size N"},       {input.c, "input depth D1"},
+              {input.h, "input height H1"},    {input.w, "input width W1"},
+              {weight.n, "number of filters K"}, {weight.c, "filter depth"},
+              {weight.h, "kernel height F1"},  {weight.w, "kernel width F2"}};
+  for (const auto& d : dims) {
+    if (d.v < 1) throw Error(std::string(d.what) + " is " + num(d.v) + ", it must be at least 1");
+  }
+  if (weight.c != input.c) {
+    throw Error("filter depth " + num(weight.c) + " does not match input depth " + num(input.c) +
+                " (a filter always spans every input channel)");
+  }
+  if (p.pad_mode == PadMode::reflect) {
+    if (p.pad_h >= input.h || p.pad_w >= input.w) {
+      const bool h = p.pad_h >= input.h;
+      throw Error("reflect padding " + num(h ? p.pad_h : p.pad_w) + " must be smaller than input " +
+                  (h ? "height " : "width ") + num(h ? input.h : input.w) +
+                  " (a reflection cannot reach past the opposite edge)");
+    }
+  }
+  if (p.pad_mode == PadMode::circular) {
+    if (p.pad_h > input.h || p.pad_w > input.w) {
+      const bool h = p.pad_h > input.h;
+      throw Error("circular padding " + num(h ? p.pad_h : p.pad_w) + " must not exceed input " +
+                  (h ? "height " : "width ") + num(h ? input.h : input.w) +
+                  " (it wraps the image around once at most)");
+    }
+  }
+  Conv2dGeometry g;
+  g.input = input;
+  g.weight = weight;
+  g.h = conv_output_size(input.h, weight.h, p.pad_h, p.dilation_h, p.stride_h, "height");
+  g.w = conv_output_size(input.w, weight.w, p.pad_w, p.dilation_w, p.stride_w, "width");
+  g.output = Shape{input.n, weight.n, g.h.size, g.w.size};
+  input.count();  // each throws Error when its product passes the limit
+  g.weight_count = weight.count();
+  g.output.count();
+  g.bias_count = weight.n;
+  return g;
+}
+
+namespace {
+
+template <typename T>
+Conv2dGeometry check_forward(const BasicTensor<T>& x, const BasicTensor<T>& w,
+                             const std::vector<T>& b, const Conv2dParams& p) {
+  Conv2dGeometry g = conv2d_geometry(x.shape, w.shape, p);
+  if (x.size() != x.shape.count()) throw Error("input data does not match its shape " + x.shape.str());
+  if (w.size() != w.shape.count()) throw Error("weight data does not match its shape " + w.shape.str());
+  if (!b.empty() && static_cast<int>(b.size()) != w.shape.n) {
+    throw Error("bias has " + num(static_cast<int64_t>(b.size())) + " values but there are " +
+                num(w.shape.n) + " filters");
+  }
+  return g;
+}
+
+template <typename T>
+Conv2dGeometry check_backward(const BasicTensor<T>& dy, const BasicTensor<T>& x,
+                              const BasicTensor<T>& w, const Conv2dParams& p) {
+  Conv2dGeometry g = check_forward(x, w, std::vector<T>{}, p);
+  if (dy.shape != g.output || dy.size() != g.output.count()) {
+    throw Error("dL/dy has shape " + dy.shape.str() + " but the layer's output is " +
+                g.output.str());
+  }
+  return g;
+}
+
+template <typename T>
+void backward_impl(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vector<T>& db,
+                   const BasicTensor<T>& dy, const BasicTensor<T>& x, const BasicTensor<T>& w,
+                   const Conv2dParams& p) {
+  const Conv2dGeometry g = check_backward(dy, x, w, p);
+  dx = BasicTensor<T>(g.input);
+  dw = BasicTensor<T>(g.weight);
+  db.assign(static_cast<size_t>(g.weight.n), T(0));
+  kernels::conv2d_bwd__ref(dx, dw, db, dy, x, w, g, p);
+}
+
+}  // namespace
+
+void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
+                    const Conv2dParams& p) {
+  const Conv2dGeometry g = check_forward(x, w, b, p);
+  y = Tensor(g.output);
+  const auto& variants = kernels::conv2d_f32_fwd_variants();
+  for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
+    if (it->supports(g, p)) {
+      it->run(y, x, w, b, g, p);
+      return;
+    }
+  }
+}
+
+void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::vector<double>& b,
+                    const Conv2dParams& p) {
+  const Conv2dGeometry g = check_forward(x, w, b, p);
+  y = TensorD(g.output);
+  kernels::conv2d_fwd__ref(y, x, w, b, g, p);
+}
+
+void conv2d_backward(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                     const Tensor& x, const Tensor& w, const Conv2dParams& p) {
+  backward_impl(dx, dw, db, dy, x, w, p);
+}
+
+void conv2d_backward(TensorD& dx, TensorD& dw, std::vector<double>& db, const TensorD& dy,
+                     const TensorD& x, const TensorD& w, const Conv2dParams& p) {
+  backward_impl(dx, dw, db, dy, x, w, p);
+}
+
+namespace kernels {
+
+namespace {
+bool supports_all(const Conv2dGeometry&, const Conv2dParams&) { return true; }
+}  // namespace
+
+const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_variants() {
+  static const std::vector<Conv2dF32FwdVariant> variants = {
+      {"conv2d_f32_fwd__ref", supports_all, conv2d_fwd__ref<float>},
+  };
+  return variants;
+}
+
+}  // namespace kernels
+
+}  // namespace convplay
