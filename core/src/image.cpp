@@ -1,0 +1,232 @@
+// Images in and out through stb (Debian's libstb-dev; the implementations are
+// compiled once, in stb_impl.cpp). Tensors are planar (1, C, H, W) floats in
+// [0, 1]; stb works on interleaved 8-bit pixels.
+
+#include "convplay/image.h"
+
+#include <stb_image.h>
+#include <stb_image_resize.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <memory>
+#include <string>
+
+namespace convplay {
+namespace {
+
+std::string stb_reason() {
+  const char* r = stbi_failure_reason();
+  return r ? std::string(r) : std::string("unknown reason");
+}
+
+// Frees what stbi_load_from_memory returns.
+struct StbiFree {
+  void operator()(stbi_uc* p) const { stbi_image_free(p); }
+};
+
+// Resizes one (h, w) plane to (oh, ow); stb picks its default filters
+// (Mitchell when shrinking, Catmull-Rom when enlarging) with clamped edges.
+void resize_plane(const float* in, int h, int w, float* out, int oh, int ow) {
+  if (!stbir_resize_float(in, w, h, 0, out, ow, oh, 0, 1)) {
+    throw Error("resize: stb_image_resize failed for " + std::to_string(w) + " x " +
+                std::to_string(h) + " -> " + std::to_string(ow) + " x " + std::to_string(oh));
+  }
+}
+
+// Resizes every (h, w) plane of t; no validation (the callers do it).
+Tensor resize_planes(const Tensor& t, int oh, int ow) {
+  Tensor out(Shape{t.shape.n, t.shape.c, oh, ow});
+  const size_t in_plane = static_cast<size_t>(t.shape.h) * static_cast<size_t>(t.shape.w);
+  const size_t out_plane = static_cast<size_t>(oh) * static_cast<size_t>(ow);
+  const size_t planes = static_cast<size_t>(t.shape.n) * static_cast<size_t>(t.shape.c);
+  for (size_t p = 0; p < planes; ++p) {
+    resize_plane(t.data.data() + p * in_plane, t.shape.h, t.shape.w,
+                 out.data.data() + p * out_plane, oh, ow);
+  }
+  return out;
+}
+
+void check_image_tensor(const Tensor& image, const char* who) {
+  const int64_t count = image.shape.count();  // throws for a bad shape
+  if (image.size() != count) {
+    throw Error(std::string(who) + ": tensor of shape " + image.shape.str() + " holds " +
+                std::to_string(image.size()) + " values instead of " + std::to_string(count));
+  }
+}
+
+// The size in a PNG's IHDR, which the format puts right after the 8-byte
+// signature. stb_image refuses a PNG above 2^30 bytes of pixels in its own
+// header scan, but then probes the other formats, which overwrite its failure
+// reason with "unknown image type"; reading the size here lets the cap's
+// message name it. Returns false when the data is not a PNG.
+bool png_size(const uint8_t* d, size_t n, uint32_t& w, uint32_t& h) {
+  static const uint8_t kSig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (n < 24 || !std::equal(kSig, kSig + 8, d) || !std::equal(d + 12, d + 16, "IHDR")) return false;
+  auto be32 = [](const uint8_t* p) {
+    return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | uint32_t{p[3]};
+  };
+  w = be32(d + 16);
+  h = be32(d + 20);
+  return true;
+}
+
+// w and h are below 2^32 (a PNG's fields), so w * h fits in 64 unsigned bits.
+std::string too_many_pixels(uint64_t w, uint64_t h, int64_t cap) {
+  return "decode_image: the image is " + std::to_string(w) + " x " + std::to_string(h) + " = " +
+         std::to_string(w * h) + " pixels, more than the limit of " + std::to_string(cap) +
+         " pixels";
+}
+
+void append_bytes(void* context, void* data, int size) {
+  auto* out = static_cast<std::vector<uint8_t>*>(context);
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  out->insert(out->end(), bytes, bytes + size);
+}
+
+}  // namespace
+
+DecodedImage decode_image(const uint8_t* data, size_t size, const DecodeOptions& opt) {
+  // --- validate once ---
+  if (data == nullptr || size == 0) throw Error("decode_image: the image data is empty");
+  if (size > static_cast<size_t>(INT_MAX)) {
+    throw Error("decode_image: the data is " + std::to_string(size) +
+                " bytes, more than stb_image accepts (" + std::to_string(INT_MAX) + ")");
+  }
+  if (opt.max_pixels <= 0) {
+    throw Error("decode_image: max_pixels is " + std::to_string(opt.max_pixels) +
+                ", it must be > 0");
+  }
+  if (opt.max_side < 0) {
+    throw Error("decode_image: max_side is " + std::to_string(opt.max_side) +
+                ", it must be >= 0 (0 = never downscale)");
+  }
+  const int len = static_cast<int>(size);
+
+  // The header first: refuse decompression bombs before any pixel is allocated.
+  uint32_t pw = 0, ph = 0;
+  if (png_size(data, size, pw, ph) && uint64_t{pw} * ph > static_cast<uint64_t>(opt.max_pixels)) {
+    throw Error(too_many_pixels(pw, ph, opt.max_pixels));
+  }
+  int w = 0, h = 0, comp = 0;
+  if (!stbi_info_from_memory(data, len, &w, &h, &comp)) {
+    throw Error("decode_image: cannot read the image header (" + stb_reason() +
+                "); PNG, JPEG, BMP, GIF and TGA are supported");
+  }
+  const int64_t pixels = int64_t{w} * int64_t{h};
+  if (w < 1 || h < 1) {
+    throw Error("decode_image: the header claims " + std::to_string(w) + " x " + std::to_string(h) +
+                " pixels");
+  }
+  if (pixels > opt.max_pixels) {
+    throw Error(
+        too_many_pixels(static_cast<uint64_t>(w), static_cast<uint64_t>(h), opt.max_pixels));
+  }
+  const int C = opt.grey ? 1 : 3;
+  if (pixels * C > kMaxElements) {
+    throw Error("decode_image: the image is " + std::to_string(w) + " x " + std::to_string(h) +
+                " with " + std::to_string(C) + " channels = " + std::to_string(pixels * C) +
+                " values, more than the tensor limit of " + std::to_string(kMaxElements));
+  }
+  const Shape full{1, C, h, w};
+
+  // Decode to RGBA whatever the file holds (GIF: stb returns the first frame).
+  int dw = 0, dh = 0, dcomp = 0;
+  std::unique_ptr<stbi_uc, StbiFree> rgba(stbi_load_from_memory(data, len, &dw, &dh, &dcomp, 4));
+  if (!rgba) throw Error("decode_image: cannot decode the image (" + stb_reason() + ")");
+  if (dw != w || dh != h) {
+    throw Error("decode_image: the header says " + std::to_string(w) + " x " + std::to_string(h) +
+                " but the decoder returned " + std::to_string(dw) + " x " + std::to_string(dh));
+  }
+
+  DecodedImage out;
+  out.original_width = w;
+  out.original_height = h;
+  out.file_channels = comp;
+  out.pixels = Tensor(full);
+  const size_t plane = static_cast<size_t>(pixels);
+  float* dst = out.pixels.data.data();
+  const stbi_uc* src = rgba.get();
+  for (size_t i = 0; i < plane; ++i) {
+    // Composite over white: c' = c * a + 1 * (1 - a).
+    const float a = static_cast<float>(src[4 * i + 3]) / 255.0f;
+    float rgb[3];
+    for (int k = 0; k < 3; ++k) {
+      rgb[k] = static_cast<float>(src[4 * i + static_cast<size_t>(k)]) / 255.0f * a + (1.0f - a);
+    }
+    if (opt.grey) {
+      dst[i] = 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
+    } else {
+      for (size_t k = 0; k < 3; ++k) dst[k * plane + i] = rgb[k];
+    }
+  }
+  rgba.reset();
+
+  if (opt.max_side > 0 && std::max(w, h) > opt.max_side) {
+    // Keep the aspect ratio: the longest side becomes max_side, the other is
+    // scaled and rounded, and never below 1.
+    const double s = static_cast<double>(opt.max_side) / static_cast<double>(std::max(w, h));
+    const int ow = std::max(1, static_cast<int>(std::lround(w * s)));
+    const int oh = std::max(1, static_cast<int>(std::lround(h * s)));
+    out.pixels = resize_planes(out.pixels, oh, ow);
+    out.downscaled = true;
+  }
+  // Values stay in [0, 1]: the luma weights sum to 1, and the resampling
+  // filters' negative lobes can overshoot slightly, so clamp.
+  for (float& v : out.pixels.data) v = std::min(1.0f, std::max(0.0f, v));
+  return out;
+}
+
+std::vector<uint8_t> encode_png(const Tensor& image) {
+  check_image_tensor(image, "encode_png");
+  const Shape& s = image.shape;
+  if (s.n != 1) {
+    throw Error("encode_png: the tensor has N = " + std::to_string(s.n) + " images (shape " +
+                s.str() + "), it must be 1");
+  }
+  if (s.c != 1 && s.c != 3 && s.c != 4) {
+    throw Error("encode_png: the tensor has " + std::to_string(s.c) + " channels (shape " +
+                s.str() + "), it must have 1 (grey), 3 (RGB) or 4 (RGBA)");
+  }
+  const size_t plane = static_cast<size_t>(s.h) * static_cast<size_t>(s.w);
+  const size_t C = static_cast<size_t>(s.c);
+  std::vector<uint8_t> pixels(plane * C);
+  for (size_t c = 0; c < C; ++c) {
+    for (size_t i = 0; i < plane; ++i) {
+      const float v = image.data[c * plane + i];
+      // Clamp to [0, 1] (NaN -> 0), scale, round to nearest.
+      const float clamped = v > 0.0f ? std::min(v, 1.0f) : 0.0f;
+      pixels[i * C + c] = static_cast<uint8_t>(std::lround(clamped * 255.0f));
+    }
+  }
+  std::vector<uint8_t> png;
+  if (!stbi_write_png_to_func(append_bytes, &png, s.w, s.h, s.c, pixels.data(), s.w * s.c)) {
+    throw Error("encode_png: stb_image_write failed for a " + std::to_string(s.w) + " x " +
+                std::to_string(s.h) + " image with " + std::to_string(s.c) + " channels");
+  }
+  return png;
+}
+
+Tensor resize_image(const Tensor& image, int h, int w) {
+  check_image_tensor(image, "resize_image");
+  if (h < 1 || w < 1) {
+    throw Error("resize_image: target size " + std::to_string(w) + " x " + std::to_string(h) +
+                " (width x height), both must be at least 1");
+  }
+  const int64_t count = int64_t{image.shape.n} * image.shape.c * int64_t{h} * int64_t{w};
+  if (count > kMaxElements) {
+    throw Error("resize_image: target size " + std::to_string(w) + " x " + std::to_string(h) +
+                " with " + std::to_string(image.shape.c) + " channels needs " +
+                std::to_string(count) + " values, more than the limit of " +
+                std::to_string(kMaxElements));
+  }
+  // The same size is a copy: stb would still filter (it picks its
+  // non-interpolating downsampling filter at scale 1) and blur the image.
+  if (h == image.shape.h && w == image.shape.w) return image;
+  // Not clamped: resize_image also serves feature maps, which are not images.
+  return resize_planes(image, h, w);
+}
+
+}  // namespace convplay
