@@ -21,6 +21,11 @@ fi
 
 if [ "$which" = all ] || [ "$which" = node ]; then
   if compgen -G "tests/node/*.test.mjs" >/dev/null; then
+    echo "== node: golden files from the native core (tests/golden/make_golden.cpp)"
+    cmake --preset native-release >/dev/null
+    cmake --build --preset native-release --target convplay_golden -j "$JOBS"
+    mkdir -p build/golden
+    build/native-release/convplay_golden build/golden
     echo "== node: the WASM module"
     node --test tests/node/
   fi

@@ -10,7 +10,8 @@
 
 #include <cmath>
 #include <cstdint>
-#include <sstream>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -20,15 +21,12 @@ namespace {
 // The shortest of 15 or 17 significant digits that reads back as v ("0.1",
 // not "0.10000000000000001").
 std::string num(double v) {
+  char buf[32];
   for (int digits : {15, 17}) {
-    std::ostringstream s;
-    s.precision(digits);
-    s << v;
-    std::istringstream back(s.str());
-    double r = 0.0;
-    if (digits == 17 || ((back >> r) && r == v)) return s.str();
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (digits == 17 || std::strtod(buf, nullptr) == v) break;
   }
-  return {};
+  return buf;
 }
 
 // Visits the m values of channel c in (n, h, w) order: f(flat index).

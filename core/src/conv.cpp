@@ -35,6 +35,7 @@ ConvMode conv_mode_from_string(const std::string& s) {
 }
 
 int pad_source_index(int i, int n, PadMode mode) {
+  if (n < 1) throw Error("size " + std::to_string(n) + " must be at least 1");
   if (i >= 0 && i < n) return i;
   switch (mode) {
     case PadMode::zero:

@@ -1,6 +1,5 @@
 #include "convplay/tensor.h"
 
-#include <sstream>
 
 namespace convplay {
 
@@ -23,9 +22,8 @@ int64_t Shape::count() const {
 }
 
 std::string Shape::str() const {
-  std::ostringstream s;
-  s << n << "x" << c << "x" << h << "x" << w;
-  return s.str();
+  return std::to_string(n) + "x" + std::to_string(c) + "x" + std::to_string(h) + "x" +
+         std::to_string(w);
 }
 
 template <typename T>

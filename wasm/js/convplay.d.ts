@@ -5,7 +5,25 @@
 // caller owns it and there is nothing to delete. Inputs are copied in.
 // Errors: every failure throws a plain `Error` (name "ConvplayError") whose
 // message is the core's, e.g. "kernel 11 is larger than padded width 7 + 2*1 = 9";
-// the module keeps working afterwards.
+// the module keeps working afterwards. Arguments of the wrong type (a shape
+// that is not four integers, a fractional stride, data that is not array-like)
+// throw the same kind of Error before the module is entered.
+//
+// Data: tensors are row-major NCHW. `data` may be any array-like of numbers;
+// a typed array of the stated type is copied in without conversion. Values are
+// plain numbers (activations, weights, gradients): no unit. Sizes are in
+// elements (pixels, taps), never bytes.
+//
+// Files (build/wasm-release/dist/):
+//   convplay.mjs         `import createConvplay from './convplay.mjs'`; loads
+//                        convplay_core.mjs + convplay_core.wasm (+ convplay_wrap.mjs).
+//                        Under Node, Emscripten's glue needs the CommonJS globals
+//                        `require` and `__dirname` defined first (or use the
+//                        single file through require()).
+//   convplay.single.js   the same API with the WASM inlined: a classic
+//                        <script> (works from file://) defines the global
+//                        `createConvplay`; under CommonJS, `module.exports` is
+//                        createConvplay. LoadOptions are ignored there.
 
 /** [N, C, H, W]: batch, channels (depth), height, width. Weights: [K, C, F1, F2]. */
 export type Shape4 = [number, number, number, number];
@@ -50,50 +68,110 @@ export interface BatchNormOptions {
 }
 
 export interface BatchNormForward {
+  /** gamma * xhat + beta, the shape of x. */
   y: Tensor64;
-  mean: Float64Array; var: Float64Array; rstd: Float64Array;  // per channel (training mode)
+  /**
+   * Per channel (C values). Training mode: the batch statistics (biased
+   * variance) and rstd = 1 / sqrt(var + eps). Inference mode: the running
+   * statistics that were used, and rstd = 1 / sqrt(runningVar + eps).
+   */
+  mean: Float64Array; var: Float64Array; rstd: Float64Array;
+  /** (x - mean) * rstd, the shape of x. */
   xhat: Tensor64;
+  /** Training mode only, when given in the options: the updated copies. */
   runningMean?: Float64Array; runningVar?: Float64Array;
 }
 
+/** Every gradient of the lecture's batch-norm graph, given dL/dy. */
 export interface BatchNormBackward {
+  /** dL/dx and dL/dxhat = dL/dy * gamma, the shape of x. */
   dx: Tensor64; dxhat: Tensor64;
   dgamma: Float64Array; dbeta: Float64Array; dvar: Float64Array; dmu: Float64Array;  // per channel
 }
 
 export interface DecodedImage {
-  image: Tensor32;  // [1, 3 or 1, H, W], values in [0, 1]
+  image: Tensor32;  // [1, 3 or 1, H, W], values in [0, 1]; alpha composited over white
+  /** In pixels, as stored in the file; fileChannels: 1..4 in the file. */
   originalWidth: number; originalHeight: number; fileChannels: number;
+  /** image is smaller than the file (options.maxSide). */
   downscaled: boolean;
 }
 
+/** What memoryStats() reports (for leak tests). */
+export interface MemoryStats {
+  /** Bytes malloc has handed out and not freed (dlmalloc's mallinfo().uordblks). */
+  usedBytes: number;
+  /** Size of the WASM memory in bytes (grows up to 2 GiB, never shrinks). */
+  heapBytes: number;
+  /** Embind handles alive (JS values held by C++); 0 between calls. */
+  liveHandles: number;
+}
+
 export interface Convplay {
-  /** The one output-size formula (per axis). Throws for impossible values. */
+  /**
+   * The one output-size formula (per axis), in pixels: input size, kernel size,
+   * padding on each side, dilation, stride. Throws for impossible values
+   * (stride/kernel/dilation/input < 1, padding < 0, kernel larger than the
+   * padded input); `axis` only names the axis in the message.
+   */
   convOutputSize(input: number, kernel: number, pad: number, dilation: number, stride: number,
                  axis?: 'width' | 'height'): AxisSize;
-  /** Validates a whole layer and returns its geometry. Throws with the core's message. */
+  /**
+   * Validates a whole layer (input [N, C, H1, W1], weights [K, C, F1, F2]) and
+   * returns its geometry, output [N, K, H2, W2]. Throws with the core's message.
+   */
   conv2dGeometry(inputShape: Shape4, weightShape: Shape4, params?: ConvParams): ConvGeometry;
-  /** y (N,K,H2,W2) = conv(x (N,C,H1,W1), w (K,C,F1,F2)) + bias (K values or null). */
+  /**
+   * y (N,K,H2,W2) = conv(x (N,C,H1,W1), w (K,C,F1,F2)) + bias (K values or null
+   * for none), in float32 (with the WASM SIMD kernels where the core has them).
+   */
   conv2dForward(x: Tensor32, w: Tensor32, bias: Float32Array | null, params?: ConvParams): Tensor32;
-  /** dL/dx, dL/dw, dL/db given dy = dL/dy (N,K,H2,W2). */
+  /**
+   * dL/dx (N,C,H1,W1), dL/dw (K,C,F1,F2), dL/db (K) given dy = dL/dy (N,K,H2,W2).
+   * Gradient that lands in the padding goes back to the pixel it was copied
+   * from (replicate, reflect, circular) or is dropped (zero).
+   */
   conv2dBackward(dy: Tensor32, x: Tensor32, w: Tensor32, params?: ConvParams):
       { dx: Tensor32; dw: Tensor32; db: Float32Array };
-  /** Batch norm per channel over N*H*W, in double precision. gamma, beta: C values. */
+  /** conv2dForward in double precision (the reference code): exact numbers for the page. */
+  conv2dForward64(x: Tensor64, w: Tensor64, bias: Float64Array | null, params?: ConvParams): Tensor64;
+  /** conv2dBackward in double precision (gradient checks). */
+  conv2dBackward64(dy: Tensor64, x: Tensor64, w: Tensor64, params?: ConvParams):
+      { dx: Tensor64; dw: Tensor64; db: Float64Array };
+  /**
+   * Batch norm per channel over N*H*W, in double precision. x: [N, C, H, W]
+   * (a batch of feature vectors is [N, C, 1, 1]); gamma, beta: C values.
+   * Inference mode (training: false) needs runningMean and runningVar.
+   */
   batchnormForward(x: { shape: Shape4; data: ArrayLike<number> }, gamma: ArrayLike<number>,
                    beta: ArrayLike<number>, options?: BatchNormOptions): BatchNormForward;
-  /** Every node of the lecture's graph, backward (needs the training-mode forward's saved values). */
+  /**
+   * Every node of the lecture's graph, backward. dy and x: [N, C, H, W]; gamma:
+   * C values; saved: the training-mode forward's result (it can be passed as is).
+   */
   batchnormBackward(dy: { shape: Shape4; data: ArrayLike<number> },
                     x: { shape: Shape4; data: ArrayLike<number> }, gamma: ArrayLike<number>,
                     saved: { mean: ArrayLike<number>; var: ArrayLike<number>; rstd: ArrayLike<number>; xhat: { data: ArrayLike<number> } }):
       BatchNormBackward;
-  /** Decode PNG/JPEG/BMP/GIF/TGA bytes (stb_image). */
+  /**
+   * Decode PNG/JPEG/BMP/GIF/TGA bytes (stb_image) into [1, 3, H, W] (or
+   * [1, 1, H, W] with grey) in [0, 1]. maxSide: downscale so the longest side
+   * is at most this many pixels (0 = never); maxPixels: refuse files whose
+   * header claims more pixels (default 64 Mi). Throws for empty, corrupt,
+   * truncated, unsupported or oversized data.
+   */
   decodeImage(bytes: Uint8Array, options?: { grey?: boolean; maxSide?: number; maxPixels?: number }): DecodedImage;
-  /** Encode [1, C, H, W] (C = 1, 3, 4; values in [0,1]) as PNG. */
+  /** Encode [1, C, H, W] (C = 1, 3, 4; values in [0,1], clamped) as PNG file bytes. */
   encodePng(image: Tensor32): Uint8Array;
-  /** Resize [1, C, H, W] to [1, C, h, w] (stb_image_resize). */
+  /** Resize [1, C, H, W] to [1, C, h, w] pixels (stb_image_resize). */
   resizeImage(image: Tensor32, h: number, w: number): Tensor32;
-  /** Padded coordinate -> the input coordinate it reads, or -1 for a zero. */
+  /**
+   * Padded coordinate i (may be < 0 or >= n) of an axis of n >= 1 pixels ->
+   * the input coordinate it reads, or -1 for a zero.
+   */
   padSourceIndex(i: number, n: number, mode: PadMode): number;
+  /** The module's memory use, for leak tests. */
+  memoryStats(): MemoryStats;
 }
 
 export interface LoadOptions {
@@ -103,5 +181,6 @@ export interface LoadOptions {
   wasmUrl?: string | URL;
 }
 
-/** Loads the module. */
+/** Loads the module; rejects if the .wasm cannot be fetched or compiled. */
 export default function createConvplay(options?: LoadOptions): Promise<Convplay>;
+export { createConvplay };

@@ -92,7 +92,7 @@ void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::v
 void conv2d_backward(TensorD& dx, TensorD& dw, std::vector<double>& db, const TensorD& dy,
                      const TensorD& x, const TensorD& w, const Conv2dParams& p);
 
-// Maps a coordinate of the padded input (may be < 0 or >= n) to the input
+// Maps a coordinate of the padded input (may be < 0 or >= n, n >= 1) to the input
 // coordinate it reads, or -1 for a zero. Used by the kernels and exposed so
 // the page draws the padding exactly as the core computes it.
 int pad_source_index(int i, int n, PadMode mode);
