@@ -3,6 +3,7 @@
 #include <string>
 
 #include "convplay/kernels.h"
+#include "fast/conv2d_rows.h"
 #include "ref/conv2d_ref.h"
 
 namespace convplay {
@@ -172,14 +173,23 @@ Conv2dGeometry check_backward(const BasicTensor<T>& dy, const BasicTensor<T>& x,
 }
 
 template <typename T>
-void backward_impl(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vector<T>& db,
-                   const BasicTensor<T>& dy, const BasicTensor<T>& x, const BasicTensor<T>& w,
-                   const Conv2dParams& p) {
+Conv2dGeometry prepare_backward(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vector<T>& db,
+                                const BasicTensor<T>& dy, const BasicTensor<T>& x,
+                                const BasicTensor<T>& w, const Conv2dParams& p) {
   const Conv2dGeometry g = check_backward(dy, x, w, p);
   dx = BasicTensor<T>(g.input);
   dw = BasicTensor<T>(g.weight);
   db.assign(static_cast<size_t>(g.weight.n), T(0));
-  kernels::conv2d_bwd__ref(dx, dw, db, dy, x, w, g, p);
+  return g;
+}
+
+// The last variant that supports the layer (the reference, first, supports all).
+template <typename V>
+const V& pick(const std::vector<V>& variants, const Conv2dGeometry& g, const Conv2dParams& p) {
+  for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
+    if (it->supports(g, p)) return *it;
+  }
+  return variants.front();
 }
 
 }  // namespace
@@ -188,13 +198,7 @@ void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vect
                     const Conv2dParams& p) {
   const Conv2dGeometry g = check_forward(x, w, b, p);
   y = Tensor(g.output);
-  const auto& variants = kernels::conv2d_f32_fwd_variants();
-  for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
-    if (it->supports(g, p)) {
-      it->run(y, x, w, b, g, p);
-      return;
-    }
-  }
+  pick(kernels::conv2d_f32_fwd_variants(), g, p).run(y, x, w, b, g, p);
 }
 
 void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::vector<double>& b,
@@ -206,12 +210,14 @@ void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::v
 
 void conv2d_backward(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
                      const Tensor& x, const Tensor& w, const Conv2dParams& p) {
-  backward_impl(dx, dw, db, dy, x, w, p);
+  const Conv2dGeometry g = prepare_backward(dx, dw, db, dy, x, w, p);
+  pick(kernels::conv2d_f32_bwd_variants(), g, p).run(dx, dw, db, dy, x, w, g, p);
 }
 
 void conv2d_backward(TensorD& dx, TensorD& dw, std::vector<double>& db, const TensorD& dy,
                      const TensorD& x, const TensorD& w, const Conv2dParams& p) {
-  backward_impl(dx, dw, db, dy, x, w, p);
+  const Conv2dGeometry g = prepare_backward(dx, dw, db, dy, x, w, p);
+  kernels::conv2d_bwd__ref(dx, dw, db, dy, x, w, g, p);
 }
 
 namespace kernels {
@@ -223,6 +229,15 @@ bool supports_all(const Conv2dGeometry&, const Conv2dParams&) { return true; }
 const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_variants() {
   static const std::vector<Conv2dF32FwdVariant> variants = {
       {"conv2d_f32_fwd__ref", supports_all, conv2d_fwd__ref<float>},
+      {"conv2d_f32_fwd_rows__auto", conv2d_rows_supported, conv2d_f32_fwd_rows__auto},
+  };
+  return variants;
+}
+
+const std::vector<Conv2dF32BwdVariant>& conv2d_f32_bwd_variants() {
+  static const std::vector<Conv2dF32BwdVariant> variants = {
+      {"conv2d_f32_bwd__ref", supports_all, conv2d_bwd__ref<float>},
+      {"conv2d_f32_bwd_rows__auto", conv2d_rows_supported, conv2d_f32_bwd_rows__auto},
   };
   return variants;
 }

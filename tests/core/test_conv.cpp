@@ -3,6 +3,7 @@
 // differences, and every rejected combination.
 #include <doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -228,25 +229,63 @@ TEST_CASE("a 3D filter sums over every input channel; K filters give depth K") {
   }
 }
 
-TEST_CASE("every forward variant matches the reference") {
-  std::mt19937 rng(7);
-  const auto& variants = kernels::conv2d_f32_fwd_variants();
-  REQUIRE(!variants.empty());
-  CHECK(std::string(variants.front().name) == "conv2d_f32_fwd__ref");
-  struct Case {
-    const char* name;
-    Shape x, w;
-    Conv2dParams p;
-  };
-  const Case cases[] = {
+namespace {
+
+// Largest |a - b| / (1 + |b|): a relative difference that tolerates values near 0.
+double worst_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  REQUIRE(a.size() == b.size());
+  double worst = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double diff = std::fabs(double(a[i]) - double(b[i]));
+    worst = std::max(worst, diff / (1.0 + std::fabs(double(b[i]))));
+  }
+  return worst;
+}
+
+struct VariantCase {
+  std::string name;
+  Shape x, w;
+  Conv2dParams p;
+};
+
+// Named edge cases, then a grid over every padding mode, both modes, strides
+// and dilations.
+std::vector<VariantCase> variant_cases() {
+  std::vector<VariantCase> cases = {
       {"k3_s1_p1", {1, 3, 9, 11}, {4, 3, 3, 3}, params(1, 1)},
       {"w_lt_4", {2, 2, 5, 3}, {3, 2, 3, 3}, params(1, 1)},
+      {"w_eq_1", {1, 2, 6, 1}, {2, 2, 3, 1}, params(1, 0)},
       {"stride_2", {1, 3, 12, 13}, {2, 3, 3, 3}, params(2, 0)},
+      {"stride_3_odd_tail", {1, 1, 14, 17}, {2, 1, 4, 4}, params(3, 1)},
       {"pad_gt_k", {1, 1, 6, 6}, {2, 1, 1, 1}, params(1, 3)},
       {"dilation_2_reflect", {1, 2, 10, 10}, {2, 2, 3, 3}, params(1, 2, 2, PadMode::reflect)},
       {"k11_s4", {1, 3, 31, 31}, {5, 3, 11, 11}, params(4, 0)},
+      {"batch_3", {3, 2, 7, 9}, {2, 2, 3, 3}, params(1, 1)},
   };
-  for (const Case& c : cases) {
+  for (PadMode pm : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
+    for (ConvMode mode : {ConvMode::cross_correlation, ConvMode::convolution}) {
+      for (int stride : {1, 2}) {
+        for (int dil : {1, 2}) {
+          Conv2dParams p = params(stride, 2, dil, pm, mode);
+          p.pad_w = 1;
+          cases.push_back({std::string("grid_") + to_string(pm) + "_" + to_string(mode) + "_s" +
+                               std::to_string(stride) + "_d" + std::to_string(dil),
+                           {2, 3, 8, 11}, {3, 3, 3, 2}, p});
+        }
+      }
+    }
+  }
+  return cases;
+}
+
+}  // namespace
+
+TEST_CASE("every forward variant matches the reference") {
+  std::mt19937 rng(7);
+  const auto& variants = kernels::conv2d_f32_fwd_variants();
+  REQUIRE(variants.size() >= 2);
+  CHECK(std::string(variants.front().name) == "conv2d_f32_fwd__ref");
+  for (const VariantCase& c : variant_cases()) {
     CAPTURE(c.name);
     const Tensor x = random_tensor<float>(c.x, rng);
     const Tensor w = random_tensor<float>(c.w, rng);
@@ -256,18 +295,59 @@ TEST_CASE("every forward variant matches the reference") {
     variants.front().run(ref, x, w, b, g, c.p);  // the reference
     for (const auto& v : variants) {
       CAPTURE(v.name);
-      if (!v.supports(g, c.p)) continue;
+      REQUIRE(v.supports(g, c.p));
       Tensor y(g.output);
       v.run(y, x, w, b, g, c.p);
-      double worst = 0;
-      for (size_t i = 0; i < y.data.size(); ++i) {
-        const double diff = std::fabs(double(y.data[i]) - double(ref.data[i]));
-        worst = std::max(worst, diff / (1.0 + std::fabs(double(ref.data[i]))));
-      }
+      const double worst = worst_difference(y.data, ref.data);
+      CAPTURE(worst);
+      CHECK(worst < 1e-6);
+    }
+  }
+}
+
+TEST_CASE("every backward variant matches the reference") {
+  std::mt19937 rng(8);
+  const auto& variants = kernels::conv2d_f32_bwd_variants();
+  REQUIRE(variants.size() >= 2);
+  CHECK(std::string(variants.front().name) == "conv2d_f32_bwd__ref");
+  for (const VariantCase& c : variant_cases()) {
+    CAPTURE(c.name);
+    const Tensor x = random_tensor<float>(c.x, rng);
+    const Tensor w = random_tensor<float>(c.w, rng);
+    const Conv2dGeometry g = conv2d_geometry(c.x, c.w, c.p);
+    const Tensor dy = random_tensor<float>(g.output, rng);
+    Tensor rdx(g.input), rdw(g.weight);
+    std::vector<float> rdb(static_cast<size_t>(c.w.n));
+    variants.front().run(rdx, rdw, rdb, dy, x, w, g, c.p);
+    for (const auto& v : variants) {
+      CAPTURE(v.name);
+      REQUIRE(v.supports(g, c.p));
+      Tensor dx(g.input), dw(g.weight);
+      std::vector<float> db(static_cast<size_t>(c.w.n));
+      // Poison the outputs: a variant must overwrite them, not add to them.
+      std::fill(dx.data.begin(), dx.data.end(), 7.0f);
+      std::fill(dw.data.begin(), dw.data.end(), 7.0f);
+      std::fill(db.begin(), db.end(), 7.0f);
+      v.run(dx, dw, db, dy, x, w, g, c.p);
+      const double worst = std::max({worst_difference(dx.data, rdx.data),
+                                     worst_difference(dw.data, rdw.data),
+                                     worst_difference(db, rdb)});
       CAPTURE(worst);
       CHECK(worst < 1e-5);
     }
   }
+}
+
+TEST_CASE("absurd padding falls back to the reference without allocating a padded copy") {
+  const Shape xs{1, 1, 3, 3}, ws{1, 1, 1, 1};
+  const Conv2dGeometry g = conv2d_geometry(xs, ws, params(1, 2000));
+  const auto& variants = kernels::conv2d_f32_fwd_variants();
+  CHECK_FALSE(variants.back().supports(g, params(1, 2000)));
+  Tensor y;
+  conv2d_forward(y, Tensor(xs, {1, 2, 3, 4, 5, 6, 7, 8, 9}), Tensor(ws, {2}), {}, params(1, 2000));
+  CHECK(y.shape == Shape{1, 1, 4003, 4003});
+  CHECK(y.at(0, 0, 2000, 2000) == 2);
+  CHECK(y.at(0, 0, 0, 0) == 0);
 }
 
 TEST_CASE("float and double reference agree") {
