@@ -80,6 +80,50 @@ std::string too_many_pixels(uint64_t w, uint64_t h, int64_t cap) {
          " pixels";
 }
 
+// Debian's stb_image 2.27 trusts the 16 code counts of a JPEG Huffman table
+// (DHT): counts summing past 256 write beyond its 257-entry tables (upstream
+// checks this since 2.28; our fuzzer found it, tests/fuzz/fuzz_decode.cpp).
+// This walks the JPEG's marker segments, skipping entropy-coded data, and
+// refuses such a table before stb sees it. Returns "" when the data is fine
+// or not a JPEG.
+std::string jpeg_huffman_problem(const uint8_t* d, size_t n) {
+  // Reads markers the way stb does (stbi__get_marker): a byte other than
+  // 0xFF is junk and skipped; 0xFF fill bytes are skipped; past the end of
+  // the data every byte reads as 0.
+  size_t i = 0;
+  auto byte = [&](size_t at) -> unsigned { return at < n ? d[at] : 0u; };
+  constexpr int kNone = -1, kEnd = -2;
+  auto marker = [&]() -> int {
+    if (i >= n) return kEnd;
+    if (d[i++] != 0xFF) return kNone;
+    while (i < n && d[i] == 0xFF) ++i;
+    return i < n ? d[i++] : kEnd;
+  };
+  if (marker() != 0xD8) return "";  // not a JPEG (no start-of-image marker)
+  for (;;) {
+    const int m = marker();
+    if (m == kEnd || m == 0xD9) return "";  // end of data, or end of image
+    if (m == kNone || m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;
+    // A segment: its length counts itself. stb stops at the first segment
+    // whose contents do not fill its length exactly, so stepping over
+    // `length` bytes follows stb's reading for every segment it accepts.
+    const size_t length = byte(i) << 8 | byte(i + 1);
+    if (m == 0xC4) {
+      // stb reads every table that starts inside the segment.
+      for (size_t t = i + 2; t < i + length;) {
+        unsigned count = 0;
+        for (size_t k = t + 1; k <= t + 16; ++k) count += byte(k);
+        if (count > 256) {
+          return "a Huffman table declares " + std::to_string(count) +
+                 " codes, more than the 256 the format allows";
+        }
+        t += 17 + count;
+      }
+    }
+    i += length < 2 ? 2 : length;
+  }
+}
+
 void append_bytes(void* context, void* data, int size) {
   auto* out = static_cast<std::vector<uint8_t>*>(context);
   const auto* bytes = static_cast<const uint8_t*>(data);
@@ -110,6 +154,8 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const DecodeOptions&
   if (png_size(data, size, pw, ph) && uint64_t{pw} * ph > static_cast<uint64_t>(opt.max_pixels)) {
     throw Error(too_many_pixels(pw, ph, opt.max_pixels));
   }
+  const std::string corrupt = jpeg_huffman_problem(data, size);
+  if (!corrupt.empty()) throw Error("decode_image: corrupt JPEG: " + corrupt);
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(data, len, &w, &h, &comp)) {
     throw Error("decode_image: cannot read the image header (" + stb_reason() +

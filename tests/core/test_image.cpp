@@ -458,6 +458,29 @@ TEST_CASE("image: bad data is refused with a reason") {
   }
 }
 
+TEST_CASE("image: a JPEG Huffman table with more than 256 codes is refused before stb reads it") {
+  // stb_image 2.27 would write past its 257-entry tables (found by
+  // tests/fuzz/fuzz_decode.cpp). Start of image, then a DHT segment whose
+  // 16 code counts are 0x20 each: 512 codes.
+  Bytes bad = {0xFF, 0xD8, 0xFF, 0xC4, 0x00, 0x13, 0x00};
+  for (int k = 0; k < 16; ++k) bad.push_back(0x20);
+  CHECK(error_of(bad) ==
+        "decode_image: corrupt JPEG: a Huffman table declares 512 codes, more than the 256 the "
+        "format allows");
+  SUBCASE("behind fill bytes and junk, as stb's marker reader accepts them") {
+    Bytes hidden = {0xFF, 0xFF, 0xFF, 0xD8, 0x12, 0x34, 0xFF, 0xFF};
+    hidden.insert(hidden.end(), bad.begin() + 3, bad.end());
+    CHECK(contains(error_of(hidden), "declares 512 codes"));
+  }
+  SUBCASE("counts cut off by the end of the data read as 0, as stb reads them") {
+    Bytes cut(bad.begin(), bad.begin() + 7 + 9);  // 9 counts of 0x20 = 288 codes
+    CHECK(contains(error_of(cut), "declares 288 codes"));
+  }
+  SUBCASE("a valid JPEG with its tables still decodes") {
+    CHECK(decode(kGradientJpeg).pixels.shape == Shape{1, 3, 8, 16});
+  }
+}
+
 TEST_CASE("image: encode_png refuses shapes it cannot write") {
   CHECK_THROWS_WITH_AS(encode_png(Tensor(Shape{1, 2, 3, 3})),
                        "encode_png: the tensor has 2 channels (shape 1x2x3x3), it must have 1 "
