@@ -27,14 +27,14 @@ if [ "$which" = all ] || [ "$which" = node ]; then
     mkdir -p build/golden
     build/native-release/convplay_golden build/golden
     echo "== node: the WASM module"
-    node --test tests/node/
+    node --test --test-timeout=120000 tests/node/
   fi
 fi
 
 if [ "$which" = all ] || [ "$which" = browser ]; then
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
     echo "== browser: the page in headless Chromium"
-    node --test --test-concurrency=1 tests/browser/
+    node --test --test-concurrency=1 --test-timeout=120000 tests/browser/
   fi
 fi
 

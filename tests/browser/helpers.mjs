@@ -1,0 +1,210 @@
+// Shared set-up of the browser tests (node:test + playwright-core, headless Chromium).
+//
+//   import { startServer, launchBrowser, openPage, shot } from './helpers.mjs';
+//   const server = await startServer();          // the built page, served on a free 127.0.0.1 port
+//   const browser = await launchBrowser();       // headless /usr/bin/chromium, fresh profile
+//   const { page, errors } = await openPage(browser, server.url);   // waits for the first feature maps
+//   ...
+//   await shot(page, 'name');                    // test-results/name.png
+//   await browser.close(); await server.close();
+//
+// startServer() builds the page with `vite build` into a temporary folder (its
+// own, so parallel test runs in one checkout never race on dist/; about a
+// second) and serves it with `vite preview` on a free 127.0.0.1 port; close()
+// stops it and removes the folder. CONVPLAY_DIST=dir serves an existing build.
+// CONVPLAY_URL=http://... skips both and tests a page that is already served
+// (e.g. `npm start`'s dev server).
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RESULTS = path.join(ROOT, 'test-results');
+const VITE = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+const CONFIG = path.join(ROOT, 'web/vite.config.js');
+
+/**
+ * Builds the page with vite into a fresh temporary folder (about a second) and
+ * returns the folder. Each test process builds its own copy, so test runs of
+ * several people in one checkout never serve a dist/ that another is rewriting.
+ */
+export function buildPage() {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convplay-site-'));
+  execFileSync(process.execPath, [VITE, 'build', '--config', CONFIG, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  return outDir;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+/** Serves the built page; resolves {url, close()}. */
+export async function startServer() {
+  if (process.env.CONVPLAY_URL) return { url: process.env.CONVPLAY_URL, close: async () => {} };
+  const outDir = process.env.CONVPLAY_DIST ? path.resolve(process.env.CONVPLAY_DIST) : buildPage();
+  const port = await freePort();
+  const child = spawn(process.execPath, [VITE, 'preview', '--config', CONFIG, '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited:\n${log}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) { child.kill(); throw new Error(`vite preview did not start:\n${log}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    outDir,
+    close: () => new Promise((resolve) => {
+      const done = () => {
+        if (!process.env.CONVPLAY_DIST) fs.rmSync(outDir, { recursive: true, force: true });
+        resolve();
+      };
+      if (child.exitCode !== null) { done(); return; }
+      child.once('exit', done);
+      child.kill();
+    }),
+  };
+}
+
+/** Headless Chromium (playwright-core launch(): a fresh temporary profile each time). */
+export function launchBrowser(options = {}) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    ...options,
+  });
+}
+
+/**
+ * Opens url (hash optional) in a new page and waits until the first feature
+ * maps are drawn. Resolves {page, errors}: errors collects console errors,
+ * page errors and failed requests from the start.
+ */
+export async function openPage(browser, url, { hash = '', waitForMaps = true, viewport = { width: 1400, height: 1000 }, colorScheme = 'light' } = {}) {
+  const page = await browser.newPage({ viewport, colorScheme });
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  await page.goto(url + (hash ? `#${hash.replace(/^#/, '')}` : ''));
+  if (waitForMaps) await waitForRuns(page, 1);
+  return { page, errors };
+}
+
+/** Waits until the page has finished at least n computations (html[data-runs]). */
+export async function waitForRuns(page, n, timeout = 15000) {
+  await page.waitForFunction((k) => Number(document.documentElement.dataset.runs || 0) >= k, n, { timeout });
+}
+
+/** Waits until the page has drawn the result of its latest change (nothing queued or running). */
+export async function waitIdle(page, timeout = 15000) {
+  await page.waitForFunction(() => window.convplay && window.convplay.idle, null, { timeout });
+}
+
+/** Runs fn (which changes something), then waits for the next computation to be drawn. */
+export async function afterRecompute(page, fn) {
+  const before = await page.evaluate(() => Number(document.documentElement.dataset.runs || 0));
+  await fn();
+  await waitForRuns(page, before + 1);
+  // a burst of changes may queue one more run: wait until the last one is drawn
+  await waitIdle(page);
+}
+
+/** Sets a range (or any) input by id and fires 'input' and 'change', as a user's drag would. */
+export async function setInput(page, id, value) {
+  await afterRecompute(page, () => page.evaluate(([i, v]) => {
+    const el = document.getElementById(i);
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, [id, value]));
+}
+
+/** The text of the output dimensions "W2 × H2 × D2". */
+export function outputDims(page) {
+  return page.locator('#output-volume .dims-out').textContent();
+}
+
+/** A screenshot in test-results/<name>.png (full page unless {fullPage: false}). */
+export async function shot(page, name, options = {}) {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, ...options });
+  return file;
+}
+
+// ---- test images ----------------------------------------------------------------
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 255] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'ascii');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+/** An RGB PNG of w x h whose pixel (x, y) is pixel(x, y) -> [r, g, b] (0..255). */
+export function makePng(w, h, pixel) {
+  const raw = Buffer.alloc(h * (1 + 3 * w));
+  for (let y = 0; y < h; y++) {
+    raw[y * (1 + 3 * w)] = 0;  // filter: none
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = pixel(x, y);
+      const o = y * (1 + 3 * w) + 1 + 3 * x;
+      raw[o] = r; raw[o + 1] = g; raw[o + 2] = b;
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A short digest of what a canvas shows (to tell whether a map changed). */
+export function canvasDigest(page, selector) {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 1) { h ^= d[i]; h = Math.imul(h, 16777619) >>> 0; }
+    return `${c.width}x${c.height}:${h}`;
+  }, selector);
+}

@@ -1,0 +1,350 @@
+// The three volumes side by side: the input (its padded composite and its D1
+// channels), the filter bank (K filters of F1 x F2 x D1 weights + bias), and the
+// output (K feature maps on the diverging colour map, each with its legend).
+// Hovering (or moving with the arrow keys over) an output pixel reports it to
+// the inspector through app.setHover(); clicking (or Enter) pins it (state 'at').
+import { drawImage, drawGrey, drawDiverging, makeLegend, divergingCss, textOn, fmt, rangeOf } from '../render.js';
+import { presetOf, kernelHW, strideHW } from '../state.js';
+import { PRESET_LABELS } from '../filters.js';
+import { FILTER_PRESETS } from '../state.js';
+
+const CHANNEL_NAMES = ['R', 'G', 'B'];
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Parses the state's pinned pixel "k.y.x" -> {k, y, x} or null. */
+export function parsePin(at) {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(at || '');
+  return m ? { k: Number(m[1]), y: Number(m[2]), x: Number(m[3]) } : null;
+}
+
+export function mountVolume(app) {
+  const inputEl = document.getElementById('input-volume');
+  const bankEl = document.getElementById('filter-bank');
+  const outputEl = document.getElementById('output-volume');
+  const hoverListeners = new Set();
+  app.hover = null;
+  app.onHover = (fn) => { hoverListeners.add(fn); return () => hoverListeners.delete(fn); };
+  app.setHover = (h) => { app.hover = h; for (const fn of hoverListeners) fn(h); };
+
+  // ---- input volume -------------------------------------------------------------
+  inputEl.append(el('h3', null, 'Input volume'));
+  const inDims = el('p', 'dims');
+  inputEl.append(inDims);
+  const paddedWrap = el('div', 'padded-wrap');
+  const padded = el('canvas', 'padded');
+  padded.setAttribute('role', 'img');
+  const overlay = el('canvas', 'overlay');
+  overlay.setAttribute('aria-hidden', 'true');
+  paddedWrap.append(padded, overlay);
+  inputEl.append(paddedWrap);
+  const padCaption = el('p', 'caption');
+  inputEl.append(padCaption);
+  const channelsEl = el('div', 'channels');
+  inputEl.append(channelsEl);
+  let overlayScale = 1;
+
+  function drawInput(r) {
+    const [, d1, h1, w1] = r.input.shape;
+    inDims.innerHTML = '';
+    inDims.append('W1 × H1 × D1 = ', el('b', 'dims-in', `${w1} × ${h1} × ${d1}`));
+    const mapH = r.padMapH, mapW = r.padMapW;
+    const ph = mapH ? (mapH.length - h1) / 2 : 0, pw = mapW ? (mapW.length - w1) / 2 : 0;
+    // the padded composite, read through the module's padSourceIndex maps
+    const H = h1 + 2 * ph, W = w1 + 2 * pw;
+    const data = new Float32Array(d1 * H * W);
+    for (let c = 0; c < d1; c++) {
+      for (let y = 0; y < H; y++) {
+        const iy = mapH ? mapH[y] : y;
+        for (let x = 0; x < W; x++) {
+          const ix = mapW ? mapW[x] : x;
+          data[c * H * W + y * W + x] = iy < 0 || ix < 0 ? 0 : r.input.data[c * h1 * w1 + iy * w1 + ix];
+        }
+      }
+    }
+    drawImage(padded, { shape: [1, d1, H, W], data });
+    padded.setAttribute('aria-label', `the input image, ${w1} × ${h1}, with ${ph} pixel(s) of ${app.state.pad} padding`);
+    padCaption.textContent = ph || pw
+      ? `Shown with its padding P = ${app.state.p} (${app.state.pad}): ${W} × ${H}; the dashed line is the image's border.`
+      : 'No padding (P = 0).';
+    overlayScale = Math.max(1, Math.min(8, Math.ceil(640 / Math.max(H, W))));
+    overlay.width = W * overlayScale;
+    overlay.height = H * overlayScale;
+    paddedWrap.dataset.ph = String(ph);
+    paddedWrap.dataset.pw = String(pw);
+    drawOverlay();
+    // the channels
+    if (channelsEl.children.length !== d1) {
+      channelsEl.innerHTML = '';
+      for (let c = 0; c < d1; c++) {
+        const fig = el('figure', 'channel');
+        const cv = el('canvas', `chan chan-${d1 === 1 ? 'grey' : CHANNEL_NAMES[c]}`);
+        cv.setAttribute('role', 'img');
+        fig.append(cv, el('figcaption', null, d1 === 1 ? 'grey (d = 1)' : `${CHANNEL_NAMES[c]} (d = ${c + 1})`));
+        channelsEl.append(fig);
+      }
+    }
+    for (let c = 0; c < d1; c++) {
+      const cv = channelsEl.children[c].querySelector('canvas');
+      drawGrey(cv, r.input.data, h1, w1, { offset: c * h1 * w1 });
+      cv.setAttribute('aria-label', `input channel ${d1 === 1 ? 'grey' : CHANNEL_NAMES[c]}, ${w1} × ${h1}`);
+    }
+  }
+
+  /** The padding frame, the image border, and the receptive field of the inspected pixel. */
+  function drawOverlay() {
+    const r = app.result;
+    const ctx = overlay.getContext('2d');
+    ctx.clearRect(0, 0, overlay.width, overlay.height);
+    if (!r) return;
+    const k = overlayScale;
+    const ph = Number(paddedWrap.dataset.ph), pw = Number(paddedWrap.dataset.pw);
+    const [, , h1, w1] = r.input.shape;
+    if (ph || pw) {
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.28)';
+      ctx.fillRect(0, 0, overlay.width, ph * k);
+      ctx.fillRect(0, (ph + h1) * k, overlay.width, ph * k);
+      ctx.fillRect(0, ph * k, pw * k, h1 * k);
+      ctx.fillRect((pw + w1) * k, ph * k, pw * k, h1 * k);
+      ctx.setLineDash([4, 3]);
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1;
+      ctx.strokeRect(pw * k + 0.5, ph * k + 0.5, w1 * k - 1, h1 * k - 1);
+      ctx.setLineDash([]);
+    }
+    const t = currentTarget();
+    if (!t || r.error || !r.geometry) return;
+    const { fh, fw } = kernelHW(app.state);
+    const { sh, sw } = strideHW(app.state);
+    const dil = app.state.dil;
+    const y0 = t.y * sh, x0 = t.x * sw;
+    ctx.fillStyle = 'rgba(255, 221, 0, 0.55)';
+    for (let a = 0; a < fh; a++) {
+      for (let b = 0; b < fw; b++) ctx.fillRect((x0 + b * dil) * k, (y0 + a * dil) * k, k, k);
+    }
+    const ek = r.geometry.h.effectiveKernel, ekw = r.geometry.w.effectiveKernel;
+    // line widths in CSS pixels, whatever the canvas is scaled to
+    const px = overlay.width / (overlay.clientWidth || overlay.width);
+    const cx = (x0 + ekw / 2) * k, cy = (y0 + ek / 2) * k;
+    ctx.strokeStyle = 'rgba(255, 221, 0, 0.8)';
+    ctx.lineWidth = 1.5 * px;
+    ctx.beginPath();
+    ctx.moveTo(0, cy); ctx.lineTo(x0 * k - 3 * px, cy);
+    ctx.moveTo((x0 + ekw) * k + 3 * px, cy); ctx.lineTo(overlay.width, cy);
+    ctx.moveTo(cx, 0); ctx.lineTo(cx, y0 * k - 3 * px);
+    ctx.moveTo(cx, (y0 + ek) * k + 3 * px); ctx.lineTo(cx, overlay.height);
+    ctx.stroke();
+    const m = 2 * px;
+    ctx.lineWidth = 3 * px;
+    ctx.strokeStyle = '#000';
+    ctx.strokeRect(x0 * k - m, y0 * k - m, ekw * k + 2 * m, ek * k + 2 * m);
+    ctx.lineWidth = 1.5 * px;
+    ctx.strokeStyle = '#ffdd00';
+    ctx.strokeRect(x0 * k - m, y0 * k - m, ekw * k + 2 * m, ek * k + 2 * m);
+  }
+
+  function currentTarget() {
+    const pin = parsePin(app.state.at);
+    const r = app.result;
+    const t = pin || app.hover;
+    if (!t || !r || !r.output) return null;
+    const [, K, H2, W2] = r.output.shape;
+    if (t.k >= K || t.y >= H2 || t.x >= W2) return null;
+    return t;
+  }
+  app.currentTarget = currentTarget;
+
+  // ---- filter bank ------------------------------------------------------------------
+  const bankHead = el('h3', null, 'Filters');
+  const bankDims = el('p', 'dims');
+  const bankParams = el('p', 'params');
+  const bankList = el('div', 'filters');
+  bankEl.append(bankHead, bankDims, bankParams, bankList);
+
+  function weightGrid(data, offset, fh, fw, range, label) {
+    const g = el('div', `wgrid cols-${fw}`);
+    g.setAttribute('role', 'img');
+    g.setAttribute('aria-label', label);
+    const showNumbers = fw <= 5 && fh <= 5;
+    for (let i = 0; i < fh * fw; i++) {
+      const v = data[offset + i];
+      const cell = el('span', 'wcell', showNumbers ? fmt(v, 2) : '');
+      cell.style.backgroundColor = divergingCss(v, range);
+      cell.style.color = textOn(v, range);
+      cell.title = String(Math.round(v * 1e4) / 1e4);
+      g.append(cell);
+    }
+    return g;
+  }
+
+  function drawBank(r, req) {
+    const [K, d1, fh, fw] = req.weights.shape;
+    bankDims.innerHTML = '';
+    bankDims.append(`K = ${K} filters of F1 × F2 × D1 = `, el('b', 'dims-w', `${fh} × ${fw} × ${d1}`));
+    bankParams.innerHTML = '';
+    if (r.geometry) {
+      const wc = r.geometry.weightCount, bc = r.geometry.biasCount;
+      bankParams.append('parameters: F1·F2·D1·K + K = ',
+        `${fh}·${fw}·${d1}·${K} + ${K} = ${wc.toLocaleString('en')} + ${bc} = `,
+        el('b', 'param-count', (wc + bc).toLocaleString('en')));
+    }
+    const per = fh * fw * d1;
+    const range = rangeOf(req.weights.data).absMax || 1;
+    bankList.innerHTML = '';
+    for (let k = 0; k < K; k++) {
+      const card = el('div', 'filter');
+      const head = el('div', 'filter-head');
+      head.append(el('span', 'filter-name', `filter ${k + 1}`));
+      const sel = el('select', 'preset');
+      sel.setAttribute('aria-label', `preset of filter ${k + 1}`);
+      for (const p of FILTER_PRESETS) {
+        const o = el('option', null, PRESET_LABELS[p]);
+        o.value = p;
+        sel.append(o);
+      }
+      sel.value = presetOf(k, app.state);
+      sel.addEventListener('change', () => app.setPreset(k, sel.value));
+      const edit = el('button', 'edit', 'edit');
+      edit.type = 'button';
+      edit.setAttribute('aria-label', `edit the weights of filter ${k + 1}`);
+      edit.addEventListener('click', () => app.editFilter(k));
+      head.append(sel, edit);
+      card.append(head);
+      const grids = el('div', 'grids');
+      for (let c = 0; c < d1; c++) {
+        const wrap = el('div', 'grid-wrap');
+        wrap.append(weightGrid(req.weights.data, k * per + c * fh * fw, fh, fw, range,
+          `filter ${k + 1}, channel ${d1 === 1 ? 'grey' : CHANNEL_NAMES[c]}: ${fh} × ${fw} weights`));
+        wrap.append(el('span', 'grid-label', d1 === 1 ? 'grey' : CHANNEL_NAMES[c]));
+        grids.append(wrap);
+      }
+      card.append(grids);
+      card.append(el('p', 'bias', `b = ${fmt(req.bias[k], 3)}`));
+      bankList.append(card);
+    }
+  }
+
+  /** Sets the preset of filter k (expanding the list of presets to K entries). */
+  app.setPreset = (k, preset) => {
+    const s = app.state;
+    const n = Math.max(s.k, s.filters.length, k + 1);
+    const list = Array.from({ length: n }, (_, i) => presetOf(i, s));
+    list[k] = preset;
+    app.set('filters', list);
+  };
+
+  // ---- output volume ----------------------------------------------------------------
+  const outHead = el('h3', null, 'Output volume');
+  const outDims = el('p', 'dims');
+  const outMsg = el('p', 'caption');
+  const mapsEl = el('div', 'maps');
+  outputEl.append(outHead, outDims, outMsg, mapsEl);
+  const figures = [];
+  let cursor = { k: 0, y: 0, x: 0 };
+
+  function figureFor(k) {
+    if (figures[k]) return figures[k];
+    const fig = el('figure', 'map');
+    const cv = el('canvas', 'fmap');
+    cv.tabIndex = 0;
+    cv.dataset.k = String(k);
+    const cap = el('figcaption');
+    const legend = makeLegend();
+    fig.append(cv, cap, legend);
+    const pos = (e) => {
+      const r = app.result;
+      if (!r || !r.output) return null;
+      const [, , H2, W2] = r.output.shape;
+      const rect = cv.getBoundingClientRect();
+      const x = Math.floor(((e.clientX - rect.left) / rect.width) * W2);
+      const y = Math.floor(((e.clientY - rect.top) / rect.height) * H2);
+      // clientX/Y are whole pixels: clamp to the map
+      return { k, y: Math.max(0, Math.min(H2 - 1, y)), x: Math.max(0, Math.min(W2 - 1, x)) };
+    };
+    cv.addEventListener('pointermove', (e) => { const p = pos(e); if (p) { cursor = p; app.setHover(p); } });
+    cv.addEventListener('pointerleave', () => app.setHover(null));
+    cv.addEventListener('click', (e) => {
+      const p = pos(e);
+      if (!p) return;
+      const at = `${p.k}.${p.y}.${p.x}`;
+      app.set('at', app.state.at === at ? '' : at);
+    });
+    cv.addEventListener('focus', () => {
+      if (cursor.k !== k) cursor = { k, y: 0, x: 0 };
+      app.setHover({ ...cursor });
+    });
+    cv.addEventListener('blur', () => app.setHover(null));
+    cv.addEventListener('keydown', (e) => {
+      const r = app.result;
+      if (!r || !r.output) return;
+      const [, , H2, W2] = r.output.shape;
+      const step = e.shiftKey ? 10 : 1;
+      let { y, x } = cursor.k === k ? cursor : { y: 0, x: 0 };
+      if (e.key === 'ArrowLeft') x -= step;
+      else if (e.key === 'ArrowRight') x += step;
+      else if (e.key === 'ArrowUp') y -= step;
+      else if (e.key === 'ArrowDown') y += step;
+      else if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        const at = `${k}.${cursor.y}.${cursor.x}`;
+        app.set('at', app.state.at === at ? '' : at);
+        return;
+      } else if (e.key === 'Escape') { app.set('at', ''); return; } else return;
+      e.preventDefault();
+      cursor = { k, y: Math.max(0, Math.min(H2 - 1, y)), x: Math.max(0, Math.min(W2 - 1, x)) };
+      app.setHover({ ...cursor });
+    });
+    figures[k] = { fig, cv, cap, legend };
+    return figures[k];
+  }
+
+  function drawOutput(r, req) {
+    const s = app.state;
+    outputEl.classList.toggle('invalid', Boolean(r.error));
+    if (r.error || !r.output) {
+      outDims.innerHTML = '';
+      outDims.append('W2 × H2 × D2 = ', el('b', 'dims-out', 'impossible'));
+      outMsg.textContent = 'This layer cannot be computed (see the message above); the last valid maps are greyed out.';
+      return;
+    }
+    const [, K, H2, W2] = r.output.shape;
+    outDims.innerHTML = '';
+    outDims.append('W2 × H2 × D2 = ', el('b', 'dims-out', `${W2} × ${H2} × ${K}`));
+    outMsg.textContent = `${K} feature map${K > 1 ? 's' : ''}, one per filter. Colour: blue < 0 < red; ${s.scale === 'layer' ? 'one range shared by all maps' : 'each map on its own range'}.`;
+    const plane = H2 * W2;
+    const layerRange = s.scale === 'layer' ? rangeOf(r.output.data).absMax : undefined;
+    while (mapsEl.children.length > K) mapsEl.lastChild.remove();
+    for (let k = 0; k < K; k++) {
+      const f = figureFor(k);
+      if (f.fig.parentNode !== mapsEl) mapsEl.append(f.fig);
+      const res = drawDiverging(f.cv, r.output.data, H2, W2, { offset: k * plane, range: layerRange });
+      f.legend.update(res);
+      const name = PRESET_LABELS[presetOf(k, s)];
+      f.cap.textContent = `map ${k + 1} · ${name}`;
+      f.cv.setAttribute('aria-label', `feature map ${k + 1} (${name}), ${W2} × ${H2}, values from ${fmt(res.min)} to ${fmt(res.max)}. Arrow keys move over its pixels, Enter pins one.`);
+    }
+    markPinned();
+  }
+
+  function markPinned() {
+    const pin = parsePin(app.state.at);
+    figures.forEach((f, k) => f && f.fig.classList.toggle('pinned', Boolean(pin && pin.k === k)));
+  }
+
+  app.onResult((r, req) => {
+    drawInput(r);
+    drawBank(r, req);
+    drawOutput(r, req);
+  });
+  app.onHover(() => drawOverlay());
+  app.S.subscribe((s, changed) => {
+    if (changed.has('at')) { drawOverlay(); markPinned(); }
+    if (changed.has('scale') && app.result) drawOutput(app.result, app.request);
+  });
+}
+

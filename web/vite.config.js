@@ -1,0 +1,56 @@
+// Vite configuration for the convplay page (web/).
+//
+//   npm start                                   -> builds the wasm module, then `vite --config web/vite.config.js`
+//   npx vite build --config web/vite.config.js  -> plain static files in dist/ (any host can serve them)
+//
+// The page imports the WASM module as 'convplay-wasm/convplay.mjs' (and its
+// .wasm as 'convplay-wasm/convplay_core.wasm?url'); the alias points at the
+// module's build output. CONVPLAY_WASM_DIR overrides it (e.g. to try the page
+// against another build of the module).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const webDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(webDir, '..');
+const wasmDir = process.env.CONVPLAY_WASM_DIR
+  ? path.resolve(process.env.CONVPLAY_WASM_DIR)
+  : path.resolve(repoRoot, 'build/wasm-release/dist');
+
+// The page's Content-Security-Policy (index.html) allows no inline styles. The
+// dev server injects CSS imported from JS as <style> elements (for hot reload),
+// so in dev only, style-src also allows inline styles. The built page keeps
+// the strict policy (its CSS is in files).
+const devCsp = {
+  name: 'convplay-dev-csp',
+  apply: 'serve',
+  transformIndexHtml(html) {
+    return html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+  },
+};
+
+export default defineConfig({
+  plugins: [devCsp],
+  root: webDir,
+  base: './',                        // relative URLs: dist/ works from any sub-path
+  publicDir: path.resolve(webDir, 'public'),
+  resolve: {
+    alias: { 'convplay-wasm': wasmDir },
+  },
+  build: {
+    outDir: path.resolve(repoRoot, 'dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    assetsInlineLimit: 0,            // never inline the .wasm (or anything) as a data: URL
+  },
+  worker: { format: 'es' },
+  server: {
+    host: '127.0.0.1',
+    strictPort: false,
+    open: false,
+    fs: { allow: [repoRoot] },
+  },
+  preview: { host: '127.0.0.1' },
+  logLevel: 'info',                  // prints "Local: http://127.0.0.1:PORT/"
+  clearScreen: false,
+});
