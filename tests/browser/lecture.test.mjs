@@ -161,3 +161,20 @@ test('lecture mode at phone width', async () => {
   await page.screenshot({ path: path.join(RESULTS, 'lecture-phone.png') });
   await page.close();
 });
+
+test('a hand-written short link (#lstep=id) opens the step as prepared, and links stay short', async () => {
+  for (const [id, input, output] of [['nopad', '7 × 7 × 1', '3 × 3 × 1'], ['stride', '7 × 7 × 1', '3 × 3 × 1']]) {
+    const { page, errors } = await openPage(browser, server.url, { hash: `lstep=${id}` });
+    await waitForStep(page, id);
+    const d = await lectureData(page);
+    assert.equal(d.shown, `${input} -> ${output}`, `${id}: the page shows the step's sizes`);
+    // the step's own link is just its id: the step's set-up is the base of the hash
+    assert.equal(await page.locator('.cp-lec-link').getAttribute('href'), `#lstep=${id}`);
+    // a change on top of the step is kept in the link, relative to the step
+    await page.evaluate(() => window.convplay.set('k', 2));
+    await page.waitForFunction(() => location.hash.includes('k=2'), null, { timeout: 10000 });
+    assert.match(await page.evaluate(() => location.hash), new RegExp(`^#(.*&)?lstep=${id}(&.*)?$`));
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});

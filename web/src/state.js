@@ -158,6 +158,21 @@ function readHash(hash) {
   return map;
 }
 
+// A base under the hash: fn(state) -> {field: value} gives the values that
+// fields absent from the hash take instead of their defaults (a lecture step
+// sets up the playground, so `#lstep=sobel` alone is that step). serialize()
+// writes only what differs from the same base, so the two stay inverses.
+let baseOf = () => ({});
+export function setBase(fn) { baseOf = fn; }
+
+function base(s) {
+  let patch = {};
+  try { patch = baseOf(s) || {}; } catch { /* a broken base is no base */ }
+  const b = {};
+  for (const row of PROPS) b[row.name] = row.name in patch ? coerce(row, patch[row.name]) : clone(row.default);
+  return b;
+}
+
 /** URL hash -> a complete, valid state object. Never throws. */
 export function parseHash(hash) {
   const given = readHash(hash);
@@ -165,6 +180,8 @@ export function parseHash(hash) {
   for (const row of PROPS) {
     s[row.name] = given.has(row.name) ? coerce(row, given.get(row.name)) : clone(row.default);
   }
+  const b = base(s);
+  for (const row of PROPS) if (!given.has(row.name)) s[row.name] = b[row.name];
   return s;
 }
 
@@ -185,12 +202,13 @@ function same(a, b) {
   return a === b;
 }
 
-/** State -> URL hash (without '#'): only the values that differ from the defaults. */
+/** State -> URL hash (without '#'): only the values that differ from the base (the defaults, or a lecture step's set-up). */
 export function serialize(s) {
   const parts = [];
+  const b = base(s);
   for (const row of PROPS) {
     const v = s[row.name];
-    if (v === undefined || same(v, row.default)) continue;
+    if (v === undefined || same(v, b[row.name])) continue;
     parts.push(`${encodeURIComponent(row.name)}=${encodeURIComponent(serializeValue(row, v)).replace(/%2C/g, ',')}`);
   }
   return parts.join('&');
@@ -254,8 +272,23 @@ export function loadHash(hash) {
 /** Back to the defaults. */
 export function reset() { return loadHash(''); }
 
+/**
+ * True for a hash that names a place on the page ("#layer-panel": no key=value
+ * pair) rather than a state. Such a hash (a followed in-page link) never
+ * replaces the state: every state hash has an '=' (the defaults are '').
+ */
+export function isAnchorHash(hash) {
+  const text = String(hash ?? '').replace(/^#/, '');
+  return text !== '' && !text.includes('=');
+}
+
 if (typeof window !== 'undefined') {
-  window.addEventListener('hashchange', () => { if (!writingHash) loadHash(location.hash); });
+  window.addEventListener('hashchange', () => {
+    if (writingHash) return;
+    // an in-page link: the browser has scrolled to it; the URL goes back to the state
+    if (isAnchorHash(location.hash)) { writeHash(); return; }
+    loadHash(location.hash);
+  });
 }
 
 // ---- small helpers on the state (derived, not stored) ---------------------

@@ -146,6 +146,10 @@ function el(tag, attrs = {}, ...children) {
 
 export function mountLecture(root, app) {
   loadPanelCss();
+  // A step's patch is the base of the URL hash: `#lstep=sobel` alone opens
+  // that step as prepared, and its links carry only what differs from it.
+  S.setBase((s) => STEPS.find((step) => step.id === s.lstep)?.patch ?? {});
+  if (app.state.lstep && typeof location !== 'undefined') app.loadHash(location.hash);
   root.classList.add('cp-lecture');
   root.setAttribute('aria-labelledby', 'lecture-h');
   const home = { parent: root.parentNode, next: root.nextSibling };
