@@ -26,6 +26,8 @@ if [ "$which" = all ] || [ "$which" = node ]; then
     cmake --build --preset native-release --target convplay_golden -j "$JOBS"
     mkdir -p build/golden
     build/native-release/convplay_golden build/golden
+    echo "== node: the doctest suite compiled to WASM (the kernels as they ship, with SIMD)"
+    node --no-experimental-fetch build/wasm-release/tests/convplay_tests.cjs --no-colors
     echo "== node: the WASM module"
     node --test --test-timeout=120000 tests/node/
   fi
