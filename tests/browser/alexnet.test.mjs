@@ -110,7 +110,9 @@ test('the code panel prints the PyTorch and Keras lines of the layer', async () 
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   await page.click('#code-panel .cp-copy >> nth=0');
   await page.waitForFunction(() => document.querySelector('#code-panel .cp-copied').textContent !== '');
-  const copied = await page.evaluate(() => navigator.clipboard.readText().catch(() => null));
+  // bounded: a clipboard read that waits on a permission never answers
+  const copied = await page.evaluate(() => Promise.race([navigator.clipboard.readText().catch(() => null),
+    new Promise((resolve) => { setTimeout(() => resolve(null), 5000); })]));
   if (copied !== null) assert.ok(copied.includes('out_channels=6'), copied);
   await page.locator('#code-panel').screenshot({ path: path.join(RESULTS, 'code-panel.png') });
   assert.deepEqual(errors, []);

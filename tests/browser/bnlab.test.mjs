@@ -271,3 +271,39 @@ test('dark colour scheme and a narrow window: the lab stays readable', async () 
   assert.deepEqual(realErrors(errors), []);
   await page.close();
 });
+
+test('editing the lab never recomputes the convolution layer (its rows are display-only)', async () => {
+  const { page, errors } = await openLab('');
+  await page.waitForFunction(() => window.convplay.idle, null, { timeout: 15000 });
+  const runs = await page.evaluate(() => document.documentElement.dataset.runs);
+  for (const patch of [{ bngamma: 3 }, { bnx: [1, 3, 7] }, { bnloss: 'sq' }, { bnmode: 'step', bnstep: 2 }, { bnstep: 3 }]) {
+    // a change that started a computation of the layer would make the page busy at once
+    // (recompute() counts it synchronously); the lab itself recomputes its data changes
+    const isData = !('bnmode' in patch) && !('bnstep' in patch);
+    const change = () => page.evaluate((p) => { window.convplay.update(p); return window.convplay.idle; }, patch);
+    let idleAfter;
+    if (isData) await afterLab(page, async () => { idleAfter = await change(); });
+    else idleAfter = await change();
+    assert.equal(idleAfter, true, `${JSON.stringify(patch)} started a computation of the layer`);
+  }
+  await page.waitForSelector('#bnlab[data-state="ok"]', { timeout: 20000 });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.runs), runs, 'html[data-runs] after editing the lab');
+  assert.deepEqual(realErrors(errors), []);
+  await page.close();
+});
+
+test('at a phone width (390 px) the lab fits: its tables and graph scroll in their own boxes', async () => {
+  for (const hash of ['', 'bnmode=step&bnstep=4&bnx=1.25,-3.5,1000,7,2,0.001,8,9&bnloss=tgt']) {
+    const { page, errors } = await openLab(hash, { viewport: { width: 390, height: 844 } });
+    await page.locator('#bnlab').scrollIntoViewIfNeeded();
+    const r = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      lab: document.getElementById('bnlab').getBoundingClientRect().right - document.documentElement.clientWidth,
+    }));
+    assert.ok(r.page <= 1, `${hash}: the page is ${r.page} px wider than the phone`);
+    assert.ok(r.lab <= 1, `${hash}: the lab sticks out ${r.lab} px`);
+    if (!hash) await shotLab(page, 'bnlab-phone');
+    assert.deepEqual(realErrors(errors), []);
+    await page.close();
+  }
+});

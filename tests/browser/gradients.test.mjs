@@ -304,6 +304,12 @@ test('the batch-norm steps open lecture mode and show the lab', async () => {
   await page.click('#lecture .cp-lec-next');
   await page.waitForFunction(() => window.convplay.state.lstep === 'bn-backward' && window.convplay.state.bnmode === 'step');
   assert.equal(await page.isVisible('#bnlab'), true);
+  // the step's "See …" link names the lab, and following it keeps the step (the hash is the state)
+  const look = page.locator('#lecture .cp-lec-look');
+  assert.equal(await look.textContent(), 'See the batch-norm lab');
+  await look.click();
+  await page.waitForFunction(() => document.activeElement?.id === 'bnlab', null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => window.convplay.state.lstep), 'bn-backward');
   await shot(page, 'gradients-lecture-step', { fullPage: false });
   assert.deepEqual(errors, []);
   await page.close();

@@ -36,7 +36,7 @@ const CONFIG = path.join(ROOT, 'web/vite.config.js');
 export function buildPage() {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convplay-site-'));
   execFileSync(process.execPath, [VITE, 'build', '--config', CONFIG, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
-    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120000, killSignal: 'SIGKILL' });
   return outDir;
 }
 
@@ -74,14 +74,18 @@ export async function startServer() {
   return {
     url,
     outDir,
+    // bounded: SIGTERM, then SIGKILL after 5 s if vite preview has not exited
     close: () => new Promise((resolve) => {
+      let killer = null;
       const done = () => {
+        clearTimeout(killer);
         if (!process.env.CONVPLAY_DIST) fs.rmSync(outDir, { recursive: true, force: true });
         resolve();
       };
-      if (child.exitCode !== null) { done(); return; }
+      if (child.exitCode !== null || child.signalCode !== null) { done(); return; }
       child.once('exit', done);
       child.kill();
+      killer = setTimeout(() => { child.kill('SIGKILL'); }, 5000);
     }),
   };
 }
@@ -113,17 +117,54 @@ export async function openPage(browser, url, { hash = '', waitForMaps = true, vi
   return { page, errors };
 }
 
+// Every wait of the tests is bounded: page.evaluate has no timeout of its own,
+// so never poll inside the page (a requestAnimationFrame loop that waits for a
+// condition hangs the whole suite when the condition never comes). Wait with
+// waitUntil() (page.waitForFunction with a timeout), whose error names what
+// was awaited and what the page showed at that moment.
+
+/** What the page's pipeline shows now (for the message of a wait that timed out). */
+export async function pageStatus(page) {
+  const look = page.evaluate(() => JSON.stringify({
+    runs: document.documentElement.dataset.runs, idle: window.convplay?.idle, busy: window.convplay?.engine?.busy,
+    dims: document.querySelector('#output-volume .dims-out')?.textContent, hash: location.hash.slice(0, 160),
+  }));
+  const timer = new Promise((resolve) => { setTimeout(() => resolve('(the page did not answer within 2 s)'), 2000).unref(); });
+  return Promise.race([look, timer]).catch((e) => `(the page could not be read: ${e.message.split('\n')[0]})`);
+}
+
+/**
+ * Waits (at most timeout ms, polling every animation frame) until fn(arg) is
+ * truthy in the page; resolves its value. On timeout, throws an error that
+ * names what (what was awaited) and the pipeline's state.
+ */
+export async function waitUntil(page, what, fn, arg, timeout = 15000) {
+  try {
+    const handle = await page.waitForFunction(fn, arg, { timeout });
+    return await handle.jsonValue();
+  } catch (e) {
+    throw new Error(`waited ${timeout} ms for ${what}; the page: ${await pageStatus(page)}\n${e.message.split('\n')[0]}`);
+  }
+}
+
 /** Waits until the page has finished at least n computations (html[data-runs]). */
 export async function waitForRuns(page, n, timeout = 15000) {
-  await page.waitForFunction((k) => Number(document.documentElement.dataset.runs || 0) >= k, n, { timeout });
+  await waitUntil(page, `computation number ${n} to be drawn (html[data-runs] >= ${n})`,
+    (k) => Number(document.documentElement.dataset.runs || 0) >= k, n, timeout);
 }
 
 /** Waits until the page has drawn the result of its latest change (nothing queued or running). */
 export async function waitIdle(page, timeout = 15000) {
-  await page.waitForFunction(() => window.convplay && window.convplay.idle, null, { timeout });
+  await waitUntil(page, 'the page to be idle (its latest change computed and drawn)',
+    () => Boolean(window.convplay && window.convplay.idle), null, timeout);
 }
 
-/** Runs fn (which changes something), then waits for the next computation to be drawn. */
+/**
+ * Runs fn (which changes something the forward pass depends on), then waits
+ * for the next computation to be drawn. fn must really change the layer or
+ * the image: a value equal to the current one, or a display-only field,
+ * starts no computation, and the wait fails after its timeout.
+ */
 export async function afterRecompute(page, fn) {
   const before = await page.evaluate(() => Number(document.documentElement.dataset.runs || 0));
   await fn();
@@ -132,8 +173,13 @@ export async function afterRecompute(page, fn) {
   await waitIdle(page);
 }
 
-/** Sets a range (or any) input by id and fires 'input' and 'change', as a user's drag would. */
+/**
+ * Sets a range (or any) input by id and fires 'input' and 'change', as a user's
+ * drag would, then waits for the computation. Setting the value it has already
+ * changes nothing and waits for nothing.
+ */
 export async function setInput(page, id, value) {
+  if (await page.locator(`#${id}`).inputValue() === String(value)) return;
   await afterRecompute(page, () => page.evaluate(([i, v]) => {
     const el = document.getElementById(i);
     el.value = String(v);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, openPage, shot, setInput, afterRecompute, waitIdle, outputDims, makePng, canvasDigest,
+  startServer, launchBrowser, openPage, shot, setInput, afterRecompute, waitIdle, waitUntil, outputDims, makePng, canvasDigest,
 } from './helpers.mjs';
 
 let server, browser;
@@ -281,35 +281,82 @@ test('keyboard only: Tab reaches every control, arrows change the layer', async 
   await page.close();
 });
 
+test('the header links and "Skip to the layer" scroll without touching the state', async () => {
+  const { page, errors } = await openPage(browser, server.url, { hash: 'f=5&p=2&k=3&pad=reflect', viewport: { width: 1000, height: 600 } });
+  // the plug-ins (which add their rows to the state) are mounted
+  await page.waitForSelector('#bnlab[data-state="ok"]', { timeout: 20000 });
+  await page.waitForSelector('#gradients[data-state]', { timeout: 20000, state: 'attached' });
+  const hash = await page.evaluate(() => location.hash);
+  const state = await page.evaluate(() => JSON.stringify(window.convplay.state));
+  const runs = await page.evaluate(() => document.documentElement.dataset.runs);
+  for (const id of ['inspect-panel', 'volume', 'layer-panel', 'image-panel']) {
+    await page.click(`#nav a[href="#${id}"]`);
+    await waitUntil(page, `#${id} to be scrolled into view and focused`, (i) => {
+      const b = document.getElementById(i).getBoundingClientRect();
+      return document.activeElement?.id === i && b.top < window.innerHeight && b.bottom > 0;
+    }, id);
+    assert.equal(await page.evaluate(() => location.hash), hash, `after the ${id} link: the hash is still the state`);
+    assert.equal(await page.evaluate(() => JSON.stringify(window.convplay.state)), state, `after the ${id} link`);
+  }
+  await page.locator('a.skip').focus();
+  await page.keyboard.press('Enter');
+  await waitUntil(page, 'the skip link to focus the volumes', () => document.activeElement?.id === 'volume');
+  // a fragment-only hash that arrives some other way (typed, an old link) is not a state either
+  await page.evaluate(() => { location.hash = '#layer-panel'; });
+  await waitUntil(page, 'the URL to show the state again after #layer-panel',
+    () => location.hash === `#${window.convplay.S.serialize(window.convplay.state)}`);
+  assert.equal(await page.evaluate(() => JSON.stringify(window.convplay.state)), state);
+  assert.equal(await outputDims(page), '256 × 170 × 3');
+  // nothing was recomputed: the layer did not change
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.runs), runs);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the working-size slider reaches the state minimum (the lecture 7 × 7 and below)', async () => {
+  const { page, errors } = await openPage(browser, server.url, { hash: 'size=7&p=0&f=1' });
+  const range = await page.locator('#size').evaluate((e) => ({ min: e.min, max: e.max, value: e.value }));
+  assert.deepEqual(range, { min: '3', max: '512', value: '7' });
+  assert.equal(await page.locator('#size-out').textContent(), '7 px');
+  assert.equal(await inputDims(page), '7 × 5 × 3');
+  await page.locator('#size').focus();
+  await afterRecompute(page, () => page.keyboard.press('Home'));
+  assert.equal(await page.evaluate(() => window.convplay.state.size), 3);
+  assert.equal(await inputDims(page), '3 × 2 × 3');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('recompute time while dragging, phone width and dark theme', async () => {
   const { page, errors } = await openPage(browser, server.url);
   // a drag: 8 input events in a row; stale runs are dropped, the last one is drawn
-  const t = await page.evaluate(async () => {
+  const before = await page.evaluate(() => Number(document.documentElement.dataset.runs));
+  const t0 = await page.evaluate(() => {
     const el = document.getElementById('f');
-    const before = Number(document.documentElement.dataset.runs);
-    const t0 = performance.now();
+    const start = performance.now();
     for (const v of [4, 5, 6, 7, 8, 9, 10, 11]) { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }
-    await new Promise((resolve) => {
-      const check = () => (document.querySelector('#output-volume .dims-out').textContent === '248 × 162 × 4' && window.convplay.idle ? resolve() : requestAnimationFrame(check));
-      check();
-    });
-    return { burst: performance.now() - t0, runs: Number(document.documentElement.dataset.runs) - before };
+    return start;
   });
-  console.log(`8 slider steps: ${t.burst.toFixed(0)} ms for ${t.runs} computation(s) drawn`);
-  assert.ok(t.runs <= 8);
-  // one recompute of the default image with the default layer (median of 5)
+  const burst = await waitUntil(page, 'the drag to F = 11 to be drawn (248 × 162 × 4, idle)',
+    (start) => document.querySelector('#output-volume .dims-out').textContent === '248 × 162 × 4' && window.convplay.idle
+      && Math.max(0.01, performance.now() - start), t0);
+  const drawnRuns = await page.evaluate(() => Number(document.documentElement.dataset.runs)) - before;
+  console.log(`8 slider steps: ${burst.toFixed(0)} ms for ${drawnRuns} computation(s) drawn`);
+  assert.ok(drawnRuns >= 1 && drawnRuns <= 8, `${drawnRuns} computations drawn for 8 slider steps`);
+  // one recompute of the default image with the default layer (median of 5): each
+  // change is a new seed with a random filter, so it always differs from the state
+  // before it and always starts a computation
   await setInput(page, 'f', 3);
   const times = [];
   for (let i = 0; i < 5; i++) {
-    const ms = await page.evaluate(async (k) => {
-      const before = Number(document.documentElement.dataset.runs);
-      const t0 = performance.now();
-      window.convplay.set('seed', 100 + k);
-      window.convplay.set('filters', ['sobelx', 'sobely', 'gauss', k % 2 ? 'random' : 'sharpen']);
-      await new Promise((r) => { const c = () => (Number(document.documentElement.dataset.runs) > before && window.convplay.idle ? r() : requestAnimationFrame(c)); c(); });
-      return performance.now() - t0;
+    const runs = await page.evaluate(() => Number(document.documentElement.dataset.runs));
+    const start = await page.evaluate((k) => {
+      const t = performance.now();
+      window.convplay.update({ seed: 100 + k, filters: ['sobelx', 'sobely', 'gauss', 'random'] });
+      return t;
     }, i);
-    times.push(ms);
+    times.push(await waitUntil(page, `recompute ${i + 1} of 5 to be drawn (html[data-runs] > ${runs}, idle)`,
+      ([r, t]) => Number(document.documentElement.dataset.runs) > r && window.convplay.idle && Math.max(0.01, performance.now() - t), [runs, start]));
   }
   times.sort((a, b) => a - b);
   console.log(`recompute (default image and layer, until drawn): median ${times[2].toFixed(1)} ms; status says: ${await page.locator('#status').textContent()}`);

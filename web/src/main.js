@@ -28,6 +28,7 @@ import { mountVolume } from './panels/volume.js';
 import { mountFormula } from './panels/formula.js';
 import { mountEditor } from './panels/editor.js';
 import { mountInspector } from './panels/inspect.js';
+import { goToSection } from './panels/panelcss.js';
 
 performance.mark('convplay:start');
 
@@ -117,10 +118,26 @@ function showFatal(message) {
   el.hidden = false;
 }
 
-// Every change recomputes at once, except the ones that only change the display.
-const DISPLAY_ONLY = new Set(['at', 'scale']);
+// Every change recomputes at once, except the ones that only change the display
+// (rows marked display: true in the PROPS table: the pinned pixel, the colour
+// scale, the step-through's, the lecture's, the batch-norm lab's, the gradients'
+// loss and learning rate); the panels that show those redraw themselves.
 S.subscribe((s, changed) => {
-  if ([...changed].some((n) => !DISPLAY_ONLY.has(n))) recompute();
+  if (!S.displayOnly(changed)) recompute();
+});
+
+// In-page links (the header's navigation, "Skip to the layer", any "#section")
+// scroll to their section without touching the URL hash: the hash is the state.
+// (state.js also ignores such a hash if one gets there another way.)
+document.addEventListener('click', (e) => {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.target.closest?.('a[href^="#"]');
+  if (!a) return;
+  const hash = a.getAttribute('href');
+  if (!S.isAnchorHash(hash)) return;
+  let id;
+  try { id = decodeURIComponent(hash.slice(1)); } catch { return; }
+  if (goToSection(id)) e.preventDefault();
 });
 
 async function start() {

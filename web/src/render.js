@@ -80,12 +80,15 @@ function checkSize(canvas, data, offset, h, w) {
 
 /**
  * Draws the h x w map data[offset ..] on canvas with the diverging map.
- * range: the symmetric range (default: max |v| of the map). Returns {min, max, range}.
+ * range: the symmetric range (default: max |v| of the map). floor: the
+ * smallest range used, so that a map that is zero up to float rounding (say
+ * 7e-7 where the exact answer is 0) is drawn white rather than stretched over
+ * the whole colour map. Returns {min, max, range, flat} (flat: every |v| <= floor).
  */
-export function drawDiverging(canvas, data, h, w, { offset = 0, range } = {}) {
+export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0 } = {}) {
   checkSize(canvas, data, offset, h, w);
   const r = rangeOf(data, offset, h * w);
-  const scale = range ?? r.absMax;
+  const scale = Math.max(range ?? r.absMax, floor);
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(w, h);
   const px = img.data;
@@ -104,7 +107,7 @@ export function drawDiverging(canvas, data, h, w, { offset = 0, range } = {}) {
     px[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
-  return { min: r.min, max: r.max, range: scale };
+  return { min: r.min, max: r.max, range: scale, flat: floor > 0 && r.absMax <= floor };
 }
 
 /** Draws one channel (values in [0, 1]) in grey levels. */
@@ -160,10 +163,12 @@ export function makeLegend() {
   const labels = document.createElement('div'); labels.className = 'legend-labels';
   labels.append(lo, mid, hi);
   el.append(bar, labels, stats);
-  el.update = ({ min, max, range }) => {
+  el.update = ({ min, max, range, flat }) => {
     lo.textContent = fmt(-range);
     hi.textContent = `+${fmt(range)}`;
-    stats.textContent = `min ${fmt(min)}, max ${fmt(max)}`;
+    stats.textContent = flat
+      ? `all ≈ 0: min ${fmt(min)}, max ${fmt(max)} are float32 rounding`
+      : `min ${fmt(min)}, max ${fmt(max)}`;
   };
   return el;
 }

@@ -1,6 +1,8 @@
 // The one state object of the page (TensorFlow Playground's src/state.ts).
 //
-// PROPS is a table of rows {name, type, default, min, max, options, maxLength};
+// PROPS is a table of rows {name, type, default, min, max, options, maxLength,
+// display} (display: true marks a row that never changes the forward pass, a
+// view setting or another panel's own data: main.js does not recompute for it);
 // that table alone drives reading the URL hash (parseHash: every value is
 // validated and clamped, unknown keys are ignored, it never throws) and
 // writing it back (serialize). Other modules may append rows with addProps()
@@ -50,18 +52,26 @@ export const PROPS = [
   { name: 'bias', type: 'floats', default: [], min: -100, max: 100, maxLength: MAX_FILTERS },
   { name: 'seed', type: 'int', default: 1, min: 0, max: 999999 },
   // display
-  { name: 'scale', type: 'enum', default: 'map', options: ['map', 'layer'] }, // colour range per map | shared
-  { name: 'at', type: 'string', default: '', maxLength: 16 },           // pinned output pixel "k.y.x"
+  { name: 'scale', type: 'enum', default: 'map', options: ['map', 'layer'], display: true }, // colour range per map | shared
+  { name: 'at', type: 'string', default: '', maxLength: 16, display: true },  // pinned output pixel "k.y.x"
   // step-through, AlexNet exercise, lecture mode (panels/stepper.js, alexnet.js, lecture.js)
-  { name: 'sn', type: 'int', default: 7, min: 3, max: 11 },             // step-through input side N
-  { name: 'sin', type: 'enum', default: 'grid', options: ['grid', 'image'] }, // its values: integers | the image
-  { name: 'sk', type: 'enum', default: 'ints', options: ['ints', 'layer'] },  // its kernel: integers | filter 1
+  { name: 'sn', type: 'int', default: 7, min: 3, max: 11, display: true },  // step-through input side N
+  { name: 'sin', type: 'enum', default: 'grid', options: ['grid', 'image'], display: true }, // its values: integers | the image
+  { name: 'sk', type: 'enum', default: 'ints', options: ['ints', 'layer'], display: true },  // its kernel: integers | filter 1
   { name: 'alex', type: 'bool', default: false },                       // the AlexNet exercise's 96 maps shown
-  { name: 'lstep', type: 'string', default: '', maxLength: 16 },        // lecture step id ('' = not in the lecture)
+  { name: 'lstep', type: 'string', default: '', maxLength: 16, display: true }, // lecture step id ('' = not in the lecture)
 ];
 // Custom weights of filter i (when its preset is 'custom'): w0 .. w15, F1*F2*D1 numbers, (c, row, col) order.
 for (let i = 0; i < MAX_FILTERS; i++) {
   PROPS.push({ name: `w${i}`, type: 'floats', default: [], min: -1000, max: 1000, maxLength: 11 * 11 * 3 });
+}
+
+/**
+ * True when every changed field only changes the display (its row has
+ * display: true), so the layer's forward pass need not run again.
+ */
+export function displayOnly(changed) {
+  return [...changed].every((name) => PROPS.find((r) => r.name === name)?.display === true);
 }
 
 /** Append rows (from another module). A row whose name exists already replaces it. */

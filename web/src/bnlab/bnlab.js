@@ -17,16 +17,17 @@ import {
 import { forwardRows, backwardRows } from './formulas.js';
 import { drawGraph } from './graph.js';
 
+// display: true: the lab never changes the conv layer, so main.js does not recompute it
 export const BN_PROPS = [
-  { name: 'bnx', type: 'floats', default: [1, 3], min: -1e12, max: 1e12, maxLength: MAX_M },
-  { name: 'bngamma', type: 'float', default: 2, min: -1e6, max: 1e6 },
-  { name: 'bnbeta', type: 'float', default: 0.5, min: -1e6, max: 1e6 },
-  { name: 'bneps', type: 'string', default: '1e-5', maxLength: 16 },   // a string: keeps 1e-8 exact in the URL
-  { name: 'bnloss', type: 'enum', default: 'lin', options: ['lin', 'sq', 'tgt'] },
-  { name: 'bnw', type: 'floats', default: [1, -2], min: -1e6, max: 1e6, maxLength: MAX_M },
-  { name: 'bnt', type: 'floats', default: [0, 0], min: -1e6, max: 1e6, maxLength: MAX_M },
-  { name: 'bnmode', type: 'enum', default: 'all', options: ['all', 'step'] },
-  { name: 'bnstep', type: 'int', default: 0, min: 0, max: STEPS.length },
+  { name: 'bnx', type: 'floats', default: [1, 3], min: -1e12, max: 1e12, maxLength: MAX_M, display: true },
+  { name: 'bngamma', type: 'float', default: 2, min: -1e6, max: 1e6, display: true },
+  { name: 'bnbeta', type: 'float', default: 0.5, min: -1e6, max: 1e6, display: true },
+  { name: 'bneps', type: 'string', default: '1e-5', maxLength: 16, display: true },   // a string: keeps 1e-8 exact in the URL
+  { name: 'bnloss', type: 'enum', default: 'lin', options: ['lin', 'sq', 'tgt'], display: true },
+  { name: 'bnw', type: 'floats', default: [1, -2], min: -1e6, max: 1e6, maxLength: MAX_M, display: true },
+  { name: 'bnt', type: 'floats', default: [0, 0], min: -1e6, max: 1e6, maxLength: MAX_M, display: true },
+  { name: 'bnmode', type: 'enum', default: 'all', options: ['all', 'step'], display: true },
+  { name: 'bnstep', type: 'int', default: 0, min: 0, max: STEPS.length, display: true },
 ];
 const DATA_KEYS = new Set(['bnx', 'bngamma', 'bnbeta', 'bneps', 'bnloss', 'bnw', 'bnt']);
 const VIEW_KEYS = new Set(['bnmode', 'bnstep']);

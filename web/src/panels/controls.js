@@ -9,6 +9,7 @@ export function mountControls(app) {
 
   for (const name of RANGES) {
     const input = $(name);
+    input.min = String(app.S.PROPS.find((r) => r.name === name).min);  // the state's minimum
     // 'input' fires while dragging: the maps follow the slider
     input.addEventListener('input', () => app.set(name, Number(input.value)));
   }

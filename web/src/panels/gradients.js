@@ -40,10 +40,10 @@ const LOSSES = {
 const LR_MIN = -9, LR_MAX = 1;   // the slider is log10(lr)
 
 export const GRAD_PROPS = [
-  { name: 'gon', type: 'bool', default: false },
-  { name: 'gl', type: 'enum', default: 'sum', options: Object.keys(LOSSES) },
-  { name: 'gt', type: 'enum', default: 'sobelx', options: TARGETS },
-  { name: 'glr', type: 'float', default: 0, min: 0, max: 10 },
+  { name: 'gon', type: 'bool', default: false, display: true },
+  { name: 'gl', type: 'enum', default: 'sum', options: Object.keys(LOSSES), display: true },
+  { name: 'gt', type: 'enum', default: 'sobelx', options: TARGETS, display: true },
+  { name: 'glr', type: 'float', default: 0, min: 0, max: 10, display: true },
   { name: 'gbn', type: 'bool', default: false },
   { name: 'ggam', type: 'floats', default: [], min: -1000, max: 1000, maxLength: MAX_FILTERS },
   { name: 'gbet', type: 'floats', default: [], min: -1000, max: 1000, maxLength: MAX_FILTERS },
@@ -545,7 +545,11 @@ export function mount(app) {
   // ---- wiring -----------------------------------------------------------------------
   app.onResult(() => { compute(); });
   app.S.subscribe((s, changed) => {
-    if (changed.has('at') && s.gon && s.gl === 'pixel') compute();
+    // gon, gl, gt, at are display-only (no forward pass: main.js draws no new result),
+    // so they compute here; any other change recomputes the layer, and onResult computes
+    if (app.S.displayOnly(changed)) {
+      if (['gon', 'gl', 'gt'].some((n) => changed.has(n)) || (changed.has('at') && s.gon && s.gl === 'pixel')) compute();
+    }
     if (changed.has('glr')) syncControls();
   });
   syncControls();

@@ -11,6 +11,10 @@ export function mountImagePanel(app) {
   const sample = $('sample'), file = $('file'), webcamBtn = $('webcam');
   const size = $('size'), fit = $('fit'), grey = $('grey');
   const notice = $('image-notice'), error = $('image-error');
+  // the slider's range is the state's (PROPS row 'size': down to the lecture's 7 x 7 and below)
+  const sizeRow = app.S.PROPS.find((r) => r.name === 'size');
+  size.min = String(sizeRow.min);
+  size.max = String(sizeRow.max);
   let uploadInfo = null;     // {name, originalWidth, originalHeight} of the uploaded file
   let uploadSeq = 0;
   const loaded = new Set();  // worker keys already sent

@@ -260,7 +260,10 @@ export function mountLecture(root, app) {
       const target = document.getElementById(step.focus);
       look.hidden = !target;
       look.href = `#${step.focus}`;
-      look.textContent = { volume: 'See the volumes', stepper: 'See the step-through', alexnet: 'See the AlexNet exercise' }[step.focus] ?? 'See it';
+      look.textContent = {
+        volume: 'See the volumes', stepper: 'See the step-through', alexnet: 'See the AlexNet exercise',
+        bnlab: 'See the batch-norm lab', gradients: 'See the gradients',
+      }[step.focus] ?? `See the ${target?.querySelector('h2')?.textContent.trim() || 'section'}`;
     } else look.hidden = true;
     check();
   }

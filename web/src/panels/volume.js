@@ -309,7 +309,9 @@ export function mountVolume(app) {
     if (r.error || !r.output) {
       outDims.innerHTML = '';
       outDims.append('W2 × H2 × D2 = ', el('b', 'dims-out', 'impossible'));
-      outMsg.textContent = 'This layer cannot be computed (see the message above); the last valid maps are greyed out.';
+      outMsg.textContent = mapsEl.children.length
+        ? 'This layer cannot be computed (see the message above); the last valid maps are greyed out.'
+        : 'This layer cannot be computed (see the message above): change a value to see its feature maps.';
       return;
     }
     const [, K, H2, W2] = r.output.shape;
@@ -322,7 +324,9 @@ export function mountVolume(app) {
     for (let k = 0; k < K; k++) {
       const f = figureFor(k);
       if (f.fig.parentNode !== mapsEl) mapsEl.append(f.fig);
-      const res = drawDiverging(f.cv, r.output.data, H2, W2, { offset: k * plane, range: layerRange });
+      // Inputs lie in [0, 1] and weights are O(1): float32 rounding of a sum
+      // stays far below 1e-5 of it, so a map within that is zero.
+      const res = drawDiverging(f.cv, r.output.data, H2, W2, { offset: k * plane, range: layerRange, floor: 1e-5 });
       f.legend.update(res);
       const name = PRESET_LABELS[presetOf(k, s)];
       f.cap.textContent = `map ${k + 1} · ${name}`;
