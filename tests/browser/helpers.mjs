@@ -114,6 +114,10 @@ export async function openPage(browser, url, { hash = '', waitForMaps = true, vi
   page.on('requestfailed', (req) => errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
   await page.goto(url + (hash ? `#${hash.replace(/^#/, '')}` : ''));
   if (waitForMaps) await waitForRuns(page, 1);
+  // Panels add their style sheets as <link>s when they mount: wait until every
+  // one has loaded, or a layout measured now would be the unstyled one.
+  await page.waitForFunction(() => [...document.querySelectorAll('link[rel="stylesheet"]')].every((l) => l.sheet),
+    null, { timeout: 15000 });
   return { page, errors };
 }
 

@@ -20,6 +20,7 @@ import { drawDiverging, drawImage, makeLegend } from '../render.js';
 import { loadPanelCss, addNavLink } from './panelcss.js';
 import { mountQuiz, fmtInt } from './quiz.js';
 import { mountCode, pytorchLine } from './code.js';
+import { el } from '../dom.js';
 
 export const ALEX = { size: 227, D1: 3, F: 11, K: 96, S: 4, P: 0, paper: 224 };
 
@@ -28,17 +29,6 @@ export const ALEX_PATCH = {
   size: ALEX.size, fit: 'square', grey: false, f: ALEX.F, fsep: false, p: ALEX.P, pad: 'zero',
   s: ALEX.S, ssep: false, dil: 1, k: 16, filters: ['random'], mode: 'xcorr', alex: true,
 };
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
 
 /** 96 filters of 11 x 11 x 3, He-style normal, seeded (weights [K, D1, F, F]). */
 function alexWeights(seed) {

@@ -10,6 +10,7 @@
 // replicate, and a wrap-around concat for circular (tf.pad has no such mode).
 // Both libraries compute cross-correlation: true convolution flips the kernel.
 import { state, subscribe, kernelHW, strideHW, depth } from '../state.js';
+import { el } from '../dom.js';
 
 const TORCH_MODE = { zero: 'zeros', reflect: 'reflect', replicate: 'replicate', circular: 'circular' };
 
@@ -101,17 +102,6 @@ export function kerasCode(L) {
       'conv.kernel.assign(tf.reverse(w, axis=[0, 1]))  # w: your (F1, F2, in, out) kernel, after conv.build(...)');
   }
   return lines.join('\n');
-}
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
 }
 
 async function copyText(text, pre) {

@@ -3,15 +3,9 @@
 // 'custom' and stores its numbers in the state (w<k>), so the link keeps them.
 import { filterWeights, resizeFilter } from '../filters.js';
 import { kernelHW, depth, presetOf, biasOf } from '../state.js';
+import { textEl as el } from '../dom.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 export function mountEditor(app) {
   const panel = document.getElementById('editor-panel');

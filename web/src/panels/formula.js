@@ -3,13 +3,7 @@
 // effective kernel with dilation, whether the division was exact and its
 // remainder. Nothing here re-derives the sizes.
 import { kernelHW, strideHW } from '../state.js';
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { textEl as el } from '../dom.js';
 
 export function mountFormula(app) {
   const box = document.getElementById('formula');

@@ -28,6 +28,7 @@ import { parsePin } from './volume.js';
 import { addNavLink } from './panelcss.js';
 import cssUrl from './gradients.css?url';
 import { BN_LECTURE_STEPS } from './gradients-lecture.js';
+import { el } from '../dom.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
 const TARGETS = ['sobelx', 'sobely', 'gauss', 'box', 'sharpen', 'laplace', 'emboss', 'identity'];
@@ -49,17 +50,6 @@ export const GRAD_PROPS = [
   { name: 'gbet', type: 'floats', default: [], min: -1000, max: 1000, maxLength: MAX_FILTERS },
 ];
 const BN_EPS = 1e-5;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
 
 function loadCss() {
   if (document.querySelector('link[data-owner="gradients"]')) return;

@@ -6,15 +6,9 @@
 import { kernelHW, strideHW } from '../state.js';
 import { divergingCss, textOn, fmt, rangeOf } from '../render.js';
 import { parsePin } from './volume.js';
+import { textEl as el } from '../dom.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /**
  * The numbers behind y[k, oy, ox]: for each channel the window's inputs, the weights as

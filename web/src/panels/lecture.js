@@ -15,6 +15,7 @@ import * as S from '../state.js';
 import { loadPanelCss, goToSection, addNavLink } from './panelcss.js';
 import { ALEX_PATCH, alexResult } from './alexnet.js';
 import './stepper.js';
+import { el } from '../dom.js';
 
 const grey128 = { img: 'chelsea', size: 128, fit: 'square', grey: true, p: 1, f: 3, s: 1, k: 1 };
 const tiny = { img: 'circle', size: 7, fit: 'square', grey: true, k: 1, filters: ['box'], sn: 7, sin: 'grid', sk: 'ints' };
@@ -132,17 +133,6 @@ export function stepHash(step) {
 }
 
 const dimsText = (d) => `${d[0]} × ${d[1]} × ${d[2]}`;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
 
 export function mountLecture(root, app) {
   loadPanelCss();

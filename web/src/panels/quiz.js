@@ -2,17 +2,7 @@
 // F x F x D1, padding P, stride S); the learner types W2, H2, D2 and the
 // parameter count, and the module (conv2dGeometry) says whether each is right,
 // with the formula and the numbers.
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
+import { el } from '../dom.js';
 
 const pick = (arr, r) => arr[Math.floor(r() * arr.length)];
 export const fmtInt = (n) => n.toLocaleString('en-US');

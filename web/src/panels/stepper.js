@@ -19,22 +19,11 @@ import { getEngine } from '../engine.js';
 import { filterWeights, resizeFilter, rng } from '../filters.js';
 import { divergingCss, textOn, fmt } from '../render.js';
 import { loadPanelCss, addNavLink } from './panelcss.js';
-
+import { el } from '../dom.js';
 
 const SPEEDS = [
   { ms: 1500, label: 'slow' }, { ms: 700, label: 'normal' }, { ms: 250, label: 'fast' },
 ];
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
 
 /** Numbers in the cells: integers as they are, others with 2 decimals at most. */
 export function cellText(v) {

@@ -7,15 +7,9 @@ import { drawImage, drawGrey, drawDiverging, makeLegend, divergingCss, textOn, f
 import { presetOf, kernelHW, strideHW } from '../state.js';
 import { PRESET_LABELS } from '../filters.js';
 import { FILTER_PRESETS } from '../state.js';
+import { textEl as el } from '../dom.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Parses the state's pinned pixel "k.y.x" -> {k, y, x} or null. */
 export function parsePin(at) {
