@@ -138,7 +138,8 @@ test('changing the stride moves and spreads the lit field (pixel (2, 2), S = 1 t
   const a = await readPage(page);
   await page.evaluate(() => window.convplay.set('s', 2));
   await page.waitForFunction(() => window.convplay.gradients.last && window.convplay.gradients.request === window.convplay.request
-    && window.convplay.state.s === 2 && document.querySelector('#gradients').dataset.state === 'ok');
+    && window.convplay.state.s === 2 && window.convplay.request.params.strideH === 2   // the new layer's result, not the old one's
+    && document.querySelector('#gradients').dataset.state === 'ok');
   const b = await readPage(page);
   assert.deepEqual(a.lit, expectedField({ f: 3, s: 1, p: 1, d: 1, pad: 'zero' }, 24, 2, 2));
   assert.deepEqual(b.lit, expectedField({ f: 3, s: 2, p: 1, d: 1, pad: 'zero' }, 24, 2, 2));

@@ -2,17 +2,20 @@
 // calls computeGradients for a {op: 'gradients', req} message), so the image
 // never travels back and forth. Used by panels/gradients.js.
 //
-//   req = { source, size, fit, grey,                 // which image (the pipeline's cached one)
+//   req = { source, size, fit, grey, extras,         // which images (the pipeline's cached batch)
 //           weights: Tensor32 [K, D1, F1, F2], bias: Float32Array (K), params: ConvParams,
 //           loss: 'sum' | 'sq' | 'pixel' | 'target',
 //           pixel: {k, y, x}                         // loss 'pixel': the output pixel
 //           targetWeights: Tensor32 | null,          // loss 'target': t = conv(X, these), no bias
 //           bn: null | {gamma: number[K], beta: number[K], eps} }   // batch norm after the conv
 //
+// X is the pipeline's batch [N, C, H1, W1] (N = 1 unless the state row
+// 'batch' loads more images; image 1 is the page's image).
 // The layer: y = conv2dForward(X, W, b) (float32, the page's forward pass);
-// with bn, z = batchnormForward(y) per feature map over its H2*W2 pixels
-// (N = 1: the page holds one image), in double. The loss is taken of the
-// layer's output o (= z with bn, y without):
+// with bn, z = batchnormForward(y) per feature map over its N*H2*W2 values
+// (the batch's statistics), in double. The loss is taken of the layer's
+// output o (= z with bn, y without), over the whole batch (every image's
+// maps; 'pixel': the pixel of image 1's map):
 //   sum     L = sum o                 dL/do = 1
 //   sq      L = 1/2 sum o^2           dL/do = o
 //   pixel   L = o[k, i, j]            dL/do = 1 there, 0 elsewhere
@@ -20,6 +23,7 @@
 // Backward: with bn, dL/dy = batchnormBackward(dL/do).dx (and dL/dgamma,
 // dL/dbeta); then conv2dBackward(dL/dy) -> dL/dX, dL/dW, dL/db.
 //
+// Every returned tensor is the batch's ([N, ...]: image 1's values come first).
 // Also returned: T = sum over the output positions of (|patch|^2 + 1), the
 // trace of the Hessian of 1/2 |y - t|^2 in (w_k, b_k): a step lr <= 1/T
 // always lowers the 'sq' and 'target' losses without bn (the page calls it
@@ -30,7 +34,7 @@ function sumOf(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; ret
 export function computeGradients(cp, image, req) {
   const t0 = performance.now();
   const x = image;
-  const [, d1, h1, w1] = x.shape;
+  const [nb, d1, h1, w1] = x.shape;
   const w = req.weights;
   const [K, , f1, f2] = w.shape;
   const y = cp.conv2dForward(x, w, req.bias, req.params);
@@ -88,7 +92,7 @@ export function computeGradients(cp, image, req) {
   }
   const back = cp.conv2dBackward({ shape: y.shape, data: Float32Array.from(dy) }, x, w, req.params);
 
-  // saliency: max over the channels of |dL/dX|
+  // saliency: max over the channels of |dL/dX| (image 1's)
   const hw = h1 * w1;
   const saliency = new Float32Array(hw);
   const dx = back.dx.data;
@@ -101,10 +105,10 @@ export function computeGradients(cp, image, req) {
   for (let i = 0; i < sq.length; i++) sq[i] = x.data[i] * x.data[i];
   const ones = { shape: [1, d1, f1, f2], data: new Float32Array(d1 * f1 * f2).fill(1) };
   const patches = cp.conv2dForward({ shape: x.shape, data: sq }, ones, null, req.params);
-  const T = sumOf(patches.data) + plane;
+  const T = sumOf(patches.data) + nb * plane;
 
   return {
-    loss, loss32: Math.fround(loss), pixel,
+    loss, loss32: Math.fround(loss), pixel, batch: nb,
     outShape: y.shape.slice(),
     dout: Float32Array.from(g),                       // dL/do (the layer's output)
     dyConv: bnF ? Float32Array.from(dy) : null,       // dL/dy of the convolution (through bn)

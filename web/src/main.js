@@ -8,7 +8,8 @@
 //   app.S                     the whole state module (PROPS, addProps, helpers)
 //   app.engine                the shared engine (engine.call(method, ...args) runs any API method)
 //   app.result                the last pipeline result {input, geometry, output, error, ...}
-//   app.request               the request that produced it {weights, bias, params, ...}
+//   app.request               the request that produced it {weights, bias, params, extras, ...}
+//                             (extras: images 2 .. N of the batch, state row 'batch')
 //   app.onResult(fn)          fn(result, request) after every computation; returns unsubscribe
 //   app.recompute()           run the pipeline now (done automatically on every state change)
 //   app.slot(id)              the <section id=id> mount point (un-hidden), created if missing
@@ -22,7 +23,7 @@ import * as S from './state.js';
 import { getEngine } from './engine.js';
 import { buildWeights } from './filters.js';
 import * as render from './render.js';
-import { mountImagePanel } from './panels/image.js';
+import { mountImagePanel, PHOTOS } from './panels/image.js';
 import { mountControls } from './panels/controls.js';
 import { mountVolume } from './panels/volume.js';
 import { mountFormula } from './panels/formula.js';
@@ -67,9 +68,15 @@ const app = {
 };
 if (typeof window !== 'undefined') window.convplay = app;  // for the console and the tests
 
+/** Images 2 .. N of the batch: {name, url} (url of a sample photo, null for a synthetic one). */
+function batchExtras(s) {
+  return S.batchImages(s).map((name) => ({ name, url: PHOTOS[name] ? new URL(PHOTOS[name], document.baseURI).href : null }));
+}
+
 function requestOf(s) {
   const { weights, bias } = buildWeights(s);
-  return { source: app.sourceKey, size: s.size, fit: s.fit, grey: s.grey, weights, bias, params: S.convParams(s) };
+  return { source: app.sourceKey, size: s.size, fit: s.fit, grey: s.grey, weights, bias, params: S.convParams(s),
+    extras: batchExtras(s) };
 }
 
 async function recompute() {

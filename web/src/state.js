@@ -27,6 +27,9 @@ export const FILTER_PRESETS = [
 ];
 export const SAMPLES = ['chelsea', 'coffee', 'astronaut', 'stripes', 'checker', 'circle'];
 export const PAD_MODES = ['zero', 'replicate', 'reflect', 'circular'];
+export const MAX_BATCH = 4;
+export const PHOTO_SAMPLES = ['chelsea', 'coffee', 'astronaut'];
+export const SYNTHETIC_SAMPLES = ['stripes', 'checker', 'circle'];
 
 export const PROPS = [
   // the image
@@ -34,6 +37,7 @@ export const PROPS = [
   { name: 'size', type: 'int', default: 256, min: 3, max: 512 },       // working size (longest side)
   { name: 'fit', type: 'enum', default: 'keep', options: ['keep', 'square'] }, // keep aspect | size x size
   { name: 'grey', type: 'bool', default: false },                       // D1 = 1 instead of 3
+  { name: 'batch', type: 'int', default: 1, min: 1, max: MAX_BATCH },   // N images (image 1 = img; batchImages)
   // the layer
   { name: 'f', type: 'int', default: 3, min: 1, max: 11 },              // F (height; width too when square)
   { name: 'fw', type: 'int', default: 3, min: 1, max: 11 },             // F width when fsep
@@ -321,5 +325,15 @@ export function convParams(s = state) {
 export function presetOf(i, s = state) { return s.filters[i % s.filters.length]; }
 /** Bias of filter i. */
 export function biasOf(i, s = state) { return s.bias[i] ?? 0; }
+/**
+ * The sample names of images 2 .. N of the batch (image 1 is the state's own
+ * image): the sample photos other than image 1, then the synthetic samples
+ * (other than image 1), cycled when more are needed.
+ */
+export function batchImages(s = state) {
+  const n = Math.max(1, Math.min(MAX_BATCH, s.batch | 0 || 1));
+  const pool = [...PHOTO_SAMPLES, ...SYNTHETIC_SAMPLES].filter((name) => name !== s.img);
+  return Array.from({ length: n - 1 }, (_, i) => pool[i % pool.length]);
+}
 /** A plain copy of the state (for a worker message, a test, a lecture step). */
 export function snapshot(s = state) { return JSON.parse(JSON.stringify(s)); }

@@ -13,7 +13,14 @@
 //        square resize, optional grey), the layer's geometry (conv2dGeometry),
 //        the forward pass (conv2dForward) and the padded-coordinate maps
 //        (padSourceIndex) used by the receptive-field inspector.
-//   {id, op: 'gradients', req}       -> the layer's backward pass on the same image
+//        req.extras = [{name, url}] (state row 'batch'): images 2 .. N of a
+//        batch, each a sample (a photo fetched from url and decoded once, or a
+//        synthetic one) resized by the module to image 1's exact H x W (and
+//        made grey when it is): the forward pass runs on the [N, C, H, W]
+//        batch. result.input and result.output stay image 1's ([1, ...]: what
+//        the panels draw); result.batch = {n, names, inputShape, outputShape,
+//        input: the whole [N, C, H, W] tensor when n > 1, else null}.
+//   {id, op: 'gradients', req}       -> the layer's backward pass on the same batch
 //        (gradients-worker.js: loss, dL/dX, dL/dW, dL/db, optional batch norm).
 //
 // Replies: {id, ok: true, result} or {id, ok: false, error: {name, message}}.
@@ -28,6 +35,10 @@ const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href)
 const sources = new Map();   // key -> source (at most MAX_SOURCES, oldest dropped)
 const MAX_SOURCES = 6;
 let prepared = null;         // {cacheKey, image: Tensor32, info}
+let preparedBatch = null;    // {cacheKey, image (image 1's tensor it was built on), batch: Tensor32 [N, C, H, W]}
+const decodedPhotos = new Map();   // url -> the decoded photo (maxSide 512), [1, 3, h, w]
+const extraCache = new Map();      // 'name|C|H|W' -> Float32Array (C*H*W): a batch image at a size
+const MAX_EXTRAS = 12;
 
 function errorOf(e) {
   if (e instanceof Error) return { name: e.name || 'Error', message: e.message };
@@ -145,6 +156,55 @@ async function prepare(cp, key, size, fit, grey) {
   return prepared;
 }
 
+/** One batch image (images 2 .. N): the sample at image 1's C x H x W. */
+async function extraImage(cp, ex, c, h, w) {
+  const key = `${ex.name}|${c}|${h}|${w}`;
+  const hit = extraCache.get(key);
+  if (hit) return hit;
+  let img;
+  if (ex.url) {
+    let d = decodedPhotos.get(ex.url);
+    if (!d) {
+      const res = await fetch(ex.url);
+      if (!res.ok) throw new Error(`could not load the batch image ${ex.name} (HTTP ${res.status})`);
+      d = (await cp.decodeImage(new Uint8Array(await res.arrayBuffer()), { maxSide: 512 })).image;
+      decodedPhotos.set(ex.url, d);
+    }
+    img = d;
+    if (img.shape[1] === 1) {
+      const [, , ih, iw] = img.shape;
+      const data = new Float32Array(3 * ih * iw);
+      data.set(img.data, 0); data.set(img.data, ih * iw); data.set(img.data, 2 * ih * iw);
+      img = { shape: [1, 3, ih, iw], data };
+    }
+    if (img.shape[2] !== h || img.shape[3] !== w) img = await cp.resizeImage(img, h, w);
+  } else {
+    img = synthetic(ex.name, h, w);
+  }
+  if (c === 1) img = toGrey(img);
+  extraCache.set(key, img.data);
+  if (extraCache.size > MAX_EXTRAS) extraCache.delete(extraCache.keys().next().value);
+  return img.data;
+}
+
+/** The working image (prepare) and the batch built on it: {image, info, batch, names}. */
+async function prepareBatch(cp, req) {
+  const p = await prepare(cp, req.source, req.size, req.fit, req.grey);
+  const extras = Array.isArray(req.extras) ? req.extras : [];
+  if (!extras.length) return { ...p, batch: p.image, names: [] };
+  const names = extras.map((e) => e.name);
+  const cacheKey = `${p.cacheKey}|${names.join(',')}`;
+  if (!(preparedBatch && preparedBatch.cacheKey === cacheKey && preparedBatch.image === p.image)) {
+    const [, c, h, w] = p.image.shape;
+    const per = c * h * w;
+    const data = new Float32Array((1 + extras.length) * per);
+    data.set(p.image.data, 0);
+    for (let i = 0; i < extras.length; i++) data.set(await extraImage(cp, extras[i], c, h, w), (i + 1) * per);
+    preparedBatch = { cacheKey, image: p.image, batch: { shape: [1 + extras.length, c, h, w], data } };
+  }
+  return { ...p, batch: preparedBatch.batch, names };
+}
+
 function padMap(cp, n, pad, mode) {
   const map = new Int32Array(n + 2 * pad);
   for (let i = -pad; i < n + pad; i++) {
@@ -157,9 +217,11 @@ function padMap(cp, n, pad, mode) {
 
 async function run(cp, req) {
   const t0 = performance.now();
-  const { image, info } = await prepare(cp, req.source, req.size, req.fit, req.grey);
+  const { image, info, batch, names } = await prepareBatch(cp, req);
   const t1 = performance.now();
   const input = image;
+  const n = batch.shape[0];
+  let outputShape = null;
   let geometry = null, output = null, error = null, padMapH = null, padMapW = null;
   try {
     geometry = await cp.conv2dGeometry(input.shape, req.weights.shape, req.params);
@@ -169,8 +231,13 @@ async function run(cp, req) {
   let t2 = performance.now(), t3 = t2;
   if (geometry) {
     try {
-      output = await cp.conv2dForward(input, req.weights, req.bias, req.params);
+      output = await cp.conv2dForward(batch, req.weights, req.bias, req.params);
       t3 = performance.now();
+      outputShape = output.shape.slice();
+      if (n > 1) {  // the panels draw image 1's maps: the first K planes (NCHW)
+        const [, K, H2, W2] = output.shape;
+        output = { shape: [1, K, H2, W2], data: output.data.slice(0, K * H2 * W2) };
+      }
       const mode = req.params.padMode || 'zero';
       padMapH = padMap(cp, input.shape[2], req.params.padH || 0, mode);
       padMapW = padMap(cp, input.shape[3], req.params.padW || 0, mode);
@@ -182,6 +249,8 @@ async function run(cp, req) {
   return {
     input: { shape: input.shape.slice(), data: input.data.slice() },
     info, geometry, output, error, padMapH, padMapW,
+    batch: { n, names, inputShape: batch.shape.slice(), outputShape,
+      input: n > 1 ? { shape: batch.shape.slice(), data: batch.data.slice() } : null },
     ms: { prepare: t1 - t0, geometry: t2 - t1, forward: t3 - t2, total: performance.now() - t0 },
   };
 }
@@ -189,7 +258,7 @@ async function run(cp, req) {
 function setSource(key, src) {
   sources.delete(key);
   sources.set(key, src);
-  if (prepared && prepared.cacheKey.startsWith(`${key}|`)) prepared = null;
+  if (prepared && prepared.cacheKey.startsWith(`${key}|`)) { prepared = null; preparedBatch = null; }
   if (sources.size > MAX_SOURCES) sources.delete(sources.keys().next().value);
 }
 
@@ -218,8 +287,8 @@ async function handle(msg) {
       return run(cp, msg.req);
     case 'gradients': {  // the layer's backward pass on the pipeline's image (gradients-worker.js)
       const r = msg.req;
-      const { image } = await prepare(cp, r.source, r.size, r.fit, r.grey);
-      return computeGradients(cp, image, r);
+      const { batch, names } = await prepareBatch(cp, r);
+      return { ...computeGradients(cp, batch, r), names };
     }
     default:
       throw new Error(`unknown op "${msg.op}"`);

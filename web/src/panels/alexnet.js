@@ -28,6 +28,7 @@ export const ALEX = { size: 227, D1: 3, F: 11, K: 96, S: 4, P: 0, paper: 224 };
 export const ALEX_PATCH = {
   size: ALEX.size, fit: 'square', grey: false, f: ALEX.F, fsep: false, p: ALEX.P, pad: 'zero',
   s: ALEX.S, ssep: false, dil: 1, k: 16, filters: ['random'], mode: 'xcorr', alex: true,
+  batch: 1,   // one image: the exercise is about one 227 x 227 x 3 input
 };
 
 /** 96 filters of 11 x 11 x 3, He-style normal, seeded (weights [K, D1, F, F]). */

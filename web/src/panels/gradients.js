@@ -11,9 +11,12 @@
 //     (and gamma, beta with batch norm); the new weights become the filters'
 //     custom weights (state w<k>, bias), so the URL still describes the page;
 //   - an optional batch-norm layer after the convolution (per feature map over
-//     its H2*W2 pixels: the page holds one image, so N = 1): its output maps,
-//     mean and variance, editable gamma / beta, dL/dgamma, dL/dbeta, and the
-//     dL/dy it sends back into the convolution.
+//     its N*H2*W2 values: N = 1 for the page's image alone, or a small batch,
+//     state row 'batch', "Batch: N images": the page's image and other
+//     samples resized to it): its output maps, mean and variance, editable
+//     gamma / beta, dL/dgamma, dL/dbeta, and the dL/dy it sends back into the
+//     convolution. With N > 1 the loss is over the whole batch's output, and
+//     the pictures (dL/dX, the maps) show image 1.
 // Everything is computed in the worker (engine.gradients -> gradients-worker.js)
 // by the module's conv2dBackward and batchnormForward / batchnormBackward.
 //
@@ -22,7 +25,7 @@
 // (gamma / beta per map; missing = 1 / 0).
 // For the tests and the console: app.gradients = {last, request, compute(), step(n)}.
 import { drawDiverging, makeLegend, divergingCss, textOn, fmt, rangeOf } from '../render.js';
-import { presetOf, MAX_FILTERS } from '../state.js';
+import { presetOf, MAX_FILTERS, MAX_BATCH, batchImages } from '../state.js';
 import { buildWeights, PRESET_LABELS } from '../filters.js';
 import { parsePin } from './volume.js';
 import { addNavLink } from './panelcss.js';
@@ -94,6 +97,9 @@ export function mount(app) {
   const targetRow = el('div', { class: 'row g-target-row' }, el('label', { for: 'g-target', text: 'target t = the layer\'s output with every filter set to' }), target);
   const pixelNote = el('p', { class: 'hint g-pixel-note', 'aria-live': 'polite' });
   const bn = el('input', { type: 'checkbox', id: 'g-bn' });
+  const batch = el('select', { id: 'g-batch', 'aria-describedby': 'g-batch-note' },
+    ...Array.from({ length: MAX_BATCH }, (_, i) => el('option', { value: String(i + 1), text: i ? `${i + 1} images` : '1 image (this one)' })));
+  const batchNote = el('p', { class: 'hint g-batch-note', id: 'g-batch-note' });
   const lr = el('input', { type: 'range', id: 'g-lr', min: LR_MIN, max: LR_MAX, step: '0.1' });
   const lrOut = el('output', { id: 'g-lr-out', for: 'g-lr' });
   const safeBtn = el('button', { type: 'button', id: 'g-safe' }, 'use the safe step 1/T');
@@ -113,6 +119,8 @@ export function mount(app) {
     el('div', { class: 'row' }, el('label', { for: 'g-loss', text: 'What to differentiate' }), loss),
     targetRow, pixelNote,
     el('div', { class: 'row' }, bn, el('label', { for: 'g-bn', text: 'Batch-norm layer after the convolution (o = BN(y))' })),
+    el('div', { class: 'row g-batch-row' }, el('label', { for: 'g-batch', text: 'Batch: N images' }), batch),
+    batchNote,
     el('p', { class: 'g-loss-line' }, 'L = ', lossValue),
     formulas,
     el('fieldset', { class: 'g-stepper' },
@@ -131,8 +139,9 @@ export function mount(app) {
   const zoomCanvas = el('canvas', { class: 'g-zoom', role: 'img' });
   const zoomCaption = el('figcaption', { class: 'g-sal-caption' });
   const zoomFig = el('figure', { class: 'g-sal-fig g-zoom-fig' }, zoomCanvas, zoomCaption);
+  const dxTitle = el('h3', { id: 'g-dx-h', text: 'dL/dX: which input pixels the loss depends on' });
   const dxSection = el('section', { class: 'g-sec g-dx', 'aria-labelledby': 'g-dx-h' },
-    el('h3', { id: 'g-dx-h', text: 'dL/dX: which input pixels the loss depends on' }),
+    dxTitle,
     el('div', { class: 'g-dx-row' },
       el('div', { class: 'g-sal-col' }, el('figure', { class: 'g-sal-fig' }, salCanvas, salCaption), zoomFig),
       dxMaps));
@@ -151,13 +160,16 @@ export function mount(app) {
   const bnOutMaps = el('div', { class: 'maps g-bn-out' });
   const bnDyMaps = el('div', { class: 'maps g-bn-dy' });
   const bnFormulas = el('div', { class: 'g-formulas g-bn-formulas' });
+  const bnHint = el('p', { class: 'hint g-bn-hint' });
+  const bnOutTitle = el('h4', { text: 'Its output maps o = γ · x̂ + β' });
+  const bnDyTitle = el('h4', { text: 'dL/dy flowing back into the convolution (batch norm\'s dL/dx)' });
   const bnSection = el('section', { class: 'g-sec g-bn', 'aria-labelledby': 'g-bn-h' },
     el('h3', { id: 'g-bn-h', text: 'The batch-norm layer after the convolution' }),
-    el('p', { class: 'hint', text: 'Per feature map, over its H2 · W2 pixels (the page holds one image, so the batch is N = 1 and m = H2 · W2). Edit γ and β in the table.' }),
+    bnHint,
     bnFormulas,
     el('div', { class: 'g-table-wrap' }, bnTable),
-    el('h4', { text: 'Its output maps o = γ · x̂ + β' }), bnOutMaps,
-    el('h4', { text: 'dL/dy flowing back into the convolution (batch norm\'s dL/dx)' }), bnDyMaps);
+    bnOutTitle, bnOutMaps,
+    bnDyTitle, bnDyMaps);
   bodyEl.append(dxSection, dwSection, bnSection);
 
   // ---- state -> controls --------------------------------------------------------------
@@ -181,6 +193,11 @@ export function mount(app) {
     loss.value = s.gl;
     target.value = s.gt;
     bn.checked = s.gbn;
+    batch.value = String(s.batch);
+    const others = batchImages(s);
+    batchNote.textContent = s.batch > 1
+      ? `The batch: image 1 = the page's image, then ${others.join(', ')} (each resized to image 1's size). The loss is over all ${s.batch} images' outputs; with batch norm, μ and σ² are over the whole batch. The pictures show image 1.`
+      : 'Only the page\'s image (N = 1). Choose 2 to 4 to add other samples (resized to it): batch norm then averages over the batch too.';
     targetRow.hidden = s.gl !== 'target';
     const l = currentLr();
     if (document.activeElement !== lr) lr.value = String(l > 0 ? Math.max(LR_MIN, Math.min(LR_MAX, Math.log10(l))) : LR_MIN);
@@ -199,6 +216,7 @@ export function mount(app) {
   loss.addEventListener('change', () => app.set('gl', loss.value));
   target.addEventListener('change', () => app.set('gt', target.value));
   bn.addEventListener('change', () => app.set('gbn', bn.checked));
+  batch.addEventListener('change', () => app.set('batch', Number(batch.value)));
   lr.addEventListener('input', () => { app.set('glr', Number((10 ** Number(lr.value)).toPrecision(2))); });
   safeBtn.addEventListener('click', () => app.set('glr', 0));
   stepBtn.addEventListener('click', () => { step(1); });
@@ -225,7 +243,7 @@ export function mount(app) {
     const K = req.weights.shape[0];
     const pixel = pixelOf(s, r);
     const greq = {
-      source: req.source, size: req.size, fit: req.fit, grey: req.grey,
+      source: req.source, size: req.size, fit: req.fit, grey: req.grey, extras: req.extras,
       weights: req.weights, bias: req.bias, params: req.params,
       loss: s.gl, pixel,
       targetWeights: s.gl === 'target' ? buildWeights({ ...s, filters: [s.gt], bias: [] }).weights : null,
@@ -304,25 +322,28 @@ export function mount(app) {
     const o = g.bnOn ? 'o = BN(y)' : 'o = y';
     const p = g.pixel;
     const lines = [];
+    const N = g.outShape[0];
+    const sub = N > 1 ? 'n,k,i,j' : 'k,i,j';
     const dL = {
-      sum: ['L = Σ_{k,i,j} o[k](i, j)', 'dL/do[k](i, j) = 1 for every output'],
-      sq: ['L = ½ Σ_{k,i,j} o[k](i, j)²', 'dL/do[k](i, j) = o[k](i, j)'],
-      pixel: [`L = o[${p.k + 1}](${p.y}, ${p.x})`, `dL/do = 1 at map ${p.k + 1}, row ${p.y}, column ${p.x}; 0 everywhere else`],
-      target: [`L = ½ Σ_{k,i,j} (o[k](i, j) − t[k](i, j))²,  t = X ∗ ${PRESET_LABELS[s.gt]}`, 'dL/do[k](i, j) = o[k](i, j) − t[k](i, j)'],
+      sum: [`L = Σ_{${sub}} o[k](i, j)`, 'dL/do[k](i, j) = 1 for every output'],
+      sq: [`L = ½ Σ_{${sub}} o[k](i, j)²`, 'dL/do[k](i, j) = o[k](i, j)'],
+      pixel: [`L = o[${p.k + 1}](${p.y}, ${p.x})${N > 1 ? ' of image 1' : ''}`, `dL/do = 1 at map ${p.k + 1}, row ${p.y}, column ${p.x}${N > 1 ? ' of image 1' : ''}; 0 everywhere else`],
+      target: [`L = ½ Σ_{${sub}} (o[k](i, j) − t[k](i, j))²,  t = X ∗ ${PRESET_LABELS[s.gt]}`, 'dL/do[k](i, j) = o[k](i, j) − t[k](i, j)'],
     }[kind];
     lines.push(`${o}:  ${dL[0]}`, dL[1]);
+    if (N > 1) lines.push(`n runs over the batch's N = ${N} images (each image's output maps o[k] are summed); dL/dW and dL/db add up every image's contributions.`);
     if (g.bnOn) lines.push('dL/dy = batch norm\'s backward dL/dx (below), then through the convolution:');
     const flip = s.mode === 'conv';
     const wIdx = flip ? 'W(k, c, F1−1−a, F2−1−b)' : 'W(k, c, a, b)';
     lines.push(
       `y[k](i, j) = b_k + Σ_{c,a,b} Xpad(c, i·S + a·D, j·S + b·D) · ${wIdx}${flip ? '   (true convolution: the kernel flipped)' : ''}`,
-      `dL/d${wIdx} = Σ_{i,j} dL/dy[k](i, j) · Xpad(c, i·S + a·D, j·S + b·D)`,
-      'dL/db_k = Σ_{i,j} dL/dy[k](i, j)',
+      `dL/d${wIdx} = Σ_{${N > 1 ? 'n,' : ''}i,j} dL/dy[k](i, j) · Xpad(c, i·S + a·D, j·S + b·D)`,
+      `dL/db_k = Σ_{${N > 1 ? 'n,' : ''}i,j} dL/dy[k](i, j)`,
       `dL/dX(c, u, v) = Σ dL/dy[k](i, j) · ${wIdx}  over every (k, i, j, a, b) whose padded pixel (i·S + a·D, j·S + b·D) reads X(c, u, v): u = i·S − P + a·D inside the image${s.pad === 'zero' ? ' (taps on the zero padding send nothing back)' : `, or the ${s.pad} padding's source pixel (its gradient is routed back there)`}`);
     formulas.replaceChildren(...lines.map((t) => el('p', { class: 'cp-formula', text: t })));
     const notes = [];
     if (g.bnOn && kind === 'sum') notes.push('With batch norm, Σ o = Σ (γ x̂ + β) = m β per map whatever W is (Σ x̂ = 0): dL/dy and dL/dW are zero.');
-    if (g.bnOn && kind === 'pixel') notes.push('With batch norm, one output pixel depends on every pixel of its map (through μ and σ²): dL/dy is no longer one spike, so the whole image lights up.');
+    if (g.bnOn && kind === 'pixel') notes.push(`With batch norm, one output pixel depends on every pixel of its map (through μ and σ²)${N > 1 ? ', in every image of the batch' : ''}: dL/dy is no longer one spike, so the whole image lights up.`);
     if (g.bnOn) notes.push('dL/db is zero with batch norm: adding b to a whole map moves its mean by b and x̂ not at all.');
     for (const t of notes) formulas.append(el('p', { class: 'hint g-note', text: t }));
   }
@@ -470,10 +491,15 @@ export function mount(app) {
   }
 
   function drawBn(g, s) {
-    const [, K, h2, w2] = g.outShape;
-    const m = h2 * w2;
+    const [N, K, h2, w2] = g.outShape;
+    const m = N * h2 * w2;
+    bnHint.textContent = N > 1
+      ? `Per feature map, over its H2 · W2 pixels in all N = ${N} images of the batch: m = N · H2 · W2, and μ, σ² are the batch's. The maps below show image 1 of ${N}. Edit γ and β in the table.`
+      : 'Per feature map, over its H2 · W2 pixels (one image: the batch is N = 1 and m = H2 · W2; choose "Batch: N images" above for more). Edit γ and β in the table.';
+    bnSection.dataset.n = String(N);
+    bnSection.dataset.m = String(m);
     bnFormulas.replaceChildren(...[
-      `m = H2 · W2 = ${h2} · ${w2} = ${m} values per map`,
+      N > 1 ? `m = N · H2 · W2 = ${N} · ${h2} · ${w2} = ${m} values per map (over the batch)` : `m = H2 · W2 = ${h2} · ${w2} = ${m} values per map`,
       'μ = (1/m) Σ_i y_i,   σ² = (1/m) Σ_i (y_i − μ)²,   x̂_i = (y_i − μ) / √(σ² + ε),   o_i = γ · x̂_i + β   (ε = 1e-5)',
       'dL/dβ = Σ_i dL/do_i,   dL/dγ = Σ_i dL/do_i · x̂_i,   dL/dx̂_i = dL/do_i · γ',
       'dL/dσ² = Σ_i dL/dx̂_i · (y_i − μ) · (−½)(σ² + ε)^(−3/2),   dL/dμ = Σ_i dL/dx̂_i · (−1/√(σ² + ε)) + dL/dσ² · (1/m) Σ_i −2(y_i − μ)',
@@ -504,6 +530,9 @@ export function mount(app) {
     bnTable.replaceChildren(el('caption', { class: 'visually-hidden', text: 'Batch norm per feature map: statistics, parameters and their gradients' }),
       el('thead', {}, head), el('tbody', {}, ...rows));
     const names = Array.from({ length: K }, (_, k) => `map ${k + 1}`);
+    const of = N > 1 ? ` (image 1 of the batch of ${N})` : '';
+    bnOutTitle.textContent = `Its output maps o = γ · x̂ + β${of}`;
+    bnDyTitle.textContent = `dL/dy flowing back into the convolution (batch norm's dL/dx)${of}`;
     drawMaps(bnOutMaps, g.bnOut, K, h2, w2, names, 'batch-norm output', 'g-bnout');
     drawMaps(bnDyMaps, g.dyConv, K, h2, w2, names, 'dL/dy of the convolution,', 'g-bndy', rangeOf(g.dyConv).absMax);
   }
@@ -520,7 +549,8 @@ export function mount(app) {
       : `No pixel is pinned: using the centre of map 1 (row ${p.y}, column ${p.x}). Click a pixel of a feature map (or press Enter on one) to choose it.`;
     drawFormulas(g, s);
     drawSaliency(g, r);
-    const [, d1, h1, w1] = g.dxShape;
+    const [nb, d1, h1, w1] = g.dxShape;
+    dxTitle.textContent = `dL/dX: which input pixels the loss depends on${nb > 1 ? ` (image 1 of the batch of ${nb})` : ''}`;
     const chNames = Array.from({ length: d1 }, (_, c) => (d1 === 1 ? 'grey' : `channel ${CHANNEL_NAMES[c]}`));
     drawMaps(dxMaps, g.dx, d1, h1, w1, chNames.map((n) => `dL/dX ${n}`), 'gradient', 'g-dxmap', rangeOf(g.dx).absMax);
     drawFilters(g, req);

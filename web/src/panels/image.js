@@ -2,7 +2,7 @@
 // working size, square fit and grey options. Files are decoded by the module
 // (stb_image) in the worker; a corrupt file shows the module's message and the
 // previous image stays.
-const PHOTOS = { chelsea: 'samples/chelsea.png', coffee: 'samples/coffee.png', astronaut: 'samples/astronaut.jpg' };
+export const PHOTOS = { chelsea: 'samples/chelsea.png', coffee: 'samples/coffee.png', astronaut: 'samples/astronaut.jpg' };
 const SYNTHETIC = new Set(['stripes', 'checker', 'circle']);
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 

@@ -41,12 +41,49 @@ export function mountVolume(app) {
   inputEl.append(padCaption);
   const channelsEl = el('div', 'channels');
   inputEl.append(channelsEl);
+  // a batch (state row 'batch'): which image is shown, and small pictures of them all
+  const batchEl = el('div', 'batch-strip');
+  batchEl.hidden = true;
+  const batchNote = el('p', 'caption batch-note');
+  const batchThumbs = el('div', 'batch-thumbs');
+  batchEl.append(batchNote, batchThumbs);
+  inputEl.append(batchEl);
   let overlayScale = 1;
+
+  function drawBatch(r) {
+    const b = r.batch;
+    const n = b ? b.n : 1;
+    batchEl.hidden = n < 2 || !b.input;
+    if (batchEl.hidden) { batchThumbs.replaceChildren(); return; }
+    const [, d1, h1, w1] = b.input.shape;
+    const names = [`${app.state.img} (this image)`, ...b.names];
+    batchNote.textContent = `Batch N = ${n}: the layer runs on all ${n} images (each ${w1} × ${h1} × ${d1}); the volumes show image 1 of ${n}.`;
+    while (batchThumbs.children.length > n) batchThumbs.lastChild.remove();
+    for (let i = 0; i < n; i++) {
+      let fig = batchThumbs.children[i];
+      if (!fig) {
+        fig = el('figure', 'batch-thumb');
+        const cv = el('canvas');
+        cv.setAttribute('role', 'img');
+        fig.append(cv, el('figcaption'));
+        batchThumbs.append(fig);
+      }
+      const cv = fig.querySelector('canvas');
+      const per = d1 * h1 * w1;
+      drawImage(cv, { shape: [1, d1, h1, w1], data: b.input.data.subarray(i * per, (i + 1) * per) });
+      cv.setAttribute('aria-label', `batch image ${i + 1} of ${n}: ${names[i]}, ${w1} × ${h1}`);
+      fig.classList.toggle('shown', i === 0);
+      fig.querySelector('figcaption').textContent = `${i + 1}. ${names[i]}`;
+    }
+  }
 
   function drawInput(r) {
     const [, d1, h1, w1] = r.input.shape;
+    const n = r.batch ? r.batch.n : 1;
     inDims.innerHTML = '';
     inDims.append('W1 × H1 × D1 = ', el('b', 'dims-in', `${w1} × ${h1} × ${d1}`));
+    if (n > 1) inDims.append(el('span', 'dims-batch', ` (batch N = ${n}: showing image 1 of ${n})`));
+    drawBatch(r);
     const mapH = r.padMapH, mapW = r.padMapW;
     const ph = mapH ? (mapH.length - h1) / 2 : 0, pw = mapW ? (mapW.length - w1) / 2 : 0;
     // the padded composite, read through the module's padSourceIndex maps
@@ -311,7 +348,9 @@ export function mountVolume(app) {
     const [, K, H2, W2] = r.output.shape;
     outDims.innerHTML = '';
     outDims.append('W2 × H2 × D2 = ', el('b', 'dims-out', `${W2} × ${H2} × ${K}`));
-    outMsg.textContent = `${K} feature map${K > 1 ? 's' : ''}, one per filter. Colour: blue < 0 < red; ${s.scale === 'layer' ? 'one range shared by all maps' : 'each map on its own range'}.`;
+    const n = r.batch ? r.batch.n : 1;
+    if (n > 1) outDims.append(el('span', 'dims-batch', ` (batch N = ${n}: showing image 1 of ${n})`));
+    outMsg.textContent = `${K} feature map${K > 1 ? 's' : ''}, one per filter${n > 1 ? `, of image 1 (the batch's output is ${n} × ${K} maps)` : ''}. Colour: blue < 0 < red; ${s.scale === 'layer' ? 'one range shared by all maps' : 'each map on its own range'}.`;
     const plane = H2 * W2;
     const layerRange = s.scale === 'layer' ? rangeOf(r.output.data).absMax : undefined;
     while (mapsEl.children.length > K) mapsEl.lastChild.remove();
