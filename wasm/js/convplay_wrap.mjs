@@ -118,6 +118,22 @@ export function wrapCore(core) {
   const F32 = Float32Array, F64 = Float64Array;
   const convParams = (p) => pick('params', p, CONV_PARAMS);
 
+  // conv2dForward / conv2dBackward for one element type T (Float32Array or
+  // Float64Array) over the raw binding of that precision.
+  const convForward = (T, raw) => (x, w, bias, params) => {
+    x = tensor(T, 'x', x);
+    w = tensor(T, 'w', w);
+    const b = bias === null || bias === undefined ? null : typed(T, 'bias', bias);
+    return ok(raw(x.shape, x.data, w.shape, w.data, b, convParams(params)));
+  };
+  const convBackward = (T, raw) => (dy, x, w, params) => {
+    dy = tensor(T, 'dy', dy);
+    x = tensor(T, 'x', x);
+    w = tensor(T, 'w', w);
+    const r = ok(raw(dy.shape, dy.data, x.shape, x.data, w.shape, w.data, convParams(params)));
+    return {dx: r.dx, dw: r.dw, db: r.db};
+  };
+
   const api = {
     convOutputSize(input, kernel, pad, dilation, stride, axis = 'width') {
       const r = ok(core._convOutputSize(int64('input', input), int64('kernel', kernel),
@@ -132,37 +148,10 @@ export function wrapCore(core) {
                                      shape4('weightShape', weightShape), convParams(params)));
     },
 
-    conv2dForward(x, w, bias, params) {
-      x = tensor(F32, 'x', x);
-      w = tensor(F32, 'w', w);
-      const b = bias === null || bias === undefined ? null : typed(F32, 'bias', bias);
-      return ok(core._conv2dForward(x.shape, x.data, w.shape, w.data, b, convParams(params)));
-    },
-
-    conv2dBackward(dy, x, w, params) {
-      dy = tensor(F32, 'dy', dy);
-      x = tensor(F32, 'x', x);
-      w = tensor(F32, 'w', w);
-      const r = ok(core._conv2dBackward(dy.shape, dy.data, x.shape, x.data, w.shape, w.data,
-                                        convParams(params)));
-      return {dx: r.dx, dw: r.dw, db: r.db};
-    },
-
-    conv2dForward64(x, w, bias, params) {
-      x = tensor(F64, 'x', x);
-      w = tensor(F64, 'w', w);
-      const b = bias === null || bias === undefined ? null : typed(F64, 'bias', bias);
-      return ok(core._conv2dForward64(x.shape, x.data, w.shape, w.data, b, convParams(params)));
-    },
-
-    conv2dBackward64(dy, x, w, params) {
-      dy = tensor(F64, 'dy', dy);
-      x = tensor(F64, 'x', x);
-      w = tensor(F64, 'w', w);
-      const r = ok(core._conv2dBackward64(dy.shape, dy.data, x.shape, x.data, w.shape, w.data,
-                                          convParams(params)));
-      return {dx: r.dx, dw: r.dw, db: r.db};
-    },
+    conv2dForward: convForward(F32, core._conv2dForward),
+    conv2dBackward: convBackward(F32, core._conv2dBackward),
+    conv2dForward64: convForward(F64, core._conv2dForward64),
+    conv2dBackward64: convBackward(F64, core._conv2dBackward64),
 
     batchnormForward(x, gamma, beta, options) {
       const o = object('options', options);
