@@ -3,18 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, openPage, setInput, outputDims, RESULTS, ROOT } from './helpers.mjs';
+import { openSuite, closeSuite, openPage, setInput, outputDims, RESULTS } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
 let server, browser, cp;
-
-before(async () => {
-  cp = await require(path.join(ROOT, 'build/wasm-release/dist/convplay.single.js'))();
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => { await browser?.close(); await server?.close(); });
+before(async () => ({ server, browser, cp } = await openSuite({ module: true })));
+after(() => closeSuite({ server, browser }));
 
 const text = (page, sel) => page.locator(sel).first().textContent();
 

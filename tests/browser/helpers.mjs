@@ -21,6 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -257,4 +258,26 @@ export function canvasDigest(page, selector) {
     for (let i = 0; i < d.length; i += 1) { h ^= d[i]; h = Math.imul(h, 16777619) >>> 0; }
     return `${c.width}x${c.height}:${h}`;
   }, selector);
+}
+
+/**
+ * The usual set-up of a test file: the served page, a browser and (module:
+ * true) the WASM module itself, loaded in Node from the single-file build so a
+ * test can compute what the page should show independently of the page.
+ *   let server, browser, cp;
+ *   before(async () => ({ server, browser, cp } = await openSuite({ module: true })));
+ *   after(() => closeSuite({ server, browser }));
+ */
+export async function openSuite({ module = false } = {}) {
+  const cp = module
+    ? await createRequire(import.meta.url)(path.join(ROOT, 'build/wasm-release/dist/convplay.single.js'))()
+    : null;
+  const server = await startServer();
+  const browser = await launchBrowser();
+  return { server, browser, cp };
+}
+
+export async function closeSuite({ server, browser }) {
+  await browser?.close();
+  await server?.close();
 }
