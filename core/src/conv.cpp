@@ -10,10 +10,14 @@ namespace convplay {
 
 const char* to_string(PadMode m) {
   switch (m) {
-    case PadMode::zero: return "zero";
-    case PadMode::replicate: return "replicate";
-    case PadMode::reflect: return "reflect";
-    case PadMode::circular: return "circular";
+    case PadMode::zero:
+      return "zero";
+    case PadMode::replicate:
+      return "replicate";
+    case PadMode::reflect:
+      return "reflect";
+    case PadMode::circular:
+      return "circular";
   }
   return "?";
 }
@@ -77,8 +81,8 @@ void require_range(int64_t v, int64_t lo, const char* what, const char* axis) {
 
 }  // namespace
 
-AxisSize conv_output_size(int64_t in, int64_t kernel, int64_t pad, int64_t dilation,
-                          int64_t stride, const char* axis) {
+AxisSize conv_output_size(int64_t in, int64_t kernel, int64_t pad, int64_t dilation, int64_t stride,
+                          const char* axis) {
   require_range(in, 1, "input size", axis);
   require_range(kernel, 1, "kernel size", axis);
   require_range(pad, 0, "padding", axis);
@@ -106,10 +110,10 @@ Conv2dGeometry conv2d_geometry(const Shape& input, const Shape& weight, const Co
   const struct {
     int v;
     const char* what;
-  } dims[] = {{input.n, "batch size N"},       {input.c, "input depth D1"},
-              {input.h, "input height H1"},    {input.w, "input width W1"},
+  } dims[] = {{input.n, "batch size N"},         {input.c, "input depth D1"},
+              {input.h, "input height H1"},      {input.w, "input width W1"},
               {weight.n, "number of filters K"}, {weight.c, "filter depth"},
-              {weight.h, "kernel height F1"},  {weight.w, "kernel width F2"}};
+              {weight.h, "kernel height F1"},    {weight.w, "kernel width F2"}};
   for (const auto& d : dims) {
     if (d.v < 1) throw Error(std::string(d.what) + " is " + num(d.v) + ", it must be at least 1");
   }
@@ -152,8 +156,10 @@ template <typename T>
 Conv2dGeometry check_forward(const BasicTensor<T>& x, const BasicTensor<T>& w,
                              const std::vector<T>& b, const Conv2dParams& p) {
   Conv2dGeometry g = conv2d_geometry(x.shape, w.shape, p);
-  if (x.size() != x.shape.count()) throw Error("input data does not match its shape " + x.shape.str());
-  if (w.size() != w.shape.count()) throw Error("weight data does not match its shape " + w.shape.str());
+  if (x.size() != x.shape.count())
+    throw Error("input data does not match its shape " + x.shape.str());
+  if (w.size() != w.shape.count())
+    throw Error("weight data does not match its shape " + w.shape.str());
   if (!b.empty() && static_cast<int>(b.size()) != w.shape.n) {
     throw Error("bias has " + num(static_cast<int64_t>(b.size())) + " values but there are " +
                 num(w.shape.n) + " filters");

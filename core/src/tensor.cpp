@@ -1,6 +1,5 @@
 #include "convplay/tensor.h"
 
-
 namespace convplay {
 
 int64_t Shape::count() const {

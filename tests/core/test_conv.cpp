@@ -105,7 +105,8 @@ TEST_CASE("pad_source_index maps the padding to the pixel it copies") {
   const std::vector<int> at = {-2, -1, 0, 1, 2, 3, 4};
   SUBCASE("zero") {
     std::vector<int> want = {-1, -1, 0, 1, 2, -1, -1};
-    for (size_t i = 0; i < at.size(); ++i) CHECK(pad_source_index(at[i], n, PadMode::zero) == want[i]);
+    for (size_t i = 0; i < at.size(); ++i)
+      CHECK(pad_source_index(at[i], n, PadMode::zero) == want[i]);
   }
   SUBCASE("replicate: a a | a b c | c c") {
     std::vector<int> want = {0, 0, 0, 1, 2, 2, 2};
@@ -270,7 +271,9 @@ std::vector<VariantCase> variant_cases() {
           p.pad_w = 1;
           cases.push_back({std::string("grid_") + to_string(pm) + "_" + to_string(mode) + "_s" +
                                std::to_string(stride) + "_d" + std::to_string(dil),
-                           {2, 3, 8, 11}, {3, 3, 3, 2}, p});
+                           {2, 3, 8, 11},
+                           {3, 3, 3, 2},
+                           p});
         }
       }
     }
@@ -329,9 +332,9 @@ TEST_CASE("every backward variant matches the reference") {
       std::fill(dw.data.begin(), dw.data.end(), 7.0f);
       std::fill(db.begin(), db.end(), 7.0f);
       v.run(dx, dw, db, dy, x, w, g, c.p);
-      const double worst = std::max({worst_difference(dx.data, rdx.data),
-                                     worst_difference(dw.data, rdw.data),
-                                     worst_difference(db, rdb)});
+      const double worst =
+          std::max({worst_difference(dx.data, rdx.data), worst_difference(dw.data, rdw.data),
+                    worst_difference(db, rdb)});
       CAPTURE(worst);
       CHECK(worst < 1e-5);
     }
@@ -363,7 +366,8 @@ TEST_CASE("float and double reference agree") {
   conv2d_forward(y, x, w, {}, p);
   conv2d_forward(yd, xd, wd, {}, p);
   REQUIRE(y.shape == yd.shape);
-  for (size_t i = 0; i < y.data.size(); ++i) CHECK(y.data[i] == doctest::Approx(yd.data[i]).epsilon(1e-5));
+  for (size_t i = 0; i < y.data.size(); ++i)
+    CHECK(y.data[i] == doctest::Approx(yd.data[i]).epsilon(1e-5));
 }
 
 TEST_CASE("conv backward equals central finite differences (double precision)") {
@@ -374,7 +378,8 @@ TEST_CASE("conv backward equals central finite differences (double precision)") 
     for (int stride : {1, 2}) {
       for (int pad : {0, 1, 2}) {
         for (int dil : {1, 2}) {
-          for (PadMode pm : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
+          for (PadMode pm :
+               {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
             for (ConvMode mode : {ConvMode::cross_correlation, ConvMode::convolution}) {
               Conv2dParams p = params(stride, pad, dil, pm, mode);
               p.stride_w = stride == 1 ? 2 : 1;  // also exercise unequal strides
@@ -465,8 +470,9 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
           "stride 0 (height) must be at least 1");
   }
   SUBCASE("kernel larger than the padded input") {
-    CHECK(error_of([&] { conv2d_geometry(x, {2, 3, 11, 11}, params(1, 1)); }) ==
-          "kernel 11 is larger than padded height 7 + 2*1 = 9");
+    CHECK(error_of([&] {
+            conv2d_geometry(x, {2, 3, 11, 11}, params(1, 1));
+          }) == "kernel 11 is larger than padded height 7 + 2*1 = 9");
   }
   SUBCASE("dilated kernel larger than the padded input") {
     CHECK(error_of([&] { conv2d_geometry(x, w, params(1, 0, 4)); }) ==
@@ -481,20 +487,26 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
           "dilation 0 (height) must be at least 1");
   }
   SUBCASE("kernel 0") {
-    CHECK(error_of([&] { conv2d_geometry(x, {2, 3, 0, 3}, params(1, 0)); }) ==
-          "kernel height F1 is 0, it must be at least 1");
+    CHECK(error_of([&] {
+            conv2d_geometry(x, {2, 3, 0, 3}, params(1, 0));
+          }) == "kernel height F1 is 0, it must be at least 1");
   }
   SUBCASE("zero filters") {
-    CHECK(error_of([&] { conv2d_geometry(x, {0, 3, 3, 3}, params(1, 0)); }) ==
-          "number of filters K is 0, it must be at least 1");
+    CHECK(error_of([&] {
+            conv2d_geometry(x, {0, 3, 3, 3}, params(1, 0));
+          }) == "number of filters K is 0, it must be at least 1");
   }
   SUBCASE("channel mismatch") {
-    CHECK(error_of([&] { conv2d_geometry(x, {2, 1, 3, 3}, params(1, 0)); }) ==
-          "filter depth 1 does not match input depth 3 (a filter always spans every input channel)");
+    CHECK(
+        error_of([&] {
+          conv2d_geometry(x, {2, 1, 3, 3}, params(1, 0));
+        }) ==
+        "filter depth 1 does not match input depth 3 (a filter always spans every input channel)");
   }
   SUBCASE("empty input") {
-    CHECK(error_of([&] { conv2d_geometry({1, 3, 0, 7}, w, params(1, 0)); }) ==
-          "input height H1 is 0, it must be at least 1");
+    CHECK(error_of([&] {
+            conv2d_geometry({1, 3, 0, 7}, w, params(1, 0));
+          }) == "input height H1 is 0, it must be at least 1");
   }
   SUBCASE("reflect padding as wide as the image") {
     CHECK(error_of([&] { conv2d_geometry(x, w, params(1, 7, 1, PadMode::reflect)); }) ==
@@ -507,7 +519,9 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
           "most)");
   }
   SUBCASE("sizes whose product overflows") {
-    const std::string e = error_of([&] { conv2d_geometry({4096, 4096, 4096, 4096}, {1, 4096, 1, 1}, params(1, 0)); });
+    const std::string e = error_of([&] {
+      conv2d_geometry({4096, 4096, 4096, 4096}, {1, 4096, 1, 1}, params(1, 0));
+    });
     CHECK(e.find("elements (the limit)") != std::string::npos);
   }
   SUBCASE("huge padding") {
@@ -516,8 +530,9 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
   }
   SUBCASE("bias of the wrong length") {
     Tensor xt(x), wt(w), y;
-    CHECK(error_of([&] { conv2d_forward(y, xt, wt, {1, 2, 3}, params(1, 0)); }) ==
-          "bias has 3 values but there are 2 filters");
+    CHECK(error_of([&] {
+            conv2d_forward(y, xt, wt, {1, 2, 3}, params(1, 0));
+          }) == "bias has 3 values but there are 2 filters");
   }
   SUBCASE("dL/dy of the wrong shape") {
     Tensor xt(x), wt(w), dy({1, 2, 4, 4}), dx, dw;

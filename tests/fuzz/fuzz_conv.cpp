@@ -33,8 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   Tensor x(xs), w(ws);
-  for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = static_cast<float>(data[i % size]) / 64.0f - 2.0f;
-  for (size_t i = 0; i < w.data.size(); ++i) w.data[i] = static_cast<float>(data[(i * 7) % size]) / 128.0f - 1.0f;
+  for (size_t i = 0; i < x.data.size(); ++i)
+    x.data[i] = static_cast<float>(data[i % size]) / 64.0f - 2.0f;
+  for (size_t i = 0; i < w.data.size(); ++i)
+    w.data[i] = static_cast<float>(data[(i * 7) % size]) / 128.0f - 1.0f;
   const auto& fwd = kernels::conv2d_f32_fwd_variants();
   Tensor ref(g.output);
   fwd.front().run(ref, x, w, {}, g, p);
@@ -43,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Tensor y(g.output);
     v.run(y, x, w, {}, g, p);
     for (size_t i = 0; i < y.data.size(); ++i) {
-      if (std::fabs(y.data[i] - ref.data[i]) > 1e-3f * (1.0f + std::fabs(ref.data[i]))) __builtin_trap();
+      if (std::fabs(y.data[i] - ref.data[i]) > 1e-3f * (1.0f + std::fabs(ref.data[i])))
+        __builtin_trap();
     }
   }
   Tensor dx, dw;

@@ -30,10 +30,10 @@ struct BatchNormSaved {
 // Every node of the lecture's computational graph, backward.
 template <typename T>
 struct BatchNormGrads {
-  BasicTensor<T> dx;                  // dL/dx_i
-  BasicTensor<T> dxhat;               // dL/dxhat_i = dL/dy_i * gamma
-  std::vector<T> dgamma, dbeta;       // per channel
-  std::vector<T> dvar, dmu;           // per channel
+  BasicTensor<T> dx;             // dL/dx_i
+  BasicTensor<T> dxhat;          // dL/dxhat_i = dL/dy_i * gamma
+  std::vector<T> dgamma, dbeta;  // per channel
+  std::vector<T> dvar, dmu;      // per channel
 };
 
 // Training mode: batch statistics. gamma and beta have C entries. If
@@ -49,9 +49,10 @@ void batchnorm_forward_train(BasicTensor<T>& y, BatchNormSaved<T>& saved, const 
 
 // Inference mode: y = gamma * (x - running_mean) / sqrt(running_var + eps) + beta.
 template <typename T>
-void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x, const std::vector<T>& gamma,
-                             const std::vector<T>& beta, const std::vector<T>& running_mean,
-                             const std::vector<T>& running_var, const BatchNormParams& p);
+void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
+                             const std::vector<T>& gamma, const std::vector<T>& beta,
+                             const std::vector<T>& running_mean, const std::vector<T>& running_var,
+                             const BatchNormParams& p);
 
 // Backward through the training-mode forward, with the lecture's formulas:
 //   dL/dbeta   = sum_i dL/dy_i

@@ -45,17 +45,17 @@ struct Conv2dParams {
 //   out = floor((in + 2P - (D*(F-1)+1)) / S) + 1
 // which for D = 1 is the lecture's W2 = (W1 - F + 2P)/S + 1.
 struct AxisSize {
-  int size = 0;        // out
-  bool exact = true;   // (in + 2P - effective kernel) is a multiple of S
-  int remainder = 0;   // the part the floor drops, (in + 2P - Fe) mod S
+  int size = 0;              // out
+  bool exact = true;         // (in + 2P - effective kernel) is a multiple of S
+  int remainder = 0;         // the part the floor drops, (in + 2P - Fe) mod S
   int effective_kernel = 0;  // D*(F-1)+1
 };
 
 // The one output-size function. `axis` ("width" or "height") is used in the
 // error message. Throws Error for stride or kernel or dilation < 1, padding
 // < 0, input < 1, or a kernel larger than the padded input.
-AxisSize conv_output_size(int64_t in, int64_t kernel, int64_t pad, int64_t dilation,
-                          int64_t stride, const char* axis = "width");
+AxisSize conv_output_size(int64_t in, int64_t kernel, int64_t pad, int64_t dilation, int64_t stride,
+                          const char* axis = "width");
 
 // The whole layer's geometry, validated: this is the single check every
 // convolution entry point runs first.

@@ -11,17 +11,17 @@
 namespace convplay {
 
 struct DecodeOptions {
-  bool grey = false;                         // 1 channel (luma) instead of RGB
-  int max_side = 0;                          // downscale so the longest side is <= this; 0 = never
-  int64_t max_pixels = int64_t{64} << 20;    // refuse headers claiming more (decompression bombs)
+  bool grey = false;                       // 1 channel (luma) instead of RGB
+  int max_side = 0;                        // downscale so the longest side is <= this; 0 = never
+  int64_t max_pixels = int64_t{64} << 20;  // refuse headers claiming more (decompression bombs)
 };
 
 struct DecodedImage {
-  Tensor pixels;              // (1, C, H, W), C = 3 (RGB) or 1 (grey), values in [0, 1]
-  int original_width = 0;     // as stored in the file
+  Tensor pixels;           // (1, C, H, W), C = 3 (RGB) or 1 (grey), values in [0, 1]
+  int original_width = 0;  // as stored in the file
   int original_height = 0;
-  int file_channels = 0;      // channels in the file (1..4)
-  bool downscaled = false;    // pixels is smaller than the file
+  int file_channels = 0;    // channels in the file (1..4)
+  bool downscaled = false;  // pixels is smaller than the file
 };
 
 // Decodes PNG, JPEG, BMP, GIF (first frame), TGA (what stb_image reads). The

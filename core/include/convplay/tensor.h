@@ -19,9 +19,7 @@ struct Shape {
   // product passes kMaxElements.
   int64_t count() const;
   std::string str() const;  // "1x3x227x227"
-  bool operator==(const Shape& o) const {
-    return n == o.n && c == o.c && h == o.h && w == o.w;
-  }
+  bool operator==(const Shape& o) const { return n == o.n && c == o.c && h == o.h && w == o.w; }
   bool operator!=(const Shape& o) const { return !(*this == o); }
 };
 

@@ -10,7 +10,7 @@ namespace convplay::kernels {
 namespace {
 
 struct Padded {
-  int h, w;  // padded height and width
+  int h, w;                 // padded height and width
   std::vector<float> data;  // (C, h, w)
 };
 
@@ -18,11 +18,13 @@ struct Padded {
 // coordinate, or -1 for a zero.
 std::vector<int> source_map(int size, int pad, PadMode mode) {
   std::vector<int> m(static_cast<size_t>(size + 2 * pad));
-  for (int i = 0; i < size + 2 * pad; ++i) m[static_cast<size_t>(i)] = pad_source_index(i - pad, size, mode);
+  for (int i = 0; i < size + 2 * pad; ++i)
+    m[static_cast<size_t>(i)] = pad_source_index(i - pad, size, mode);
   return m;
 }
 
-Padded pad_image(const Tensor& x, int n, const std::vector<int>& rows, const std::vector<int>& cols) {
+Padded pad_image(const Tensor& x, int n, const std::vector<int>& rows,
+                 const std::vector<int>& cols) {
   const Shape& xs = x.shape;
   Padded out{static_cast<int>(rows.size()), static_cast<int>(cols.size()), {}};
   out.data.assign(static_cast<size_t>(xs.c) * rows.size() * cols.size(), 0.0f);
@@ -49,8 +51,8 @@ inline float tap_weight(const Tensor& w, int k, int c, int a, int b, ConvMode mo
 }  // namespace
 
 bool conv2d_rows_supported(const Conv2dGeometry& g, const Conv2dParams& p) {
-  const int64_t padded = int64_t{g.input.c} * (g.input.h + 2 * int64_t{p.pad_h}) *
-                         (g.input.w + 2 * int64_t{p.pad_w});
+  const int64_t padded =
+      int64_t{g.input.c} * (g.input.h + 2 * int64_t{p.pad_h}) * (g.input.w + 2 * int64_t{p.pad_w});
   return padded <= 4 * int64_t{g.input.c} * g.input.h * g.input.w + (int64_t{1} << 20);
 }
 
@@ -69,7 +71,8 @@ void conv2d_f32_fwd_rows__auto(Tensor& y, const Tensor& x, const Tensor& w,
     const Padded xp = pad_image(x, n, rows, cols);
     for (int k = 0; k < ys.c; ++k) {
       float* yk = &y.at(n, k, 0, 0);
-      std::fill(yk, yk + static_cast<size_t>(ys.h) * ys.w, b.empty() ? 0.0f : b[static_cast<size_t>(k)]);
+      std::fill(yk, yk + static_cast<size_t>(ys.h) * ys.w,
+                b.empty() ? 0.0f : b[static_cast<size_t>(k)]);
       for (int c = 0; c < xs.c; ++c) {
         const float* xc = xp.data.data() + static_cast<size_t>(c) * xp.h * xp.w;
         for (int a = 0; a < ws.h; ++a) {

@@ -35,12 +35,12 @@ void conv2d_fwd__ref(BasicTensor<T>& y, const BasicTensor<T>& x, const BasicTens
           T acc = b.empty() ? T(0) : b[k];
           for (int c = 0; c < xs.c; ++c) {
             for (int a = 0; a < ws.h; ++a) {
-              const int row = pad_source_index(i * p.stride_h + a * p.dilation_h - p.pad_h, xs.h,
-                                               p.pad_mode);
+              const int row =
+                  pad_source_index(i * p.stride_h + a * p.dilation_h - p.pad_h, xs.h, p.pad_mode);
               if (row < 0) continue;
               for (int bb = 0; bb < ws.w; ++bb) {
-                const int col = pad_source_index(j * p.stride_w + bb * p.dilation_w - p.pad_w,
-                                                 xs.w, p.pad_mode);
+                const int col = pad_source_index(j * p.stride_w + bb * p.dilation_w - p.pad_w, xs.w,
+                                                 p.pad_mode);
                 if (col < 0) continue;
                 const Tap t = weight_tap(a, bb, ws, p.mode);
                 acc += x.at(n, c, row, col) * w.at(k, c, t.wa, t.wb);
@@ -75,12 +75,12 @@ void conv2d_bwd__ref(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vector<T>& db,
           db[k] += grad;
           for (int c = 0; c < xs.c; ++c) {
             for (int a = 0; a < ws.h; ++a) {
-              const int row = pad_source_index(i * p.stride_h + a * p.dilation_h - p.pad_h, xs.h,
-                                               p.pad_mode);
+              const int row =
+                  pad_source_index(i * p.stride_h + a * p.dilation_h - p.pad_h, xs.h, p.pad_mode);
               if (row < 0) continue;
               for (int bb = 0; bb < ws.w; ++bb) {
-                const int col = pad_source_index(j * p.stride_w + bb * p.dilation_w - p.pad_w,
-                                                 xs.w, p.pad_mode);
+                const int col = pad_source_index(j * p.stride_w + bb * p.dilation_w - p.pad_w, xs.w,
+                                                 p.pad_mode);
                 if (col < 0) continue;
                 const Tap t = weight_tap(a, bb, ws, p.mode);
                 dw.at(k, c, t.wa, t.wb) += grad * x.at(n, c, row, col);

@@ -12,10 +12,10 @@
 
 namespace convplay::kernels {
 
-// y (N,K,H2,W2) = sum over c, a, b of x(n, c, i*S + a*D - P, j*S + b*D - P) * w(k, c, a', b') + bias(k)
-// with a' = a, b' = b (cross-correlation) or a' = F1-1-a, b' = F2-1-b
-// (convolution: the kernel rotated by 180 degrees). Padded coordinates are
-// mapped through pad_source_index. `b` has K values or none.
+// y (N,K,H2,W2) = sum over c, a, b of x(n, c, i*S + a*D - P, j*S + b*D - P) * w(k, c, a', b') +
+// bias(k) with a' = a, b' = b (cross-correlation) or a' = F1-1-a, b' = F2-1-b (convolution: the
+// kernel rotated by 180 degrees). Padded coordinates are mapped through pad_source_index. `b` has K
+// values or none.
 template <typename T>
 void conv2d_fwd__ref(BasicTensor<T>& y, const BasicTensor<T>& x, const BasicTensor<T>& w,
                      const std::vector<T>& b, const Conv2dGeometry& g, const Conv2dParams& p);
