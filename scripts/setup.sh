@@ -14,6 +14,7 @@ declare -A need=(
   [emscripten]=/usr/bin/emcc
   [wabt]=/usr/bin/wasm-objdump
   [chromium]=/usr/bin/chromium
+  [clang-format]=/usr/bin/clang-format
 )
 missing=()
 for pkg in "${!need[@]}"; do

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: the native doctest suite under ASan + UBSan (through
 # ctest), the WASM module in Node, and the page in headless Chromium.
-# `test.sh native|node|browser` runs one group.
+# `test.sh lint|native|node|browser` runs one group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 which="${1:-all}"
 start=$(date +%s)
+
+if [ "$which" = all ] || [ "$which" = lint ]; then
+  bash scripts/lint.sh
+fi
 
 if [ "$which" = all ] || [ "$which" = native ]; then
   echo "== native: doctest under ASan + UBSan"
