@@ -39,6 +39,8 @@ fi
 
 if [ "$which" = all ] || [ "$which" = browser ]; then
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
+    echo "== browser: the release (dist/) that the release tests open"
+    bash scripts/build.sh release >/dev/null
     echo "== browser: the page in headless Chromium"
     node --test --test-concurrency=1 --test-timeout=120000 tests/browser/
   fi

@@ -21,6 +21,8 @@
 //                                         // run() superseded it (stale requests are dropped:
 //                                         // at most one run in flight, the latest one waits)
 
+import PlaygroundWorker from './worker.js?worker';
+
 let engineSingleton = null;
 
 /** The shared engine (one worker for the whole page). */
@@ -42,7 +44,7 @@ function transfersOf(value, out = []) {
 
 export class Engine {
   constructor() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker = new PlaygroundWorker();
     this.nextId = 1;
     this.pending = new Map();       // id -> {resolve, reject}
     this.runInFlight = null;        // promise of the run being computed

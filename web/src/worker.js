@@ -29,6 +29,7 @@
 import createConvplay from 'convplay-wasm/convplay.mjs';
 import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
 import { computeGradients } from './gradients-worker.js';  // the 'gradients' op (panels/gradients.js)
+import { bytesOf } from './common/bytes.js';
 
 const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href).href });
 
@@ -165,9 +166,9 @@ async function extraImage(cp, ex, c, h, w) {
   if (ex.url) {
     let d = decodedPhotos.get(ex.url);
     if (!d) {
-      const res = await fetch(ex.url);
-      if (!res.ok) throw new Error(`could not load the batch image ${ex.name} (HTTP ${res.status})`);
-      d = (await cp.decodeImage(new Uint8Array(await res.arrayBuffer()), { maxSide: 512 })).image;
+      let bytes;
+      try { bytes = await bytesOf(ex.url); } catch (e) { throw new Error(`could not load the batch image ${ex.name}: ${e.message}`); }
+      d = (await cp.decodeImage(bytes, { maxSide: 512 })).image;
       decodedPhotos.set(ex.url, d);
     }
     img = d;

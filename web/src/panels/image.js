@@ -2,7 +2,10 @@
 // working size, square fit and grey options. Files are decoded by the module
 // (stb_image) in the worker; a corrupt file shows the module's message and the
 // previous image stays.
-export const PHOTOS = { chelsea: 'samples/chelsea.png', coffee: 'samples/coffee.png', astronaut: 'samples/astronaut.jpg' };
+import { PHOTOS } from '../common/photos.js';
+import { bytesOf } from '../common/bytes.js';
+
+export { PHOTOS };
 const SYNTHETIC = new Set(['stripes', 'checker', 'circle']);
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -40,11 +43,7 @@ export function mountImagePanel(app) {
   }
   app.onResult((r) => { notice.textContent = describe(r); });
 
-  async function fetchBytes(url) {
-    const res = await fetch(new URL(url, document.baseURI));
-    if (!res.ok) throw new Error(`could not load ${url} (HTTP ${res.status})`);
-    return new Uint8Array(await res.arrayBuffer());
-  }
+  const fetchBytes = (url) => bytesOf(new URL(url, document.baseURI).href);
 
   /** Makes the state's image the worker's current source. */
   async function useImage(name) {
