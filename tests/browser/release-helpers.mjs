@@ -38,7 +38,8 @@ export function needRelease(...files) {
 /**
  * Serves dir (default dist/) on a free port of 127.0.0.1 with a small Node
  * http server: GET only, files inside dir only, the CSP header on every response
- * when csp is given. Resolves {url, close(), requests} (requests: every path asked for).
+ * when csp is given; extra = {'/path': body} adds files (a test's own pages and
+ * images). Resolves {url, close(), requests} (requests: every path asked for).
  */
 export function serveDist({ dir = RELEASE, csp = null, extra = {} } = {}) {
   const requests = [];
@@ -50,12 +51,14 @@ export function serveDist({ dir = RELEASE, csp = null, extra = {} } = {}) {
     try { rel = decodeURIComponent(url.pathname); } catch { rel = '/'; }
     if (rel.endsWith('/')) rel += 'index.html';
     const file = path.join(dir, path.normalize(rel));
-    if (req.method !== 'GET' || !file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    const isExtra = Object.hasOwn(extra, rel);
+    if (req.method !== 'GET' || !file.startsWith(dir + path.sep)
+        || (!isExtra && (!fs.existsSync(file) || !fs.statSync(file).isFile()))) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
       res.end('not found');
       return;
     }
-    const body = extra[rel] ?? fs.readFileSync(file);
+    const body = isExtra ? extra[rel] : fs.readFileSync(file);
     res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     res.end(body);
   });

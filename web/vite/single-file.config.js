@@ -6,9 +6,9 @@
 // Everything is inlined, so the file works from file:// and uploaded into a
 // learning-management system: vite-plugin-singlefile puts the JavaScript and
 // CSS into the HTML; the worker is bundled inline (Vite's ?worker&inline: a
-// blob: URL worker); the worker gets the .wasm bytes from a data: URL
-// (release/convplay.inline.js); the sample photos are data: URLs
-// (release/photos.inline.js); csp-hashes.js adds the inline scripts' and
+// blob: URL worker, release/spawn-worker.inline.js); the worker gets the .wasm
+// bytes from a data: URL (release/convplay.inline.js); the sample photos become
+// data: URLs (every asset but the .wasm is inlined); csp-hashes.js adds the inline scripts' and
 // styles' hashes to the page's strict Content-Security-Policy.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,9 @@ const release = path.join(webDir, 'src/release');
 // Module replacements of the single-file build (the first match wins: they
 // come before the base config's 'convplay-wasm' alias).
 const alias = [
-  { find: /^(.*\/worker\.js)\?worker$/, replacement: '$1?worker&inline' },
+  { find: /^(\.\.?\/)+common\/spawn-worker\.js$/, replacement: path.join(release, 'spawn-worker.inline.js') },
   { find: /^convplay-wasm\/convplay\.mjs$/, replacement: path.join(release, 'convplay.inline.js') },
   { find: /^convplay-wasm\/convplay_core\.wasm\?url$/, replacement: path.join(release, 'empty-url.js') },
-  { find: /^(\.\.?\/)+common\/photos\.js$/, replacement: path.join(release, 'photos.inline.js') },
 ];
 
 export default mergeConfig(base, {
