@@ -12,21 +12,26 @@ import base from '../vite.config.js';
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(webDir, '..');
 
-export default mergeConfig(base, {
+const config = mergeConfig(base, {
   publicDir: false,
   build: {
     outDir: path.join(repoRoot, 'dist'),
     emptyOutDir: false,               // beside the full page
     copyPublicDir: false,
-    rolldownOptions: {
-      input: { embed: path.join(webDir, 'src/embed/index.js') },
-      preserveEntrySignatures: 'allow-extension',
-      output: {
-        format: 'es',
-        entryFileNames: '[name].js',
-        chunkFileNames: 'assets/embed-[name]-[hash].js',
-        codeSplitting: false,         // one script: embed.js (its worker is a file of its own)
-      },
-    },
   },
 });
+
+// one entry, the element (not the base's pages); one script: embed.js (its
+// worker is a file of its own)
+config.build.rollupOptions = {
+  input: { embed: path.join(webDir, 'src/embed/index.js') },
+  preserveEntrySignatures: 'allow-extension',
+  output: {
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'assets/embed-[name]-[hash].js',
+    codeSplitting: false,
+  },
+};
+
+export default config;

@@ -29,7 +29,7 @@ const alias = [
   { find: /^convplay-wasm\/convplay_core\.wasm\?url$/, replacement: path.join(release, 'empty-url.js') },
 ];
 
-export default mergeConfig(base, {
+const config = mergeConfig(base, {
     resolve: { alias },               // mergeConfig puts these before the base's
     plugins: [
       viteSingleFile({ outputFileName: 'convplay.html', removeViteModuleLoader: true }),
@@ -54,3 +54,8 @@ export default mergeConfig(base, {
       rolldownOptions: { checks: { pluginTimings: false } },  // the worker's inlining is slow by nature
     },
 });
+
+// the full page only (the base also builds the demo of two playgrounds)
+config.build.rollupOptions = { ...config.build.rollupOptions, input: path.join(webDir, 'index.html') };
+
+export default config;
