@@ -14,23 +14,35 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.mjs';
 
-export const RELEASE = process.env.CONVPLAY_RELEASE ? path.resolve(process.env.CONVPLAY_RELEASE) : path.join(ROOT, 'dist');
+export const RELEASE = process.env.CONVPLAY_RELEASE
+  ? path.resolve(process.env.CONVPLAY_RELEASE)
+  : path.join(ROOT, 'dist');
 
 /** The policy the issue asks the release to work under, sent as a header. */
-export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-  + "img-src 'self' blob: data:; worker-src 'self' blob:";
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "img-src 'self' blob: data:; worker-src 'self' blob:";
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.png': 'image/png', '.jpg': 'image/jpeg',
-  '.svg': 'image/svg+xml', '.json': 'application/json', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
 };
 
 /** Throws a clear error when dist/ lacks a file the tests need. */
 export function needRelease(...files) {
   for (const f of files) {
     if (!fs.existsSync(path.join(RELEASE, f))) {
-      throw new Error(`${path.join(RELEASE, f)} is missing: run "npm run build" first (scripts/test.sh does)`);
+      throw new Error(
+        `${path.join(RELEASE, f)} is missing: run "npm run build" first (scripts/test.sh does)`,
+      );
     }
   }
 }
@@ -46,20 +58,33 @@ export function serveDist({ dir = RELEASE, csp = null, extra = {} } = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     requests.push(url.pathname);
-    const headers = { 'Cache-Control': 'no-store', ...(csp ? { 'Content-Security-Policy': csp } : {}) };
+    const headers = {
+      'Cache-Control': 'no-store',
+      ...(csp ? { 'Content-Security-Policy': csp } : {}),
+    };
     let rel;
-    try { rel = decodeURIComponent(url.pathname); } catch { rel = '/'; }
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      rel = '/';
+    }
     if (rel.endsWith('/')) rel += 'index.html';
     const file = path.join(dir, path.normalize(rel));
     const isExtra = Object.hasOwn(extra, rel);
-    if (req.method !== 'GET' || !file.startsWith(dir + path.sep)
-        || (!isExtra && (!fs.existsSync(file) || !fs.statSync(file).isFile()))) {
+    if (
+      req.method !== 'GET' ||
+      !file.startsWith(dir + path.sep) ||
+      (!isExtra && (!fs.existsSync(file) || !fs.statSync(file).isFile()))
+    ) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
       res.end('not found');
       return;
     }
     const body = isExtra ? extra[rel] : fs.readFileSync(file);
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    });
     res.end(body);
   });
   return new Promise((resolve, reject) => {
@@ -69,7 +94,11 @@ export function serveDist({ dir = RELEASE, csp = null, extra = {} } = {}) {
       resolve({
         url: `http://127.0.0.1:${port}/`,
         requests,
-        close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+        close: () =>
+          new Promise((r) => {
+            server.closeAllConnections?.();
+            server.close(() => r());
+          }),
       });
     });
   });
@@ -88,14 +117,24 @@ export async function watchPage(browser, url, { viewport = { width: 1400, height
   const errors = [];
   await page.exposeFunction('__cpViolation', (v) => violations.push(v));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__cpViolation(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    }, true);
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => {
+        window.__cpViolation(
+          `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`,
+        );
+      },
+      true,
+    );
   });
   page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url().slice(0, 120)} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) =>
+    errors.push(`requestfailed: ${r.url().slice(0, 120)} ${r.failure()?.errorText}`),
+  );
   await page.goto(url);
   return { page, violations, requests, errors };
 }

@@ -15,16 +15,20 @@ before(async () => {
   needRelease('index.html', 'convplay.html');
   browser = await launchBrowser();
 });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+});
 
 /** Distinct colours (sampled) of each drawn feature map of the page. */
 function mapColours(page) {
-  return page.evaluate(() => [...document.querySelectorAll('#output-volume canvas.fmap')].map((c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set();
-    for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-    return seen.size;
-  }));
+  return page.evaluate(() =>
+    [...document.querySelectorAll('#output-volume canvas.fmap')].map((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      return seen.size;
+    }),
+  );
 }
 
 async function assertMapsDrawn(page, count) {
@@ -49,7 +53,9 @@ test('the single file, alone in a folder and opened from file://, draws feature 
     await waitIdle(page);
     await assertMapsDrawn(page, 4);
     await shot(page, 'single-file', { fullPage: false });
-    const outside = requests.filter((u) => u !== url && !u.startsWith('data:') && !u.startsWith('blob:'));
+    const outside = requests.filter(
+      (u) => u !== url && !u.startsWith('data:') && !u.startsWith('blob:'),
+    );
     assert.deepEqual(outside, [], `the single file requested ${outside.join(', ')}`);
     assert.deepEqual(violations, [], `CSP violations: ${violations.join('; ')}`);
     assert.deepEqual(errors, [], errors.join('\n'));
@@ -62,7 +68,10 @@ test('the single file, alone in a folder and opened from file://, draws feature 
 test('the full page served with the strict CSP header: no violation, maps drawn, only its own files requested', async () => {
   const server = await serveDist({ csp: STRICT_CSP });
   try {
-    const { page, violations, requests, errors } = await watchPage(browser, `${server.url}index.html`);
+    const { page, violations, requests, errors } = await watchPage(
+      browser,
+      `${server.url}index.html`,
+    );
     await waitForRuns(page, 1, 30000);
     await waitIdle(page);
     await assertMapsDrawn(page, 4);
@@ -70,8 +79,14 @@ test('the full page served with the strict CSP header: no violation, maps drawn,
     await waitForRuns(page, 2, 30000);
     await waitIdle(page);
     // the panels that load after the first view have mounted and styled themselves
-    await page.waitForFunction(() => document.querySelectorAll('section.plugin:not([hidden])').length >= 3, null, { timeout: 15000 });
-    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    await page.waitForFunction(
+      () => document.querySelectorAll('section.plugin:not([hidden])').length >= 3,
+      null,
+      { timeout: 15000 },
+    );
+    const foreign = requests.filter(
+      (u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'),
+    );
     assert.deepEqual(foreign, [], `requests outside the site: ${foreign.join(', ')}`);
     assert.deepEqual(violations, [], `CSP violations: ${violations.join('; ')}`);
     assert.deepEqual(errors, [], errors.join('\n'));

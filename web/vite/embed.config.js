@@ -16,7 +16,7 @@ const config = mergeConfig(base, {
   publicDir: false,
   build: {
     outDir: path.join(repoRoot, 'dist'),
-    emptyOutDir: false,               // beside the full page
+    emptyOutDir: false, // beside the full page
     copyPublicDir: false,
   },
 });

@@ -24,38 +24,47 @@ const release = path.join(webDir, 'src/release');
 // Module replacements of the single-file build (the first match wins: they
 // come before the base config's 'convplay-wasm' alias).
 const alias = [
-  { find: /^(\.\.?\/)+common\/spawn-worker\.js$/, replacement: path.join(release, 'spawn-worker.inline.js') },
+  {
+    find: /^(\.\.?\/)+common\/spawn-worker\.js$/,
+    replacement: path.join(release, 'spawn-worker.inline.js'),
+  },
   { find: /^convplay-wasm\/convplay\.mjs$/, replacement: path.join(release, 'convplay.inline.js') },
-  { find: /^convplay-wasm\/convplay_core\.wasm\?url$/, replacement: path.join(release, 'empty-url.js') },
+  {
+    find: /^convplay-wasm\/convplay_core\.wasm\?url$/,
+    replacement: path.join(release, 'empty-url.js'),
+  },
 ];
 
 const config = mergeConfig(base, {
-    resolve: { alias },               // mergeConfig puts these before the base's
-    plugins: [
-      viteSingleFile({ outputFileName: 'convplay.html', removeViteModuleLoader: true }),
-      cspHashes({ favicon: path.join(webDir, 'public/favicon.svg') }),
-      {
-        // vite-plugin-singlefile inlines every asset; only what is imported
-        // with ?inline should be (the .wasm once, the photos): the Emscripten
-        // glue's own reference to the .wasm stays a file that the page never
-        // requests (release/convplay.inline.js passes locateFile)
-        name: 'convplay-inline-only-on-request',
-        enforce: 'post',
-        config: () => ({ build: { assetsInlineLimit: (file) => !file.endsWith('.wasm') } }),
-      },
-    ],
-    publicDir: false,                 // nothing beside the one file
-    // a classic worker: Chromium refuses a module worker from a blob: URL in a
-    // page opened from file:// (an opaque origin); a classic one runs
-    worker: { format: 'iife' },
-    build: {
-      outDir: path.join(repoRoot, 'build/single'),
-      emptyOutDir: true,
-      rolldownOptions: { checks: { pluginTimings: false } },  // the worker's inlining is slow by nature
+  resolve: { alias }, // mergeConfig puts these before the base's
+  plugins: [
+    viteSingleFile({ outputFileName: 'convplay.html', removeViteModuleLoader: true }),
+    cspHashes({ favicon: path.join(webDir, 'public/favicon.svg') }),
+    {
+      // vite-plugin-singlefile inlines every asset; only what is imported
+      // with ?inline should be (the .wasm once, the photos): the Emscripten
+      // glue's own reference to the .wasm stays a file that the page never
+      // requests (release/convplay.inline.js passes locateFile)
+      name: 'convplay-inline-only-on-request',
+      enforce: 'post',
+      config: () => ({ build: { assetsInlineLimit: (file) => !file.endsWith('.wasm') } }),
     },
+  ],
+  publicDir: false, // nothing beside the one file
+  // a classic worker: Chromium refuses a module worker from a blob: URL in a
+  // page opened from file:// (an opaque origin); a classic one runs
+  worker: { format: 'iife' },
+  build: {
+    outDir: path.join(repoRoot, 'build/single'),
+    emptyOutDir: true,
+    rolldownOptions: { checks: { pluginTimings: false } }, // the worker's inlining is slow by nature
+  },
 });
 
 // the full page only (the base also builds the demo of two playgrounds)
-config.build.rollupOptions = { ...config.build.rollupOptions, input: path.join(webDir, 'index.html') };
+config.build.rollupOptions = {
+  ...config.build.rollupOptions,
+  input: path.join(webDir, 'index.html'),
+};
 
 export default config;

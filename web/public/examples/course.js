@@ -6,7 +6,8 @@ pg.addEventListener('change', (e) => {
   const { f, p } = e.detail.state;
   const side = 32 - f + 2 * p + 1;
   answer.classList.toggle('right', side === 32);
-  answer.textContent = side === 32
-    ? `Right: P = ${p} keeps the output at 32 × 32, because 32 − ${f} + 2·${p} + 1 = 32.`
-    : `P = ${p} gives ${side} × ${side}; keep going.`;
+  answer.textContent =
+    side === 32
+      ? `Right: P = ${p} keeps the output at 32 × 32, because 32 − ${f} + 2·${p} + 1 = 32.`
+      : `P = ${p} gives ${side} × ${side}; keep going.`;
 });

@@ -7,7 +7,8 @@
 /** Uint8Array of a data: URL (base64 or percent-encoded); throws on anything else. */
 export function decodeDataUrl(url) {
   const comma = url.indexOf(',');
-  if (!url.startsWith('data:') || comma < 0) throw new Error(`not a data: URL: ${url.slice(0, 40)}`);
+  if (!url.startsWith('data:') || comma < 0)
+    throw new Error(`not a data: URL: ${url.slice(0, 40)}`);
   const head = url.slice(5, comma);
   const body = url.slice(comma + 1);
   if (/;base64$/i.test(head)) {

@@ -26,7 +26,7 @@ import { patchHash } from './share.js';
 import embedCss from './embed.css?inline';
 
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
-let sheet = null;   // one constructable style sheet for every element's shadow root
+let sheet = null; // one constructable style sheet for every element's shadow root
 
 function ownSheet() {
   if (!sheet) {
@@ -39,7 +39,9 @@ function ownSheet() {
 let count = 0;
 
 export class ConvPlayground extends HTMLElement {
-  static get observedAttributes() { return OBSERVED; }
+  static get observedAttributes() {
+    return OBSERVED;
+  }
 
   constructor() {
     super();
@@ -54,26 +56,37 @@ export class ConvPlayground extends HTMLElement {
     this.shadow.append(this.notesEl, this.mountEl);
     this.instance = null;
     this.visible = false;
-    this.pending = null;      // attribute changes not yet applied: Set of names
-    this.structure = '';      // panels + locked the instance was built with
-    this.imageKey = '';       // the image= value last opened
+    this.pending = null; // attribute changes not yet applied: Set of names
+    this.structure = ''; // panels + locked the instance was built with
+    this.imageKey = ''; // the image= value last opened
     this.idPrefix = `cpe${++count}-`;
     this.observer = null;
   }
 
   /** The playground instance (null until the element first came into view). */
-  get playground() { return this.instance; }
+  get playground() {
+    return this.instance;
+  }
 
   /** The current state (a copy), or null before the instance exists. */
-  get state() { return this.instance ? snapshot(this.instance.state) : null; }
+  get state() {
+    return this.instance ? snapshot(this.instance.state) : null;
+  }
 
   connectedCallback() {
-    if (typeof IntersectionObserver === 'undefined') { this.visible = true; this.build(); return; }
-    this.observer = new IntersectionObserver((entries) => {
-      const e = entries[entries.length - 1];
-      this.visible = e.isIntersecting;
-      if (this.visible) this.build();
-    }, { rootMargin: '200px 0px' });
+    if (typeof IntersectionObserver === 'undefined') {
+      this.visible = true;
+      this.build();
+      return;
+    }
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        const e = entries[entries.length - 1];
+        this.visible = e.isIntersecting;
+        if (this.visible) this.build();
+      },
+      { rootMargin: '200px 0px' },
+    );
     this.observer.observe(this);
   }
 
@@ -93,16 +106,20 @@ export class ConvPlayground extends HTMLElement {
   }
 
   config() {
-    return readConfig((n) => this.getAttribute(n), this.getAttributeNames(),
-      { base: document.baseURI, origin: location.origin });
+    return readConfig((n) => this.getAttribute(n), this.getAttributeNames(), {
+      base: document.baseURI,
+      origin: location.origin,
+    });
   }
 
   showNotes(notes) {
-    this.notesEl.replaceChildren(...notes.map((n) => {
-      const p = document.createElement('p');
-      p.textContent = n;
-      return p;
-    }));
+    this.notesEl.replaceChildren(
+      ...notes.map((n) => {
+        const p = document.createElement('p');
+        p.textContent = n;
+        return p;
+      }),
+    );
     this.notesEl.hidden = notes.length === 0;
   }
 
@@ -137,13 +154,17 @@ export class ConvPlayground extends HTMLElement {
     this.structure = structure;
     this.imageKey = '';
     const options = {
-      initial: patchHash(cfg.patch),  // a hash: a lecture step's set-up is its base
+      initial: patchHash(cfg.patch), // a hash: a lecture step's set-up is its base
       locked: cfg.locked,
       idPrefix: this.idPrefix,
       onStateChange: (state, changed) => {
-        this.dispatchEvent(new CustomEvent('change', {
-          detail: { state: snapshot(state), changed: [...changed] }, bubbles: true, composed: true,
-        }));
+        this.dispatchEvent(
+          new CustomEvent('change', {
+            detail: { state: snapshot(state), changed: [...changed] },
+            bubbles: true,
+            composed: true,
+          }),
+        );
       },
     };
     if (cfg.panels) options.panels = cfg.panels;
@@ -166,10 +187,12 @@ export class ConvPlayground extends HTMLElement {
         const res = await fetch(key, { credentials: 'same-origin' });
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         const length = Number(res.headers.get('content-length') || 0);
-        if (length > MAX_IMAGE_BYTES) throw new Error(`${length} bytes is more than ${MAX_IMAGE_BYTES}`);
+        if (length > MAX_IMAGE_BYTES)
+          throw new Error(`${length} bytes is more than ${MAX_IMAGE_BYTES}`);
         bytes = new Uint8Array(await res.arrayBuffer());
       }
-      if (bytes.length > MAX_IMAGE_BYTES) throw new Error(`${bytes.length} bytes is more than ${MAX_IMAGE_BYTES}`);
+      if (bytes.length > MAX_IMAGE_BYTES)
+        throw new Error(`${bytes.length} bytes is more than ${MAX_IMAGE_BYTES}`);
       await instance.ready;
       if (instance !== this.instance) return;
       await instance.openFile(new Blob([bytes]), cfg.image.name);

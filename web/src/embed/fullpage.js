@@ -61,11 +61,20 @@ function adoptCss(doc) {
 
 async function copyText(text, field, status) {
   let ok = false;
-  try { await navigator.clipboard.writeText(text); ok = true; } catch { /* no clipboard access */ }
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    /* no clipboard access */
+  }
   if (!ok && field) {
     field.focus();
     field.select();
-    try { ok = document.execCommand('copy'); } catch { ok = false; }
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
   }
   status.textContent = ok ? 'Copied.' : 'Select the text and copy it (Ctrl+C).';
 }
@@ -78,8 +87,12 @@ export function mapCanvases(instance) {
 /** The notes about the link, at the top of the page. */
 function showNotes(doc, notes, before) {
   if (!notes.length) return null;
-  const box = el(doc, 'div', { class: 'cp-page-notes', role: 'status', 'data-part': 'link-notes' },
-    notes.map((n) => el(doc, 'p', { text: n })));
+  const box = el(
+    doc,
+    'div',
+    { class: 'cp-page-notes', role: 'status', 'data-part': 'link-notes' },
+    notes.map((n) => el(doc, 'p', { text: n })),
+  );
   before.before(box);
   return box;
 }
@@ -91,45 +104,88 @@ export function decoratePage(instance, opts, doc = document) {
   if (opts.embed) {
     doc.documentElement.classList.add('cp-iframe-mode');
     for (const e of doc.querySelectorAll('header.site, footer.site')) e.hidden = true;
-    const link = el(doc, 'a', { target: '_blank', rel: 'noopener', 'data-part': 'open-full', text: 'Open in full ↗' });
-    const update = () => { link.href = pageLink(doc.location.href, instance.hash); };
+    const link = el(doc, 'a', {
+      target: '_blank',
+      rel: 'noopener',
+      'data-part': 'open-full',
+      text: 'Open in full ↗',
+    });
+    const update = () => {
+      link.href = pageLink(doc.location.href, instance.hash);
+    };
     update();
     instance.root.addEventListener('convplay:statechange', update);
     host.before(el(doc, 'p', { class: 'cp-open-full' }, [link]));
     return;
   }
   const header = doc.querySelector('header.site') ?? doc.body;
-  const bar = el(doc, 'div', { class: 'cp-sharebar', role: 'toolbar', 'aria-label': 'Share, export and import' });
+  const bar = el(doc, 'div', {
+    class: 'cp-sharebar',
+    role: 'toolbar',
+    'aria-label': 'Share, export and import',
+  });
   header.append(bar);
 
   // ---- Copy link
-  const linkField = el(doc, 'input', { type: 'text', readonly: true, 'aria-label': 'Link to this state', 'data-part': 'link-field' });
+  const linkField = el(doc, 'input', {
+    type: 'text',
+    readonly: true,
+    'aria-label': 'Link to this state',
+    'data-part': 'link-field',
+  });
   const linkStatus = el(doc, 'p', { class: 'cp-status', role: 'status' });
-  const linkDialog = el(doc, 'dialog', { class: 'cp-dialog', 'aria-labelledby': 'cp-link-h', 'data-part': 'link-dialog' }, [
-    el(doc, 'h2', { id: 'cp-link-h', text: 'Link to this state' }),
-    linkField,
-    el(doc, 'p', { class: 'hint', text: LINK_IMAGE_NOTE }),
-    linkStatus,
-    el(doc, 'div', { class: 'cp-buttons' }, [
-      el(doc, 'button', { type: 'button', text: 'Copy', onclick: () => copyText(linkField.value, linkField, linkStatus) }),
-      el(doc, 'button', { type: 'button', text: 'Close', onclick: () => linkDialog.close() }),
-    ]),
-  ]);
-  bar.append(el(doc, 'button', { type: 'button', 'data-part': 'copy-link', text: 'Copy link',
-    onclick: () => {
-      linkField.value = pageLink(doc.location.href, instance.hash);
-      linkStatus.textContent = '';
-      linkDialog.showModal();
-      copyText(linkField.value, linkField, linkStatus);
-    } }));
+  const linkDialog = el(
+    doc,
+    'dialog',
+    { class: 'cp-dialog', 'aria-labelledby': 'cp-link-h', 'data-part': 'link-dialog' },
+    [
+      el(doc, 'h2', { id: 'cp-link-h', text: 'Link to this state' }),
+      linkField,
+      el(doc, 'p', { class: 'hint', text: LINK_IMAGE_NOTE }),
+      linkStatus,
+      el(doc, 'div', { class: 'cp-buttons' }, [
+        el(doc, 'button', {
+          type: 'button',
+          text: 'Copy',
+          onclick: () => copyText(linkField.value, linkField, linkStatus),
+        }),
+        el(doc, 'button', { type: 'button', text: 'Close', onclick: () => linkDialog.close() }),
+      ]),
+    ],
+  );
+  bar.append(
+    el(doc, 'button', {
+      type: 'button',
+      'data-part': 'copy-link',
+      text: 'Copy link',
+      onclick: () => {
+        linkField.value = pageLink(doc.location.href, instance.hash);
+        linkStatus.textContent = '';
+        linkDialog.showModal();
+        copyText(linkField.value, linkField, linkStatus);
+      },
+    }),
+  );
 
   // ---- Embed
   const defaultPanels = ['image', 'layer', 'formula', 'volume', 'inspect'];
   const lockable = ['f', 'p', 'pad', 's', 'dil', 'k', 'mode', 'img', 'size'];
-  const panelBoxes = PANEL_IDS.map((id) => el(doc, 'input', { type: 'checkbox', value: id, checked: defaultPanels.includes(id) }));
+  const panelBoxes = PANEL_IDS.map((id) =>
+    el(doc, 'input', { type: 'checkbox', value: id, checked: defaultPanels.includes(id) }),
+  );
   const lockBoxes = lockable.map((name) => el(doc, 'input', { type: 'checkbox', value: name }));
-  const iframeArea = el(doc, 'textarea', { readonly: true, rows: 4, 'aria-label': 'iframe snippet', 'data-part': 'iframe-snippet' });
-  const elementArea = el(doc, 'textarea', { readonly: true, rows: 8, 'aria-label': 'custom element snippet', 'data-part': 'element-snippet' });
+  const iframeArea = el(doc, 'textarea', {
+    readonly: true,
+    rows: 4,
+    'aria-label': 'iframe snippet',
+    'data-part': 'iframe-snippet',
+  });
+  const elementArea = el(doc, 'textarea', {
+    readonly: true,
+    rows: 8,
+    'aria-label': 'custom element snippet',
+    'data-part': 'element-snippet',
+  });
   const embedStatus = el(doc, 'p', { class: 'cp-status', role: 'status' });
   const refresh = () => {
     const choice = {
@@ -141,59 +197,125 @@ export function decoratePage(instance, opts, doc = document) {
     elementArea.value = elementSnippet(new URL('embed.js', page).href, instance.hash, choice);
   };
   for (const b of [...panelBoxes, ...lockBoxes]) b.addEventListener('change', refresh);
-  const boxes = (list, label) => el(doc, 'fieldset', {}, [el(doc, 'legend', { text: label }),
-    ...list.map((b) => el(doc, 'label', {}, [b, ` ${ALIASES[b.value] ?? b.value}`]))]);
-  const embedDialog = el(doc, 'dialog', { class: 'cp-dialog', 'aria-labelledby': 'cp-embed-h', 'data-part': 'embed-dialog' }, [
-    el(doc, 'h2', { id: 'cp-embed-h', text: 'Embed this playground' }),
-    boxes(panelBoxes, 'Panels shown'),
-    boxes(lockBoxes, 'Controls locked'),
-    el(doc, 'h3', { text: 'In an iframe (any page)' }),
-    iframeArea,
-    el(doc, 'button', { type: 'button', text: 'Copy the iframe', onclick: () => copyText(iframeArea.value, iframeArea, embedStatus) }),
-    el(doc, 'h3', { text: 'As a custom element (a page that may load scripts)' }),
-    elementArea,
-    el(doc, 'button', { type: 'button', text: 'Copy the element', onclick: () => copyText(elementArea.value, elementArea, embedStatus) }),
-    el(doc, 'p', { class: 'hint', text: `Both use this page's state. ${LINK_IMAGE_NOTE}` }),
-    embedStatus,
-    el(doc, 'div', { class: 'cp-buttons' }, [el(doc, 'button', { type: 'button', text: 'Close', onclick: () => embedDialog.close() })]),
-  ]);
-  bar.append(el(doc, 'button', { type: 'button', 'data-part': 'embed', text: 'Embed…',
-    onclick: () => { refresh(); embedStatus.textContent = ''; embedDialog.showModal(); } }));
+  const boxes = (list, label) =>
+    el(doc, 'fieldset', {}, [
+      el(doc, 'legend', { text: label }),
+      ...list.map((b) => el(doc, 'label', {}, [b, ` ${ALIASES[b.value] ?? b.value}`])),
+    ]);
+  const embedDialog = el(
+    doc,
+    'dialog',
+    { class: 'cp-dialog', 'aria-labelledby': 'cp-embed-h', 'data-part': 'embed-dialog' },
+    [
+      el(doc, 'h2', { id: 'cp-embed-h', text: 'Embed this playground' }),
+      boxes(panelBoxes, 'Panels shown'),
+      boxes(lockBoxes, 'Controls locked'),
+      el(doc, 'h3', { text: 'In an iframe (any page)' }),
+      iframeArea,
+      el(doc, 'button', {
+        type: 'button',
+        text: 'Copy the iframe',
+        onclick: () => copyText(iframeArea.value, iframeArea, embedStatus),
+      }),
+      el(doc, 'h3', { text: 'As a custom element (a page that may load scripts)' }),
+      elementArea,
+      el(doc, 'button', {
+        type: 'button',
+        text: 'Copy the element',
+        onclick: () => copyText(elementArea.value, elementArea, embedStatus),
+      }),
+      el(doc, 'p', { class: 'hint', text: `Both use this page's state. ${LINK_IMAGE_NOTE}` }),
+      embedStatus,
+      el(doc, 'div', { class: 'cp-buttons' }, [
+        el(doc, 'button', { type: 'button', text: 'Close', onclick: () => embedDialog.close() }),
+      ]),
+    ],
+  );
+  bar.append(
+    el(doc, 'button', {
+      type: 'button',
+      'data-part': 'embed',
+      text: 'Embed…',
+      onclick: () => {
+        refresh();
+        embedStatus.textContent = '';
+        embedDialog.showModal();
+      },
+    }),
+  );
 
   // ---- Export / import
-  const transferStatus = el(doc, 'p', { class: 'cp-status', role: 'status', 'data-part': 'transfer-status' });
-  const fail = (e) => { transferStatus.textContent = `Export failed: ${e.message}`; };
+  const transferStatus = el(doc, 'p', {
+    class: 'cp-status',
+    role: 'status',
+    'data-part': 'transfer-status',
+  });
+  const fail = (e) => {
+    transferStatus.textContent = `Export failed: ${e.message}`;
+  };
   const configText = () => `${JSON.stringify(configOf(snapshot(instance.state)), null, 2)}\n`;
   const filtersText = () => {
     const w = instance.result?.weights;
     if (!w) return null;
-    return `${JSON.stringify({ format: 'convplay-filters', version: 1, shape: Array.from(w.shape ?? []),
-      data: Array.from(w.data ?? []), bias: Array.from(instance.result?.bias ?? []) })}\n`;
+    return `${JSON.stringify({
+      format: 'convplay-filters',
+      version: 1,
+      shape: Array.from(w.shape ?? []),
+      data: Array.from(w.data ?? []),
+      bias: Array.from(instance.result?.bias ?? []),
+    })}\n`;
   };
   const exportMenu = el(doc, 'details', { class: 'cp-menu' }, [
     el(doc, 'summary', { text: 'Export', 'data-part': 'export' }),
     el(doc, 'div', { class: 'cp-menu-items' }, [
-      el(doc, 'button', { type: 'button', 'data-part': 'export-png', text: 'Feature maps (one PNG)',
-        onclick: () => mapsPng(mapCanvases(instance), doc).then((b) => download(b, 'convplay-maps.png', doc), fail) }),
-      el(doc, 'button', { type: 'button', 'data-part': 'export-zip', text: 'Feature maps, filters, configuration (zip)',
+      el(doc, 'button', {
+        type: 'button',
+        'data-part': 'export-png',
+        text: 'Feature maps (one PNG)',
+        onclick: () =>
+          mapsPng(mapCanvases(instance), doc).then(
+            (b) => download(b, 'convplay-maps.png', doc),
+            fail,
+          ),
+      }),
+      el(doc, 'button', {
+        type: 'button',
+        'data-part': 'export-zip',
+        text: 'Feature maps, filters, configuration (zip)',
         onclick: () => {
           const files = { 'convplay-config.json': configText() };
           const f = filtersText();
           if (f) files['convplay-filters.json'] = f;
           mapsZip(mapCanvases(instance), files).then((b) => download(b, 'convplay.zip', doc), fail);
-        } }),
-      el(doc, 'button', { type: 'button', 'data-part': 'export-json', text: 'Configuration (JSON)',
-        onclick: () => download(new Blob([configText()], { type: 'application/json' }), 'convplay-config.json', doc) }),
+        },
+      }),
+      el(doc, 'button', {
+        type: 'button',
+        'data-part': 'export-json',
+        text: 'Configuration (JSON)',
+        onclick: () =>
+          download(
+            new Blob([configText()], { type: 'application/json' }),
+            'convplay-config.json',
+            doc,
+          ),
+      }),
     ]),
   ]);
-  const importInput = el(doc, 'input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden',
-    id: 'cp-import-file', 'data-part': 'import-file' });
+  const importInput = el(doc, 'input', {
+    type: 'file',
+    accept: '.json,application/json',
+    class: 'visually-hidden',
+    id: 'cp-import-file',
+    'data-part': 'import-file',
+  });
   importInput.addEventListener('change', async () => {
     const file = importInput.files?.[0];
     importInput.value = '';
     if (!file) return;
     try {
-      if (file.size > 2 * 1024 * 1024) throw new Error(`the file is ${file.size} bytes, more than a configuration`);
+      if (file.size > 2 * 1024 * 1024)
+        throw new Error(`the file is ${file.size} bytes, more than a configuration`);
       const state = readConfigText(await file.text());
       instance.update(state);
       transferStatus.textContent = `Imported ${file.name}.`;
@@ -203,8 +325,16 @@ export function decoratePage(instance, opts, doc = document) {
       transferStatus.classList.add('error');
     }
   });
-  bar.append(exportMenu,
-    el(doc, 'label', { class: 'button', for: 'cp-import-file', 'data-part': 'import', text: 'Import…' }),
-    importInput, transferStatus);
+  bar.append(
+    exportMenu,
+    el(doc, 'label', {
+      class: 'button',
+      for: 'cp-import-file',
+      'data-part': 'import',
+      text: 'Import…',
+    }),
+    importInput,
+    transferStatus,
+  );
   doc.body.append(linkDialog, embedDialog);
 }

@@ -17,27 +17,65 @@ import { checkValue, quote, MAX_RAW } from './values.js';
 
 /** Friendly attribute names of some rows; every other row is its own name. */
 export const ALIASES = {
-  img: 'sample', f: 'kernel', fw: 'kernel-width', fsep: 'kernel-separate', p: 'padding', pad: 'padding-mode',
-  s: 'stride', sw: 'stride-cols', ssep: 'stride-separate', dil: 'dilation', k: 'filters', filters: 'filter-kinds',
-  mode: 'operation', lstep: 'lecture-step',
+  img: 'sample',
+  f: 'kernel',
+  fw: 'kernel-width',
+  fsep: 'kernel-separate',
+  p: 'padding',
+  pad: 'padding-mode',
+  s: 'stride',
+  sw: 'stride-cols',
+  ssep: 'stride-separate',
+  dil: 'dilation',
+  k: 'filters',
+  filters: 'filter-kinds',
+  mode: 'operation',
+  lstep: 'lecture-step',
 };
 
 // the sample attribute offers the built-in images only (an upload comes from image=)
 const rowFor = (row) => (row.name === 'img' ? { ...row, options: SAMPLES } : row);
 
 /** [{attr, row}]: the attribute of every state row. */
-export const ATTRIBUTES = PROPS.map((row) => ({ attr: ALIASES[row.name] ?? row.name, row: rowFor(row) }));
+export const ATTRIBUTES = PROPS.map((row) => ({
+  attr: ALIASES[row.name] ?? row.name,
+  row: rowFor(row),
+}));
 const BY_ATTR = new Map(ATTRIBUTES.map((a) => [a.attr, a]));
 
 export const ELEMENT_ATTRIBUTES = ['panels', 'locked', 'preset', 'image'];
 export const OBSERVED = [...ATTRIBUTES.map((a) => a.attr), ...ELEMENT_ATTRIBUTES];
 
 // HTML's own attributes and data-/aria- ones: not the playground's business
-const GLOBAL_ATTRIBUTES = new Set(['id', 'class', 'style', 'title', 'lang', 'dir', 'hidden', 'tabindex', 'slot',
-  'part', 'role', 'translate', 'inert', 'nonce', 'autofocus', 'accesskey', 'draggable', 'spellcheck']);
+const GLOBAL_ATTRIBUTES = new Set([
+  'id',
+  'class',
+  'style',
+  'title',
+  'lang',
+  'dir',
+  'hidden',
+  'tabindex',
+  'slot',
+  'part',
+  'role',
+  'translate',
+  'inert',
+  'nonce',
+  'autofocus',
+  'accesskey',
+  'draggable',
+  'spellcheck',
+]);
 
 /** Panel names: the playground's ids and a few plural or longer spellings. */
-const PANEL_ALIASES = { volumes: 'volume', 'batch-norm': 'bnlab', batchnorm: 'bnlab', filters: 'editor', code: 'code' };
+const PANEL_ALIASES = {
+  volumes: 'volume',
+  'batch-norm': 'bnlab',
+  batchnorm: 'bnlab',
+  filters: 'editor',
+  code: 'code',
+};
 
 /** Named set-ups: 'alexnet' (the AlexNet exercise) and every lecture step's id. */
 export const PRESETS = ['alexnet', ...STEPS.map((s) => s.id)];
@@ -52,9 +90,13 @@ export function rowNameOf(name) {
 function readNames(label, raw, fn, known) {
   const notes = [];
   const text = String(raw ?? '');
-  if (text.length > MAX_RAW) return { values: null, notes: [`${label}: ${quote(text)} is too long; ignored`] };
+  if (text.length > MAX_RAW)
+    return { values: null, notes: [`${label}: ${quote(text)} is too long; ignored`] };
   const values = [];
-  for (const item of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const v = fn(item);
     if (v === undefined) notes.push(`${label}: ${quote(item)} is not one of ${known}; ignored`);
     else if (!values.includes(v)) values.push(v);
@@ -63,10 +105,15 @@ function readNames(label, raw, fn, known) {
 }
 
 export function readPanels(raw) {
-  return readNames('panels', raw, (x) => {
-    const id = PANEL_ALIASES[x.toLowerCase()] ?? x.toLowerCase();
-    return PANEL_IDS.includes(id) ? id : undefined;
-  }, PANEL_IDS.join(', '));
+  return readNames(
+    'panels',
+    raw,
+    (x) => {
+      const id = PANEL_ALIASES[x.toLowerCase()] ?? x.toLowerCase();
+      return PANEL_IDS.includes(id) ? id : undefined;
+    },
+    PANEL_IDS.join(', '),
+  );
 }
 
 export function readLocked(raw) {
@@ -79,7 +126,10 @@ export function readPreset(raw) {
   if (name === '') return { patch: {}, notes: [] };
   if (name === 'alexnet') return { patch: { ...ALEX_PATCH }, notes: [] };
   if (PRESETS.includes(name)) return { patch: { lstep: name }, notes: [] };
-  return { patch: {}, notes: [`preset: ${quote(name)} is not one of ${PRESETS.join(', ')}; ignored`] };
+  return {
+    patch: {},
+    notes: [`preset: ${quote(name)} is not one of ${PRESETS.join(', ')}; ignored`],
+  };
 }
 
 const IMAGE_DATA_RE = /^data:image\/(png|jpeg|gif|bmp);base64,[A-Za-z0-9+/=\s]+$/i;
@@ -95,15 +145,21 @@ export function checkImageUrl(raw, base, origin) {
   if (text === '') return { url: null };
   if (text.length > MAX_IMAGE_URL) return refuse(`it is longer than ${MAX_IMAGE_URL} characters`);
   if (/^data:/i.test(text)) {
-    return IMAGE_DATA_RE.test(text) ? { url: text, name: 'image' }
+    return IMAGE_DATA_RE.test(text)
+      ? { url: text, name: 'image' }
       : refuse('a data: URL must be a base64 PNG, JPEG, GIF or BMP (data:image/png;base64,...)');
   }
   let url;
-  try { url = new URL(text, base); } catch { return refuse('it is not a URL'); }
+  try {
+    url = new URL(text, base);
+  } catch {
+    return refuse('it is not a URL');
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return refuse(`only a same-origin URL or a data: URL is allowed, not ${url.protocol}`);
   }
-  if (url.origin !== origin) return refuse(`only a same-origin URL (${origin}) or a data: URL is allowed`);
+  if (url.origin !== origin)
+    return refuse(`only a same-origin URL (${origin}) or a data: URL is allowed`);
   const last = url.pathname.split('/').pop() || 'image';
   return { url: url.href, name: last.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) };
 }
@@ -122,7 +178,7 @@ export function readConfig(get, names = [], { base = 'http://invalid/', origin =
     if (raw === null || raw === undefined) continue;
     const { value, note } = checkValue(row, raw, attr);
     if (note) notes.push(note);
-    patch[row.name] = value;       // the value the note says is used
+    patch[row.name] = value; // the value the note says is used
   }
   let panels = null;
   if (get('panels') !== null && get('panels') !== undefined) {
@@ -144,7 +200,8 @@ export function readConfig(get, names = [], { base = 'http://invalid/', origin =
   }
   for (const n of names) {
     const name = String(n).toLowerCase();
-    if (BY_ATTR.has(name) || ELEMENT_ATTRIBUTES.includes(name) || GLOBAL_ATTRIBUTES.has(name)) continue;
+    if (BY_ATTR.has(name) || ELEMENT_ATTRIBUTES.includes(name) || GLOBAL_ATTRIBUTES.has(name))
+      continue;
     if (name.startsWith('data-') || name.startsWith('aria-')) continue;
     notes.push(`${quote(name.slice(0, 60))} is not an attribute of conv-playground; ignored`);
   }

@@ -14,9 +14,11 @@ import { parseHash, rowOf } from '../common/state.js';
 import { ALIASES } from './options.js';
 import { checkValue, quote, sameValue, shown } from './values.js';
 
-export const UPLOAD_NOTE = 'This link was made with an uploaded image; showing the cat photo instead.';
+export const UPLOAD_NOTE =
+  'This link was made with an uploaded image; showing the cat photo instead.';
 export const WEBCAM_NOTE = 'This link was made with the webcam; showing the cat photo instead.';
-export const LINK_IMAGE_NOTE = 'An uploaded image (or the webcam) is never put in a link: whoever opens it sees the cat photo instead.';
+export const LINK_IMAGE_NOTE =
+  'An uploaded image (or the webcam) is never put in a link: whoever opens it sees the cat photo instead.';
 
 /** The key=value pairs of a hash, decoded (the state parser's reading). */
 export function hashPairs(hash) {
@@ -27,9 +29,13 @@ export function hashPairs(hash) {
     if (!part) continue;
     const eq = part.indexOf('=');
     try {
-      out.push([decodeURIComponent(eq < 0 ? part : part.slice(0, eq)),
-        decodeURIComponent((eq < 0 ? '' : part.slice(eq + 1)).replace(/\+/g, ' '))]);
-    } catch { out.push([part.slice(0, 40), null]); }
+      out.push([
+        decodeURIComponent(eq < 0 ? part : part.slice(0, eq)),
+        decodeURIComponent((eq < 0 ? '' : part.slice(eq + 1)).replace(/\+/g, ' ')),
+      ]);
+    } catch {
+      out.push([part.slice(0, 40), null]);
+    }
   }
   return out;
 }
@@ -43,11 +49,18 @@ export function linkNotes(hash) {
   const notes = [];
   const used = parseHash(hash);
   const pairs = hashPairs(hash);
-  if (pairs.length > 200) return [`The link has ${pairs.length} fields; only the known ones are read.`];
+  if (pairs.length > 200)
+    return [`The link has ${pairs.length} fields; only the known ones are read.`];
   for (const [key, raw] of pairs) {
     const row = rowOf(key);
-    if (raw === null) { notes.push(`${quote(key)}: the value could not be decoded; using the default`); continue; }
-    if (!row) { notes.push(`${quote(key)} is not a field of this page; ignored`); continue; }
+    if (raw === null) {
+      notes.push(`${quote(key)}: the value could not be decoded; using the default`);
+      continue;
+    }
+    if (!row) {
+      notes.push(`${quote(key)} is not a field of this page; ignored`);
+      continue;
+    }
     const strict = checkValue(row, raw, key);
     if (strict.note || !sameValue(strict.value, used[key])) {
       const why = strict.why ?? 'is not valid here';
@@ -60,7 +73,9 @@ export function linkNotes(hash) {
 }
 
 /** The hash of a link: the state's, with an uploaded image or the webcam kept as a word only. */
-export function linkHash(hash) { return String(hash ?? '').replace(/^#/, ''); }
+export function linkHash(hash) {
+  return String(hash ?? '').replace(/^#/, '');
+}
 
 /** The page URL without query and hash. */
 export function pageBase(pageUrl) {
@@ -75,7 +90,12 @@ export function pageLink(pageUrl, hash) {
   return pageBase(pageUrl) + (h ? `#${h}` : '');
 }
 
-const escapeAttr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (s) =>
+  String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 
 export function iframeSnippet(pageUrl, hash, { panels = [], locked = [] } = {}) {
   const q = new URLSearchParams({ embed: '1' });
@@ -83,8 +103,10 @@ export function iframeSnippet(pageUrl, hash, { panels = [], locked = [] } = {}) 
   if (locked.length) q.set('locked', locked.join(','));
   const h = linkHash(hash);
   const src = `${pageBase(pageUrl)}?${q.toString().replace(/%2C/g, ',')}${h ? `#${h}` : ''}`;
-  return `<iframe src="${escapeAttr(src)}" title="convplay: a convolution layer" loading="lazy" `
-    + 'style="width: 100%; height: 900px; border: 0"></iframe>';
+  return (
+    `<iframe src="${escapeAttr(src)}" title="convplay: a convolution layer" loading="lazy" ` +
+    'style="width: 100%; height: 900px; border: 0"></iframe>'
+  );
 }
 
 /** The <conv-playground> of a state: one attribute per field of the hash (friendly names). */
@@ -96,9 +118,12 @@ export function elementSnippet(scriptUrl, hash, { panels = [], locked = [] } = {
     attrs.push(`${ALIASES[key] ?? key}="${escapeAttr(value)}"`);
   }
   if (panels.length) attrs.push(`panels="${escapeAttr(panels.join(','))}"`);
-  if (locked.length) attrs.push(`locked="${escapeAttr(locked.map((n) => ALIASES[n] ?? n).join(','))}"`);
-  return `<script type="module" src="${escapeAttr(scriptUrl)}"></script>\n`
-    + `<conv-playground${attrs.map((a) => `\n  ${a}`).join('')}></conv-playground>`;
+  if (locked.length)
+    attrs.push(`locked="${escapeAttr(locked.map((n) => ALIASES[n] ?? n).join(','))}"`);
+  return (
+    `<script type="module" src="${escapeAttr(scriptUrl)}"></script>\n` +
+    `<conv-playground${attrs.map((a) => `\n  ${a}`).join('')}></conv-playground>`
+  );
 }
 
 /** The state (hash) a <conv-playground>'s attribute patch stands for (element.js: its initial state). */

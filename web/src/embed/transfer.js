@@ -20,7 +20,8 @@ export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
 export function configOf(state) {
   const s = {};
-  for (const row of PROPS) s[row.name] = Array.isArray(state[row.name]) ? state[row.name].slice() : state[row.name];
+  for (const row of PROPS)
+    s[row.name] = Array.isArray(state[row.name]) ? state[row.name].slice() : state[row.name];
   const out = { format: CONFIG_FORMAT, version: CONFIG_VERSION, state: s };
   if (s.img === 'upload' || s.img === 'webcam') {
     out.image = `the ${s.img === 'upload' ? 'uploaded image' : 'webcam picture'} is not saved in the file; the cat photo is shown instead`;
@@ -30,13 +31,26 @@ export function configOf(state) {
 
 /** The state of a configuration file's text; throws naming the first bad field. */
 export function readConfigText(text) {
-  if (text.length > MAX_CONFIG_BYTES) throw new Error(`the file is ${text.length} bytes, more than a configuration (${MAX_CONFIG_BYTES})`);
+  if (text.length > MAX_CONFIG_BYTES)
+    throw new Error(
+      `the file is ${text.length} bytes, more than a configuration (${MAX_CONFIG_BYTES})`,
+    );
   let data;
-  try { data = JSON.parse(text); } catch (e) { throw new Error(`the file is not JSON (${e.message})`); }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('the file is not a convplay configuration: it holds no JSON object');
-  if (data.format !== CONFIG_FORMAT) throw new Error(`format: ${quote(data.format ?? '(missing)')} is not "${CONFIG_FORMAT}"`);
-  if (data.version !== CONFIG_VERSION) throw new Error(`version: ${quote(data.version ?? '(missing)')} is not ${CONFIG_VERSION} (this page reads version ${CONFIG_VERSION})`);
-  if (!data.state || typeof data.state !== 'object' || Array.isArray(data.state)) throw new Error('state: missing, or not an object of fields');
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`the file is not JSON (${e.message})`, { cause: e });
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new Error('the file is not a convplay configuration: it holds no JSON object');
+  if (data.format !== CONFIG_FORMAT)
+    throw new Error(`format: ${quote(data.format ?? '(missing)')} is not "${CONFIG_FORMAT}"`);
+  if (data.version !== CONFIG_VERSION)
+    throw new Error(
+      `version: ${quote(data.version ?? '(missing)')} is not ${CONFIG_VERSION} (this page reads version ${CONFIG_VERSION})`,
+    );
+  if (!data.state || typeof data.state !== 'object' || Array.isArray(data.state))
+    throw new Error('state: missing, or not an object of fields');
   const state = defaults();
   for (const [key, value] of Object.entries(data.state)) {
     const row = rowOf(key);
@@ -50,7 +64,10 @@ export function readConfigText(text) {
 
 function canvasBlob(canvas) {
   return new Promise((resolve, reject) => {
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the map could not be encoded as PNG'))), 'image/png');
+    canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('the map could not be encoded as PNG'))),
+      'image/png',
+    );
   });
 }
 
@@ -65,7 +82,10 @@ export function mapsPng(canvases, doc = document) {
   out.height = h;
   const g = out.getContext('2d');
   let x = 0;
-  for (const c of canvases) { g.drawImage(c, x, 0); x += c.width + gap; }
+  for (const c of canvases) {
+    g.drawImage(c, x, 0);
+    x += c.width + gap;
+  }
   return canvasBlob(out);
 }
 
@@ -75,7 +95,10 @@ export async function mapsZip(canvases, files = {}) {
   let i = 0;
   for (const c of canvases) {
     i += 1;
-    entries[`map-${i}.png`] = [new Uint8Array(await (await canvasBlob(c)).arrayBuffer()), { level: 0 }];
+    entries[`map-${i}.png`] = [
+      new Uint8Array(await (await canvasBlob(c)).arrayBuffer()),
+      { level: 0 },
+    ];
   }
   const enc = new TextEncoder();
   for (const [name, text] of Object.entries(files)) entries[name] = enc.encode(text);

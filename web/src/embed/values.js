@@ -32,7 +32,9 @@ export function shown(row, v) {
   return String(v);
 }
 
-function clone(v) { return Array.isArray(v) ? v.slice() : v; }
+function clone(v) {
+  return Array.isArray(v) ? v.slice() : v;
+}
 
 function range(row) {
   if (row.min !== undefined && row.max !== undefined) return `from ${row.min} to ${row.max}`;
@@ -57,7 +59,11 @@ function num(row, text, re, what) {
  */
 export function checkValue(row, raw, label = row.name) {
   const fallback = clone(row.default);
-  const refuse = (why, used = fallback) => ({ value: clone(used), why, note: `${label}: ${quote(raw)} ${why}; using ${shown(row, used)}` });
+  const refuse = (why, used = fallback) => ({
+    value: clone(used),
+    why,
+    note: `${label}: ${quote(raw)} ${why}; using ${shown(row, used)}`,
+  });
   if (raw === undefined || raw === null) return { value: fallback, note: null };
   if (typeof raw === 'object' && !Array.isArray(raw)) return refuse('is not a value');
   const arrayGiven = Array.isArray(raw);
@@ -78,8 +84,10 @@ export function checkValue(row, raw, label = row.name) {
     case 'bool': {
       if (raw === true || raw === false) return { value: raw, note: null };
       const t = String(raw).trim().toLowerCase();
-      if (t === '' || t === 'true' || t === '1' || t === 'on' || t === 'yes') return { value: true, note: null };
-      if (t === 'false' || t === '0' || t === 'off' || t === 'no') return { value: false, note: null };
+      if (t === '' || t === 'true' || t === '1' || t === 'on' || t === 'yes')
+        return { value: true, note: null };
+      if (t === 'false' || t === '0' || t === 'off' || t === 'no')
+        return { value: false, note: null };
       return refuse('is not on/off (true, false, 1 or 0)');
     }
     case 'enum': {
@@ -91,7 +99,8 @@ export function checkValue(row, raw, label = row.name) {
       const max = row.maxLength ?? 64;
       if (items.length > max) return refuse(`has more than ${max} items`);
       const bad = items.find((x) => !row.options.includes(x));
-      if (bad !== undefined) return refuse(`has ${quote(bad)}, which is not one of ${row.options.join(', ')}`);
+      if (bad !== undefined)
+        return refuse(`has ${quote(bad)}, which is not one of ${row.options.join(', ')}`);
       return { value: items, note: null };
     }
     case 'floats': {
@@ -101,7 +110,8 @@ export function checkValue(row, raw, label = row.name) {
       if (items.length > max) return refuse(`has more than ${max} numbers`);
       const out = [];
       for (const it of items) {
-        if (typeof it === 'number' && !Number.isFinite(it)) return refuse(`has ${it}, which is not a finite number`);
+        if (typeof it === 'number' && !Number.isFinite(it))
+          return refuse(`has ${it}, which is not a finite number`);
         const r = num(row, String(it), FLOAT_RE, 'a number');
         if (r.value === undefined) return refuse(`has ${quote(it)}, which ${r.bad}`);
         out.push(r.value);
@@ -111,7 +121,8 @@ export function checkValue(row, raw, label = row.name) {
     case 'string': {
       const max = row.maxLength ?? 64;
       if (text.length > max) return refuse(`is longer than ${max} characters`);
-      if (!/^[A-Za-z0-9_.-]*$/.test(text)) return refuse('may hold only letters, digits, _ . and -');
+      if (!/^[A-Za-z0-9_.-]*$/.test(text))
+        return refuse('may hold only letters, digits, _ . and -');
       return { value: text, note: null };
     }
     default:
@@ -121,6 +132,7 @@ export function checkValue(row, raw, label = row.name) {
 
 /** True when two values of a row are equal (lists element by element). */
 export function sameValue(a, b) {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
 }

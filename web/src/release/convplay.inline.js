@@ -11,7 +11,10 @@ import wasmDataUrl from 'convplay-wasm/convplay_core.wasm?url&inline';
 import { decodeDataUrl } from '../common/bytes.js';
 
 export default async function createConvplay() {
-  const core = await createConvplayCore({ wasmBinary: decodeDataUrl(wasmDataUrl), locateFile: (p) => p });
+  const core = await createConvplayCore({
+    wasmBinary: decodeDataUrl(wasmDataUrl),
+    locateFile: (p) => p,
+  });
   return wrapCore(core);
 }
 

@@ -51,7 +51,7 @@ export class Pipeline {
         try {
           bytes = await bytesOf(ex.url); // a data: URL is decoded (the single-file page)
         } catch (e) {
-          throw new Error(`could not load the batch image ${ex.name}: ${e.message}`);
+          throw new Error(`could not load the batch image ${ex.name}: ${e.message}`, { cause: e });
         }
         d = (await cp.decodeImage(bytes, { maxSide: 512 })).image;
         this.decodedPhotos.set(ex.url, d);
