@@ -78,7 +78,7 @@ const PANEL_ALIASES = {
 };
 
 /** Named set-ups: 'alexnet' (the AlexNet exercise) and every lecture step's id. */
-export const PRESETS = ['alexnet', ...STEPS.map((s) => s.id)];
+export const PRESETS = [...new Set(['alexnet', ...STEPS.map((s) => s.id)])];
 
 /** The row name an attribute or row name stands for (undefined when none). */
 export function rowNameOf(name) {

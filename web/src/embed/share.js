@@ -103,9 +103,10 @@ export function iframeSnippet(pageUrl, hash, { panels = [], locked = [] } = {}) 
   if (locked.length) q.set('locked', locked.join(','));
   const h = linkHash(hash);
   const src = `${pageBase(pageUrl)}?${q.toString().replace(/%2C/g, ',')}${h ? `#${h}` : ''}`;
+  // sized by attributes, not a style attribute (a strict CSP's style-src refuses those)
   return (
     `<iframe src="${escapeAttr(src)}" title="convplay: a convolution layer" loading="lazy" ` +
-    'style="width: 100%; height: 900px; border: 0"></iframe>'
+    'width="100%" height="900" frameborder="0"></iframe>'
   );
 }
 
