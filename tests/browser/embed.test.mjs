@@ -141,13 +141,24 @@ test('the course page: three playgrounds with their own configurations, independ
     states['pg-bnlab'],
   );
   // an attribute changed by the course page's script updates that instance only
-  // (once it is in view: out of view, the change waits)
-  await pg.locator('#pg-alexnet').scrollIntoViewIfNeeded();
-  await pg.evaluate(() => document.getElementById('pg-alexnet').setAttribute('filters', '8'));
-  await pg.waitForFunction(() => document.getElementById('pg-alexnet').state.k === 8, null, {
+  // (even a locked field: locked is for the student's controls)
+  await pg.evaluate(() => document.getElementById('pg-padding').setAttribute('filters', '3'));
+  await pg.waitForFunction(() => document.getElementById('pg-padding').state.k === 3, null, {
     timeout: 15000,
   });
-  assert.equal((await pg.evaluate(() => document.getElementById('pg-padding').state)).k, 2);
+  assert.equal((await settled(pg, 'pg-padding')).k, 3);
+  assert.deepEqual(
+    await pg.evaluate(() => document.getElementById('pg-alexnet').state),
+    states['pg-alexnet'],
+  );
+  // no playground shows an error
+  const fatal = await pg.evaluate(() =>
+    ['pg-padding', 'pg-alexnet', 'pg-bnlab'].map((id) => {
+      const f = document.getElementById(id).shadowRoot.querySelector('[data-part="fatal"]');
+      return f && !f.hidden ? `${id}: ${f.textContent}` : '';
+    }),
+  );
+  assert.deepEqual(fatal, ['', '', '']);
   await shot(pg, 'course-page');
   assert.deepEqual(violations, [], violations.join('\n'));
   assert.deepEqual(errors, [], errors.join('\n'));
