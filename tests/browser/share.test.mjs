@@ -8,10 +8,11 @@ import { launchBrowser, shot } from './helpers.mjs';
 import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
 
 let browser, server;
+const EXTRA = {}; // pages a test adds to the server while it runs
 before(async () => {
   needRelease('index.html', 'embed.js');
   browser = await launchBrowser();
-  server = await serveDist({ csp: STRICT_CSP });
+  server = await serveDist({ csp: STRICT_CSP, extra: EXTRA });
 });
 after(async () => {
   await browser?.close();
@@ -241,4 +242,36 @@ test('export then import restores the same state; the maps as PNG and as a zip; 
   assert.deepEqual(violations, [], violations.join('\n'));
   assert.deepEqual(errors, [], errors.join('\n'));
   await pg.close();
+});
+
+test("the Embed dialog's custom element, pasted into a page, restores every field of the state", async () => {
+  const { page: pg } = await watchPage(browser, `${server.url}index.html`);
+  await settled(pg);
+  await pg.evaluate((c) => window.convplay.update(c), CHANGES);
+  const state = await settled(pg);
+  await pg.click('[data-part="embed"]');
+  const snippet = await pg.inputValue('[data-part="element-snippet"]');
+  await pg.close();
+  // the snippet as a course page of the same site would paste it
+  const body = snippet.replace(/<conv-playground/, '<conv-playground id="pasted"');
+  EXTRA['/pasted.html'] =
+    '<!doctype html><html><head><meta charset="utf-8"><title>pasted</title>' +
+    `<link rel="icon" href="data:,"></head><body>${body}</body></html>`;
+  const other = await watchPage(browser, `${server.url}pasted.html`);
+  await other.page.waitForFunction(
+    () => {
+      const inst = document.getElementById('pasted')?.playground;
+      return Boolean(inst && inst.result && inst.idle);
+    },
+    null,
+    { timeout: 30000 },
+  );
+  assert.deepEqual(await other.page.evaluate(() => document.getElementById('pasted').state), state);
+  const notes = await other.page.evaluate(
+    () => document.getElementById('pasted').shadowRoot.querySelector('.cp-embed-notes').hidden,
+  );
+  assert.equal(notes, true, 'the pasted element shows notes');
+  assert.deepEqual(other.violations, []);
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
 });
