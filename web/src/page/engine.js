@@ -17,6 +17,7 @@
 // A failure rejects with an Error whose message is the module's.
 // The engine keeps every source it was given (an upload's original bytes),
 // so restart() can send them again to a new worker.
+import { spawnWorker } from '../common/spawn-worker.js';
 
 export function createEngine() {
   return new Engine();
@@ -33,7 +34,7 @@ class Engine {
   }
 
   start() {
-    this.worker = new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module' });
+    this.worker = spawnWorker();
     this.ready = new Promise((resolve, reject) => {
       this.readyResolve = resolve;
       this.readyReject = reject;
