@@ -379,3 +379,45 @@ export async function closeSuite({ server, browser }) {
   await browser?.close();
   await server?.close();
 }
+
+/**
+ * A digest of the picture the page shows: the drawn result's input and maps
+ * (the floats, bit for bit) and every canvas of the input and output volumes.
+ * Two pages that show the same layer on the same image give the same digest.
+ */
+export function pictureDigest(page) {
+  return page.evaluate(() => {
+    let h = 2166136261;
+    const mix = (bytes) => {
+      for (let i = 0; i < bytes.length; i++) {
+        h ^= bytes[i];
+        h = Math.imul(h, 16777619) >>> 0;
+      }
+    };
+    const r = window.convplay.result;
+    if (!r) return 'no result';
+    const f = (t) => (t ? new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) : []);
+    mix(f(r.input));
+    mix(f(r.output));
+    const canvases = document.querySelectorAll('#input-volume canvas, #output-volume canvas');
+    for (const c of canvases) {
+      if (!c.width || !c.height) continue;
+      mix(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+    }
+    const [, , ih, iw] = r.input.shape;
+    return `${iw}x${ih} ${r.output ? r.output.shape.join('x') : 'no output'} ${canvases.length} canvases ${h}`;
+  });
+}
+
+/** The banners a user would read as "something is wrong now": {id: text} of the visible ones. */
+export function visibleBanners(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const el of document.querySelectorAll('.cp-playground .message.error, #worker-notice')) {
+      if (!el.hidden && el.textContent.trim() && el.getClientRects().length) {
+        out[el.id || el.className] = el.textContent.trim();
+      }
+    }
+    return out;
+  });
+}

@@ -21,6 +21,7 @@ export function markup(p) {
 </nav>
 <div id="${p}boot" data-part="boot" class="boot" role="status">Loading the WebAssembly module…</div>
 <div id="${p}fatal" data-part="fatal" class="message error" role="alert" hidden></div>
+<p id="${p}worker-notice" data-part="worker-notice" class="message notice" role="status" hidden></p>
   <div class="cp-app">
     <div class="controls">
       <section id="${p}image-panel" data-part="image-panel" class="panel" aria-labelledby="${p}image-h">
