@@ -326,6 +326,26 @@ export function makePng(w, h, pixel) {
       raw[o + 2] = b;
     }
   }
+  return pngOf(w, h, raw);
+}
+
+/** An 8-bit RGB PNG of w x h (pixel (x, y) = [x, y, x ^ y] mod 256), compressed fast. */
+export function bigPng(w, h) {
+  const stride = 1 + 3 * w;
+  const raw = Buffer.alloc(h * stride);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride;
+    for (let x = 0; x < w; x++) {
+      raw[o + 1 + 3 * x] = x & 255;
+      raw[o + 2 + 3 * x] = y & 255;
+      raw[o + 3 + 3 * x] = (x ^ y) & 255;
+    }
+  }
+  return pngOf(w, h, raw);
+}
+
+/** A PNG of w x h RGB pixels from raw (h rows of filter byte 0 then 3 w bytes). */
+export function pngOf(w, h, raw) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -337,7 +357,7 @@ export function makePng(w, h, pixel) {
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 1 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }

@@ -336,7 +336,11 @@ class Engine {
       }, DECODE_TIMEOUT);
       w.onmessage = ({ data }) => {
         done();
-        if (data.ok) resolve(data.result.small ? null : data.result);
+        if (data.ok) {
+          const { info, stats, small } = data.result;
+          this.lastDecode = { info, stats, small }; // for tests: the sizes, the decoder's memory
+          resolve(data.result.small ? null : data.result);
+        }
         else reject(workerError(data.error));
       };
       w.onerror = (event) => {

@@ -5,9 +5,10 @@
 // worker for good (WASM memory never shrinks).
 //
 // Request: {bytes: Uint8Array, maxSide, directPixels}. Reply {ok: true, result}
-// with result {small: true, ...sizes} when the file has at most directPixels
+// with result {small: true, info, stats} when the file has at most directPixels
 // pixels (the playground's worker decodes it itself, as it always did), else
-// {image: [1, 3, h, w] at most maxSide on its longest side, info, stats};
+// {image: [1, 3, h, w] at most maxSide on its longest side, info, stats}
+// (info: the file's sizes and channels; stats: this instance's WASM memory);
 // or {ok: false, error: {name, message}} for a file the module refuses.
 import createConvplay from 'convplay-wasm/convplay.mjs';
 import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
@@ -23,12 +24,12 @@ self.onmessage = async ({ data }) => {
       downscaled: d.downscaled,
       fileChannels: d.fileChannels,
     };
+    const stats = { heapBytes: cp.memoryStats().heapBytes };
     if (d.originalWidth * d.originalHeight <= data.directPixels) {
-      self.postMessage({ ok: true, result: { small: true, ...info } });
+      self.postMessage({ ok: true, result: { small: true, info, stats } });
       return;
     }
     const image = { shape: d.image.shape.slice(), data: d.image.data.slice() };
-    const stats = { heapBytes: cp.memoryStats().heapBytes };
     self.postMessage({ ok: true, result: { image, info, stats } }, [image.data.buffer]);
   } catch (e) {
     self.postMessage({ ok: false, error: errorOf(e) });
