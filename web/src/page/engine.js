@@ -340,8 +340,7 @@ class Engine {
           const { info, stats, small } = data.result;
           this.lastDecode = { info, stats, small }; // for tests: the sizes, the decoder's memory
           resolve(data.result.small ? null : data.result);
-        }
-        else reject(workerError(data.error));
+        } else reject(workerError(data.error));
       };
       w.onerror = (event) => {
         event.preventDefault?.();
