@@ -10,7 +10,7 @@
 //   engine.geometry({ input, weight, params }), engine.sizes({ axes }), engine.stats()
 //   engine.onEvent((e) => ...);   // {type: 'crash' | 'recovered' | 'failed', reason, restarts}
 //   engine.forget(key);           // a source the page no longer offers
-//   engine.restart();             // a new worker, the last good state restored
+//   await engine.restart();       // a new worker, the last good state restored (no event)
 //   engine.testCrash(how);        // tests: 'terminate' | 'exit' | 'throw' | 'abort' | 'hang'
 //   engine.destroy();
 //
@@ -198,15 +198,17 @@ class Engine {
    * state and every pending job. Runs once per death; a death during the
    * recovery starts it over with the next worker.
    */
-  died(reason) {
-    if (this.destroyed || this.dead) return;
+  died(reason, announce = true) {
+    if (this.destroyed || this.dead) return undefined;
     clearTimeout(this.watchdog);
     this.watchdog = 0;
     this.worker.onmessage = null;
     this.worker.onerror = null;
     this.worker.terminate();
-    this.deaths += 1;
-    this.restarts += 1;
+    if (announce) {
+      this.deaths += 1;
+      this.restarts += 1;
+    }
     for (const [id, p] of this.pending) {
       if (p.type === 'crash') {
         this.pending.delete(id); // a test's kill is not sent again
@@ -220,13 +222,13 @@ class Engine {
       err.name = 'WorkerCrash';
       this.fail(err);
       this.emit({ type: 'failed', reason, restarts: this.restarts });
-      return;
+      return undefined;
     }
-    this.emit({ type: 'crash', reason, restarts: this.restarts });
-    this.recover(reason);
+    if (announce) this.emit({ type: 'crash', reason, restarts: this.restarts });
+    return this.recover(reason, announce);
   }
 
-  async recover(reason) {
+  async recover(reason, announce) {
     this.recovering = true;
     this.start();
     const gen = this.generation;
@@ -259,7 +261,7 @@ class Engine {
     for (const [id, p] of waiting) if (this.pending.get(id) === p) this.send(id, p);
     const settled = await Promise.allSettled(answers);
     if (gen !== this.generation || this.destroyed) return;
-    if (settled.every((s) => s.status === 'fulfilled')) {
+    if (announce && settled.every((s) => s.status === 'fulfilled')) {
       this.emit({ type: 'recovered', reason, restarts: this.restarts });
     }
   }
@@ -407,10 +409,12 @@ class Engine {
     this.post('crash', { how }).catch(() => {});
   }
 
-  /** A new worker in place of this one, with the last good state and the pending jobs. */
-  restart() {
-    this.died('it was restarted');
-    return this.ready;
+  /**
+   * A new worker in place of this one, with the last good state and the
+   * pending jobs (no line: nothing went wrong). Resolves when it holds them.
+   */
+  async restart() {
+    await this.died('it was restarted', false);
   }
 
   destroy() {
