@@ -329,7 +329,7 @@ export function makePng(w, h, pixel, { channels = 3 } = {}) {
       for (let c = 0; c < channels; c++) raw[o + c] = v[c];
     }
   }
-  return pngOf(w, h, raw);
+  return pngOf(w, h, raw, { type });
 }
 
 /** An 8-bit RGB PNG of w x h (pixel (x, y) = [x, y, x ^ y] mod 256), compressed fast. */
@@ -344,11 +344,14 @@ export function bigPng(w, h) {
       raw[o + 3 + 3 * x] = (x ^ y) & 255;
     }
   }
-  return pngOf(w, h, raw);
+  return pngOf(w, h, raw, { level: 1 });
 }
 
-/** A PNG of w x h RGB pixels from raw (h rows of filter byte 0 then 3 w bytes). */
-export function pngOf(w, h, raw) {
+/**
+ * A PNG of w x h pixels from raw (h rows: filter byte 0, then the row's bytes) of
+ * colour type `type` (2: RGB), deflated at zlib `level`.
+ */
+export function pngOf(w, h, raw, { type = 2, level = -1 } = {}) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -360,7 +363,7 @@ export function pngOf(w, h, raw) {
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw, { level: 1 })),
+    chunk('IDAT', zlib.deflateSync(raw, { level })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }

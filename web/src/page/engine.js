@@ -213,7 +213,7 @@ class Engine {
       if (p.type === 'crash') {
         this.pending.delete(id); // a test's kill is not sent again
         p.reject(new Error('the worker was killed'));
-      } else if (p.sent) p.deaths += 1;
+      } else if (p.sent && announce) p.deaths += 1;
     }
     if (this.deaths > MAX_DEATHS) {
       const err = new Error(
