@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the native doctest suite under ASan + UBSan (through
 # ctest), the WASM module in Node, and the page in headless Chromium.
-# `test.sh lint|native|node|browser` runs one group.
+# `test.sh lint|native|node|browser|soak` runs one group (browser includes
+# the 300-change soak; `npm run soak` runs 2,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -19,7 +20,7 @@ if [ "$which" = all ] || [ "$which" = native ]; then
   ctest --preset native-asan
 fi
 
-if [ "$which" = all ] || [ "$which" = node ] || [ "$which" = browser ]; then
+if [ "$which" = all ] || [ "$which" = node ] || [ "$which" = browser ] || [ "$which" = soak ]; then
   bash scripts/build.sh wasm
 fi
 
@@ -45,6 +46,12 @@ if [ "$which" = all ] || [ "$which" = browser ]; then
     # each file runs in its own process, bounded as a whole: minutes on a loaded machine
     node --test --test-concurrency=1 --test-timeout=300000 tests/browser/
   fi
+fi
+
+if [ "$which" = all ] || [ "$which" = browser ] || [ "$which" = soak ]; then
+  # SOAK_CHANGES (default 300; npm run soak: 2000), SOAK_SEED replays a run
+  echo "== soak: ${SOAK_CHANGES:-300} random changes in the page (tests/browser/soak.mjs)"
+  node --test --test-timeout=3600000 tests/browser/soak.mjs
 fi
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"

@@ -329,6 +329,29 @@ export function makePng(w, h, pixel, { channels = 3 } = {}) {
       for (let c = 0; c < channels; c++) raw[o + c] = v[c];
     }
   }
+  return pngOf(w, h, raw, { type });
+}
+
+/** An 8-bit RGB PNG of w x h (pixel (x, y) = [x, y, x ^ y] mod 256), compressed fast. */
+export function bigPng(w, h) {
+  const stride = 1 + 3 * w;
+  const raw = Buffer.alloc(h * stride);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride;
+    for (let x = 0; x < w; x++) {
+      raw[o + 1 + 3 * x] = x & 255;
+      raw[o + 2 + 3 * x] = y & 255;
+      raw[o + 3 + 3 * x] = (x ^ y) & 255;
+    }
+  }
+  return pngOf(w, h, raw, { level: 1 });
+}
+
+/**
+ * A PNG of w x h pixels from raw (h rows: filter byte 0, then the row's bytes) of
+ * colour type `type` (2: RGB), deflated at zlib `level`.
+ */
+export function pngOf(w, h, raw, { type = 2, level = -1 } = {}) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -340,7 +363,7 @@ export function makePng(w, h, pixel, { channels = 3 } = {}) {
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IDAT', zlib.deflateSync(raw, { level })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
@@ -381,4 +404,46 @@ export async function openSuite({ module = false } = {}) {
 export async function closeSuite({ server, browser }) {
   await browser?.close();
   await server?.close();
+}
+
+/**
+ * A digest of the picture the page shows: the drawn result's input and maps
+ * (the floats, bit for bit) and every canvas of the input and output volumes.
+ * Two pages that show the same layer on the same image give the same digest.
+ */
+export function pictureDigest(page) {
+  return page.evaluate(() => {
+    let h = 2166136261;
+    const mix = (bytes) => {
+      for (let i = 0; i < bytes.length; i++) {
+        h ^= bytes[i];
+        h = Math.imul(h, 16777619) >>> 0;
+      }
+    };
+    const r = window.convplay.result;
+    if (!r) return 'no result';
+    const f = (t) => (t ? new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) : []);
+    mix(f(r.input));
+    mix(f(r.output));
+    const canvases = document.querySelectorAll('#input-volume canvas, #output-volume canvas');
+    for (const c of canvases) {
+      if (!c.width || !c.height) continue;
+      mix(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+    }
+    const [, , ih, iw] = r.input.shape;
+    return `${iw}x${ih} ${r.output ? r.output.shape.join('x') : 'no output'} ${canvases.length} canvases ${h}`;
+  });
+}
+
+/** The banners a user would read as "something is wrong now": {id: text} of the visible ones. */
+export function visibleBanners(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const el of document.querySelectorAll('.cp-playground .message.error, #worker-notice')) {
+      if (!el.hidden && el.textContent.trim() && el.getClientRects().length) {
+        out[el.id || el.className] = el.textContent.trim();
+      }
+    }
+    return out;
+  });
 }

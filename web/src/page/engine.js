@@ -1,90 +1,271 @@
 // The engine of one playground: its own Web Worker (worker/worker.js) and
 // one method per job of worker/protocol.js.
 //
-//   const engine = createEngine();
+//   const engine = createEngine({ jobTimeout });          // ms without an answer = a dead worker
 //   await engine.ready;                                   // the module is loaded
 //   await engine.setSource(key, source, maxSide);         // rejects for a corrupt file
 //   const r = await engine.layer({ key, source, state, extras });   // LayerResult or null
 //   const g = await engine.gradients({ layerKey, loss, pixel, target, bn });
 //   engine.stepper({ state }), engine.alexnet({ seed }), engine.bnlab({ p }),
-//   engine.geometry({ input, weight, params }), engine.sizes({ axes })
-//   engine.restart();                                     // a new worker, every source re-sent
+//   engine.geometry({ input, weight, params }), engine.sizes({ axes }), engine.stats()
+//   engine.onEvent((e) => ...);   // {type: 'crash' | 'recovered' | 'failed', reason, restarts}
+//   engine.forget(key);           // a source the page no longer offers
+//   await engine.restart();       // a new worker, the last good state restored (no event)
+//   engine.testCrash(how);        // tests: 'terminate' | 'exit' | 'throw' | 'abort' | 'hang'
 //   engine.destroy();
 //
 // layer, gradients, stepper, alexnet and bnlab keep at most one job in flight
 // each and only the latest one waiting: a job replaced before it was sent
 // resolves null (a slider drag computes the last position, never a queue).
 // A failure rejects with an Error whose message is the module's.
-// The engine keeps every source it was given (an upload's original bytes),
-// so restart() can send them again to a new worker.
+//
+// Recovery. The worker is dead when it throws outside a job (onerror), when
+// a job reports that the module itself broke (an abort, a WebAssembly trap,
+// out of memory: the reply's error.fatal), or when jobs are pending and
+// nothing has answered for jobTimeout ms (a job that never ends, a worker
+// that closed or was terminated). Then the engine starts a fresh worker,
+// sends it the current image's source and the last layer job that succeeded
+// (so the worker holds the layer the page shows, under the same key), and
+// sends every pending job again: the panels see their answers, only later.
+// A job pending through two deaths is rejected (name 'WorkerCrash'); after
+// four deaths without one answer in between the engine gives up ('failed').
+//
+// Sources. The engine keeps what it sent for every source (a small file's
+// bytes; a large file decoded once in a short-lived worker, see decodeApart),
+// so a job the worker refuses because it dropped that source (error name
+// 'MissingSource') is answered after the source is sent again, unnoticed.
 import { spawnWorker } from '../common/spawn-worker.js';
 
-export function createEngine() {
-  return new Engine();
+const DEFAULT_JOB_TIMEOUT = 30000;
+const MAX_DEATHS = 4;
+// Files with more pixels than this never reach the playground's worker: a
+// short-lived worker decodes them (its WASM memory goes with it) and hands
+// over the picture at the largest working size.
+export const DIRECT_DECODE_PIXELS = 2048 * 2048;
+export const HANDOVER_SIDE = 512; // the state's largest working size (state.js row 'size')
+const DECODE_TIMEOUT = 120000;
+const DECODE_JOB_ID = 1; // the one job a short-lived decoding worker gets
+
+export function createEngine(options = {}) {
+  return new Engine(options);
+}
+
+function workerError(error) {
+  const err = new Error(error.message);
+  err.name = error.name || 'Error';
+  if (error.key !== undefined) err.key = error.key;
+  return err;
 }
 
 class Engine {
-  constructor() {
-    this.sources = new Map(); // key -> {source, maxSide}: what the worker was sent
+  constructor({ jobTimeout = DEFAULT_JOB_TIMEOUT } = {}) {
+    this.jobTimeout = jobTimeout;
+    this.sources = new Map(); // key -> {source, maxSide}: what the worker is sent for key
     this.lanes = new Map(); // type -> {inFlight: Promise | null, waiting: {job, resolve, reject} | null}
-    this.pending = new Map(); // id -> {resolve, reject}
+    this.pending = new Map(); // id -> {type, job, resolve, reject, deaths, sent}
     this.nextId = 1;
+    this.lastLayer = null; // the last layer job that was answered: restored after a death
+    this.listeners = new Set();
+    this.deaths = 0; // deaths since the last answer
+    this.restarts = 0;
+    this.generation = 0; // one per worker
+    this.recovering = false;
+    this.dead = null; // an Error once the engine gave up
     this.destroyed = false;
+    this.watchdog = 0;
+    this.everReady = false; // a worker that never loaded the module is a fatal error, not a death
     this.start();
+    this.ready.catch(() => {}); // the page shows the error; no unhandled rejection
   }
 
   start() {
+    const gen = ++this.generation;
     this.worker = spawnWorker();
     this.ready = new Promise((resolve, reject) => {
       this.readyResolve = resolve;
       this.readyReject = reject;
     });
-    this.ready.catch(() => {}); // the page shows the error; no unhandled rejection
-    this.worker.onmessage = (event) => this.onMessage(event.data);
+    this.ready.catch(() => {});
+    this.worker.onmessage = (event) => {
+      if (gen === this.generation) this.onMessage(event.data);
+    };
     this.worker.onerror = (event) => {
       event.preventDefault?.();
-      this.fail(
-        new Error(
-          `the worker failed: ${event.message || 'could not load the worker or the WASM module'}`,
-        ),
-      );
+      if (gen !== this.generation) return;
+      const what = event.message || 'could not load the worker or the WASM module';
+      if (!this.everReady) this.fail(new Error(`the worker failed: ${what}`));
+      else this.died(`it failed: ${what}`);
     };
   }
 
+  /** The module could not be loaded: every job rejects (the page shows a fatal error). */
   fail(err) {
+    this.dead = err;
+    clearTimeout(this.watchdog);
     this.readyReject(err);
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    for (const lane of this.lanes.values()) lane.waiting?.reject(err);
+    this.lanes = new Map();
+  }
+
+  onEvent(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(event) {
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(event);
+      } catch (e) {
+        console.error(e);
+      }
+    }
   }
 
   onMessage(msg) {
     if (msg.ready !== undefined) {
-      if (msg.ready) this.readyResolve(true);
-      else {
+      if (msg.ready) {
+        this.everReady = true;
+        this.readyResolve(true);
+      } else {
         const err = new Error(`the WASM module failed to load: ${msg.error.message}`);
         err.name = msg.error.name;
-        this.readyReject(err);
+        if (this.everReady) this.died(err.message);
+        else this.fail(err);
       }
       return;
     }
     const p = this.pending.get(msg.id);
     if (!p) return;
-    this.pending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.result);
-    else {
-      const err = new Error(msg.error.message);
-      err.name = msg.error.name || 'Error';
-      p.reject(err);
+    if (!msg.ok && msg.error.fatal) {
+      // the module broke while running this job: a new worker, then the job again
+      this.died(`${msg.error.name}: ${msg.error.message}`);
+      return;
     }
+    this.pending.delete(msg.id);
+    this.deaths = 0;
+    this.armWatchdog(true);
+    if (msg.ok) {
+      if (p.type === 'layer') this.lastLayer = p.job;
+      p.resolve(msg.result);
+      return;
+    }
+    const err = workerError(msg.error);
+    if (err.name === 'MissingSource' && this.sources.has(err.key) && !p.resent) {
+      // the worker dropped an image the page still offers: send it again, then the job
+      const { source, maxSide } = this.sources.get(err.key);
+      this.post('source', { key: err.key, source, maxSide }).then(
+        () => this.post(p.type, p.job).then(p.resolve, p.reject),
+        p.reject,
+      );
+      p.resent = true;
+      return;
+    }
+    p.reject(err);
   }
 
-  post(type, job, transfer = []) {
+  /** (Re)starts the timer that declares the worker dead; restart: also when it is running. */
+  armWatchdog(restart = false) {
+    if (this.watchdog && !restart) return;
+    clearTimeout(this.watchdog);
+    this.watchdog = 0;
+    if (!this.pending.size || this.recovering || this.dead || this.destroyed) return;
+    this.watchdog = setTimeout(() => {
+      this.watchdog = 0;
+      this.died(`it did not answer for ${Math.round(this.jobTimeout / 1000)} s`);
+    }, this.jobTimeout);
+  }
+
+  send(id, p) {
+    p.sent = this.generation;
+    this.worker.postMessage({ ...p.job, type: p.type, id });
+    this.armWatchdog();
+  }
+
+  post(type, job) {
     if (this.destroyed) return Promise.reject(new Error('the playground was destroyed'));
+    if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...job, type, id }, transfer);
+      const p = { type, job, resolve, reject, deaths: 0, sent: 0 };
+      this.pending.set(id, p);
+      if (!this.recovering) this.send(id, p);
     });
+  }
+
+  /**
+   * The worker is dead (reason says how): a fresh one gets the last good
+   * state and every pending job. Runs once per death; a death during the
+   * recovery starts it over with the next worker.
+   */
+  died(reason, announce = true) {
+    if (this.destroyed || this.dead) return undefined;
+    clearTimeout(this.watchdog);
+    this.watchdog = 0;
+    this.worker.onmessage = null;
+    this.worker.onerror = null;
+    this.worker.terminate();
+    if (announce) {
+      this.deaths += 1;
+      this.restarts += 1;
+    }
+    for (const [id, p] of this.pending) {
+      if (p.type === 'crash') {
+        this.pending.delete(id); // a test's kill is not sent again
+        p.reject(new Error('the worker was killed'));
+      } else if (p.sent && announce) p.deaths += 1;
+    }
+    if (this.deaths > MAX_DEATHS) {
+      const err = new Error(
+        `the worker stopped ${this.deaths} times in a row (last: ${reason}); reload the page`,
+      );
+      err.name = 'WorkerCrash';
+      this.fail(err);
+      this.emit({ type: 'failed', reason, restarts: this.restarts });
+      return undefined;
+    }
+    if (announce) this.emit({ type: 'crash', reason, restarts: this.restarts });
+    return this.recover(reason, announce);
+  }
+
+  async recover(reason, announce) {
+    this.recovering = true;
+    this.start();
+    const gen = this.generation;
+    try {
+      await this.ready;
+    } catch {
+      return; // died() or fail() already took over
+    }
+    if (gen !== this.generation || this.destroyed) return;
+    // jobs pending through two deaths are the likely cause: refused, not sent a third time
+    for (const [id, p] of this.pending) {
+      if (p.deaths >= 2) {
+        this.pending.delete(id);
+        const err = new Error(`this computation stopped the worker twice (${reason})`);
+        err.name = 'WorkerCrash';
+        p.reject(err);
+      }
+    }
+    // the last good state first: its image, its layer (the key the page shows),
+    // then every pending job in the order it was asked for
+    const restore = [];
+    const layer = this.lastLayer;
+    if (layer && this.sources.has(layer.source)) {
+      const { source, maxSide } = this.sources.get(layer.source);
+      restore.push(['source', { key: layer.source, source, maxSide }], ['layer', layer]);
+    }
+    const waiting = [...this.pending.entries()].sort((a, b) => a[0] - b[0]);
+    this.recovering = false;
+    const answers = restore.map(([type, job]) => this.post(type, job));
+    for (const [id, p] of waiting) if (this.pending.get(id) === p) this.send(id, p);
+    const settled = await Promise.allSettled(answers);
+    if (gen !== this.generation || this.destroyed) return;
+    if (announce && settled.every((s) => s.status === 'fulfilled')) {
+      this.emit({ type: 'recovered', reason, restarts: this.restarts });
+    }
   }
 
   /** A job of a latest-wins lane: resolves null when a newer job of its type replaced it. */
@@ -113,11 +294,78 @@ class Engine {
       .finally(() => this.pump(type, lane));
   }
 
-  /** Remembers an image source in the worker under key (the bytes are copied, never transferred). */
+  /**
+   * Remembers an image source in the worker under key (the bytes are copied,
+   * never transferred). A file is decoded first in a short-lived worker: a
+   * corrupt file rejects there, and a large one reaches the playground's
+   * worker only as its picture at the largest working size.
+   */
   async setSource(key, source, maxSide = 512) {
-    const info = await this.post('source', { key, source, maxSide });
-    this.sources.set(key, { source, maxSide });
-    return info;
+    let sent = source;
+    let handover = null;
+    if (source.kind === 'bytes') {
+      handover = await this.decodeApart(source.bytes);
+      if (handover) sent = { kind: 'decoded', image: handover.image, info: handover.info };
+    }
+    const info = await this.post('source', { key, source: sent, maxSide });
+    this.sources.delete(key);
+    this.sources.set(key, { source: sent, maxSide });
+    return handover ? { ...info, decodedApart: handover.stats } : info;
+  }
+
+  /** Forgets a source the page no longer offers (an earlier upload). */
+  forget(key) {
+    this.sources.delete(key);
+  }
+
+  /**
+   * Decodes a file in a worker of its own, terminated at once (with it the
+   * WASM memory the decoder grew). Resolves null for a file small enough to
+   * be decoded where it is used (at most DIRECT_DECODE_PIXELS), else
+   * {image, info, stats} at HANDOVER_SIDE; rejects with the module's message.
+   */
+  decodeApart(bytes) {
+    if (this.destroyed) return Promise.reject(new Error('the playground was destroyed'));
+    const w = spawnWorker();
+    this.decoders = (this.decoders ?? new Set()).add(w);
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        w.terminate();
+        this.decoders.delete(w);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`decoding the file took more than ${DECODE_TIMEOUT / 1000} s`));
+      }, DECODE_TIMEOUT);
+      w.onmessage = ({ data }) => {
+        if (data.id !== DECODE_JOB_ID) {
+          if (data.ready === false) {
+            done();
+            reject(workerError(data.error));
+          }
+          return; // the worker's "ready"
+        }
+        done();
+        if (data.ok) {
+          const { info, stats, small } = data.result;
+          this.lastDecode = { info, stats, small }; // for tests: the sizes, the decoder's memory
+          resolve(data.result.small ? null : data.result);
+        } else reject(workerError(data.error));
+      };
+      w.onerror = (event) => {
+        event.preventDefault?.();
+        done();
+        reject(new Error(`the decoder failed: ${event.message || 'it could not start'}`));
+      };
+      w.postMessage({
+        id: DECODE_JOB_ID,
+        type: 'decodeApart',
+        bytes,
+        maxSide: HANDOVER_SIDE,
+        directPixels: DIRECT_DECODE_PIXELS,
+      });
+    });
   }
 
   layer(job) {
@@ -148,30 +396,42 @@ class Engine {
     return this.post('sizes', job);
   }
 
+  /** The worker's memory: {usedBytes (malloc), heapBytes (WASM memory), liveHandles, sources}. */
+  stats() {
+    return this.post('stats', {});
+  }
+
   /** True while a layer job is being computed (a webcam loop skips frames meanwhile). */
   get busy() {
     return Boolean(this.lanes.get('layer')?.inFlight);
   }
 
   /**
-   * A new worker in place of this one: every pending job rejects, every
-   * source is sent again; resolves when the new worker has them all.
+   * For tests: kills the worker. 'terminate' ends it from here without
+   * telling the engine; 'exit' (it closes itself), 'throw' (an error outside
+   * any job), 'abort' (a job whose module broke) and 'hang' (a job that never
+   * ends) happen inside it. The engine finds out as it would in real life.
+   */
+  testCrash(how) {
+    if (how === 'terminate') {
+      this.worker.terminate();
+      return;
+    }
+    this.post('crash', { how }).catch(() => {});
+  }
+
+  /**
+   * A new worker in place of this one, with the last good state and the
+   * pending jobs (no line: nothing went wrong). Resolves when it holds them.
    */
   async restart() {
-    this.worker.terminate();
-    this.fail(Object.assign(new Error('the worker was restarted'), { name: 'WorkerRestarted' }));
-    for (const lane of this.lanes.values()) lane.waiting?.resolve(null);
-    this.lanes = new Map();
-    this.start();
-    await this.ready;
-    for (const [key, { source, maxSide }] of this.sources) {
-      await this.post('source', { key, source, maxSide });
-    }
+    await this.died('it was restarted', false);
   }
 
   destroy() {
     if (this.destroyed) return;
     this.worker.terminate();
+    for (const d of this.decoders ?? []) d.terminate();
     this.fail(new Error('the playground was destroyed'));
     this.destroyed = true;
   }

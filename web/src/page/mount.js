@@ -16,6 +16,7 @@
 //     locked: [],           // state rows whose controls are disabled (e.g. ['f', 'k'])
 //     onStateChange: (state, changed, instance) => {},   // after every change
 //     idPrefix: undefined,  // prefix of every id inside (default: 'cp<n>-', unique per page)
+//     jobTimeout: 30000,    // ms without an answer from the worker before it is replaced
 //   });
 //   await pg.ready;          // the first result is drawn (rejects when the module cannot load)
 //   pg.state, pg.set(name, v), pg.update({...}), pg.loadHash(h), pg.hash, pg.result, pg.idle
@@ -82,6 +83,7 @@ export function mountPlayground(root, options = {}) {
     locked = [],
     onStateChange = null,
     idPrefix = `cp${++instances}-`,
+    jobTimeout = 0,
   } = options;
   const unknown = panels.filter((id) => !PANEL_IDS.includes(id));
   if (unknown.length) {
@@ -101,7 +103,7 @@ export function mountPlayground(root, options = {}) {
 
   const store = createStore({ initial, hash });
   onDestroy(() => store.destroy());
-  const engine = createEngine();
+  const engine = createEngine(jobTimeout ? { jobTimeout } : {});
   onDestroy(() => engine.destroy());
 
   // the DOM: the instance's element, its markup, one section per panel
@@ -247,11 +249,40 @@ export function mountPlayground(root, options = {}) {
     if (ms !== undefined) status.dataset.ms = String(ms);
   }
 
-  function showFatal(message) {
+  let fatalFromLayer = false; // the fatal line shows a layer job's failure (cleared by a result)
+  function showFatal(message, fromLayer = false) {
     const el = $('fatal');
     el.textContent = message;
     el.hidden = false;
+    fatalFromLayer = fromLayer;
   }
+
+  // the worker died: one line while a new one takes over, kept until the next change is drawn
+  let recoveredAt = 0; // the request number after which a drawn result ends the line
+  function workerNotice(text) {
+    const el = $('worker-notice');
+    el.textContent = text;
+    el.hidden = !text;
+    container.dataset.worker = text ? 'recovering' : 'ok';
+  }
+  const offEngine = engine.onEvent((e) => {
+    if (destroyed) return;
+    container.dataset.restarts = String(e.restarts);
+    if (e.type === 'crash') {
+      workerNotice(`The computation stopped (${e.reason}); starting it again…`);
+      recoveredAt = Infinity;
+    } else if (e.type === 'recovered') {
+      workerNotice(
+        `The computation stopped (${e.reason}) and was restarted with your last picture and settings.`,
+      );
+      recoveredAt = requested;
+      container.dataset.worker = 'recovered';
+    } else if (e.type === 'failed') {
+      workerNotice('');
+      showFatal(`The computation keeps stopping (${e.reason}). Reload the page.`);
+    }
+  });
+  onDestroy(offEngine);
 
   function syncDataset() {
     container.dataset.runs = String(runs);
@@ -276,8 +307,10 @@ export function mountPlayground(root, options = {}) {
         have: input?.key,
       });
     } catch (e) {
-      // a restart drops the jobs in flight: the caller of restartWorker() computes again
-      if (!destroyed && e.name !== 'WorkerRestarted') showFatal(e.message);
+      if (destroyed) return;
+      if (e.name === 'WorkerCrash' && !engine.dead) {
+        workerNotice(`The last change was skipped: ${e.message}.`);
+      } else showFatal(e.message, true);
       return;
     }
     if (!r || destroyed) return; // superseded by a newer request
@@ -289,6 +322,11 @@ export function mountPlayground(root, options = {}) {
     }
     input = r.input;
     result = r;
+    if (fatalFromLayer) {
+      $('fatal').hidden = true;
+      fatalFromLayer = false;
+    }
+    if (key > recoveredAt) workerNotice('');
     const drawing = [];
     for (const panel of mounted) {
       try {

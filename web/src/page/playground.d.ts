@@ -38,6 +38,12 @@ export interface MountOptions {
    * unique on the page. The full page uses '' (its ids are the short ones).
    */
   idPrefix?: string;
+  /**
+   * Milliseconds with jobs pending and no answer from the worker before it is
+   * declared dead and replaced (default 30000). A dead worker is replaced
+   * with the last good state; the instance says so in one line.
+   */
+  jobTimeout?: number;
 }
 
 /** What the worker returns for the layer (worker/protocol.js LayerResult). */

@@ -21,6 +21,7 @@ export function markup(p) {
 </nav>
 <div id="${p}boot" data-part="boot" class="boot" role="status">Loading the WebAssembly module…</div>
 <div id="${p}fatal" data-part="fatal" class="message error" role="alert" hidden></div>
+<p id="${p}worker-notice" data-part="worker-notice" class="message notice" role="status" hidden></p>
   <div class="cp-app">
     <div class="cp-quickbar" data-part="quickbar" role="group" aria-label="The layer, in short">
       <label class="cp-q"><span>F <output data-q-out="f"></output></span><input type="range" data-q="f" step="1" aria-label="Kernel size F"></label>

@@ -15,7 +15,9 @@ const MAX_EXTRAS = 12;
 export function errorOf(e) {
   const raw = e instanceof Error ? e.message : String(e);
   const message = raw.replace(/^(?:[a-z][a-z0-9_]*(?:::[a-z0-9_]+)*: )+/, '');
-  return { name: (e && e.name) || 'Error', message };
+  const out = { name: (e && e.name) || 'Error', message };
+  if (e && typeof e.key === 'string') out.key = e.key; // a MissingSource's key
+  return out;
 }
 
 function padMap(cp, n, pad, mode) {

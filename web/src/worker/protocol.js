@@ -11,8 +11,15 @@
 // runs every job on its own copy, and replies with what is drawn: display
 // planes and numbers. Typed arrays in a reply are transferred.
 //
-// The worker can be restarted at any time (engine.restart()): the page keeps
-// every source it sent (the original bytes of an upload) and sends them again.
+// A failed job's error is {name, message}, plus key for a 'MissingSource'
+// (the worker dropped that source: the page sends it again and repeats the
+// job) and fatal: true when the module itself broke (an abort, a WebAssembly
+// trap, out of memory: the page replaces the worker).
+//
+// The worker can be replaced at any time (page/engine.js: after a death, or
+// engine.restart()): the page keeps what it sent for every source and sends
+// the current one again, then the last layer job answered, then the pending
+// jobs.
 
 /** Job types, in one list (the worker's dispatch table and the engine's methods follow it). */
 export const JOBS = [
@@ -24,6 +31,9 @@ export const JOBS = [
   'bnlab',
   'geometry',
   'sizes',
+  'stats',
+  'crash',
+  'decodeApart',
 ];
 
 /**
@@ -42,7 +52,10 @@ export const JOBS = [
  * @property {'source'} type
  * @property {string} key
  * @property {{kind: 'bytes', bytes: Uint8Array} | {kind: 'synthetic', name: string}
- *   | {kind: 'rgba', width: number, height: number, rgba: Uint8Array}} source
+ *   | {kind: 'rgba', width: number, height: number, rgba: Uint8Array}
+ *   | {kind: 'decoded', image: Tensor32, info: object}} source  'decoded': a file of more
+ *   than 2048 x 2048 pixels, decoded by a short-lived worker ('decodeApart')
+ *   at 512 on its longest side; info {originalWidth, originalHeight, downscaled, fileChannels}
  * @property {number} [maxSide]  decode at most this long a side (default 512)
  *
  * @typedef {object} SourceInfo
@@ -127,4 +140,20 @@ export const JOBS = [
  * of each [input, kernel, pad, dilation, stride] (the AlexNet slip).
  * @typedef {{type: 'geometry', input: Shape4, weight: Shape4, params: object}} GeometryJob
  * @typedef {{type: 'sizes', axes: Array<[number, number, number, number, number]>}} SizesJob
+ */
+
+/**
+ * 'stats': the worker's memory, {usedBytes (malloc), heapBytes (WASM memory),
+ * liveHandles, sources (how many it keeps)}. 'crash' (tests only,
+ * engine.testCrash): dies as told, {how: 'exit' | 'throw' | 'abort' | 'hang'}.
+ * @typedef {{type: 'stats'}} StatsJob
+ * @typedef {{type: 'crash', how: 'exit' | 'throw' | 'abort' | 'hang'}} CrashJob
+ */
+
+/**
+ * 'decodeApart': the only job of a short-lived worker (page/engine.js
+ * decodeApart, worker/jobs/decode-apart.js): decode a file, hand over the
+ * picture at most maxSide on its longest side, then be terminated.
+ * @typedef {{type: 'decodeApart', bytes: Uint8Array, maxSide: number,
+ *   directPixels: number}} DecodeApartJob
  */

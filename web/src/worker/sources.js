@@ -1,8 +1,11 @@
 // The worker's image sources and the working image built from one.
 //
-// A source is remembered under its key (at most MAX_SOURCES, the oldest
-// dropped): a file's bytes (decoded by the module, stb_image), a synthetic
-// picture drawn here, or an RGBA webcam frame. workingImage() turns one into
+// A source is remembered under its key (at most MAX_SOURCES, the one used
+// longest ago dropped; the page sends it again when a job asks for it: the
+// error's name is 'MissingSource', its key the source's): a file's bytes
+// (decoded by the module, stb_image), a large file's picture decoded by the
+// page's short-lived decoder (kind 'decoded', at most 512 on its longest
+// side), a synthetic picture drawn here, or an RGBA webcam frame. workingImage() turns one into
 // the layer's input: decoded at most `size` pixels on its longest side; with
 // fit 'square' its centre square is cropped (never stretched) and resized to
 // size x size; with grey, one luminance channel. info says what was done, so
@@ -115,7 +118,15 @@ export class Sources {
     const cacheKey = `${key}|${size}|${fit}|${grey}`;
     if (this.working && this.working.cacheKey === cacheKey) return this.working;
     const src = this.map.get(key);
-    if (!src) throw new Error(`no image "${key}" (load it first)`);
+    if (!src) {
+      throw Object.assign(new Error(`no image "${key}" (load it first)`), {
+        name: 'MissingSource',
+        key,
+      });
+    }
+    // the source in use is the last one dropped
+    this.map.delete(key);
+    this.map.set(key, src);
     let image;
     let info;
     if (src.kind === 'synthetic') {
@@ -128,6 +139,26 @@ export class Sources {
         originalHeight: src.height,
         downscaled: false,
         fileChannels: 3,
+      };
+    } else if (src.kind === 'decoded') {
+      // a large file's picture (longest side at most 512): its longest side becomes `size`,
+      // rounded as the module's decodeImage does
+      const [, , h, w] = src.image.shape;
+      const s = Math.min(1, size / Math.max(h, w));
+      const oh = Math.max(1, Math.round(h * s));
+      const ow = Math.max(1, Math.round(w * s));
+      image = src.image;
+      if (s < 1) {
+        image = await cp.resizeImage(src.image, oh, ow);
+        // the resampling filter's negative lobes overshoot slightly: clamp, as decodeImage does
+        for (let i = 0; i < image.data.length; i++)
+          image.data[i] = Math.min(1, Math.max(0, image.data[i]));
+      }
+      info = {
+        originalWidth: src.info.originalWidth,
+        originalHeight: src.info.originalHeight,
+        downscaled: src.info.downscaled || s < 1,
+        fileChannels: src.info.fileChannels,
       };
     } else {
       // decode the longest side at `size` (square: the shortest, so the crop keeps size pixels)

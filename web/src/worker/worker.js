@@ -9,6 +9,7 @@ import { Pipeline, errorOf } from './pipeline.js';
 import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
+import { decodeApart } from './jobs/decode-apart.js';
 import { buildWeights } from '../common/filters.js';
 
 const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href).href });
@@ -56,6 +57,7 @@ const currentImage = () => pipeline.last?.image ?? sources.working?.image ?? nul
 
 /** One handler per job type (protocol.js JOBS). */
 const HANDLERS = {
+  decodeApart,
   async source(cp, job) {
     const src = job.source;
     if (src.kind === 'bytes') {
@@ -72,6 +74,11 @@ const HANDLERS = {
         downscaled: d.downscaled,
         fileChannels: d.fileChannels,
       };
+    }
+    if (src.kind === 'decoded') {
+      sources.set(job.key, src);
+      const [, , h, w] = src.image.shape;
+      return { width: w, height: h, ...src.info };
     }
     if (src.kind !== 'synthetic' && src.kind !== 'rgba')
       throw new Error(`unknown source kind "${src.kind}"`);
@@ -96,7 +103,31 @@ const HANDLERS = {
   bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
   geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
   sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
+  stats: (cp) => ({ ...cp.memoryStats(), sources: sources.map.size }),
+  crash(cp, job) {
+    // tests only (engine.testCrash): each way a worker dies in real life
+    if (job.how === 'exit') self.close();
+    else if (job.how === 'throw')
+      setTimeout(() => {
+        throw new Error('a test threw outside any job');
+      });
+    else if (job.how === 'abort') throw new WebAssembly.RuntimeError('unreachable (a test)');
+    else if (job.how === 'hang') for (;;);
+    else throw new Error(`unknown crash "${job.how}"`);
+    return new Promise(() => {}); // never answers
+  },
 };
+
+/**
+ * True when an error means the module itself is broken (an Emscripten abort,
+ * a WebAssembly trap, memory that could not grow): the page then replaces
+ * this worker (the reply's error.fatal).
+ */
+function isFatal(e) {
+  if (e instanceof WebAssembly.RuntimeError) return true;
+  const m = e instanceof Error ? e.message : String(e);
+  return /^Aborted\(|out of memory|bad_alloc|Cannot enlarge memory/i.test(m);
+}
 
 self.onmessage = async (event) => {
   const msg = event.data;
@@ -107,7 +138,9 @@ self.onmessage = async (event) => {
     const result = detachViews(await handler(cp, msg));
     self.postMessage({ id: msg.id, ok: true, result }, collectTransfers(result));
   } catch (e) {
-    self.postMessage({ id: msg.id, ok: false, error: errorOf(e) });
+    const error = errorOf(e);
+    if (isFatal(e)) error.fatal = true;
+    self.postMessage({ id: msg.id, ok: false, error });
   }
 };
 

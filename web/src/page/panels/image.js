@@ -170,6 +170,9 @@ export function mount(ctx) {
       showError(`Could not open “${name}”: ${e.message}. The previous image is kept.`);
       return;
     }
+    // only the latest upload is offered: the engine forgets the bytes of the one before
+    loaded.delete(`upload:${uploadSeq}`);
+    app.engine.forget(`upload:${uploadSeq}`);
     uploadSeq += 1;
     loaded.add(key);
     uploadInfo = { name };
