@@ -159,9 +159,13 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, size_t max_size) {
                 num(static_cast<int64_t>(max_size)));
   }
   std::vector<uint8_t> out(isize);
+  // The 8 trailer bytes are passed along with the deflate data: stb_image
+  // 2.27's decoder reports "unexpected end" when fewer than 16 bits remain
+  // even if the last codes fit in them; the trailer gives it room to look
+  // ahead. The decoder stops at the final block, so they are never decoded.
   const int got = stbi_zlib_decode_noheader_buffer(
       reinterpret_cast<char*>(out.data()), static_cast<int>(isize),
-      reinterpret_cast<const char*>(data + pos), static_cast<int>(size - 8 - pos));
+      reinterpret_cast<const char*>(data + pos), static_cast<int>(size - pos));
   if (got < 0) {
     throw Error("gzip data is corrupt or longer than its trailer's " + num(isize) + " bytes");
   }
@@ -169,6 +173,77 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, size_t max_size) {
     throw Error("gzip data holds " + num(got) + " bytes but its trailer says " + num(isize));
   }
   if (crc32(out.data(), out.size()) != crc) throw Error("gzip data fails its CRC-32 check");
+  return out;
+}
+
+namespace {
+
+IdxArray images_of(const Dataset& d, int count, int bits) {
+  IdxArray a;
+  a.dims = {count, d.height, d.width};
+  a.data.assign(d.pixels.begin(),
+                d.pixels.begin() + static_cast<ptrdiff_t>(count * d.image_size()));
+  const uint8_t mask = static_cast<uint8_t>(0xFFu << (8 - bits));
+  for (uint8_t& v : a.data) v &= mask;
+  return a;
+}
+
+IdxArray labels_of(const Dataset& d, int count) {
+  IdxArray a;
+  a.dims = {count};
+  for (int i = 0; i < count; ++i)
+    a.data.push_back(static_cast<uint8_t>(d.labels[static_cast<size_t>(i)]));
+  return a;
+}
+
+}  // namespace
+
+DatasetPack read_dataset_pack(const uint8_t* data, size_t size) {
+  std::vector<uint8_t> plain;
+  if (is_gzip(data, size)) {
+    plain = gunzip(data, size);
+    data = plain.data();
+    size = plain.size();
+  }
+  const char* names[4] = {"train images", "train labels", "test images", "test labels"};
+  IdxArray parts[4];
+  size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    size_t used = 0;
+    if (pos >= size)
+      throw Error(std::string("data pack: ") + names[i] + " are missing (the file ends)");
+    parts[i] = read_idx(data + pos, size - pos, std::string("data pack: ") + names[i], &used);
+    pos += used;
+  }
+  if (pos != size) {
+    throw Error("data pack: " + num(static_cast<int64_t>(size - pos)) +
+                " bytes follow the four idx arrays");
+  }
+  DatasetPack p;
+  p.train = dataset_from_idx(parts[0], parts[1]);
+  p.test = dataset_from_idx(parts[2], parts[3]);
+  if (p.train.height != p.test.height || p.train.width != p.test.width) {
+    throw Error("data pack: training images are " + num(p.train.width) + "x" + num(p.train.height) +
+                " but test images " + num(p.test.width) + "x" + num(p.test.height));
+  }
+  return p;
+}
+
+std::vector<uint8_t> write_dataset_pack(const Dataset& train, const Dataset& test, int train_count,
+                                        int test_count, int bits) {
+  train.check();
+  test.check();
+  if (train.channels != 1 || test.channels != 1)
+    throw Error("data pack: images must be grey (1 channel)");
+  if (bits < 1 || bits > 8) throw Error("data pack: bits " + num(bits) + " must be in [1, 8]");
+  if (train_count <= 0 || train_count > train.size()) train_count = train.size();
+  if (test_count <= 0 || test_count > test.size()) test_count = test.size();
+  std::vector<uint8_t> out;
+  for (const IdxArray& a : {images_of(train, train_count, bits), labels_of(train, train_count),
+                            images_of(test, test_count, bits), labels_of(test, test_count)}) {
+    const std::vector<uint8_t> b = write_idx(a);
+    out.insert(out.end(), b.begin(), b.end());
+  }
   return out;
 }
 

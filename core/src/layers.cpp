@@ -46,7 +46,6 @@ const V& pick(const std::vector<V>& variants, const kernels::LayerDesc& d) {
   return variants.front();
 }
 
-
 }  // namespace
 
 // --- ReLU ----------------------------------------------------------------------
@@ -244,8 +243,8 @@ void check_softmax(const BasicTensor<T>& logits, const std::vector<int>& labels)
   for (size_t n = 0; n < labels.size(); ++n) {
     if (labels[n] < 0 || labels[n] >= logits.shape.c) {
       throw Error("softmax cross-entropy: label " + num(labels[n]) + " of image " +
-                  num(static_cast<int64_t>(n)) + " is not a class in [0, " +
-                  num(logits.shape.c) + ")");
+                  num(static_cast<int64_t>(n)) + " is not a class in [0, " + num(logits.shape.c) +
+                  ")");
     }
   }
 }

@@ -199,8 +199,9 @@ Network<T>::Network(const NetworkSpec& spec, uint64_t seed) : spec_(spec) {
       if (l.spec.type == LayerType::conv || l.spec.type == LayerType::maxpool ||
           l.spec.type == LayerType::avgpool) {
         if (std::string(e.what()).find("larger than padded") != std::string::npos) {
-          why += " (the feature maps have shrunk below the window: use padding, a smaller "
-                 "kernel or stride, or fewer layers)";
+          why +=
+              " (the feature maps have shrunk below the window: use padding, a smaller "
+              "kernel or stride, or fewer layers)";
         }
       }
       throw Error(why);
@@ -210,9 +211,10 @@ Network<T>::Network(const NetworkSpec& spec, uint64_t seed) : spec_(spec) {
   }
   const Layer<T>& last = layers_.back();
   if (last.spec.type != LayerType::fc || last.spec.filters < 2) {
-    throw Error("the last layer must be fully connected with one output per class (at least 2), "
-                "not " +
-                last.name);
+    throw Error(
+        "the last layer must be fully connected with one output per class (at least 2), "
+        "not " +
+        last.name);
   }
   classes_ = last.spec.filters;
 }
@@ -246,8 +248,7 @@ const BasicTensor<T>& Network<T>::forward(const BasicTensor<T>& x, bool train) {
   const Shape want = input_shape(x.shape.n);
   if (x.shape != want || x.size() != x.shape.count()) {
     throw Error("network input has shape " + x.shape.str() + " but the network takes N x " +
-                num(int64_t{want.c}) + " x " + num(int64_t{want.h}) + " x " +
-                num(int64_t{want.w}));
+                num(int64_t{want.c}) + " x " + num(int64_t{want.h}) + " x " + num(int64_t{want.w}));
   }
   if (train) x_ = x;
   const BasicTensor<T>* in = &x;
@@ -356,14 +357,13 @@ void Dataset::check() const {
   }
   if (static_cast<int64_t>(pixels.size()) != image_size() * size()) {
     throw Error("dataset has " + num(static_cast<int64_t>(labels.size())) + " labels but " +
-                num(static_cast<int64_t>(pixels.size())) + " pixel values (" +
-                num(image_size()) + " per image)");
+                num(static_cast<int64_t>(pixels.size())) + " pixel values (" + num(image_size()) +
+                " per image)");
   }
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || labels[i] >= classes) {
-      throw Error("label " + num(int64_t{labels[i]}) + " of image " +
-                  num(static_cast<int64_t>(i)) + " is not a class in [0, " +
-                  num(int64_t{classes}) + ")");
+      throw Error("label " + num(int64_t{labels[i]}) + " of image " + num(static_cast<int64_t>(i)) +
+                  " is not a class in [0, " + num(int64_t{classes}) + ")");
     }
   }
 }
@@ -469,7 +469,8 @@ StepStats Trainer::step() {
   Tensor probs;
   s.loss = net_.loss_and_gradient(x, labels, &probs);
   const char* what = nullptr;
-  if (!std::isfinite(s.loss)) what = std::isnan(s.loss) ? "the loss is NaN" : "the loss is infinite";
+  if (!std::isfinite(s.loss))
+    what = std::isnan(s.loss) ? "the loss is NaN" : "the loss is infinite";
   if (!what) {
     for (const auto& p : params) {
       if (!std::isfinite(sum_squares(*p.grad))) what = "a gradient is not finite";
@@ -499,8 +500,8 @@ StepStats Trainer::step() {
     }
     velocity_ = saved_velocity;
     stopped_ = true;
-    throw Error("step " + num(int64_t{s.step}) + " (epoch " + num(int64_t{s.epoch + 1}) + "): " +
-                what + ", so training stopped; the weights are those after step " +
+    throw Error("step " + num(int64_t{s.step}) + " (epoch " + num(int64_t{s.epoch + 1}) +
+                "): " + what + ", so training stopped; the weights are those after step " +
                 num(int64_t{s.step - 1}) + ". Try a lower learning rate than " +
                 num(s.learning_rate) + " (for example " + num(s.learning_rate / 10) + ").");
   }

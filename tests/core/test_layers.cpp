@@ -95,11 +95,10 @@ TEST_CASE("ReLU: values and gradient") {
 
 TEST_CASE("max pooling: values, arg-max and gradient") {
   // 4x4 -> 2x2 with the 2x2 window, stride 2.
-  const TensorD x(Shape{1, 1, 4, 4},
-                  {1, 2, 5, 0,  //
-                   3, 4, 1, 1,  //
-                   0, 0, 7, 8,  //
-                   9, 1, 8, 2});
+  const TensorD x(Shape{1, 1, 4, 4}, {1, 2, 5, 0,  //
+                                      3, 4, 1, 1,  //
+                                      0, 0, 7, 8,  //
+                                      9, 1, 8, 2});
   TensorD y;
   std::vector<int32_t> arg;
   maxpool2d_forward(y, arg, x, Pool2dParams{2, 2});
@@ -130,8 +129,8 @@ TEST_CASE("max pooling: values, arg-max and gradient") {
   }
   SUBCASE("central finite differences, general F and S") {
     std::mt19937 rng(2);
-    for (Pool2dParams p : {Pool2dParams{2, 2}, Pool2dParams{3, 2}, Pool2dParams{2, 1},
-                           Pool2dParams{3, 3}}) {
+    for (Pool2dParams p :
+         {Pool2dParams{2, 2}, Pool2dParams{3, 2}, Pool2dParams{2, 1}, Pool2dParams{3, 3}}) {
       CAPTURE(p.size);
       CAPTURE(p.stride);
       TensorD xr = random_tensor<double>(Shape{2, 2, 7, 6}, rng);
@@ -366,23 +365,33 @@ TEST_CASE("the layers refuse bad shapes with messages that name them") {
   Tensor y;
   std::vector<int32_t> arg;
   const Tensor x(Shape{1, 1, 2, 2});
-  CHECK(error_of([&] { maxpool2d_forward(y, arg, x, Pool2dParams{3, 1}); }) ==
-        "pooling 3x3 stride 1: kernel 3 is larger than padded height 2 + 2*0 = 2");
-  CHECK(contains(error_of([&] { avgpool2d_forward(y, x, Pool2dParams{2, 0}); }),
+  CHECK(error_of([&] {
+          maxpool2d_forward(y, arg, x, Pool2dParams{3, 1});
+        }) == "pooling 3x3 stride 1: kernel 3 is larger than padded height 2 + 2*0 = 2");
+  CHECK(contains(error_of([&] {
+                   avgpool2d_forward(y, x, Pool2dParams{2, 0});
+                 }),
                  "stride 0 (height) must be at least 1"));
-  CHECK(contains(error_of([&] { linear_forward(y, x, Tensor(Shape{3, 5, 1, 1}), {0, 0, 0}); }),
+  CHECK(contains(error_of([&] {
+                   linear_forward(y, x, Tensor(Shape{3, 5, 1, 1}), {0, 0, 0});
+                 }),
                  "w has shape 3x5x1x1 but must be K x 4 x 1 x 1"));
-  CHECK(contains(error_of([&] { linear_forward(y, x, Tensor(Shape{3, 4, 1, 1}), {0}); }),
+  CHECK(contains(error_of([&] {
+                   linear_forward(y, x, Tensor(Shape{3, 4, 1, 1}), {0});
+                 }),
                  "bias has 1 values but there are 3 outputs"));
   Tensor p;
   CHECK(contains(error_of([&] {
                    softmax_cross_entropy_forward(p, Tensor(Shape{2, 3, 1, 1}), {0, 3});
                  }),
                  "label 3 of image 1 is not a class in [0, 3)"));
-  CHECK(contains(
-      error_of([&] { softmax_cross_entropy_forward(p, Tensor(Shape{1, 3, 1, 1}), {0, 1}); }),
-      "2 labels for a batch of 1"));
-  CHECK(contains(error_of([&] { relu_backward(y, Tensor(Shape{1, 1, 2, 3}), x); }),
+  CHECK(contains(error_of([&] {
+                   softmax_cross_entropy_forward(p, Tensor(Shape{1, 3, 1, 1}), {0, 1});
+                 }),
+                 "2 labels for a batch of 1"));
+  CHECK(contains(error_of([&] {
+                   relu_backward(y, Tensor(Shape{1, 1, 2, 3}), x);
+                 }),
                  "dL/dy has shape 1x1x2x3 but x has shape 1x1x2x2"));
   CHECK(contains(error_of([&] {
                    maxpool2d_backward(y, Tensor(Shape{1, 1, 1, 1}), std::vector<int32_t>{9},

@@ -96,15 +96,17 @@ TEST_CASE("a network whose maps shrink below the window says which layer and why
   s.height = s.width = 8;  // 8 -> 6 -> 3 -> 1: the second pool's window cannot fit
   const std::string e = error_of([&] { Network<float> n(s, 1); });
   CAPTURE(e);
-  CHECK(contains(e, "layer 6 (max pool 2x2 stride 2) on a 1x1x16 input: pooling 2x2 stride 2: "
-                    "kernel 2 is larger than padded height 1 + 2*0 = 1"));
+  CHECK(contains(e,
+                 "layer 6 (max pool 2x2 stride 2) on a 1x1x16 input: pooling 2x2 stride 2: "
+                 "kernel 2 is larger than padded height 1 + 2*0 = 1"));
   CHECK(contains(e, "shrunk"));
 
   s.height = s.width = 6;  // 6 -> 4 -> 2: the second conv's 3x3 kernel does not fit
   const std::string e2 = error_of([&] { Network<float> n(s, 1); });
   CAPTURE(e2);
-  CHECK(contains(e2, "layer 4 (conv 16@3x3 stride 1 pad 0) on a 2x2x8 input: kernel 3 is "
-                     "larger than padded height 2 + 2*0 = 2"));
+  CHECK(contains(e2,
+                 "layer 4 (conv 16@3x3 stride 1 pad 0) on a 2x2x8 input: kernel 3 is "
+                 "larger than padded height 2 + 2*0 = 2"));
 
   NetworkSpec no_fc = tiny_network(false);
   no_fc.layers.pop_back();
@@ -220,8 +222,8 @@ TEST_CASE("batch norm: batch statistics when training, running statistics at inf
   // Inference mode reads the running statistics instead.
   net.forward(x, false);
   const Tensor& conv = net.layer(0).y;
-  const float want = (conv.at(1, 2, 3, 4) - bn.running_mean[2]) /
-                     std::sqrt(bn.running_var[2] + 1e-5f);
+  const float want =
+      (conv.at(1, 2, 3, 4) - bn.running_mean[2]) / std::sqrt(bn.running_var[2] + 1e-5f);
   CHECK(net.layer(1).y.at(1, 2, 3, 4) == doctest::Approx(want).epsilon(1e-5));
 }
 

@@ -42,4 +42,21 @@ bool is_gzip(const uint8_t* data, size_t size);
 // match the trailer.
 std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, size_t max_size = size_t{1} << 30);
 
+// --- the page's data pack ------------------------------------------------------
+// A training and a test set in one file: four idx arrays one after another
+// (train images, train labels, test images, test labels), usually gzipped.
+struct DatasetPack {
+  Dataset train, test;
+};
+
+// Reads a pack (gunzipped first when it starts with 1f 8b). Throws Error
+// naming the array that is bad.
+DatasetPack read_dataset_pack(const uint8_t* data, size_t size);
+
+// The first train_count / test_count images of each set (0: all), with pixel
+// values quantised to `bits` bits (1..8; 8 keeps them): v & ~(2^(8-bits) - 1).
+// Fewer grey levels compress better (6 bits: 64 levels).
+std::vector<uint8_t> write_dataset_pack(const Dataset& train, const Dataset& test, int train_count,
+                                        int test_count, int bits);
+
 }  // namespace convplay

@@ -49,8 +49,8 @@ struct Layer {
   Shape in, out;
   int64_t param_count = 0;
 
-  BasicTensor<T> w, dw;    // conv (K, C, F, F); fc (K, D, 1, 1)
-  std::vector<T> b, db;    // conv, fc: K biases
+  BasicTensor<T> w, dw;                       // conv (K, C, F, F); fc (K, D, 1, 1)
+  std::vector<T> b, db;                       // conv, fc: K biases
   std::vector<T> gamma, beta, dgamma, dbeta;  // batch norm, per channel
   std::vector<T> running_mean, running_var;   // batch norm, inference mode
 
@@ -133,8 +133,8 @@ struct TrainConfig {
   int batch_size = 32;
   int epochs = 3;
   double learning_rate = 0.05;
-  double momentum = 0.9;        // v = momentum * v + g;  w -= lr * v
-  double weight_decay = 5e-4;   // g += weight_decay * w, for conv and fc weights
+  double momentum = 0.9;                 // v = momentum * v + g;  w -= lr * v
+  double weight_decay = 5e-4;            // g += weight_decay * w, for conv and fc weights
   Schedule schedule = Schedule::cosine;  // cosine: lr * (1 + cos(pi * step / steps)) / 2
   uint64_t seed = 1;                     // the order of the images
 };

@@ -140,8 +140,10 @@ void linear_bwd__ref(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vector<T>& db,
                                       const BasicTensor<T>&, const Pool2dParams&);                \
   template void maxpool2d_bwd__ref<T>(BasicTensor<T>&, const BasicTensor<T>&,                     \
                                       const std::vector<int32_t>&, const Pool2dParams&);          \
-  template void avgpool2d_fwd__ref<T>(BasicTensor<T>&, const BasicTensor<T>&, const Pool2dParams&); \
-  template void avgpool2d_bwd__ref<T>(BasicTensor<T>&, const BasicTensor<T>&, const Pool2dParams&); \
+  template void avgpool2d_fwd__ref<T>(BasicTensor<T>&, const BasicTensor<T>&,                     \
+                                      const Pool2dParams&);                                       \
+  template void avgpool2d_bwd__ref<T>(BasicTensor<T>&, const BasicTensor<T>&,                     \
+                                      const Pool2dParams&);                                       \
   template void linear_fwd__ref<T>(BasicTensor<T>&, const BasicTensor<T>&, const BasicTensor<T>&, \
                                    const std::vector<T>&);                                        \
   template void linear_bwd__ref<T>(BasicTensor<T>&, BasicTensor<T>&, std::vector<T>&,             \
