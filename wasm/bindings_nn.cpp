@@ -24,8 +24,8 @@ class NetworkLab {
   // network (any running training is dropped) -> the layers' description.
   val setNetwork(const val& spec, double seed) {
     return guarded([&] {
-      auto net = std::make_unique<Network<float>>(network_spec_from_js(spec),
-                                                  static_cast<uint64_t>(seed));
+      auto net =
+          std::make_unique<Network<float>>(network_spec_from_js(spec), static_cast<uint64_t>(seed));
       trainer_.reset();
       net_ = std::move(net);
       return describe();

@@ -48,7 +48,8 @@ inline TrainConfig train_config_from_js(const val& o) {
   set_if_present(c.learning_rate, o, "learningRate");
   set_if_present(c.momentum, o, "momentum");
   set_if_present(c.weight_decay, o, "weightDecay");
-  if (!o["schedule"].isUndefined()) c.schedule = schedule_from_string(o["schedule"].as<std::string>());
+  if (!o["schedule"].isUndefined())
+    c.schedule = schedule_from_string(o["schedule"].as<std::string>());
   if (!o["seed"].isUndefined()) c.seed = static_cast<uint64_t>(o["seed"].as<double>());
   return c;
 }

@@ -501,9 +501,11 @@ StepStats Trainer::step() {
     velocity_ = saved_velocity;
     stopped_ = true;
     throw Error("step " + num(int64_t{s.step}) + " (epoch " + num(int64_t{s.epoch + 1}) +
-                "): " + what + ", so training stopped; the weights are those after step " +
-                num(int64_t{s.step - 1}) + ". Try a lower learning rate than " +
-                num(s.learning_rate) + " (for example " + num(s.learning_rate / 10) + ").");
+                "): " + what + ", so training stopped; the weights are " +
+                (s.step == 1 ? std::string("the initial ones")
+                             : "those after step " + num(int64_t{s.step - 1})) +
+                ". Try a lower learning rate than " + num(s.learning_rate) + " (for example " +
+                num(s.learning_rate / 10) + ").");
   }
 
   int correct = 0;

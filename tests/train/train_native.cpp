@@ -124,8 +124,7 @@ int main(int argc, char** argv) {
           loss_count = 0;
         }
       }
-      train_seconds +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       e = evaluate(net, test);
       std::printf("epoch %d: test loss %.4f, test accuracy %.2f%%\n", epoch + 1, e.loss,
                   100.0 * e.accuracy);
