@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
         }
       }
       train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      train_cpu_seconds += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
       e = evaluate(net, test);
       std::printf("epoch %d: test loss %.4f, test accuracy %.2f%%\n", epoch + 1, e.loss,
                   100.0 * e.accuracy);
