@@ -32,7 +32,7 @@ const devCsp = {
 export default defineConfig({
   plugins: [devCsp],
   root: webDir,
-  base: './',                        // relative URLs: dist/ works from any sub-path
+  base: './', // relative URLs: dist/ works from any sub-path
   publicDir: path.resolve(webDir, 'public'),
   resolve: {
     alias: { 'convplay-wasm': wasmDir },
@@ -41,7 +41,14 @@ export default defineConfig({
     outDir: path.resolve(repoRoot, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
-    assetsInlineLimit: 0,            // never inline the .wasm (or anything) as a data: URL
+    assetsInlineLimit: 0, // never inline the .wasm (or anything) as a data: URL
+    rollupOptions: {
+      // the page, and the demo of two playgrounds on one page (the tests use it)
+      input: {
+        main: path.resolve(webDir, 'index.html'),
+        two: path.resolve(webDir, 'demo/two.html'),
+      },
+    },
   },
   worker: { format: 'es' },
   server: {
@@ -51,6 +58,6 @@ export default defineConfig({
     fs: { allow: [repoRoot] },
   },
   preview: { host: '127.0.0.1' },
-  logLevel: 'info',                  // prints "Local: http://127.0.0.1:PORT/"
+  logLevel: 'info', // prints "Local: http://127.0.0.1:PORT/"
   clearScreen: false,
 });

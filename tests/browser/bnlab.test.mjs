@@ -52,34 +52,61 @@ const STEPS = ['dbeta', 'dgamma', 'dxhat', 'dvar', 'dmu', 'dx'];
 /** Opens the page with a lab state in the hash; waits for the lab's first result. */
 async function openLab(hash, opts = {}) {
   const { page, errors } = await openPage(browser, server.url, { hash, ...opts });
-  await page.waitForSelector('#bnlab[data-state="ok"], #bnlab[data-state="error"]', { timeout: 20000 });
+  await page.waitForSelector('#bnlab[data-state="ok"], #bnlab[data-state="error"]', {
+    timeout: 20000,
+  });
   return { page, errors };
 }
 
 /** Runs fn, then waits until the lab has computed once more. */
 async function afterLab(page, fn) {
-  const n = await page.evaluate(() => Number(document.getElementById('bnlab').dataset.computed || 0));
+  const n = await page.evaluate(() =>
+    Number(document.getElementById('bnlab').dataset.computed || 0),
+  );
   await fn();
-  await page.waitForFunction((k) => Number(document.getElementById('bnlab').dataset.computed || 0) > k, n, { timeout: 20000 });
+  await page.waitForFunction(
+    (k) => Number(document.getElementById('bnlab').dataset.computed || 0) > k,
+    n,
+    { timeout: 20000 },
+  );
 }
 
 /** {key: {text, value}} of a table's value column. */
 async function readForward(page) {
-  return page.$$eval('#bn-fwd tbody tr', (rows) => Object.fromEntries(rows.map((r) => {
-    const td = r.querySelector('.bn-val');
-    return [r.dataset.key, { text: td.textContent, value: Number(td.dataset.value) }];
-  })));
+  return page.$$eval('#bn-fwd tbody tr', (rows) =>
+    Object.fromEntries(
+      rows.map((r) => {
+        const td = r.querySelector('.bn-val');
+        return [r.dataset.key, { text: td.textContent, value: Number(td.dataset.value) }];
+      }),
+    ),
+  );
 }
 async function readBackward(page) {
-  return page.$$eval('#bn-bwd tbody tr', (rows) => Object.fromEntries(rows.map((r) => {
-    const an = r.querySelector('.bn-an'), fd = r.querySelector('.bn-fd'), ag = r.querySelector('.bn-agree');
-    return [r.dataset.key, {
-      step: r.dataset.step, revealed: r.classList.contains('is-revealed'), current: r.classList.contains('is-current'),
-      text: an.textContent, value: an.dataset.value === undefined ? null : Number(an.dataset.value),
-      fdText: fd.firstChild ? fd.firstChild.textContent : '', fd: fd.dataset.value === undefined ? null : Number(fd.dataset.value),
-      err: Number(fd.dataset.err), digits: Number(fd.dataset.digits), agree: ag.dataset.agree,
-    }];
-  })));
+  return page.$$eval('#bn-bwd tbody tr', (rows) =>
+    Object.fromEntries(
+      rows.map((r) => {
+        const an = r.querySelector('.bn-an'),
+          fd = r.querySelector('.bn-fd'),
+          ag = r.querySelector('.bn-agree');
+        return [
+          r.dataset.key,
+          {
+            step: r.dataset.step,
+            revealed: r.classList.contains('is-revealed'),
+            current: r.classList.contains('is-current'),
+            text: an.textContent,
+            value: an.dataset.value === undefined ? null : Number(an.dataset.value),
+            fdText: fd.firstChild ? fd.firstChild.textContent : '',
+            fd: fd.dataset.value === undefined ? null : Number(fd.dataset.value),
+            err: Number(fd.dataset.err),
+            digits: Number(fd.dataset.digits),
+            agree: ag.dataset.agree,
+          },
+        ];
+      }),
+    ),
+  );
 }
 
 /** The FD column agrees with the module's value to the digits it shows. */
@@ -88,11 +115,20 @@ function assertFdAgrees(b) {
     assert.equal(r.agree, 'true', `${key}: marked as agreeing`);
     if (r.digits > 0) {
       const unit = 10 ** (Math.floor(Math.log10(Math.abs(r.fd))) - r.digits + 1);
-      assert.ok(Math.abs(r.value - r.fd) <= unit, `${key}: module ${r.value} vs FD ${r.fd} (${r.digits} digits, unit ${unit})`);
+      assert.ok(
+        Math.abs(r.value - r.fd) <= unit,
+        `${key}: module ${r.value} vs FD ${r.fd} (${r.digits} digits, unit ${unit})`,
+      );
       // the text shown is the FD rounded to those digits
-      assert.ok(Math.abs(Number(r.fdText) - r.fd) <= unit / 2 + 1e-15 * Math.abs(r.fd), `${key}: FD text ${r.fdText} vs ${r.fd}`);
+      assert.ok(
+        Math.abs(Number(r.fdText) - r.fd) <= unit / 2 + 1e-15 * Math.abs(r.fd),
+        `${key}: FD text ${r.fdText} vs ${r.fd}`,
+      );
     } else {
-      assert.ok(Math.abs(r.value) <= r.err * 1.01 + 1e-12, `${key}: both ~0 (${r.value}, ± ${r.err})`);
+      assert.ok(
+        Math.abs(r.value) <= r.err * 1.01 + 1e-12,
+        `${key}: both ~0 (${r.value}, ± ${r.err})`,
+      );
     }
   }
 }
@@ -108,9 +144,21 @@ async function assertNoNaN(page) {
 }
 
 test('lecture m = 2, eps = 0: every number equals the hand-worked example; FD agrees', async () => {
-  const { page, errors } = await openLab('bnx=1,3&bngamma=2&bnbeta=0.5&bneps=0&bnloss=lin&bnw=1,-2');
+  const { page, errors } = await openLab(
+    'bnx=1,3&bngamma=2&bnbeta=0.5&bneps=0&bnloss=lin&bnw=1,-2',
+  );
   const f = await readForward(page);
-  const expectF = { mu: 2, var: 1, xhat0: -1, xhat1: 1, y0: -1.5, y1: 2.5, L: -6.5, dy0: 1, dy1: -2 };
+  const expectF = {
+    mu: 2,
+    var: 1,
+    xhat0: -1,
+    xhat1: 1,
+    y0: -1.5,
+    y1: 2.5,
+    L: -6.5,
+    dy0: 1,
+    dy1: -2,
+  };
   for (const [k, v] of Object.entries(expectF)) {
     assert.ok(Math.abs(f[k].value - v) <= 1e-14, `${k} = ${f[k].value}, expected ${v}`);
     assert.equal(f[k].text, String(v), `${k} shown as ${v}`);
@@ -127,7 +175,10 @@ test('lecture m = 2, eps = 0: every number equals the hand-worked example; FD ag
   assert.equal(sub, '∂L/∂var = [2·(1 − 2) + (-4)·(3 − 2)]·(−1/2)·(1 + 0)^(−3/2)');
   // the m = 2 insight is on screen, and the graph shows the numbers on its nodes
   assert.match(await page.locator('[data-note="m2"]').innerText(), /∂L\/∂x ≈ 0 for any ∂L\/∂y/);
-  assert.match(await page.locator('.bn-graph [data-node="var"]').textContent(), /var = 1∂L\/∂var = 3FD 3 ✓/);
+  assert.match(
+    await page.locator('.bn-graph [data-node="var"]').textContent(),
+    /var = 1∂L\/∂var = 3FD 3 ✓/,
+  );
   await assertNoNaN(page);
   await shotLab(page, 'bnlab-lecture-eps0');
   assert.deepEqual(realErrors(errors), []);
@@ -135,52 +186,101 @@ test('lecture m = 2, eps = 0: every number equals the hand-worked example; FD ag
 });
 
 test('lecture m = 2 with the default eps = 1e-5: the hand-worked digits', async () => {
-  const { page, errors } = await openLab('');          // the defaults are the lecture's case
+  const { page, errors } = await openLab(''); // the defaults are the lecture's case
   const f = await readForward(page);
   const b = await readBackward(page);
   const shown = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.text]));
   assert.deepEqual(shown(f), {
-    mu: '2', var: '1', xhat0: '-0.999995', xhat1: '0.999995', y0: '-1.49999', y1: '2.49999', L: '-6.49997', dy0: '1', dy1: '-2',
+    mu: '2',
+    var: '1',
+    xhat0: '-0.999995',
+    xhat1: '0.999995',
+    y0: '-1.49999',
+    y1: '2.49999',
+    L: '-6.49997',
+    dy0: '1',
+    dy1: '-2',
   });
   assert.deepEqual(shown(b), {
-    dbeta: '-1', dgamma: '-2.99999', dxhat0: '2', dxhat1: '-4', dvar: '2.99996', dmu: '1.99999', dx0: '2.99996e-5', dx1: '-2.99996e-5',
+    dbeta: '-1',
+    dgamma: '-2.99999',
+    dxhat0: '2',
+    dxhat1: '-4',
+    dvar: '2.99996',
+    dmu: '1.99999',
+    dx0: '2.99996e-5',
+    dx1: '-2.99996e-5',
   });
   const r = 1 / Math.sqrt(1 + 1e-5);
-  const dx1 = 3 * r * (1e-5 / (1 + 1e-5));              // 3r(1 - r^2), without the cancellation
-  assert.ok(Math.abs(b.dx0.value - dx1) / dx1 < 1e-9, `dL/dx1 = 3r(1 - r^2) = ${dx1}: ${b.dx0.value}`);
+  const dx1 = 3 * r * (1e-5 / (1 + 1e-5)); // 3r(1 - r^2), without the cancellation
+  assert.ok(
+    Math.abs(b.dx0.value - dx1) / dx1 < 1e-9,
+    `dL/dx1 = 3r(1 - r^2) = ${dx1}: ${b.dx0.value}`,
+  );
   assert.ok(Math.abs(b.dvar.value - 3 * r ** 3) < 1e-14);
   assertFdAgrees(b);
-  for (const k of ['dbeta', 'dgamma', 'dxhat0', 'dxhat1', 'dvar', 'dmu']) assert.equal(b[k].digits, 6, `${k}: FD to all 6 digits`);
-  assert.ok(b.dx0.digits >= 3, `dL/dx1 ~ 3e-5 next to L ~ 6.5: FD still resolves ${b.dx0.digits} digits`);
+  for (const k of ['dbeta', 'dgamma', 'dxhat0', 'dxhat1', 'dvar', 'dmu'])
+    assert.equal(b[k].digits, 6, `${k}: FD to all 6 digits`);
+  assert.ok(
+    b.dx0.digits >= 3,
+    `dL/dx1 ~ 3e-5 next to L ~ 6.5: FD still resolves ${b.dx0.digits} digits`,
+  );
   await shotLab(page, 'bnlab-lecture');
   assert.deepEqual(realErrors(errors), []);
   await page.close();
 });
 
 test('step through backward reveals the six gradients in the lecture order, by buttons and keys', async () => {
-  const { page, errors } = await openLab('bnx=0.5,-1,2,3.5,0&bngamma=1.5&bnbeta=-0.25&bnloss=tgt&bnt=1,0,-1,2,0.5');
+  const { page, errors } = await openLab(
+    'bnx=0.5,-1,2,3.5,0&bngamma=1.5&bnbeta=-0.25&bnloss=tgt&bnt=1,0,-1,2,0.5',
+  );
   const m = 5;
   await page.check('#bn-stepmode');
   await page.waitForFunction(() => document.getElementById('bnlab').dataset.step === '0');
   let b = await readBackward(page);
-  assert.ok(Object.values(b).every((r) => !r.revealed && r.text === '?'), 'step 0: nothing revealed');
+  assert.ok(
+    Object.values(b).every((r) => !r.revealed && r.text === '?'),
+    'step 0: nothing revealed',
+  );
   assert.equal(await page.locator('.bn-edge.is-active').count(), 0);
   const edgesPerStep = { dbeta: m, dgamma: m, dxhat: m, dvar: m, dmu: m + 1, dx: 3 * m };
   for (let k = 1; k <= STEPS.length; k++) {
     if (k % 2) await page.click('#bn-next');
-    else { await page.focus('#bn-next'); await page.keyboard.press('ArrowRight'); }
-    await page.waitForFunction((s) => document.getElementById('bnlab').dataset.step === String(s), k);
+    else {
+      await page.focus('#bn-next');
+      await page.keyboard.press('ArrowRight');
+    }
+    await page.waitForFunction(
+      (s) => document.getElementById('bnlab').dataset.step === String(s),
+      k,
+    );
     const key = STEPS[k - 1];
     assert.equal(await page.$eval('#bnlab', (e) => e.dataset.current), key);
     b = await readBackward(page);
-    const revealedSteps = [...new Set(Object.values(b).filter((r) => r.revealed).map((r) => r.step))];
+    const revealedSteps = [
+      ...new Set(
+        Object.values(b)
+          .filter((r) => r.revealed)
+          .map((r) => r.step),
+      ),
+    ];
     assert.deepEqual(revealedSteps, STEPS.slice(0, k), `step ${k}: revealed in order`);
-    assert.ok(Object.values(b).filter((r) => r.current).every((r) => r.step === key));
+    assert.ok(
+      Object.values(b)
+        .filter((r) => r.current)
+        .every((r) => r.step === key),
+    );
     // the edges this gradient sums over are highlighted, and only those
-    assert.equal(await page.locator('.bn-edge.is-active').count(), edgesPerStep[key], `${key}: highlighted edges`);
+    assert.equal(
+      await page.locator('.bn-edge.is-active').count(),
+      edgesPerStep[key],
+      `${key}: highlighted edges`,
+    );
     assert.match(await page.locator('#bn-step-status').innerText(), new RegExp(`Step ${k} of 6`));
     if (key === 'dvar') {
-      const to = await page.$$eval('.bn-edge.is-active', (es) => es.map((e) => `${e.dataset.from}>${e.dataset.to}`));
+      const to = await page.$$eval('.bn-edge.is-active', (es) =>
+        es.map((e) => `${e.dataset.from}>${e.dataset.to}`),
+      );
       assert.deepEqual(to.sort(), Array.from({ length: m }, (_, i) => `var>xhat${i}`).sort());
       await shotLab(page, 'bnlab-step-var');
     }
@@ -251,7 +351,11 @@ test('a huge mean: still accurate, explained; editing the batch recomputes and g
   await afterLab(page, () => page.fill('#bn-x', '1, 2, 4, 8'));
   assert.equal(await page.locator('#bn-fwd tr[data-key^="xhat"]').count(), 4);
   assert.match(page.url(), /bnx=1,2,4,8/);
-  assert.equal(await page.inputValue('#bn-w'), '1, -2, 1, 0', 'the upstream gradient list follows m');
+  assert.equal(
+    await page.inputValue('#bn-w'),
+    '1, -2, 1, 0',
+    'the upstream gradient list follows m',
+  );
   await afterLab(page, () => page.selectOption('#bn-loss', 'tgt'));
   assert.equal(await page.isHidden('#bn-w'), true);
   assert.equal(await page.isVisible('#bn-t'), true);
@@ -265,7 +369,10 @@ test('a huge mean: still accurate, explained; editing the batch recomputes and g
 });
 
 test('dark colour scheme and a narrow window: the lab stays readable', async () => {
-  const { page, errors } = await openLab('bnmode=step&bnstep=5', { colorScheme: 'dark', viewport: { width: 900, height: 900 } });
+  const { page, errors } = await openLab('bnmode=step&bnstep=5', {
+    colorScheme: 'dark',
+    viewport: { width: 900, height: 900 },
+  });
   assert.equal(await page.$eval('#bnlab', (e) => e.dataset.current), 'dmu');
   await shotLab(page, 'bnlab-dark-narrow');
   assert.deepEqual(realErrors(errors), []);
@@ -275,19 +382,36 @@ test('dark colour scheme and a narrow window: the lab stays readable', async () 
 test('editing the lab never recomputes the convolution layer (its rows are display-only)', async () => {
   const { page, errors } = await openLab('');
   await page.waitForFunction(() => window.convplay.idle, null, { timeout: 15000 });
-  const runs = await page.evaluate(() => document.documentElement.dataset.runs);
-  for (const patch of [{ bngamma: 3 }, { bnx: [1, 3, 7] }, { bnloss: 'sq' }, { bnmode: 'step', bnstep: 2 }, { bnstep: 3 }]) {
+  const runs = await page.evaluate(() => document.querySelector('.cp-playground').dataset.runs);
+  for (const patch of [
+    { bngamma: 3 },
+    { bnx: [1, 3, 7] },
+    { bnloss: 'sq' },
+    { bnmode: 'step', bnstep: 2 },
+    { bnstep: 3 },
+  ]) {
     // a change that started a computation of the layer would make the page busy at once
     // (recompute() counts it synchronously); the lab itself recomputes its data changes
     const isData = !('bnmode' in patch) && !('bnstep' in patch);
-    const change = () => page.evaluate((p) => { window.convplay.update(p); return window.convplay.idle; }, patch);
+    const change = () =>
+      page.evaluate((p) => {
+        window.convplay.update(p);
+        return window.convplay.idle;
+      }, patch);
     let idleAfter;
-    if (isData) await afterLab(page, async () => { idleAfter = await change(); });
+    if (isData)
+      await afterLab(page, async () => {
+        idleAfter = await change();
+      });
     else idleAfter = await change();
     assert.equal(idleAfter, true, `${JSON.stringify(patch)} started a computation of the layer`);
   }
   await page.waitForSelector('#bnlab[data-state="ok"]', { timeout: 20000 });
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.runs), runs, 'html[data-runs] after editing the lab');
+  assert.equal(
+    await page.evaluate(() => document.querySelector('.cp-playground').dataset.runs),
+    runs,
+    'html[data-runs] after editing the lab',
+  );
   assert.deepEqual(realErrors(errors), []);
   await page.close();
 });
@@ -298,7 +422,9 @@ test('at a phone width (390 px) the lab fits: its tables and graph scroll in the
     await page.locator('#bnlab').scrollIntoViewIfNeeded();
     const r = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      lab: document.getElementById('bnlab').getBoundingClientRect().right - document.documentElement.clientWidth,
+      lab:
+        document.getElementById('bnlab').getBoundingClientRect().right -
+        document.documentElement.clientWidth,
     }));
     assert.ok(r.page <= 1, `${hash}: the page is ${r.page} px wider than the phone`);
     assert.ok(r.lab <= 1, `${hash}: the lab sticks out ${r.lab} px`);

@@ -36,8 +36,11 @@ const CONFIG = path.join(ROOT, 'web/vite.config.js');
  */
 export function buildPage() {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convplay-site-'));
-  execFileSync(process.execPath, [VITE, 'build', '--config', CONFIG, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
-    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120000, killSignal: 'SIGKILL' });
+  execFileSync(
+    process.execPath,
+    [VITE, 'build', '--config', CONFIG, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120000, killSignal: 'SIGKILL' },
+  );
   return outDir;
 }
 
@@ -47,7 +50,10 @@ export function freePort() {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
   });
 }
 
@@ -56,11 +62,30 @@ export async function startServer() {
   if (process.env.CONVPLAY_URL) return { url: process.env.CONVPLAY_URL, close: async () => {} };
   const outDir = process.env.CONVPLAY_DIST ? path.resolve(process.env.CONVPLAY_DIST) : buildPage();
   const port = await freePort();
-  const child = spawn(process.execPath, [VITE, 'preview', '--config', CONFIG, '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      VITE,
+      'preview',
+      '--config',
+      CONFIG,
+      '--outDir',
+      outDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
-  child.stdout.on('data', (d) => { log += d; });
-  child.stderr.on('data', (d) => { log += d; });
+  child.stdout.on('data', (d) => {
+    log += d;
+  });
+  child.stderr.on('data', (d) => {
+    log += d;
+  });
   const url = `http://127.0.0.1:${port}/`;
   const deadline = Date.now() + 20000;
   for (;;) {
@@ -68,26 +93,37 @@ export async function startServer() {
     try {
       const res = await fetch(url);
       if (res.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) { child.kill(); throw new Error(`vite preview did not start:\n${log}`); }
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`vite preview did not start:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
     outDir,
     // bounded: SIGTERM, then SIGKILL after 5 s if vite preview has not exited
-    close: () => new Promise((resolve) => {
-      let killer = null;
-      const done = () => {
-        clearTimeout(killer);
-        if (!process.env.CONVPLAY_DIST) fs.rmSync(outDir, { recursive: true, force: true });
-        resolve();
-      };
-      if (child.exitCode !== null || child.signalCode !== null) { done(); return; }
-      child.once('exit', done);
-      child.kill();
-      killer = setTimeout(() => { child.kill('SIGKILL'); }, 5000);
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        let killer = null;
+        const done = () => {
+          clearTimeout(killer);
+          if (!process.env.CONVPLAY_DIST) fs.rmSync(outDir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          return;
+        }
+        child.once('exit', done);
+        child.kill();
+        killer = setTimeout(() => {
+          child.kill('SIGKILL');
+        }, 5000);
+      }),
   };
 }
 
@@ -96,8 +132,16 @@ export function launchBrowser(options = {}) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     ...options,
   });
 }
@@ -107,18 +151,27 @@ export function launchBrowser(options = {}) {
  * maps are drawn. Resolves {page, errors}: errors collects console errors,
  * page errors and failed requests from the start.
  */
-export async function openPage(browser, url, { hash = '', waitForMaps = true, viewport = { width: 1400, height: 1000 }, colorScheme = 'light' } = {}) {
+export async function openPage(
+  browser,
+  url,
+  {
+    hash = '',
+    waitForMaps = true,
+    viewport = { width: 1400, height: 1000 },
+    colorScheme = 'light',
+  } = {},
+) {
   const page = await browser.newPage({ viewport, colorScheme });
   const errors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('requestfailed', (req) =>
+    errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`),
+  );
   await page.goto(url + (hash ? `#${hash.replace(/^#/, '')}` : ''));
   if (waitForMaps) await waitForRuns(page, 1);
-  // Panels add their style sheets as <link>s when they mount: wait until every
-  // one has loaded, or a layout measured now would be the unstyled one.
-  await page.waitForFunction(() => [...document.querySelectorAll('link[rel="stylesheet"]')].every((l) => l.sheet),
-    null, { timeout: 15000 });
   return { page, errors };
 }
 
@@ -130,12 +183,21 @@ export async function openPage(browser, url, { hash = '', waitForMaps = true, vi
 
 /** What the page's pipeline shows now (for the message of a wait that timed out). */
 export async function pageStatus(page) {
-  const look = page.evaluate(() => JSON.stringify({
-    runs: document.documentElement.dataset.runs, idle: window.convplay?.idle, busy: window.convplay?.engine?.busy,
-    dims: document.querySelector('#output-volume .dims-out')?.textContent, hash: location.hash.slice(0, 160),
-  }));
-  const timer = new Promise((resolve) => { setTimeout(() => resolve('(the page did not answer within 2 s)'), 2000).unref(); });
-  return Promise.race([look, timer]).catch((e) => `(the page could not be read: ${e.message.split('\n')[0]})`);
+  const look = page.evaluate(() =>
+    JSON.stringify({
+      runs: document.querySelector('.cp-playground').dataset.runs,
+      idle: window.convplay?.idle,
+      busy: window.convplay?.engine?.busy,
+      dims: document.querySelector('#output-volume .dims-out')?.textContent,
+      hash: location.hash.slice(0, 160),
+    }),
+  );
+  const timer = new Promise((resolve) => {
+    setTimeout(() => resolve('(the page did not answer within 2 s)'), 2000).unref();
+  });
+  return Promise.race([look, timer]).catch(
+    (e) => `(the page could not be read: ${e.message.split('\n')[0]})`,
+  );
 }
 
 /**
@@ -148,20 +210,33 @@ export async function waitUntil(page, what, fn, arg, timeout = 15000) {
     const handle = await page.waitForFunction(fn, arg, { timeout });
     return await handle.jsonValue();
   } catch (e) {
-    throw new Error(`waited ${timeout} ms for ${what}; the page: ${await pageStatus(page)}\n${e.message.split('\n')[0]}`);
+    throw new Error(
+      `waited ${timeout} ms for ${what}; the page: ${await pageStatus(page)}\n${e.message.split('\n')[0]}`,
+      { cause: e },
+    );
   }
 }
 
 /** Waits until the page has finished at least n computations (html[data-runs]). */
 export async function waitForRuns(page, n, timeout = 15000) {
-  await waitUntil(page, `computation number ${n} to be drawn (html[data-runs] >= ${n})`,
-    (k) => Number(document.documentElement.dataset.runs || 0) >= k, n, timeout);
+  await waitUntil(
+    page,
+    `computation number ${n} to be drawn (.cp-playground[data-runs] >= ${n})`,
+    (k) => Number(document.querySelector('.cp-playground').dataset.runs || 0) >= k,
+    n,
+    timeout,
+  );
 }
 
 /** Waits until the page has drawn the result of its latest change (nothing queued or running). */
 export async function waitIdle(page, timeout = 15000) {
-  await waitUntil(page, 'the page to be idle (its latest change computed and drawn)',
-    () => Boolean(window.convplay && window.convplay.idle), null, timeout);
+  await waitUntil(
+    page,
+    'the page to be idle (its latest change computed and drawn)',
+    () => Boolean(window.convplay && window.convplay.idle),
+    null,
+    timeout,
+  );
 }
 
 /**
@@ -171,7 +246,9 @@ export async function waitIdle(page, timeout = 15000) {
  * starts no computation, and the wait fails after its timeout.
  */
 export async function afterRecompute(page, fn) {
-  const before = await page.evaluate(() => Number(document.documentElement.dataset.runs || 0));
+  const before = await page.evaluate(() =>
+    Number(document.querySelector('.cp-playground').dataset.runs || 0),
+  );
   await fn();
   await waitForRuns(page, before + 1);
   // a burst of changes may queue one more run: wait until the last one is drawn
@@ -184,13 +261,18 @@ export async function afterRecompute(page, fn) {
  * changes nothing and waits for nothing.
  */
 export async function setInput(page, id, value) {
-  if (await page.locator(`#${id}`).inputValue() === String(value)) return;
-  await afterRecompute(page, () => page.evaluate(([i, v]) => {
-    const el = document.getElementById(i);
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, [id, value]));
+  if ((await page.locator(`#${id}`).inputValue()) === String(value)) return;
+  await afterRecompute(page, () =>
+    page.evaluate(
+      ([i, v]) => {
+        const el = document.getElementById(i);
+        el.value = String(v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      [id, value],
+    ),
+  );
 }
 
 /** The text of the output dimensions "W2 × H2 × D2". */
@@ -235,18 +317,29 @@ function chunk(type, data) {
 export function makePng(w, h, pixel) {
   const raw = Buffer.alloc(h * (1 + 3 * w));
   for (let y = 0; y < h; y++) {
-    raw[y * (1 + 3 * w)] = 0;  // filter: none
+    raw[y * (1 + 3 * w)] = 0; // filter: none
     for (let x = 0; x < w; x++) {
       const [r, g, b] = pixel(x, y);
       const o = y * (1 + 3 * w) + 1 + 3 * x;
-      raw[o] = r; raw[o + 1] = g; raw[o + 2] = b;
+      raw[o] = r;
+      raw[o + 1] = g;
+      raw[o + 2] = b;
     }
   }
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  ihdr[10] = 0;
+  ihdr[11] = 0;
+  ihdr[12] = 0;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A short digest of what a canvas shows (to tell whether a map changed). */
@@ -255,7 +348,10 @@ export function canvasDigest(page, selector) {
     const c = document.querySelector(sel);
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let h = 2166136261;
-    for (let i = 0; i < d.length; i += 1) { h ^= d[i]; h = Math.imul(h, 16777619) >>> 0; }
+    for (let i = 0; i < d.length; i += 1) {
+      h ^= d[i];
+      h = Math.imul(h, 16777619) >>> 0;
+    }
     return `${c.width}x${c.height}:${h}`;
   }, selector);
 }
@@ -270,7 +366,9 @@ export function canvasDigest(page, selector) {
  */
 export async function openSuite({ module = false } = {}) {
   const cp = module
-    ? await createRequire(import.meta.url)(path.join(ROOT, 'build/wasm-release/dist/convplay.single.js'))()
+    ? await createRequire(import.meta.url)(
+        path.join(ROOT, 'build/wasm-release/dist/convplay.single.js'),
+      )()
     : null;
   const server = await startServer();
   const browser = await launchBrowser();

@@ -7,8 +7,14 @@ import path from 'node:path';
 import { startServer, launchBrowser, openPage, RESULTS } from './helpers.mjs';
 
 let server, browser;
-before(async () => { server = await startServer(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); await server?.close(); });
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
 
 // The lecture's steps and the sizes they state (W x H x D), in order.
 const EXPECTED = [
@@ -22,33 +28,48 @@ const EXPECTED = [
   ['alexnet', '227 × 227 × 3', '55 × 55 × 96'],
 ];
 
-const lectureData = (page) => page.evaluate(() => ({ ...document.querySelector('#lecture').dataset }));
+const lectureData = (page) =>
+  page.evaluate(() => ({ ...document.querySelector('#lecture').dataset }));
 
 async function waitForStep(page, id) {
-  await page.waitForFunction((s) => {
-    const d = document.querySelector('#lecture')?.dataset;
-    return d && d.step === s && d.match === 'yes';
-  }, id, { timeout: 30000 });
+  await page.waitForFunction(
+    (s) => {
+      const d = document.querySelector('#lecture')?.dataset;
+      return d && d.step === s && d.match === 'yes';
+    },
+    id,
+    { timeout: 30000 },
+  );
 }
 
 /** Goes to step id through its link in the (collapsed) steps list: other modules add steps before 'sobel'. */
 async function goToStep(page, id) {
-  await page.evaluate((s) => document.querySelector(`.cp-lec-list a[data-step="${s}"]`).click(), id);
+  await page.evaluate(
+    (s) => document.querySelector(`.cp-lec-list a[data-step="${s}"]`).click(),
+    id,
+  );
   await waitForStep(page, id);
 }
 
 /** The id of the i-th step in the list. */
-const stepAt = (page, i) => page.evaluate((k) => document.querySelectorAll('.cp-lec-list a[data-step]')[k].dataset.step, i);
+const stepAt = (page, i) =>
+  page.evaluate((k) => document.querySelectorAll('.cp-lec-list a[data-step]')[k].dataset.step, i);
 
 test('each lecture step shows the sizes it states', async () => {
   const { page, errors } = await openPage(browser, server.url);
   await page.waitForSelector('.cp-lec-start');
   await page.click('.cp-lec-start');
-  const steps = await page.evaluate(() => [...document.querySelectorAll('.cp-lec-list a')].map((a) => a.dataset.step));
+  const steps = await page.evaluate(() =>
+    [...document.querySelectorAll('.cp-lec-list a')].map((a) => a.dataset.step),
+  );
   // the convolution steps, in the lecture's order (another module may add steps at the front)
   const conv = steps.slice(steps.indexOf('sobel'));
-  assert.deepEqual(conv, EXPECTED.map((e) => e[0]));
-  if (steps[0] !== 'sobel') await page.evaluate(() => document.querySelector('.cp-lec-list a[data-step="sobel"]').click());
+  assert.deepEqual(
+    conv,
+    EXPECTED.map((e) => e[0]),
+  );
+  if (steps[0] !== 'sobel')
+    await page.evaluate(() => document.querySelector('.cp-lec-list a[data-step="sobel"]').click());
   for (const [i, [id, input, output]] of EXPECTED.entries()) {
     if (i > 0) await page.click('.cp-lec-next');
     await waitForStep(page, id);
@@ -58,9 +79,12 @@ test('each lecture step shows the sizes it states', async () => {
     // the step's text states them, and the page's own panels show them
     const sizes = await page.locator('.cp-lec-sizes').textContent();
     assert.ok(sizes.includes(input) && sizes.includes(output), sizes);
-    await page.waitForFunction(([a, b]) => document.querySelector('.dims-in')?.textContent === a
-      && (b === null || document.querySelector('#output-volume .dims-out')?.textContent === b),
-    [input, id === 'alexnet' ? null : output]);
+    await page.waitForFunction(
+      ([a, b]) =>
+        document.querySelector('.dims-in')?.textContent === a &&
+        (b === null || document.querySelector('#output-volume .dims-out')?.textContent === b),
+      [input, id === 'alexnet' ? null : output],
+    );
     if (id === 'alexnet') {
       await page.waitForSelector('#alexnet[data-dims="55x55x96"]');
       assert.equal(await page.locator('.cp-alex-dimsval').textContent(), output);
@@ -90,15 +114,24 @@ test('each lecture step shows the sizes it states', async () => {
 test('each lecture step has its own link', async () => {
   const { page } = await openPage(browser, server.url);
   await page.waitForSelector('.cp-lec-list a', { state: 'attached' });
-  const links = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.cp-lec-list a')]
-    .map((a) => [a.dataset.step, a.getAttribute('href')])));
+  const links = await page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('.cp-lec-list a')].map((a) => [
+        a.dataset.step,
+        a.getAttribute('href'),
+      ]),
+    ),
+  );
   await page.close();
   for (const [id, input, output] of [EXPECTED[1], EXPECTED[6]]) {
     const { page: p, errors } = await openPage(browser, server.url, { hash: links[id] });
     await waitForStep(p, id);
     assert.equal((await lectureData(p)).shown, `${input} -> ${output}`);
-    assert.equal(await p.locator('#lecture').evaluate((el) => el.parentElement.firstElementChild === el), true,
-      'the lecture sits at the top of the page while active');
+    assert.equal(
+      await p.locator('#lecture').evaluate((el) => el.parentElement.firstElementChild === el),
+      true,
+      'the lecture sits at the top of the page while active',
+    );
     assert.deepEqual(errors, []);
     await p.close();
   }
@@ -130,7 +163,8 @@ test('the keyboard runs the lecture', async () => {
   }
   assert.ok(reached, 'Tab reaches "Start the lecture"');
   await page.keyboard.press('Enter');
-  const first = await stepAt(page, 0), second = await stepAt(page, 1);
+  const first = await stepAt(page, 0),
+    second = await stepAt(page, 1);
   await page.waitForFunction((s) => document.querySelector('#lecture').dataset.step === s, first);
   // focus moves to the step's title; Tab goes on to the step's buttons
   assert.equal(await page.evaluate(() => document.activeElement.id), 'lecture-step-title');
@@ -154,7 +188,11 @@ test('lecture mode at phone width', async () => {
   await waitForStep(page, 'nopad');
   const box = await page.evaluate(() => {
     const el = document.querySelector('#lecture');
-    return { overflow: el.scrollWidth - el.clientWidth, right: el.getBoundingClientRect().right, vw: document.documentElement.clientWidth };
+    return {
+      overflow: el.scrollWidth - el.clientWidth,
+      right: el.getBoundingClientRect().right,
+      vw: document.documentElement.clientWidth,
+    };
   });
   assert.ok(box.overflow <= 1 && box.right <= box.vw + 1, JSON.stringify(box));
   await page.locator('#lecture').scrollIntoViewIfNeeded();
@@ -163,7 +201,10 @@ test('lecture mode at phone width', async () => {
 });
 
 test('a hand-written short link (#lstep=id) opens the step as prepared, and links stay short', async () => {
-  for (const [id, input, output] of [['nopad', '7 × 7 × 1', '3 × 3 × 1'], ['stride', '7 × 7 × 1', '3 × 3 × 1']]) {
+  for (const [id, input, output] of [
+    ['nopad', '7 × 7 × 1', '3 × 3 × 1'],
+    ['stride', '7 × 7 × 1', '3 × 3 × 1'],
+  ]) {
     const { page, errors } = await openPage(browser, server.url, { hash: `lstep=${id}` });
     await waitForStep(page, id);
     const d = await lectureData(page);
@@ -173,7 +214,10 @@ test('a hand-written short link (#lstep=id) opens the step as prepared, and link
     // a change on top of the step is kept in the link, relative to the step
     await page.evaluate(() => window.convplay.set('k', 2));
     await page.waitForFunction(() => location.hash.includes('k=2'), null, { timeout: 10000 });
-    assert.match(await page.evaluate(() => location.hash), new RegExp(`^#(.*&)?lstep=${id}(&.*)?$`));
+    assert.match(
+      await page.evaluate(() => location.hash),
+      new RegExp(`^#(.*&)?lstep=${id}(&.*)?$`),
+    );
     assert.deepEqual(errors, []);
     await page.close();
   }

@@ -2,7 +2,15 @@
 // hashes never throws and always gives valid values; serialize/parse round-trips.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PROPS, parseHash, serialize, defaults, coerce, convParams, kernelHW } from '../../web/src/state.js';
+import {
+  PROPS,
+  parseHash,
+  serialize,
+  defaults,
+  coerce,
+  convParams,
+  kernelHW,
+} from '../../web/src/common/state.js';
 
 test('defaults serialize to an empty hash and parse back', () => {
   assert.equal(serialize(defaults()), '');
@@ -12,15 +20,38 @@ test('defaults serialize to an empty hash and parse back', () => {
 
 test('round trip of every field', () => {
   const s = defaults();
-  Object.assign(s, { img: 'circle', size: 100, fit: 'square', grey: true, f: 5, fw: 7, fsep: true, p: 3, pad: 'reflect',
-    s: 2, sw: 3, ssep: true, dil: 2, k: 9, mode: 'conv', filters: ['laplace', 'custom'], bias: [0.5, -1.25], seed: 42,
-    scale: 'layer', at: '1.2.3', w1: [1, -2.5, 0.125] });
+  Object.assign(s, {
+    img: 'circle',
+    size: 100,
+    fit: 'square',
+    grey: true,
+    f: 5,
+    fw: 7,
+    fsep: true,
+    p: 3,
+    pad: 'reflect',
+    s: 2,
+    sw: 3,
+    ssep: true,
+    dil: 2,
+    k: 9,
+    mode: 'conv',
+    filters: ['laplace', 'custom'],
+    bias: [0.5, -1.25],
+    seed: 42,
+    scale: 'layer',
+    at: '1.2.3',
+    w1: [1, -2.5, 0.125],
+  });
   assert.deepEqual(parseHash(`#${serialize(s)}`), s);
 });
 
 test('hostile values are clamped, replaced by the default, or ignored; never a throw', () => {
-  const s = parseHash('#f=-3&k=999&p=NaN&s=2.6&pad=__proto__&mode=toString&grey=yes&filters=,,,&bias=1,,abc,-1e9'
-    + '&at=<img>&constructor=1&__proto__=x&%E0%A4%A=1&size=&w0=' + '1,'.repeat(400));
+  const s = parseHash(
+    '#f=-3&k=999&p=NaN&s=2.6&pad=__proto__&mode=toString&grey=yes&filters=,,,&bias=1,,abc,-1e9' +
+      '&at=<img>&constructor=1&__proto__=x&%E0%A4%A=1&size=&w0=' +
+      '1,'.repeat(400),
+  );
   assert.equal(s.f, 1);
   assert.equal(s.k, 16);
   assert.equal(s.p, 1);
@@ -32,8 +63,8 @@ test('hostile values are clamped, replaced by the default, or ignored; never a t
   assert.deepEqual(s.bias, [1, 0, 0, -100]);
   assert.equal(s.at, '');
   assert.equal(s.size, 256);
-  assert.deepEqual(s.w0, []);            // too many numbers: the default
-  assert.equal(parseHash('#k=1e400').k, 4);   // not finite: the default
+  assert.deepEqual(s.w0, []); // too many numbers: the default
+  assert.equal(parseHash('#k=1e400').k, 4); // not finite: the default
   assert.equal(Object.getPrototypeOf(s), Object.prototype);
   for (const junk of [null, undefined, 42, {}, '#&&&==&', '#='.repeat(100000), '#%', '#f=%ZZ']) {
     assert.doesNotThrow(() => parseHash(junk));
@@ -46,7 +77,15 @@ test('every row coerces its own default to itself', () => {
 
 test('derived values: kernel and params', () => {
   const s = parseHash('#f=5&fw=2&s=3&p=2&dil=2&pad=circular&mode=conv');
-  assert.deepEqual(kernelHW(s), { fh: 5, fw: 5 });   // square unless fsep
-  assert.deepEqual(convParams(s), { strideH: 3, strideW: 3, padH: 2, padW: 2, dilationH: 2, dilationW: 2,
-    padMode: 'circular', mode: 'convolution' });
+  assert.deepEqual(kernelHW(s), { fh: 5, fw: 5 }); // square unless fsep
+  assert.deepEqual(convParams(s), {
+    strideH: 3,
+    strideW: 3,
+    padH: 2,
+    padW: 2,
+    dilationH: 2,
+    dilationW: 2,
+    padMode: 'circular',
+    mode: 'convolution',
+  });
 });

@@ -41,7 +41,10 @@ async function goTo(page, pos) {
     s.value = String(v);
     s.dispatchEvent(new Event('input', { bubbles: true }));
   }, pos);
-  await page.waitForFunction((v) => document.querySelector('#stepper').dataset.pos === String(v), pos);
+  await page.waitForFunction(
+    (v) => document.querySelector('#stepper').dataset.pos === String(v),
+    pos,
+  );
   return page.evaluate(() => ({
     sum: Number(document.querySelector('.cp-step-sum').dataset.value),
     sumText: document.querySelector('.cp-step-sum').textContent,
@@ -53,9 +56,25 @@ async function goTo(page, pos) {
 const CASES = [
   { name: 'zero_pad1', hash: '', params: { padH: 1, padW: 1 }, fh: 3 },
   { name: 'stride_2', hash: 's=2&p=0', params: { strideH: 2, strideW: 2 }, fh: 3 },
-  { name: 'reflect_pad2_dil2', hash: 'pad=reflect&p=2&dil=2', params: { padH: 2, padW: 2, dilationH: 2, dilationW: 2, padMode: 'reflect' }, fh: 3 },
-  { name: 'circular_f5', hash: 'pad=circular&p=2&f=5&sn=8', params: { padH: 2, padW: 2, padMode: 'circular' }, fh: 5 },
-  { name: 'replicate_conv', hash: 'pad=replicate&mode=conv', params: { padH: 1, padW: 1, padMode: 'replicate', mode: 'convolution' }, fh: 3, conv: true },
+  {
+    name: 'reflect_pad2_dil2',
+    hash: 'pad=reflect&p=2&dil=2',
+    params: { padH: 2, padW: 2, dilationH: 2, dilationW: 2, padMode: 'reflect' },
+    fh: 3,
+  },
+  {
+    name: 'circular_f5',
+    hash: 'pad=circular&p=2&f=5&sn=8',
+    params: { padH: 2, padW: 2, padMode: 'circular' },
+    fh: 5,
+  },
+  {
+    name: 'replicate_conv',
+    hash: 'pad=replicate&mode=conv',
+    params: { padH: 1, padW: 1, padMode: 'replicate', mode: 'convolution' },
+    fh: 3,
+    conv: true,
+  },
 ];
 
 for (const c of CASES) {
@@ -64,17 +83,29 @@ for (const c of CASES) {
     const s = await readStepper(page);
     // the kernel shown is the one that slides: for true convolution, rotate it back
     const w = c.conv ? s.k.slice().reverse() : s.k;
-    const y = cp.conv2dForward({ shape: [1, 1, s.n, s.n], data: Float32Array.from(s.x) },
-      { shape: [1, 1, c.fh, c.fh], data: Float32Array.from(w) }, null, c.params);
+    const y = cp.conv2dForward(
+      { shape: [1, 1, s.n, s.n], data: Float32Array.from(s.x) },
+      { shape: [1, 1, c.fh, c.fh], data: Float32Array.from(w) },
+      null,
+      c.params,
+    );
     assert.equal(y.data.length, s.total, 'output size');
     const positions = [0, 1, s.w2, Math.floor(s.total / 2), s.total - 1];
     for (const pos of positions) {
       const r = await goTo(page, pos);
-      assert.ok(Math.abs(r.sum - y.data[pos]) < 1e-4, `${c.name} pos ${pos}: shown sum ${r.sum} vs module ${y.data[pos]}`);
-      assert.ok(Math.abs(r.module - y.data[pos]) < 1e-4, `${c.name} pos ${pos}: shown module value ${r.module} vs ${y.data[pos]}`);
+      assert.ok(
+        Math.abs(r.sum - y.data[pos]) < 1e-4,
+        `${c.name} pos ${pos}: shown sum ${r.sum} vs module ${y.data[pos]}`,
+      );
+      assert.ok(
+        Math.abs(r.module - y.data[pos]) < 1e-4,
+        `${c.name} pos ${pos}: shown module value ${r.module} vs ${y.data[pos]}`,
+      );
       assert.equal(Number(r.sumText), Math.round(y.data[pos]), 'integers in, integers out');
     }
-    await page.locator('#stepper').screenshot({ path: path.join(RESULTS, `stepper-${c.name}.png`) });
+    await page
+      .locator('#stepper')
+      .screenshot({ path: path.join(RESULTS, `stepper-${c.name}.png`) });
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -82,17 +113,18 @@ for (const c of CASES) {
 
 test('stepper: step forward and back move the window by the stride', async () => {
   const { page } = await openStepper('s=2&p=0');
-  const at = () => page.evaluate(() => {
-    const d = document.querySelector('#stepper').dataset;
-    return { pos: Number(d.pos), row0: Number(d.row0), col0: Number(d.col0), w2: Number(d.w2) };
-  });
+  const at = () =>
+    page.evaluate(() => {
+      const d = document.querySelector('#stepper').dataset;
+      return { pos: Number(d.pos), row0: Number(d.row0), col0: Number(d.col0), w2: Number(d.w2) };
+    });
   const a = await at();
-  assert.deepEqual([a.pos, a.row0, a.col0, a.w2], [0, 0, 0, 3]);   // 7x7, F=3, S=2 -> 3x3
+  assert.deepEqual([a.pos, a.row0, a.col0, a.w2], [0, 0, 0, 3]); // 7x7, F=3, S=2 -> 3x3
   await page.click('.cp-step-fwd');
   assert.deepEqual(await at(), { pos: 1, row0: 0, col0: 2, w2: 3 });
   await page.click('.cp-step-fwd');
   assert.deepEqual(await at(), { pos: 2, row0: 0, col0: 4, w2: 3 });
-  await page.click('.cp-step-fwd');                 // next row: down by the stride
+  await page.click('.cp-step-fwd'); // next row: down by the stride
   assert.deepEqual(await at(), { pos: 3, row0: 2, col0: 0, w2: 3 });
   await page.click('.cp-step-back');
   assert.deepEqual(await at(), { pos: 2, row0: 0, col0: 4, w2: 3 });
@@ -119,7 +151,7 @@ test('stepper: padding cells are told apart and play animates', async () => {
 
 test('stepper: the keyboard reaches the controls', async () => {
   const { page } = await openStepper('');
-  await page.focus('#cp-step-scrub');   // start near, then Tab backwards and forwards through the stepper
+  await page.focus('#cp-step-scrub'); // start near, then Tab backwards and forwards through the stepper
   await page.keyboard.press('Shift+Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'cp-step-fwd');
   await page.keyboard.press('Enter');
@@ -129,7 +161,10 @@ test('stepper: the keyboard reaches the controls', async () => {
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.evaluate(() => document.querySelector('#stepper').dataset.pos), '2');
   // from the top of the page, Tab alone gets to the play button
-  await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+  await page.evaluate(() => {
+    document.activeElement.blur();
+    window.scrollTo(0, 0);
+  });
   let reached = false;
   for (let i = 0; i < 400 && !reached; i++) {
     await page.keyboard.press('Tab');
@@ -144,9 +179,16 @@ test('stepper at phone width', async () => {
   const box = await page.evaluate(() => {
     const el = document.querySelector('#stepper');
     const r = el.getBoundingClientRect();
-    return { overflow: el.scrollWidth - el.clientWidth, right: r.right, vw: document.documentElement.clientWidth };
+    return {
+      overflow: el.scrollWidth - el.clientWidth,
+      right: r.right,
+      vw: document.documentElement.clientWidth,
+    };
   });
-  assert.ok(box.overflow <= 1 && box.right <= box.vw + 1, `the stepper fits 390 px (${JSON.stringify(box)})`);
+  assert.ok(
+    box.overflow <= 1 && box.right <= box.vw + 1,
+    `the stepper fits 390 px (${JSON.stringify(box)})`,
+  );
   await page.click('.cp-step-fwd');
   await page.locator('#stepper').screenshot({ path: path.join(RESULTS, 'stepper-phone.png') });
   await page.close();

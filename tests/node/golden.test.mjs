@@ -5,11 +5,11 @@
 // PNG decode, resize and PNG bytes exact or 1e-6; JPEG decode 1/255 (stb's
 // native IDCT may use SSE2, the WASM build the scalar one).
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {before, describe, test} from 'node:test';
+import { before, describe, test } from 'node:test';
 
-import {GOLDEN, assertClose, assertConvplayError, loadConvplay, loadGolden} from './helpers.mjs';
+import { GOLDEN, assertClose, assertConvplayError, loadConvplay, loadGolden } from './helpers.mjs';
 
 let cp, g;
 before(async () => {
@@ -19,12 +19,12 @@ before(async () => {
 
 const f32 = (a) => Float32Array.from(a);
 const f64 = (a) => Float64Array.from(a);
-const t32 = (t) => ({shape: t.shape, data: f32(t.data)});
-const t64 = (t) => ({shape: t.shape, data: f64(t.data)});
+const t32 = (t) => ({ shape: t.shape, data: f32(t.data) });
+const t64 = (t) => ({ shape: t.shape, data: f64(t.data) });
 
 function assertTensor(actual, expected, tol, what) {
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  assertClose(actual.data, expected.data, {...tol, what});
+  assertClose(actual.data, expected.data, { ...tol, what });
 }
 
 describe('output size', () => {
@@ -67,7 +67,7 @@ describe('conv2d', () => {
     let checked = 0;
     for (const c of g.conv) {
       if (c.error !== undefined) continue;
-      const tol = c.float64 ? {rtol: 1e-12, atol: 1e-12} : {rtol: 1e-5, atol: 1e-5};
+      const tol = c.float64 ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-5 };
       const T = c.float64 ? t64 : t32;
       const bias = c.b === null ? null : c.float64 ? f64(c.b) : f32(c.b);
       const fwd = c.float64 ? cp.conv2dForward64 : cp.conv2dForward;
@@ -80,7 +80,7 @@ describe('conv2d', () => {
       const r = bwd(T(c.dy), T(c.x), T(c.w), c.params);
       assertTensor(r.dx, c.dx, tol, `${c.name}: dx`);
       assertTensor(r.dw, c.dw, tol, `${c.name}: dw`);
-      assertClose(r.db, c.db, {...tol, what: `${c.name}: db`});
+      assertClose(r.db, c.db, { ...tol, what: `${c.name}: db` });
       ++checked;
     }
     assert.ok(checked >= 80, `${checked} cases`);
@@ -90,9 +90,13 @@ describe('conv2d', () => {
     for (const c of g.conv) {
       if (c.error === undefined) continue;
       assertConvplayError(assert, () => cp.conv2dGeometry(c.xShape, c.wShape, c.params), c.error);
-      const size = (s) => Math.max(0, s.reduce((a, b) => a * b, 1));
-      const x = {shape: c.xShape, data: new Float32Array(size(c.xShape))};
-      const w = {shape: c.wShape, data: new Float32Array(size(c.wShape))};
+      const size = (s) =>
+        Math.max(
+          0,
+          s.reduce((a, b) => a * b, 1),
+        );
+      const x = { shape: c.xShape, data: new Float32Array(size(c.xShape)) };
+      const w = { shape: c.wShape, data: new Float32Array(size(c.wShape)) };
       // A shape with a dimension < 1 is refused earlier, when the tensors are
       // built from (shape, data), with the tensor's own message.
       const message = [...c.xShape, ...c.wShape].some((d) => d < 1) ? undefined : c.error;
@@ -105,32 +109,38 @@ describe('conv2d', () => {
 
   test('bias count, dy shape and data length errors', () => {
     const [bias, dy, len] = g.convDataErrors;
-    const x = {shape: [1, 2, 5, 5], data: new Float32Array(50)};
-    const w = {shape: [3, 2, 3, 3], data: new Float32Array(54)};
-    assertConvplayError(assert, () => cp.conv2dForward(x, w, new Float32Array(bias.biasLength)),
-                        bias.error);
-    const d = {shape: dy.dyShape, data: new Float32Array(dy.dyShape.reduce((a, b) => a * b))};
+    const x = { shape: [1, 2, 5, 5], data: new Float32Array(50) };
+    const w = { shape: [3, 2, 3, 3], data: new Float32Array(54) };
+    assertConvplayError(
+      assert,
+      () => cp.conv2dForward(x, w, new Float32Array(bias.biasLength)),
+      bias.error,
+    );
+    const d = { shape: dy.dyShape, data: new Float32Array(dy.dyShape.reduce((a, b) => a * b)) };
     assertConvplayError(assert, () => cp.conv2dBackward(d, x, w), dy.error);
-    assertConvplayError(assert,
-                        () => cp.conv2dForward({shape: x.shape, data: new Float32Array(len.dataLength)},
-                                               w, null), len.error);
+    assertConvplayError(
+      assert,
+      () => cp.conv2dForward({ shape: x.shape, data: new Float32Array(len.dataLength) }, w, null),
+      len.error,
+    );
   });
 });
 
 describe('batchnorm', () => {
-  const tol = {rtol: 1e-12, atol: 1e-12};
+  const tol = { rtol: 1e-12, atol: 1e-12 };
 
   test('training forward (with and without running statistics) and backward', () => {
     for (const c of g.batchnorm) {
-      const opts = {eps: c.eps, momentum: c.momentum};
-      if (c.running) Object.assign(opts, {runningMean: c.runningMean, runningVar: c.runningVar});
+      const opts = { eps: c.eps, momentum: c.momentum };
+      if (c.running) Object.assign(opts, { runningMean: c.runningMean, runningVar: c.runningVar });
       const f = cp.batchnormForward(t64(c.x), c.gamma, c.beta, opts);
       assertTensor(f.y, c.train.y, tol, `${c.name}: y`);
       assertTensor(f.xhat, c.train.xhat, tol, `${c.name}: xhat`);
-      for (const k of ['mean', 'var', 'rstd']) assertClose(f[k], c.train[k], {...tol, what: `${c.name}: ${k}`});
+      for (const k of ['mean', 'var', 'rstd'])
+        assertClose(f[k], c.train[k], { ...tol, what: `${c.name}: ${k}` });
       if (c.running) {
-        assertClose(f.runningMean, c.train.runningMean, {...tol, what: `${c.name}: runningMean`});
-        assertClose(f.runningVar, c.train.runningVar, {...tol, what: `${c.name}: runningVar`});
+        assertClose(f.runningMean, c.train.runningMean, { ...tol, what: `${c.name}: runningMean` });
+        assertClose(f.runningVar, c.train.runningVar, { ...tol, what: `${c.name}: runningVar` });
       } else {
         assert.equal(f.runningMean, undefined);
       }
@@ -138,7 +148,7 @@ describe('batchnorm', () => {
       assertTensor(b.dx, c.backward.dx, tol, `${c.name}: dx`);
       assertTensor(b.dxhat, c.backward.dxhat, tol, `${c.name}: dxhat`);
       for (const k of ['dgamma', 'dbeta', 'dvar', 'dmu']) {
-        assertClose(b[k], c.backward[k], {...tol, what: `${c.name}: ${k}`});
+        assertClose(b[k], c.backward[k], { ...tol, what: `${c.name}: ${k}` });
       }
     }
   });
@@ -146,27 +156,42 @@ describe('batchnorm', () => {
   test('inference forward uses the running statistics', () => {
     for (const c of g.batchnorm) {
       const f = cp.batchnormForward(t64(c.x), c.gamma, c.beta, {
-        eps: c.eps, momentum: c.momentum, training: false, runningMean: c.runningMean,
+        eps: c.eps,
+        momentum: c.momentum,
+        training: false,
+        runningMean: c.runningMean,
         runningVar: c.runningVar,
       });
       assertTensor(f.y, c.infer.y, tol, `${c.name}: y`);
       assertTensor(f.xhat, c.infer.xhat, tol, `${c.name}: xhat`);
-      assertClose(f.mean, c.runningMean, {...tol, what: 'mean'});
-      assertClose(f.var, c.runningVar, {...tol, what: 'var'});
+      assertClose(f.mean, c.runningMean, { ...tol, what: 'mean' });
+      assertClose(f.var, c.runningVar, { ...tol, what: 'var' });
     }
   });
 
   test('errors arrive with the core message', () => {
-    const x = {shape: [2, 2, 1, 1], data: [1, 2, 3, 4]};
+    const x = { shape: [2, 2, 1, 1], data: [1, 2, 3, 4] };
     for (const e of g.batchnormErrors) {
       if (e.name === 'err_zero_variance') {
-        assertConvplayError(assert, () => cp.batchnormForward({shape: [2, 2, 1, 1], data: [1, 1, 1, 1]},
-                                                              [1, 1], [0, 0], {eps: 0}), e.error);
+        assertConvplayError(
+          assert,
+          () =>
+            cp.batchnormForward({ shape: [2, 2, 1, 1], data: [1, 1, 1, 1] }, [1, 1], [0, 0], {
+              eps: 0,
+            }),
+          e.error,
+        );
         continue;
       }
-      assertConvplayError(assert, () => cp.batchnormForward(x, new Array(e.gammaLength).fill(1),
-                                                            [0, 0], {eps: e.eps, momentum: e.momentum}),
-                          e.error);
+      assertConvplayError(
+        assert,
+        () =>
+          cp.batchnormForward(x, new Array(e.gammaLength).fill(1), [0, 0], {
+            eps: e.eps,
+            momentum: e.momentum,
+          }),
+        e.error,
+      );
     }
   });
 });
@@ -196,7 +221,8 @@ describe('images', () => {
         continue;
       }
       const d = cp.decodeImage(bytes, c.options);
-      const tol = file === 'sample.jpg' ? {rtol: 0, atol: 1 / 255 + 1e-6} : {rtol: 0, atol: 1e-6};
+      const tol =
+        file === 'sample.jpg' ? { rtol: 0, atol: 1 / 255 + 1e-6 } : { rtol: 0, atol: 1e-6 };
       assertTensor(d.image, c.image, tol, c.name);
       assert.equal(d.originalWidth, c.originalWidth);
       assert.equal(d.originalHeight, c.originalHeight);
@@ -210,8 +236,12 @@ describe('images', () => {
       if (c.error !== undefined) {
         assertConvplayError(assert, () => cp.resizeImage(t32(c.image), c.h, c.w), c.error);
       } else {
-        assertTensor(cp.resizeImage(t32(c.image), c.h, c.w), c.result, {rtol: 1e-5, atol: 1e-6},
-                     `${c.h}x${c.w}`);
+        assertTensor(
+          cp.resizeImage(t32(c.image), c.h, c.w),
+          c.result,
+          { rtol: 1e-5, atol: 1e-6 },
+          `${c.h}x${c.w}`,
+        );
       }
     }
   });

@@ -1,12 +1,14 @@
 // Shared by the Node tests of the WASM module: where the built files are,
 // loading the module, the golden files of the native core, comparisons.
-import {readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DIST = path.resolve(process.env.CONVPLAY_DIST ?? path.join(ROOT, 'build/wasm-release/dist'));
+export const DIST = path.resolve(
+  process.env.CONVPLAY_DIST ?? path.join(ROOT, 'build/wasm-release/dist'),
+);
 export const GOLDEN = path.resolve(process.env.CONVPLAY_GOLDEN ?? path.join(ROOT, 'build/golden'));
 
 // Emscripten's ES-module glue reads the CommonJS globals `require` and
@@ -18,8 +20,8 @@ export const wasmBytes = () => readFileSync(path.join(DIST, 'convplay_core.wasm'
 
 /** The module of dist/convplay.mjs, with the .wasm bytes passed in. */
 export async function loadConvplay() {
-  const {default: createConvplay} = await import(path.join(DIST, 'convplay.mjs'));
-  return createConvplay({wasmBinary: wasmBytes()});
+  const { default: createConvplay } = await import(path.join(DIST, 'convplay.mjs'));
+  return createConvplay({ wasmBinary: wasmBytes() });
 }
 
 let golden;
@@ -33,11 +35,12 @@ export function loadGolden() {
  * Asserts |actual - expected| <= atol + rtol * |expected| element-wise and
  * reports the largest difference on failure (llm.c's check_tensor).
  */
-export function assertClose(actual, expected, {rtol = 1e-5, atol = 1e-5, what = 'values'} = {}) {
+export function assertClose(actual, expected, { rtol = 1e-5, atol = 1e-5, what = 'values' } = {}) {
   if (actual.length !== expected.length) {
     throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
   }
-  let worst = -1, worstDiff = 0;
+  let worst = -1,
+    worstDiff = 0;
   for (let i = 0; i < expected.length; ++i) {
     const diff = Math.abs(actual[i] - expected[i]);
     if (!(diff <= atol + rtol * Math.abs(expected[i])) && (worst < 0 || !(diff <= worstDiff))) {
@@ -46,8 +49,10 @@ export function assertClose(actual, expected, {rtol = 1e-5, atol = 1e-5, what = 
     }
   }
   if (worst >= 0) {
-    throw new Error(`${what}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} ` +
-                    `(difference ${worstDiff}, rtol ${rtol}, atol ${atol})`);
+    throw new Error(
+      `${what}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} ` +
+        `(difference ${worstDiff}, rtol ${rtol}, atol ${atol})`,
+    );
   }
 }
 

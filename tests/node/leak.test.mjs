@@ -1,35 +1,45 @@
 // 10,000 calls, successes and errors mixed, leave malloc's bytes in use, the
 // WASM memory size and the number of live Embind handles where they started.
 import assert from 'node:assert/strict';
-import {before, test} from 'node:test';
+import { before, test } from 'node:test';
 
 import path from 'node:path';
 
-import {DIST, loadConvplay, wasmBytes} from './helpers.mjs';
+import { DIST, loadConvplay, wasmBytes } from './helpers.mjs';
 
 let cp;
-before(async () => { cp = await loadConvplay(); });
+before(async () => {
+  cp = await loadConvplay();
+});
 
 test('10,000 calls leak neither heap bytes nor Embind handles', () => {
-  const x = {shape: [1, 2, 6, 6], data: Float32Array.from({length: 72}, (_, i) => Math.sin(i))};
-  const w = {shape: [3, 2, 3, 3], data: Float32Array.from({length: 54}, (_, i) => Math.cos(i))};
+  const x = { shape: [1, 2, 6, 6], data: Float32Array.from({ length: 72 }, (_, i) => Math.sin(i)) };
+  const w = { shape: [3, 2, 3, 3], data: Float32Array.from({ length: 54 }, (_, i) => Math.cos(i)) };
   const bias = new Float32Array(3);
-  const png = cp.encodePng({shape: [1, 3, 4, 4], data: new Float32Array(48).fill(0.25)});
+  const png = cp.encodePng({ shape: [1, 3, 4, 4], data: new Float32Array(48).fill(0.25) });
   const calls = [
-    () => cp.conv2dForward(x, w, bias, {padH: 1, padW: 1, padMode: 'reflect'}),
-    () => cp.conv2dBackward({shape: [1, 3, 4, 4], data: new Float32Array(48).fill(1)}, x, w),
-    () => cp.conv2dForward(x, w, null, {strideH: 0}),  // error
-    () => cp.convOutputSize(7, 11, 1, 1, 1),           // error
-    () => cp.batchnormBackward({shape: [4, 2, 1, 1], data: [1, 2, 3, 4, 5, 6, 7, 8]},
-                               {shape: [4, 2, 1, 1], data: [8, 1, 6, 3, 4, 5, 2, 7]}, [1, 2],
-                               cp.batchnormForward({shape: [4, 2, 1, 1], data: [8, 1, 6, 3, 4, 5, 2, 7]},
-                                                   [1, 2], [0, 1], {runningMean: [0, 0], runningVar: [1, 1]})),
-    () => cp.batchnormForward({shape: [2, 1, 1, 1], data: [1, 2]}, [1, 1], [0]),  // error
-    () => cp.decodeImage(png, {grey: true}),
-    () => cp.decodeImage(Uint8Array.from(png).fill(3, 12)),  // error: corrupt
-    () => cp.decodeImage(new Uint8Array(0)),                 // error: empty
-    () => cp.resizeImage({shape: [1, 1, 4, 4], data: new Float32Array(16)}, 3, 5),
-    () => cp.conv2dGeometry([1, 3, 7, 7], [2, 4, 3, 3]),     // error
+    () => cp.conv2dForward(x, w, bias, { padH: 1, padW: 1, padMode: 'reflect' }),
+    () => cp.conv2dBackward({ shape: [1, 3, 4, 4], data: new Float32Array(48).fill(1) }, x, w),
+    () => cp.conv2dForward(x, w, null, { strideH: 0 }), // error
+    () => cp.convOutputSize(7, 11, 1, 1, 1), // error
+    () =>
+      cp.batchnormBackward(
+        { shape: [4, 2, 1, 1], data: [1, 2, 3, 4, 5, 6, 7, 8] },
+        { shape: [4, 2, 1, 1], data: [8, 1, 6, 3, 4, 5, 2, 7] },
+        [1, 2],
+        cp.batchnormForward(
+          { shape: [4, 2, 1, 1], data: [8, 1, 6, 3, 4, 5, 2, 7] },
+          [1, 2],
+          [0, 1],
+          { runningMean: [0, 0], runningVar: [1, 1] },
+        ),
+      ),
+    () => cp.batchnormForward({ shape: [2, 1, 1, 1], data: [1, 2] }, [1, 1], [0]), // error
+    () => cp.decodeImage(png, { grey: true }),
+    () => cp.decodeImage(Uint8Array.from(png).fill(3, 12)), // error: corrupt
+    () => cp.decodeImage(new Uint8Array(0)), // error: empty
+    () => cp.resizeImage({ shape: [1, 1, 4, 4], data: new Float32Array(16) }, 3, 5),
+    () => cp.conv2dGeometry([1, 3, 7, 7], [2, 4, 3, 3]), // error
     () => cp.padSourceIndex(-1, 4, 'reflect'),
   ];
   const run = (n) => {
@@ -44,7 +54,7 @@ test('10,000 calls leak neither heap bytes nor Embind handles', () => {
     }
     return errors;
   };
-  run(calls.length * 10);  // warm up: first-use allocations (type tables, caches)
+  run(calls.length * 10); // warm up: first-use allocations (type tables, caches)
   const before = cp.memoryStats();
   const errors = run(10000);
   const after = cp.memoryStats();
@@ -57,12 +67,15 @@ test('10,000 calls leak neither heap bytes nor Embind handles', () => {
 
 test('the measure sees a leak: 4 KiB kept by malloc shows in usedBytes', async () => {
   // The raw module, wrapped by hand, so the test can call malloc itself.
-  const {default: createConvplayCore} = await import(path.join(DIST, 'convplay_core.mjs'));
-  const {wrapCore} = await import(path.join(DIST, 'convplay_wrap.mjs'));
-  const core = await createConvplayCore({wasmBinary: wasmBytes()});
+  const { default: createConvplayCore } = await import(path.join(DIST, 'convplay_core.mjs'));
+  const { wrapCore } = await import(path.join(DIST, 'convplay_wrap.mjs'));
+  const core = await createConvplayCore({ wasmBinary: wasmBytes() });
   const api = wrapCore(core);
-  api.conv2dForward({shape: [1, 1, 3, 3], data: new Float32Array(9)},
-                    {shape: [1, 1, 3, 3], data: new Float32Array(9)}, null);
+  api.conv2dForward(
+    { shape: [1, 1, 3, 3], data: new Float32Array(9) },
+    { shape: [1, 1, 3, 3], data: new Float32Array(9) },
+    null,
+  );
   const start = api.memoryStats().usedBytes;
   const p = core._malloc(4096);
   assert.ok(api.memoryStats().usedBytes >= start + 4096);

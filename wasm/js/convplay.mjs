@@ -11,10 +11,10 @@
 // `require` and `__dirname` (define them first, e.g. with createRequire), or
 // use convplay.single.js through require().
 import createConvplayCore from './convplay_core.mjs';
-import {wrapCore} from './convplay_wrap.mjs';
+import { wrapCore } from './convplay_wrap.mjs';
 
 async function instantiateFrom(url, imports) {
-  const response = await fetch(url, {credentials: 'same-origin'});
+  const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`convplay: fetching ${url} failed (HTTP ${response.status})`);
   if (typeof WebAssembly.instantiateStreaming === 'function') {
     try {
@@ -34,13 +34,15 @@ export default function createConvplay(options = {}) {
       moduleArg.wasmBinary = options.wasmBinary;
     } else if (options.wasmUrl) {
       moduleArg.instantiateWasm = (imports, receiveInstance) => {
-        instantiateFrom(options.wasmUrl, imports)
-            .then((r) => receiveInstance(r.instance, r.module), reject);
-        return {};  // exports arrive asynchronously, through receiveInstance
+        instantiateFrom(options.wasmUrl, imports).then(
+          (r) => receiveInstance(r.instance, r.module),
+          reject,
+        );
+        return {}; // exports arrive asynchronously, through receiveInstance
       };
     }
     createConvplayCore(moduleArg).then((core) => resolve(wrapCore(core)), reject);
   });
 }
 
-export {createConvplay};
+export { createConvplay };

@@ -74,26 +74,37 @@ function shape4(name, s) {
   if (s === null || typeof s !== 'object' || s.length !== 4) {
     fail(`${name} must be [N, C, H, W], got ${describe(s)}`);
   }
-  return [int32(`${name}[0]`, s[0]), int32(`${name}[1]`, s[1]), int32(`${name}[2]`, s[2]),
-          int32(`${name}[3]`, s[3])];
+  return [
+    int32(`${name}[0]`, s[0]),
+    int32(`${name}[1]`, s[1]),
+    int32(`${name}[2]`, s[2]),
+    int32(`${name}[3]`, s[3]),
+  ];
 }
 
 function isArrayLike(a) {
-  return a !== null && typeof a === 'object' && typeof a.length === 'number' &&
-         Number.isSafeInteger(a.length) && a.length >= 0;
+  return (
+    a !== null &&
+    typeof a === 'object' &&
+    typeof a.length === 'number' &&
+    Number.isSafeInteger(a.length) &&
+    a.length >= 0
+  );
 }
 
 /** The typed array itself when it has the right type, else a converted copy. */
 function typed(Type, name, a) {
   if (a instanceof Type) return a;
   if (a instanceof ArrayBuffer) return new Type(a);
-  if (!isArrayLike(a)) fail(`${name} must be a ${Type.name} or an array of numbers, got ${describe(a)}`);
+  if (!isArrayLike(a))
+    fail(`${name} must be a ${Type.name} or an array of numbers, got ${describe(a)}`);
   return Type.from(a);
 }
 
 function tensor(Type, name, t) {
-  if (t === null || typeof t !== 'object') fail(`${name} must be {shape, data}, got ${describe(t)}`);
-  return {shape: shape4(`${name}.shape`, t.shape), data: typed(Type, `${name}.data`, t.data)};
+  if (t === null || typeof t !== 'object')
+    fail(`${name} must be {shape, data}, got ${describe(t)}`);
+  return { shape: shape4(`${name}.shape`, t.shape), data: typed(Type, `${name}.data`, t.data) };
 }
 
 /** Copies only the fields that are set, type-checked; the core supplies the defaults. */
@@ -107,15 +118,22 @@ function pick(name, options, fields) {
 }
 
 const CONV_PARAMS = {
-  strideH: int32, strideW: int32, padH: int32, padW: int32, dilationH: int32, dilationW: int32,
-  padMode: string, mode: string,
+  strideH: int32,
+  strideW: int32,
+  padH: int32,
+  padW: int32,
+  dilationH: int32,
+  dilationW: int32,
+  padMode: string,
+  mode: string,
 };
-const BATCHNORM_PARAMS = {eps: number, momentum: number};
-const DECODE_OPTIONS = {grey: boolean, maxSide: int32, maxPixels: int64};
+const BATCHNORM_PARAMS = { eps: number, momentum: number };
+const DECODE_OPTIONS = { grey: boolean, maxSide: int32, maxPixels: int64 };
 
 /** Builds the Convplay API (convplay.d.ts) over an instantiated Emscripten module. */
 export function wrapCore(core) {
-  const F32 = Float32Array, F64 = Float64Array;
+  const F32 = Float32Array,
+    F64 = Float64Array;
   const convParams = (p) => pick('params', p, CONV_PARAMS);
 
   // conv2dForward / conv2dBackward for one element type T (Float32Array or
@@ -131,21 +149,37 @@ export function wrapCore(core) {
     x = tensor(T, 'x', x);
     w = tensor(T, 'w', w);
     const r = ok(raw(dy.shape, dy.data, x.shape, x.data, w.shape, w.data, convParams(params)));
-    return {dx: r.dx, dw: r.dw, db: r.db};
+    return { dx: r.dx, dw: r.dw, db: r.db };
   };
 
   const api = {
     convOutputSize(input, kernel, pad, dilation, stride, axis = 'width') {
-      const r = ok(core._convOutputSize(int64('input', input), int64('kernel', kernel),
-                                        int64('pad', pad), int64('dilation', dilation),
-                                        int64('stride', stride), string('axis', axis)));
-      return {size: r.size, exact: r.exact, remainder: r.remainder,
-              effectiveKernel: r.effectiveKernel};
+      const r = ok(
+        core._convOutputSize(
+          int64('input', input),
+          int64('kernel', kernel),
+          int64('pad', pad),
+          int64('dilation', dilation),
+          int64('stride', stride),
+          string('axis', axis),
+        ),
+      );
+      return {
+        size: r.size,
+        exact: r.exact,
+        remainder: r.remainder,
+        effectiveKernel: r.effectiveKernel,
+      };
     },
 
     conv2dGeometry(inputShape, weightShape, params) {
-      return ok(core._conv2dGeometry(shape4('inputShape', inputShape),
-                                     shape4('weightShape', weightShape), convParams(params)));
+      return ok(
+        core._conv2dGeometry(
+          shape4('inputShape', inputShape),
+          shape4('weightShape', weightShape),
+          convParams(params),
+        ),
+      );
     },
 
     conv2dForward: convForward(F32, core._conv2dForward),
@@ -160,13 +194,17 @@ export function wrapCore(core) {
       beta = typed(F64, 'beta', beta);
       const params = pick('options', o, BATCHNORM_PARAMS);
       const training = o.training === undefined ? true : boolean('options.training', o.training);
-      const rm = o.runningMean === undefined || o.runningMean === null ? null
-                                                        : typed(F64, 'options.runningMean', o.runningMean);
-      const rv = o.runningVar === undefined || o.runningVar === null ? null
-                                                      : typed(F64, 'options.runningVar', o.runningVar);
+      const rm =
+        o.runningMean === undefined || o.runningMean === null
+          ? null
+          : typed(F64, 'options.runningMean', o.runningMean);
+      const rv =
+        o.runningVar === undefined || o.runningVar === null
+          ? null
+          : typed(F64, 'options.runningVar', o.runningVar);
       if (training) {
         const r = ok(core._batchnormForwardTrain(x.shape, x.data, gamma, beta, params, rm, rv));
-        const out = {y: r.y, mean: r.mean, var: r.var, rstd: r.rstd, xhat: r.xhat};
+        const out = { y: r.y, mean: r.mean, var: r.var, rstd: r.rstd, xhat: r.xhat };
         if (r.runningMean !== undefined) out.runningMean = r.runningMean;
         if (r.runningVar !== undefined) out.runningVar = r.runningVar;
         return out;
@@ -174,14 +212,29 @@ export function wrapCore(core) {
       // Inference: the core normalises with the running statistics. xhat is
       // the same core call with gamma = 1, beta = 0; mean and var are the
       // statistics used, and rstd = 1 / sqrt(runningVar + eps).
-      const rmv = rm ?? new F64(0), rvv = rv ?? new F64(0);
+      const rmv = rm ?? new F64(0),
+        rvv = rv ?? new F64(0);
       const y = ok(core._batchnormForwardInfer(x.shape, x.data, gamma, beta, params, rmv, rvv));
       const c = gamma.length;
-      const xhat = ok(core._batchnormForwardInfer(x.shape, x.data, new F64(c).fill(1), new F64(c),
-                                                  params, rmv, rvv));
-      const eps = params.eps === undefined ? 1e-5 : params.eps;  // the core's default
-      return {y, mean: F64.from(rmv), var: F64.from(rvv),
-              rstd: rvv.map((v) => 1 / Math.sqrt(v + eps)), xhat};
+      const xhat = ok(
+        core._batchnormForwardInfer(
+          x.shape,
+          x.data,
+          new F64(c).fill(1),
+          new F64(c),
+          params,
+          rmv,
+          rvv,
+        ),
+      );
+      const eps = params.eps === undefined ? 1e-5 : params.eps; // the core's default
+      return {
+        y,
+        mean: F64.from(rmv),
+        var: F64.from(rvv),
+        rstd: rvv.map((v) => 1 / Math.sqrt(v + eps)),
+        xhat,
+      };
     },
 
     batchnormBackward(dy, x, gamma, saved) {
@@ -189,21 +242,47 @@ export function wrapCore(core) {
       x = tensor(F64, 'x', x);
       gamma = typed(F64, 'gamma', gamma);
       const s = object('saved', saved);
-      const xhat = s.xhat === null || typeof s.xhat !== 'object'
-                       ? fail(`saved.xhat must be {data}, got ${describe(s.xhat)}`)
-                       : typed(F64, 'saved.xhat.data', s.xhat.data);
-      const r = ok(core._batchnormBackward(dy.shape, dy.data, x.shape, x.data, gamma,
-                                           typed(F64, 'saved.mean', s.mean),
-                                           typed(F64, 'saved.var', s.var),
-                                           typed(F64, 'saved.rstd', s.rstd), xhat));
-      return {dx: r.dx, dxhat: r.dxhat, dgamma: r.dgamma, dbeta: r.dbeta, dvar: r.dvar, dmu: r.dmu};
+      const xhat =
+        s.xhat === null || typeof s.xhat !== 'object'
+          ? fail(`saved.xhat must be {data}, got ${describe(s.xhat)}`)
+          : typed(F64, 'saved.xhat.data', s.xhat.data);
+      const r = ok(
+        core._batchnormBackward(
+          dy.shape,
+          dy.data,
+          x.shape,
+          x.data,
+          gamma,
+          typed(F64, 'saved.mean', s.mean),
+          typed(F64, 'saved.var', s.var),
+          typed(F64, 'saved.rstd', s.rstd),
+          xhat,
+        ),
+      );
+      return {
+        dx: r.dx,
+        dxhat: r.dxhat,
+        dgamma: r.dgamma,
+        dbeta: r.dbeta,
+        dvar: r.dvar,
+        dmu: r.dmu,
+      };
     },
 
     decodeImage(bytes, options) {
-      const r = ok(core._decodeImage(typed(Uint8Array, 'bytes', bytes),
-                                     pick('options', options, DECODE_OPTIONS)));
-      return {image: r.image, originalWidth: r.originalWidth, originalHeight: r.originalHeight,
-              fileChannels: r.fileChannels, downscaled: r.downscaled};
+      const r = ok(
+        core._decodeImage(
+          typed(Uint8Array, 'bytes', bytes),
+          pick('options', options, DECODE_OPTIONS),
+        ),
+      );
+      return {
+        image: r.image,
+        originalWidth: r.originalWidth,
+        originalHeight: r.originalHeight,
+        fileChannels: r.fileChannels,
+        downscaled: r.downscaled,
+      };
     },
 
     encodePng(image) {
@@ -225,8 +304,11 @@ export function wrapCore(core) {
 
     /** For tests: malloc's bytes in use, the WASM memory size, live Embind handles. */
     memoryStats() {
-      return {usedBytes: core._heapUsed(), heapBytes: core._heapSize(),
-              liveHandles: core.count_emval_handles()};
+      return {
+        usedBytes: core._heapUsed(),
+        heapBytes: core._heapSize(),
+        liveHandles: core.count_emval_handles(),
+      };
     },
   };
   return Object.freeze(api);

@@ -1,0 +1,411 @@
+// mountPlayground(root, options) -> instance: one convplay playground.
+//
+// The one entry point of the page. An instance owns its state (a store of
+// common/state.js), its worker (engine.js) and its views (the panels of
+// panels/index.js); nothing is shared between two instances, and every id
+// inside one carries its own prefix, so several can live on one page or in
+// shadow roots. Its style sheets are adopted by root's document or shadow
+// root (constructable style sheets: nothing to load, allowed by a strict CSP).
+//
+//   import { mountPlayground } from './page/mount.js';
+//   const pg = mountPlayground(element | shadowRoot, {
+//     initial: 'f=5&k=2' | { f: 5, k: 2 },   // the starting state (over the defaults)
+//     hash: false,          // true: read location.hash, write every change to it, follow
+//                           // hashchange (the full page); an embedded instance leaves it alone
+//     panels: undefined,    // ids of PANEL_IDS to show (default: all)
+//     locked: [],           // state rows whose controls are disabled (e.g. ['f', 'k'])
+//     onStateChange: (state, changed, instance) => {},   // after every change
+//     idPrefix: undefined,  // prefix of every id inside (default: 'cp<n>-', unique per page)
+//   });
+//   await pg.ready;          // the first result is drawn (rejects when the module cannot load)
+//   pg.state, pg.set(name, v), pg.update({...}), pg.loadHash(h), pg.hash, pg.result, pg.idle
+//   pg.destroy();            // stops the worker, removes the DOM, the listeners, the style sheets
+//
+// The element also fires 'convplay:statechange' (detail: {state, changed}) and
+// 'convplay:result' (detail: the LayerResult) on the instance's element.
+// See playground.d.ts for the types.
+import pageCss from './styles/page.css?inline';
+import panelsCss from './styles/panels.css?inline';
+import gradientsCss from './styles/gradients.css?inline';
+import bnlabCss from './styles/bnlab.css?inline';
+import { createStore, changeKind, snapshot, batchImages, isAnchorHash } from '../common/state.js';
+import { createEngine } from './engine.js';
+import { markup } from './template.js';
+import { PANELS, PANEL_IDS, PHOTOS } from './panels/index.js';
+
+const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss].join('\n');
+
+// One sheet per document or shadow root, shared by the instances mounted in
+// it and removed with the last of them.
+const adopted = new WeakMap(); // Document | ShadowRoot -> {sheet, count}
+
+function adoptStyles(target) {
+  let entry = adopted.get(target);
+  if (!entry) {
+    const sheet = new CSSStyleSheet();
+    const shadow = typeof ShadowRoot !== 'undefined' && target instanceof ShadowRoot;
+    // in a shadow root the page's :root / html / body rules apply to the host
+    sheet.replaceSync(
+      shadow ? CSS_TEXT.replace(/:root|\bhtml\b(?=[\s,{])|\bbody\b(?=[\s,{])/g, ':host') : CSS_TEXT,
+    );
+    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+    entry = { sheet, count: 0 };
+    adopted.set(target, entry);
+  }
+  entry.count += 1;
+  return () => {
+    entry.count -= 1;
+    if (entry.count > 0) return;
+    target.adoptedStyleSheets = target.adoptedStyleSheets.filter((s) => s !== entry.sheet);
+    adopted.delete(target);
+  };
+}
+
+let instances = 0; // only for default id prefixes
+
+function fmtMs(ms) {
+  return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
+}
+
+/**
+ * Mounts a playground into root (an Element or a ShadowRoot, connected to a
+ * document). Returns the instance (playground.d.ts: PlaygroundInstance).
+ */
+export function mountPlayground(root, options = {}) {
+  const {
+    initial = '',
+    hash = false,
+    panels = PANEL_IDS,
+    locked = [],
+    onStateChange = null,
+    idPrefix = `cp${++instances}-`,
+  } = options;
+  const unknown = panels.filter((id) => !PANEL_IDS.includes(id));
+  if (unknown.length) {
+    throw new Error(`unknown panel "${unknown[0]}": the panels are ${PANEL_IDS.join(', ')}`);
+  }
+  const p = String(idPrefix);
+  if (!/^[A-Za-z0-9_-]*$/.test(p)) throw new Error(`idPrefix "${p}" may only hold A-Z a-z 0-9 _ -`);
+  const rootNode = root.getRootNode ? root.getRootNode() : root;
+  const doc = root.ownerDocument || root;
+  if (!(rootNode instanceof Document) && !(rootNode instanceof ShadowRoot)) {
+    throw new Error('mountPlayground: root must be connected to a document (or be a shadow root)');
+  }
+
+  const disposers = [];
+  const onDestroy = (fn) => disposers.push(fn);
+  onDestroy(adoptStyles(rootNode));
+
+  const store = createStore({ initial, hash });
+  onDestroy(() => store.destroy());
+  const engine = createEngine();
+  onDestroy(() => engine.destroy());
+
+  // the DOM: the instance's element, its markup, one section per panel
+  const container = doc.createElement('div');
+  container.className = 'cp-playground';
+  const tpl = doc.createElement('template');
+  tpl.innerHTML = markup(p);
+  container.append(tpl.content);
+  root.append(container);
+  onDestroy(() => container.remove());
+  const $ = (name) => container.querySelector(`#${CSS.escape(p + name)}`);
+  const stage = container.querySelector('.stage');
+
+  // an event bus between the panels of this instance
+  const bus = new Map();
+  const on = (name, fn) => {
+    if (!bus.has(name)) bus.set(name, new Set());
+    bus.get(name).add(fn);
+    const off = () => bus.get(name)?.delete(fn);
+    onDestroy(off);
+    return off;
+  };
+  const emit = (name, data) => {
+    for (const fn of [...(bus.get(name) ?? [])]) {
+      try {
+        fn(data);
+      } catch (e) {
+        console.error(e);
+      }
+    }
+  };
+
+  let requested = 0; // layer jobs asked for
+  let drawn = 0; // the key of the last result drawn
+  let runs = 0;
+  let result = null;
+  let changedAt = null; // when the first change not yet drawn happened
+  let destroyed = false;
+
+  /** The ctx every panel gets: shared services of this instance. */
+  const ctx = {
+    root: container,
+    doc,
+    engine,
+    id: (name) => p + name,
+    $,
+    get state() {
+      return store.state;
+    },
+    set: store.set,
+    update: store.update,
+    loadHash: store.loadHash,
+    reset: store.reset,
+    serialize: store.serialize,
+    usesHash: store.usesHash,
+    subscribe(fn) {
+      const off = store.subscribe(fn);
+      onDestroy(off);
+      return off;
+    },
+    /** The last layer result drawn (LayerResult), or null. */
+    get result() {
+      return result;
+    },
+    locked: (name) => locked.includes(name),
+    on,
+    emit,
+    onDestroy,
+    /** addEventListener, removed when the instance is destroyed. */
+    listen(target, type, fn, opts) {
+      target.addEventListener(type, fn, opts);
+      onDestroy(() => target.removeEventListener(type, fn, opts));
+    },
+    /** The section of a panel (created in .stage when the markup has none). */
+    slot(id) {
+      let el = $(id);
+      if (!el) {
+        el = doc.createElement('section');
+        el.id = p + id;
+        el.dataset.part = id;
+        el.className = 'panel plugin';
+        stage.append(el);
+      }
+      el.hidden = false;
+      return el;
+    },
+    /**
+     * Scrolls to the section id (unprefixed) and focuses it (unless focus: false),
+     * without touching the URL.
+     */
+    goTo(id, { focus = true } = {}) {
+      const target = $(id);
+      if (!target || target.hidden) return false;
+      target.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      if (!focus) return true;
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: true });
+      return true;
+    },
+    /** A link to section id in the instance's navigation, once. */
+    addNav(id, text) {
+      const nav = $('nav');
+      if (!nav || nav.querySelector(`a[data-section="${id}"]`)) return;
+      const a = doc.createElement('a');
+      a.href = `#${p}${id}`;
+      a.textContent = text;
+      a.dataset.section = id;
+      const order = ['gradients', 'stepper', 'alexnet', 'code-panel', 'lecture', 'bnlab'];
+      const after = [...nav.querySelectorAll('a[data-section]')].find(
+        (x) => order.indexOf(x.dataset.section) > order.indexOf(id),
+      );
+      nav.insertBefore(a, after ?? null);
+    },
+    /** A sample photo's URL. */
+    photoUrl: (name) => (PHOTOS[name] ? new URL(PHOTOS[name], import.meta.url).href : null),
+    sourceKey: null, // the worker key of the current image (set by the image panel)
+    recompute,
+  };
+
+  // in-page links scroll to their section without touching the URL hash (the hash is the state)
+  ctx.listen(container, 'click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) {
+      return;
+    }
+    const a = e.target.closest?.('a[href^="#"]');
+    if (!a || !container.contains(a)) return;
+    const href = a.getAttribute('href');
+    if (!isAnchorHash(href)) return;
+    let id;
+    try {
+      id = decodeURIComponent(href.slice(1));
+    } catch {
+      return;
+    }
+    if (!id.startsWith(p)) return;
+    if (ctx.goTo(id.slice(p.length))) e.preventDefault();
+  });
+
+  function setStatus(text, ms) {
+    const status = $('status');
+    status.textContent = text;
+    if (ms !== undefined) status.dataset.ms = String(ms);
+  }
+
+  function showFatal(message) {
+    const el = $('fatal');
+    el.textContent = message;
+    el.hidden = false;
+  }
+
+  function syncDataset() {
+    container.dataset.runs = String(runs);
+    container.dataset.idle = String(drawn === requested);
+  }
+
+  /** Runs the layer on the current image and state; every panel draws the result. */
+  async function recompute() {
+    if (!ctx.sourceKey || destroyed) return;
+    const key = ++requested;
+    if (changedAt === null) changedAt = performance.now();
+    syncDataset();
+    const t0 = performance.now();
+    const s = snapshot(store.state);
+    let r;
+    try {
+      r = await engine.layer({
+        key,
+        source: ctx.sourceKey,
+        state: s,
+        extras: batchImages(s).map((name) => ({ name, url: ctx.photoUrl(name) })),
+      });
+    } catch (e) {
+      if (!destroyed) showFatal(e.message);
+      return;
+    }
+    if (!r || destroyed) return; // superseded by a newer request
+    drawn = key;
+    result = r;
+    runs += 1;
+    for (const panel of mounted) {
+      try {
+        panel.view.update?.(r);
+      } catch (e) {
+        console.error(`${panel.id}:`, e);
+      }
+    }
+    const ms = performance.now() - t0;
+    const start = changedAt;
+    changedAt = drawn === requested ? null : changedAt;
+    afterPaint(() => {
+      if (start !== null) performance.measure('convplay:redraw', { start, end: performance.now() });
+      if (runs === 1 && !performance.getEntriesByName('convplay:first-view').length) {
+        performance.mark('convplay:first-view');
+        performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });
+      }
+    });
+    syncDataset();
+    container.dataset.layer = r.error ? 'error' : 'ok';
+    const when = new Date().toLocaleTimeString();
+    setStatus(
+      r.error
+        ? `Last computation at ${when}: impossible layer (${fmtMs(ms)} ms).`
+        : `Last computation at ${when}: ${fmtMs(ms)} ms in all (forward pass ${fmtMs(r.ms.forward)} ms in the worker).`,
+      ms,
+    );
+    container.dispatchEvent(new CustomEvent('convplay:result', { detail: r }));
+    resolveFirst?.();
+  }
+
+  /** fn once the frame that shows the last changes is painted (the task after the next frame). */
+  function afterPaint(fn) {
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => fn();
+      ch.port2.postMessage(null);
+    });
+  }
+
+  store.subscribe((state, changed) => {
+    if (changeKind(changed) === 'layer') recompute();
+    onStateChange?.(state, changed, instance);
+    container.dispatchEvent(
+      new CustomEvent('convplay:statechange', { detail: { state, changed } }),
+    );
+  });
+
+  // the panels of the static list
+  const mounted = [];
+  for (const panel of PANELS) {
+    const shown = panels.includes(panel.id);
+    if (!shown && panel.optional) continue;
+    try {
+      const view = panel.mount(ctx) ?? {};
+      mounted.push({ id: panel.id, view });
+      if (!shown && panel.section) $(panel.section).hidden = true;
+    } catch (e) {
+      console.error(`${panel.id}:`, e);
+    }
+  }
+  onDestroy(() => {
+    for (const { view } of mounted) view.destroy?.();
+  });
+  // the first screen's two lines and "Start the lecture" belong to lecture mode
+  container.querySelector('.cp-start').hidden = !mounted.some((m) => m.id === 'lecture');
+
+  let resolveFirst;
+  const first = new Promise((resolve) => {
+    resolveFirst = resolve;
+  });
+  const ready = (async () => {
+    try {
+      await engine.ready;
+    } catch (e) {
+      $('boot').hidden = true;
+      showFatal(`${e.message}. Build it with "bash scripts/build.sh wasm" (or run "npm start").`);
+      throw e;
+    }
+    $('boot').hidden = true;
+    emit('ready');
+    await first;
+  })();
+  ready.catch(() => {});
+
+  const instance = {
+    root: container,
+    ready,
+    engine,
+    get state() {
+      return store.state;
+    },
+    set: store.set,
+    update: store.update,
+    loadHash: store.loadHash,
+    reset: store.reset,
+    /** The state as a URL hash (without '#'). */
+    get hash() {
+      return store.serialize();
+    },
+    /** The last layer result drawn (LayerResult), or null. */
+    get result() {
+      return result;
+    },
+    /** True when the last change has been computed and drawn. */
+    get idle() {
+      return drawn === requested && !engine.busy;
+    },
+    /** The public API of panel id (e.g. 'gradients', 'bnlab'), or undefined. */
+    panel: (id) => mounted.find((m) => m.id === id)?.view.api,
+    recompute,
+    /** Opens an image file (a Blob) as an upload. */
+    openFile: (blob, name) => ctx.openFile?.(blob, name),
+    /** The inspector's hovered pixel {k, y, x} (or null). */
+    setHover: (h) => ctx.setHover?.(h),
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      for (const fn of disposers.reverse()) {
+        try {
+          fn();
+        } catch (e) {
+          console.error(e);
+        }
+      }
+      disposers.length = 0;
+    },
+  };
+  return instance;
+}
+
+export { PANEL_IDS };

@@ -1,0 +1,48 @@
+// The one static list of panels. Every panel has one contract:
+//
+//   mount(ctx) -> { update(result)?, destroy()?, api? }
+//
+// ctx holds the instance's shared services (mount.js: the state and its
+// set/update/subscribe, the engine, $ / id for the instance's prefixed ids,
+// slot(id) for its section, on/emit between panels, goTo, addNav, listen,
+// onDestroy). update(result) is called with every new layer result
+// (worker/protocol.js LayerResult); a view draws what the result carries
+// (result.layer, result.geometry, result.weights), never the live sliders.
+// api is what instance.panel(id) hands out (the tests and the console use it).
+//
+// The order is the mount order: volume before the inspector (it provides the
+// hovered pixel), the image panel (it loads the first image) before the rest.
+// `section` names the markup's section of a built-in panel (hidden when the
+// panel is not shown); `optional` panels are not mounted at all then.
+import * as image from './image.js';
+import * as controls from './controls.js';
+import * as formula from './formula.js';
+import * as volume from './volume.js';
+import * as editor from './editor.js';
+import * as inspect from './inspect.js';
+import * as gradients from './gradients.js';
+import * as stepper from './stepper.js';
+import * as alexnet from './alexnet.js';
+import * as code from './code.js';
+import * as lecture from './lecture.js';
+import * as bnlab from './bnlab/index.js';
+
+export { PHOTOS } from './image.js';
+
+export const PANELS = [
+  { id: 'image', section: 'image-panel', mount: image.mount },
+  { id: 'layer', section: 'layer-panel', mount: controls.mount },
+  { id: 'formula', section: 'formula-panel', mount: formula.mount },
+  { id: 'volume', section: 'volume', mount: volume.mount },
+  { id: 'editor', section: 'editor-panel', mount: editor.mount },
+  { id: 'inspect', section: 'inspect-panel', mount: inspect.mount },
+  { id: 'gradients', optional: true, mount: gradients.mount },
+  { id: 'stepper', optional: true, mount: stepper.mount },
+  { id: 'alexnet', optional: true, mount: alexnet.mount },
+  { id: 'code', optional: true, mount: code.mount },
+  { id: 'lecture', optional: true, mount: lecture.mount },
+  { id: 'bnlab', optional: true, mount: bnlab.mount },
+];
+
+/** Every panel id (mountPlayground's options.panels picks among them). */
+export const PANEL_IDS = PANELS.map((p) => p.id);

@@ -1,0 +1,147 @@
+// The inspector: for the hovered (or pinned) output pixel y[k, i, j] of the
+// result on screen (its own layer numbers and weights, never the live sliders), the input
+// values under the kernel (read from the padded input through the module's
+// padSourceIndex maps), the weights, their products and sums, per input
+// channel; then the channel sums + bias, beside the value the core computed.
+// (Its receptive field is highlighted on the padded input by volume.js.)
+import { fmt, rangeOf } from '../render.js';
+import { parsePin } from './volume.js';
+import { textEl as el } from '../dom.js';
+import { createGrid, updateGrid } from '../grid.js';
+
+const CHANNEL_NAMES = ['R', 'G', 'B'];
+
+/**
+ * The numbers behind y[k, oy, ox]: for each channel the window's inputs, the weights as
+ * applied (flipped for true convolution), the products and their sum. Pure: exported for tests.
+ */
+export function receptiveField(r, k, oy, ox) {
+  const [, d1, h1, w1] = r.input.shape;
+  const { fh, fw, sh, sw, dil, conv: flip } = r.layer;
+  const per = fh * fw * d1;
+  const channels = [];
+  let total = 0;
+  for (let c = 0; c < d1; c++) {
+    const xs = [],
+      ws = [],
+      ps = [],
+      src = [];
+    let sum = 0;
+    for (let a = 0; a < fh; a++) {
+      for (let b = 0; b < fw; b++) {
+        const py = oy * sh + a * dil,
+          px = ox * sw + b * dil; // padded coordinates
+        const iy = r.padMapH[py],
+          ix = r.padMapW[px]; // -1: a zero of the padding
+        const x = iy < 0 || ix < 0 ? 0 : r.input.data[c * h1 * w1 + iy * w1 + ix];
+        const wa = flip ? fh - 1 - a : a,
+          wb = flip ? fw - 1 - b : b;
+        const w = r.weights.data[k * per + c * fh * fw + wa * fw + wb];
+        xs.push(x);
+        ws.push(w);
+        ps.push(x * w);
+        src.push([iy, ix]);
+        sum += x * w;
+      }
+    }
+    channels.push({ xs, ws, ps, src, sum });
+    total += sum;
+  }
+  const bias = r.bias[k];
+  const [, , H2, W2] = r.output.shape;
+  const core = r.output.data[k * H2 * W2 + oy * W2 + ox];
+  return { channels, bias, total: total + bias, core, fh, fw };
+}
+
+export function mount(ctx) {
+  const box = ctx.$('inspect');
+  const hint = [...box.childNodes];
+
+  function grid(values, fh, fw, range, label, cls, digits = 2) {
+    return updateGrid(createGrid(cls), values, 0, fh, fw, range, {
+      label,
+      numbers: fw <= 7,
+      digits,
+      titleDigits: 1e5,
+    });
+  }
+
+  function show() {
+    const r = ctx.result;
+    const t = ctx.currentTarget ? ctx.currentTarget() : null;
+    if (!t || !r || r.error || !r.output) {
+      box.replaceChildren(...hint);
+      return;
+    }
+    const pinned = Boolean(parsePin(ctx.state.at));
+    const f = receptiveField(r, t.k, t.y, t.x);
+    const [, d1] = r.input.shape;
+    box.replaceChildren();
+    const head = el('p', 'inspect-head');
+    head.append(
+      `${pinned ? 'Pinned' : 'Hovering'}: output pixel `,
+      el('b', null, `y[${t.k + 1}](row ${t.y}, column ${t.x})`),
+      ` of map ${t.k + 1}. ${r.layer.conv ? 'True convolution: the weights below are the filter rotated 180°.' : 'Cross-correlation: the weights are used as they are.'}`,
+    );
+    if (pinned) {
+      const unpin = el('button', 'unpin', 'unpin');
+      unpin.type = 'button';
+      unpin.addEventListener('click', () => ctx.set('at', ''));
+      head.append(' ', unpin);
+    }
+    box.append(head);
+    const rows = el('div', 'inspect-channels');
+    for (let c = 0; c < d1; c++) {
+      const ch = f.channels[c];
+      const name = d1 === 1 ? 'grey' : CHANNEL_NAMES[c];
+      const fig = el('div', 'inspect-channel');
+      fig.append(el('h4', null, `channel ${name}`));
+      const trio = el('div', 'trio');
+      const xr = Math.max(1e-9, rangeOf(ch.xs).absMax);
+      const wr = Math.max(1e-9, rangeOf(ch.ws).absMax);
+      const pr = Math.max(1e-9, rangeOf(ch.ps).absMax);
+      const block = (title, g) => {
+        const b = el('div', 'trio-part');
+        b.append(el('span', 'trio-title', title), g);
+        return b;
+      };
+      trio.append(
+        block(
+          'input x',
+          grid(ch.xs, f.fh, f.fw, xr, `channel ${name}: input values under the kernel`, 'g-x'),
+        ),
+        el('span', 'op', '×'),
+        block('weight w', grid(ch.ws, f.fh, f.fw, wr, `channel ${name}: weights`, 'g-w')),
+        el('span', 'op', '='),
+        block('product x·w', grid(ch.ps, f.fh, f.fw, pr, `channel ${name}: products`, 'g-p', 2)),
+      );
+      fig.append(trio);
+      const padded = ch.src.filter(([iy, ix]) => iy < 0 || ix < 0).length;
+      fig.append(
+        el(
+          'p',
+          'channel-sum',
+          `sum of the ${ch.ps.length} products = ${fmt(ch.sum, 4)}${padded ? ` (${padded} from the zero padding)` : ''}`,
+        ),
+      );
+      rows.append(fig);
+    }
+    box.append(rows);
+    const total = el('p', 'inspect-total');
+    const parts = f.channels.map((ch) => fmt(ch.sum, 4)).join(' + ');
+    total.append(
+      `y = ${d1 > 1 ? 'Σ channels' : 'sum'} + b = ${parts} + ${fmt(f.bias, 4)} = `,
+      el('b', 'inspect-sum', fmt(f.total, 5)),
+      `; the core computed `,
+      el('b', 'inspect-core', fmt(f.core, 5)),
+      '.',
+    );
+    box.append(total);
+  }
+
+  ctx.onHover(show);
+  ctx.subscribe((s, changed) => {
+    if (changed.has('at')) show();
+  });
+  return { update: show };
+}

@@ -1,0 +1,94 @@
+// The public API of a convplay playground (mount.js). Everything else under
+// web/src is internal.
+
+/** Ids of the panels of the static list (panels/index.js), in mount order. */
+export type PanelId =
+  | 'image' | 'layer' | 'formula' | 'volume' | 'editor' | 'inspect'
+  | 'gradients' | 'stepper' | 'alexnet' | 'code' | 'lecture' | 'bnlab';
+
+/** The state: one field per row of the state table (common/state.js PROPS). */
+export type PlaygroundState = Record<string, number | boolean | string | string[] | number[]>;
+
+export interface MountOptions {
+  /**
+   * The starting state over the defaults: a hash string ('f=5&k=2', with or
+   * without '#') or an object ({ f: 5, k: 2 }). Every value is validated and
+   * clamped by the state table; unknown fields are ignored. Default: the defaults.
+   */
+  initial?: string | Partial<PlaygroundState>;
+  /**
+   * true: start from location.hash, write every change back to it
+   * (history.replaceState; lecture steps push entries) and follow hashchange.
+   * Only one instance on a page should; an embedded one leaves the URL alone.
+   * Default false.
+   */
+  hash?: boolean;
+  /**
+   * The panels to show (default: all). The built-in sections (image, layer,
+   * formula, volume, editor, inspect) are always mounted and hidden when not
+   * listed; the others are not mounted at all. An unknown id throws.
+   */
+  panels?: PanelId[];
+  /** State rows whose controls are disabled (e.g. ['f', 'k']); code may still set them. */
+  locked?: string[];
+  /** Called after every change of the state (changed: the names of the fields that changed). */
+  onStateChange?: (state: Readonly<PlaygroundState>, changed: Set<string>, instance: PlaygroundInstance) => void;
+  /**
+   * Prefix of every id inside the instance ([A-Za-z0-9_-]*). Default 'cp<n>-',
+   * unique on the page. The full page uses '' (its ids are the short ones).
+   */
+  idPrefix?: string;
+}
+
+/** What the worker returns for the layer (worker/protocol.js LayerResult). */
+export interface LayerResult {
+  key: number;
+  state: PlaygroundState;
+  params: object;
+  layer: { fh: number; fw: number; sh: number; sw: number; dil: number; p: number; pad: string; conv: boolean; k: number };
+  weights: { shape: [number, number, number, number]; data: Float32Array };
+  bias: Float32Array;
+  input: { shape: [number, number, number, number]; data: Float32Array };
+  geometry: object | null;
+  output: { shape: [number, number, number, number]; data: Float32Array } | null;
+  error: { name: string; message: string } | null;
+  ms: { prepare: number; geometry: number; forward: number; total: number };
+}
+
+export interface PlaygroundInstance {
+  /** The instance's element (div.cp-playground) inside the root it was mounted in. */
+  readonly root: HTMLElement;
+  /** Resolves when the first result is drawn; rejects when the WASM module cannot load. */
+  readonly ready: Promise<void>;
+  /** The live state (read it; change it with set / update / loadHash). */
+  readonly state: Readonly<PlaygroundState>;
+  set(name: string, value: unknown): Set<string>;
+  update(patch: Partial<PlaygroundState>): Set<string>;
+  /** Replaces the whole state from a hash string. */
+  loadHash(hash: string): Set<string>;
+  reset(): Set<string>;
+  /** The state as a hash string (without '#'): only what differs from the defaults. */
+  readonly hash: string;
+  /** The last layer result drawn, or null. */
+  readonly result: LayerResult | null;
+  /** True when the last change has been computed and drawn. */
+  readonly idle: boolean;
+  /** The api of a panel (e.g. 'gradients': {last, result, job, history, compute(), step(n)}). */
+  panel(id: PanelId): unknown;
+  /** Runs the layer again. */
+  recompute(): Promise<void>;
+  /** Opens an image file as an upload (the worker decodes it; a corrupt file keeps the old image). */
+  openFile(blob: Blob, name: string): Promise<void>;
+  /** The inspector's hovered output pixel, or null. */
+  setHover(pixel: { k: number; y: number; x: number } | null): void;
+  /** Stops the worker and removes the DOM, the listeners and (with the last instance) the styles. */
+  destroy(): void;
+}
+
+/**
+ * Mounts a playground into root: an Element connected to a document, or a
+ * ShadowRoot (the styles are adopted there). Events on instance.root:
+ * 'convplay:statechange' ({state, changed}) and 'convplay:result' (LayerResult).
+ */
+export function mountPlayground(root: Element | ShadowRoot, options?: MountOptions): PlaygroundInstance;
+export const PANEL_IDS: PanelId[];

@@ -1,0 +1,230 @@
+// Drawing float maps into canvases (canvas ImageData with a size check, like
+// TensorFlow Playground's heatmap.ts) and the diverging colour map.
+//
+// Signed values (feature maps, weights, products) use ColorBrewer's RdBu, a
+// diverging, colour-blind-safe map centred on zero: negative -> blue, 0 -> near
+// white, positive -> red. Values are divided by a symmetric range
+// (max |v| by default), so negatives stay visible and are never clamped to black.
+// Non-negative images (the input channels) are drawn in grey levels.
+
+// ColorBrewer RdBu (11 classes), from most negative (blue) to most positive (red).
+export const RDBU = [
+  '#053061',
+  '#2166ac',
+  '#4393c3',
+  '#92c5de',
+  '#d1e5f0',
+  '#f7f7f7',
+  '#fddbc7',
+  '#f4a582',
+  '#d6604d',
+  '#b2182b',
+  '#67001f',
+];
+
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function buildLut(stops, size = 256) {
+  const rgb = stops.map(hexToRgb);
+  const lut = new Uint8ClampedArray(size * 3);
+  for (let i = 0; i < size; i++) {
+    const t = (i / (size - 1)) * (rgb.length - 1);
+    const j = Math.min(rgb.length - 2, Math.floor(t));
+    const f = t - j;
+    for (let c = 0; c < 3; c++)
+      lut[3 * i + c] = Math.round(rgb[j][c] * (1 - f) + rgb[j + 1][c] * f);
+  }
+  return lut;
+}
+
+const LUT = buildLut(RDBU);
+const NAN_RGB = [128, 128, 128];
+
+/** [r, g, b] of v on the diverging map with symmetric range [-range, +range]. */
+export function divergingRgb(v, range) {
+  if (!Number.isFinite(v)) return NAN_RGB;
+  const t = range > 0 ? Math.max(-1, Math.min(1, v / range)) : 0;
+  const i = Math.round((t + 1) * 0.5 * 255) * 3;
+  return [LUT[i], LUT[i + 1], LUT[i + 2]];
+}
+
+/** CSS colour of v on the diverging map. */
+export function divergingCss(v, range) {
+  const [r, g, b] = divergingRgb(v, range);
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** Black or white text, whichever reads on the diverging colour of v. */
+export function textOn(v, range) {
+  const [r, g, b] = divergingRgb(v, range);
+  return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#000' : '#fff';
+}
+
+/** {min, max, absMax} of n values of data from offset (NaNs skipped). */
+export function rangeOf(data, offset = 0, n = data.length - offset) {
+  let min = Infinity,
+    max = -Infinity;
+  for (let i = offset; i < offset + n; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === Infinity) {
+    min = 0;
+    max = 0;
+  }
+  return { min, max, absMax: Math.max(Math.abs(min), Math.abs(max)) };
+}
+
+const MAX_SIDE = 8192;
+
+function checkSize(canvas, data, offset, h, w) {
+  if (
+    !Number.isInteger(h) ||
+    !Number.isInteger(w) ||
+    h < 1 ||
+    w < 1 ||
+    h > MAX_SIDE ||
+    w > MAX_SIDE
+  ) {
+    throw new RangeError(`cannot draw a ${w} x ${h} map`);
+  }
+  if (!data || data.length < offset + h * w) {
+    throw new RangeError(
+      `a ${w} x ${h} map needs ${h * w} values from ${offset}; got ${data ? data.length - offset : 0}`,
+    );
+  }
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+}
+
+/**
+ * Draws the h x w map data[offset ..] on canvas with the diverging map.
+ * range: the symmetric range (default: max |v| of the map). floor: the
+ * smallest range used, so that a map that is zero up to float rounding (say
+ * 7e-7 where the exact answer is 0) is drawn white rather than stretched over
+ * the whole colour map. Returns {min, max, range, flat} (flat: every |v| <= floor).
+ */
+export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0 } = {}) {
+  checkSize(canvas, data, offset, h, w);
+  const r = rangeOf(data, offset, h * w);
+  const scale = Math.max(range ?? r.absMax, floor);
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(w, h);
+  const px = img.data;
+  const k = scale > 0 ? 127.5 / scale : 0;
+  for (let i = 0; i < h * w; i++) {
+    const v = data[offset + i];
+    let o;
+    if (Number.isFinite(v)) {
+      let q = Math.round(v * k + 127.5);
+      if (q < 0) q = 0;
+      else if (q > 255) q = 255;
+      o = q * 3;
+      px[4 * i] = LUT[o];
+      px[4 * i + 1] = LUT[o + 1];
+      px[4 * i + 2] = LUT[o + 2];
+    } else {
+      px[4 * i] = NAN_RGB[0];
+      px[4 * i + 1] = NAN_RGB[1];
+      px[4 * i + 2] = NAN_RGB[2];
+    }
+    px[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  return { min: r.min, max: r.max, range: scale, flat: floor > 0 && r.absMax <= floor };
+}
+
+/** Draws one channel (values in [0, 1]) in grey levels. */
+export function drawGrey(canvas, data, h, w, { offset = 0 } = {}) {
+  checkSize(canvas, data, offset, h, w);
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(w, h);
+  const px = img.data;
+  for (let i = 0; i < h * w; i++) {
+    const v = Math.round(data[offset + i] * 255);
+    px[4 * i] = v;
+    px[4 * i + 1] = v;
+    px[4 * i + 2] = v;
+    px[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** Draws a [1, C, H, W] tensor (C = 1 or 3, values in [0, 1]) as an image. */
+export function drawImage(canvas, tensor) {
+  const [, c, h, w] = tensor.shape;
+  if (c === 1) {
+    drawGrey(canvas, tensor.data, h, w);
+    return;
+  }
+  checkSize(canvas, tensor.data, 0, h, w);
+  if (tensor.data.length < 3 * h * w) throw new RangeError('an RGB image needs 3 planes');
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(w, h);
+  const px = img.data;
+  const plane = h * w;
+  const d = tensor.data;
+  for (let i = 0; i < plane; i++) {
+    px[4 * i] = d[i] * 255;
+    px[4 * i + 1] = d[plane + i] * 255;
+    px[4 * i + 2] = d[2 * plane + i] * 255;
+    px[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** A legend element: the colour bar from -range to +range, with the map's actual min and max. */
+export function makeLegend() {
+  const el = document.createElement('div');
+  el.className = 'legend';
+  const bar = document.createElement('canvas');
+  bar.className = 'legend-bar';
+  bar.width = 128;
+  bar.height = 1;
+  const ctx = bar.getContext('2d');
+  const img = ctx.createImageData(128, 1);
+  for (let i = 0; i < 128; i++) {
+    const o = Math.round((i / 127) * 255) * 3;
+    img.data[4 * i] = LUT[o];
+    img.data[4 * i + 1] = LUT[o + 1];
+    img.data[4 * i + 2] = LUT[o + 2];
+    img.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  bar.setAttribute('aria-hidden', 'true');
+  const lo = document.createElement('span');
+  lo.className = 'legend-lo';
+  const mid = document.createElement('span');
+  mid.className = 'legend-mid';
+  mid.textContent = '0';
+  const hi = document.createElement('span');
+  hi.className = 'legend-hi';
+  const stats = document.createElement('span');
+  stats.className = 'legend-stats';
+  const labels = document.createElement('div');
+  labels.className = 'legend-labels';
+  labels.append(lo, mid, hi);
+  el.append(bar, labels, stats);
+  el.update = ({ min, max, range, flat }) => {
+    lo.textContent = fmt(-range);
+    hi.textContent = `+${fmt(range)}`;
+    stats.textContent = flat
+      ? `all ≈ 0: min ${fmt(min)}, max ${fmt(max)} are float32 rounding`
+      : `min ${fmt(min)}, max ${fmt(max)}`;
+  };
+  return el;
+}
+
+/** A short, readable number: 3 significant digits, no "-0". */
+export function fmt(x, digits = 3) {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0 || Math.abs(x) < 1e-12) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e4 || a < 1e-3) return x.toExponential(digits - 1);
+  const s = x.toPrecision(digits);
+  return String(Number(s));
+}

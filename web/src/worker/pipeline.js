@@ -1,0 +1,165 @@
+// The layer's pipeline in the worker: the working image of a source, the
+// batch built on it (images 2 .. N: samples resized by the module to image 1's
+// exact C x H x W), the weights built from the state (common/filters.js), the
+// geometry (conv2dGeometry), the forward pass (conv2dForward) and the padded
+// coordinate maps (padSourceIndex) the inspector reads. The last layer is kept
+// under its key for the jobs that follow it (gradients, AlexNet, step-through).
+import { buildWeights } from '../common/filters.js';
+import { convParams, kernelHW, strideHW } from '../common/state.js';
+import { synthetic, toGrey, toRgb } from './sources.js';
+
+const MAX_EXTRAS = 12;
+
+/** A module error as {name, message}, without the core's internal function names. */
+export function errorOf(e) {
+  const raw = e instanceof Error ? e.message : String(e);
+  const message = raw.replace(/^(?:[a-z][a-z0-9_]*(?:::[a-z0-9_]+)*: )+/, '');
+  return { name: (e && e.name) || 'Error', message };
+}
+
+function padMap(cp, n, pad, mode) {
+  const map = new Int32Array(n + 2 * pad);
+  for (let i = -pad; i < n + pad; i++) {
+    try {
+      map[i + pad] = cp.padSourceIndex(i, n, mode);
+    } catch {
+      map[i + pad] = -1;
+    }
+  }
+  return map;
+}
+
+export class Pipeline {
+  constructor(sources) {
+    this.sources = sources;
+    this.decodedPhotos = new Map(); // url -> the decoded photo (maxSide 512)
+    this.extraCache = new Map(); // 'name|C|H|W' -> Float32Array (C*H*W)
+    this.batchCache = null; // {cacheKey, image, batch}
+    this.last = null; // {key, batch, weights, bias, params, y, image}
+  }
+
+  async extraImage(cp, ex, c, h, w) {
+    const key = `${ex.name}|${c}|${h}|${w}`;
+    const hit = this.extraCache.get(key);
+    if (hit) return hit;
+    let img;
+    if (ex.url) {
+      let d = this.decodedPhotos.get(ex.url);
+      if (!d) {
+        const res = await fetch(ex.url);
+        if (!res.ok)
+          throw new Error(`could not load the batch image ${ex.name} (HTTP ${res.status})`);
+        d = (await cp.decodeImage(new Uint8Array(await res.arrayBuffer()), { maxSide: 512 })).image;
+        this.decodedPhotos.set(ex.url, d);
+      }
+      img = toRgb(d);
+      if (img.shape[2] !== h || img.shape[3] !== w) img = await cp.resizeImage(img, h, w);
+    } else {
+      img = synthetic(ex.name, h, w);
+    }
+    if (c === 1) img = toGrey(img);
+    this.extraCache.set(key, img.data);
+    if (this.extraCache.size > MAX_EXTRAS)
+      this.extraCache.delete(this.extraCache.keys().next().value);
+    return img.data;
+  }
+
+  async batchOf(cp, working, extras) {
+    if (!extras.length) return working.image;
+    const cacheKey = `${working.cacheKey}|${extras.map((e) => e.name).join(',')}`;
+    const hit = this.batchCache;
+    if (hit && hit.cacheKey === cacheKey && hit.image === working.image) return hit.batch;
+    const [, c, h, w] = working.image.shape;
+    const per = c * h * w;
+    const data = new Float32Array((1 + extras.length) * per);
+    data.set(working.image.data, 0);
+    for (let i = 0; i < extras.length; i++) {
+      data.set(await this.extraImage(cp, extras[i], c, h, w), (i + 1) * per);
+    }
+    const batch = { shape: [1 + extras.length, c, h, w], data };
+    this.batchCache = { cacheKey, image: working.image, batch };
+    return batch;
+  }
+
+  /** The 'layer' job (protocol.js LayerJob -> LayerResult). */
+  async layer(cp, job) {
+    const t0 = performance.now();
+    const s = job.state;
+    const working = await this.sources.workingImage(cp, job.source, s.size, s.fit, s.grey);
+    const extras = Array.isArray(job.extras) ? job.extras : [];
+    const batch = await this.batchOf(cp, working, extras);
+    const t1 = performance.now();
+    const input = working.image;
+    const n = batch.shape[0];
+    const { weights, bias } = buildWeights(s);
+    const params = convParams(s);
+    const { fh, fw } = kernelHW(s);
+    const { sh, sw } = strideHW(s);
+    let geometry = null;
+    let output = null;
+    let error = null;
+    let padMapH = null;
+    let padMapW = null;
+    let y = null;
+    try {
+      geometry = cp.conv2dGeometry(input.shape, weights.shape, params);
+    } catch (e) {
+      error = errorOf(e);
+    }
+    const t2 = performance.now();
+    let t3 = t2;
+    if (geometry) {
+      try {
+        y = cp.conv2dForward(batch, weights, bias, params);
+        t3 = performance.now();
+        const [, K, H2, W2] = y.shape;
+        // the panels draw image 1's maps: the first K planes (NCHW)
+        output = { shape: [1, K, H2, W2], data: y.data.slice(0, K * H2 * W2) };
+        padMapH = padMap(cp, input.shape[2], params.padH, params.padMode);
+        padMapW = padMap(cp, input.shape[3], params.padW, params.padMode);
+      } catch (e) {
+        error = errorOf(e);
+        output = null;
+        y = null;
+      }
+    }
+    this.last = { key: job.key, state: s, batch, weights, bias, params, y, image: input };
+    return {
+      key: job.key,
+      state: s,
+      params,
+      layer: { fh, fw, sh, sw, dil: s.dil, p: s.p, pad: s.pad, conv: s.mode === 'conv', k: s.k },
+      weights: { shape: weights.shape.slice(), data: weights.data.slice() },
+      bias: bias.slice(),
+      input: { shape: input.shape.slice(), data: input.data.slice() },
+      info: working.info,
+      geometry,
+      output,
+      error,
+      padMapH,
+      padMapW,
+      batch: {
+        n,
+        names: extras.map((e) => e.name),
+        inputShape: batch.shape.slice(),
+        outputShape: y ? y.shape.slice() : null,
+        input: n > 1 ? { shape: batch.shape.slice(), data: batch.data.slice() } : null,
+      },
+      ms: { prepare: t1 - t0, geometry: t2 - t1, forward: t3 - t2, total: performance.now() - t0 },
+    };
+  }
+
+  /** The layer kept under key (a job for another layer is refused: the page has moved on). */
+  layerAt(key) {
+    if (!this.last || this.last.key !== key) {
+      throw Object.assign(
+        new Error(`layer ${key} is no longer the worker's (it holds ${this.last?.key})`),
+        {
+          name: 'StaleLayer',
+        },
+      );
+    }
+    if (!this.last.y) throw new Error('the layer cannot be computed, so neither can its gradients');
+    return this.last;
+  }
+}

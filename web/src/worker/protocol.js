@@ -1,0 +1,128 @@
+// The messages between a playground (page/engine.js) and its worker
+// (worker/worker.js): one typed message per job, declared here once.
+//
+// Every request is {id, type, ...fields of its job}; every reply is
+// {id, ok: true, result} or {id, ok: false, error: {name, message}}. Once the
+// WASM module is loaded the worker posts {ready: true} (or {ready: false, error}).
+//
+// The page sends state snapshots and keys, never tensors (except an image's
+// file bytes, once). The worker keeps the sources, the working image, the
+// batch, the weights and the layer's last forward output under the layer key,
+// runs every job on its own copy, and replies with what is drawn: display
+// planes and numbers. Typed arrays in a reply are transferred.
+//
+// The worker can be restarted at any time (engine.restart()): the page keeps
+// every source it sent (the original bytes of an upload) and sends them again.
+
+/** Job types, in one list (the worker's dispatch table and the engine's methods follow it). */
+export const JOBS = [
+  'source',
+  'layer',
+  'gradients',
+  'stepper',
+  'alexnet',
+  'bnlab',
+  'geometry',
+  'sizes',
+];
+
+/**
+ * @typedef {[number, number, number, number]} Shape4
+ * @typedef {{shape: Shape4, data: Float32Array}} Tensor32
+ * @typedef {{size: number, exact: boolean, remainder: number, effectiveKernel: number}} AxisSize
+ * @typedef {{input: Shape4, weight: Shape4, output: Shape4, h: AxisSize, w: AxisSize,
+ *            weightCount: number, biasCount: number}} ConvGeometry
+ * @typedef {Record<string, unknown>} StateSnapshot  a plain copy of the state (common/state.js)
+ */
+
+/**
+ * 'source': remember an image under key. A file is decoded once at once, so a
+ * corrupt file is refused here and the previous source stays.
+ * @typedef {object} SourceJob
+ * @property {'source'} type
+ * @property {string} key
+ * @property {{kind: 'bytes', bytes: Uint8Array} | {kind: 'synthetic', name: string}
+ *   | {kind: 'rgba', width: number, height: number, rgba: Uint8Array}} source
+ * @property {number} [maxSide]  decode at most this long a side (default 512)
+ *
+ * @typedef {object} SourceInfo
+ * @property {number} [width] @property {number} [height]
+ * @property {number} [originalWidth] @property {number} [originalHeight]
+ * @property {boolean} [downscaled] @property {number} [fileChannels]
+ */
+
+/**
+ * 'layer': the working image of `source` (decode, fit, grey), the batch, the
+ * weights built from the state, the geometry and the forward pass. Kept by the
+ * worker under `key` for the jobs that follow (gradients, step-through, AlexNet).
+ * @typedef {object} LayerJob
+ * @property {'layer'} type
+ * @property {number} key     the page's request number
+ * @property {string} source  the image key (a SourceJob's)
+ * @property {StateSnapshot} state
+ * @property {Array<{name: string, url: string | null}>} extras  images 2 .. N of the batch
+ *
+ * @typedef {object} LayerResult
+ * @property {number} key
+ * @property {StateSnapshot} state   the state it was computed with
+ * @property {object} params         the module's ConvParams it used
+ * @property {{fh: number, fw: number, sh: number, sw: number, dil: number, p: number,
+ *             pad: string, conv: boolean, k: number}} layer  the layer's numbers, as computed
+ * @property {Tensor32} weights      [K, D1, F1, F2], built from the state
+ * @property {Float32Array} bias     K values
+ * @property {Tensor32} input        image 1's working image [1, D1, H1, W1]
+ * @property {object} info           {originalWidth, originalHeight, downscaled, resized,
+ *                                   fileChannels, alpha, greyFile, cropped}
+ * @property {ConvGeometry | null} geometry
+ * @property {Tensor32 | null} output image 1's maps [1, K, H2, W2]
+ * @property {{name: string, message: string} | null} error  an impossible layer
+ * @property {Int32Array | null} padMapH  padded row -> input row (-1: a zero), padSourceIndex
+ * @property {Int32Array | null} padMapW
+ * @property {{n: number, names: string[], inputShape: Shape4, outputShape: Shape4 | null,
+ *             input: Tensor32 | null}} batch
+ * @property {{prepare: number, geometry: number, forward: number, total: number}} ms
+ */
+
+/**
+ * 'gradients': the backward pass on layer `layerKey`'s batch and output
+ * (worker/jobs/gradients.js). Refused when the worker holds another layer.
+ * @typedef {object} GradientsJob
+ * @property {'gradients'} type
+ * @property {number} layerKey
+ * @property {'sum' | 'sq' | 'pixel' | 'target'} loss
+ * @property {{k: number, y: number, x: number}} pixel
+ * @property {string | null} target  loss 'target': t = the layer with every filter this preset
+ * @property {{gamma: number[], beta: number[], eps: number} | null} bn
+ */
+
+/**
+ * 'stepper': the step-through's small layer (worker/jobs/stepper.js): the
+ * padded N x N grid, its kernel, the module's output and geometry.
+ * @typedef {object} StepperJob
+ * @property {'stepper'} type
+ * @property {StateSnapshot} state
+ */
+
+/**
+ * 'alexnet': AlexNet's first layer on the worker's current working image
+ * (resized to 227 x 227 x 3), 96 seeded random filters: the input drawn, the
+ * 96 maps and the geometry.
+ * @typedef {object} AlexnetJob
+ * @property {'alexnet'} type
+ * @property {number} seed
+ */
+
+/**
+ * 'bnlab': the batch-norm lab's forward, backward and finite differences
+ * (common/bnlab-math.js runLab) for the parameters p.
+ * @typedef {object} BnlabJob
+ * @property {'bnlab'} type
+ * @property {object} p  paramsFromState(state)
+ */
+
+/**
+ * 'geometry': conv2dGeometry of a layer (the quiz). 'sizes': convOutputSize
+ * of each [input, kernel, pad, dilation, stride] (the AlexNet slip).
+ * @typedef {{type: 'geometry', input: Shape4, weight: Shape4, params: object}} GeometryJob
+ * @typedef {{type: 'sizes', axes: Array<[number, number, number, number, number]>}} SizesJob
+ */

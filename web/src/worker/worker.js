@@ -1,0 +1,115 @@
+// A playground's Web Worker: it loads the WASM module once, owns the
+// pipeline (sources.js, pipeline.js) and runs every job of protocol.js on its
+// own copy of the data, so the page never freezes and never ships tensors.
+import createConvplay from 'convplay-wasm/convplay.mjs';
+import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
+import { runLab } from '../common/bnlab-math.js';
+import { Sources } from './sources.js';
+import { Pipeline, errorOf } from './pipeline.js';
+import { computeGradients } from './jobs/gradients.js';
+import { stepperModel } from './jobs/stepper.js';
+import { alexnet } from './jobs/alexnet.js';
+import { buildWeights } from '../common/filters.js';
+
+const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href).href });
+const sources = new Sources();
+const pipeline = new Pipeline(sources);
+
+function collectTransfers(value, out = [], seen = new Set()) {
+  if (!value || typeof value !== 'object') return out;
+  if (seen.has(value)) return out;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) {
+    const buf = value.buffer;
+    if (!(buf instanceof ArrayBuffer)) return out; // e.g. a SharedArrayBuffer
+    if (value.byteOffset === 0 && value.byteLength === buf.byteLength && !out.includes(buf))
+      out.push(buf);
+    return out;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) collectTransfers(v, out, seen);
+    return out;
+  }
+  for (const k of Object.keys(value)) collectTransfers(value[k], out, seen);
+  return out;
+}
+
+/** Copies every typed array that shares its buffer (e.g. a view of WASM memory). */
+function detachViews(value, seen = new Set()) {
+  if (!value || typeof value !== 'object' || seen.has(value)) return value;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) {
+    if (value.byteOffset !== 0 || value.byteLength !== value.buffer.byteLength)
+      return value.slice();
+    return value;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = detachViews(value[i], seen);
+    return value;
+  }
+  for (const k of Object.keys(value)) value[k] = detachViews(value[k], seen);
+  return value;
+}
+
+/** The worker's current working image (of the last layer), or null. */
+const currentImage = () => pipeline.last?.image ?? sources.working?.image ?? null;
+
+/** One handler per job type (protocol.js JOBS). */
+const HANDLERS = {
+  async source(cp, job) {
+    const src = job.source;
+    if (src.kind === 'bytes') {
+      // decoded once now: a corrupt file is refused before it replaces anything
+      const d = cp.decodeImage(src.bytes, { maxSide: job.maxSide || 512 });
+      sources.set(job.key, src);
+      return {
+        width: d.image.shape[3],
+        height: d.image.shape[2],
+        originalWidth: d.originalWidth,
+        originalHeight: d.originalHeight,
+        downscaled: d.downscaled,
+        fileChannels: d.fileChannels,
+      };
+    }
+    if (src.kind !== 'synthetic' && src.kind !== 'rgba')
+      throw new Error(`unknown source kind "${src.kind}"`);
+    sources.set(job.key, src);
+    return { ok: true };
+  },
+  layer: (cp, job) => pipeline.layer(cp, job),
+  gradients(cp, job) {
+    const layer = pipeline.layerAt(job.layerKey);
+    const targetWeights =
+      job.loss === 'target'
+        ? buildWeights({ ...layer.state, filters: [job.target], bias: [] }).weights
+        : null;
+    return {
+      layerKey: job.layerKey,
+      ...computeGradients(cp, layer, { ...job, targetWeights }),
+    };
+  },
+  stepper: (cp, job) =>
+    stepperModel(cp, job.state, job.state.sin === 'image' ? currentImage() : null),
+  alexnet: (cp, job) => alexnet(cp, currentImage(), job.seed),
+  bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
+  geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
+  sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
+};
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    const cp = await cpPromise;
+    const handler = HANDLERS[msg.type];
+    if (!handler) throw new Error(`unknown job "${msg.type}"`);
+    const result = detachViews(await handler(cp, msg));
+    self.postMessage({ id: msg.id, ok: true, result }, collectTransfers(result));
+  } catch (e) {
+    self.postMessage({ id: msg.id, ok: false, error: errorOf(e) });
+  }
+};
+
+cpPromise.then(
+  () => self.postMessage({ ready: true }),
+  (e) => self.postMessage({ ready: false, error: errorOf(e) }),
+);
