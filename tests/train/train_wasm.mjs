@@ -3,17 +3,17 @@
 // Fashion-MNIST subset the build packs). Progress on stdout; the last line is
 //   {"impl":"wasm","epochs":..,"test_accuracy":..,"images_per_s":..,"seconds":..}
 // Options: --epochs N  --batch N  --lr X  --bn  --seed N  --train-limit N
-import {readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.resolve(process.env.CONVPLAY_DIST ?? path.join(ROOT, 'build/wasm-release/dist'));
 
 function parseArgs(argv) {
-  const o = {epochs: 3, batch: 32, lr: 0.05, bn: false, seed: 1};
-  const names = {'--epochs': 'epochs', '--batch': 'batch', '--lr': 'lr', '--seed': 'seed'};
+  const o = { epochs: 3, batch: 32, lr: 0.05, bn: false, seed: 1 };
+  const names = { '--epochs': 'epochs', '--batch': 'batch', '--lr': 'lr', '--seed': 'seed' };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     if (a === '--bn') {
@@ -33,11 +33,13 @@ function parseArgs(argv) {
 export async function openLab() {
   globalThis.require ??= createRequire(path.join(DIST, 'convplay_core.mjs'));
   globalThis.__dirname ??= DIST;
-  const {createNetworkLab} = await import(path.join(DIST, 'convplay_nn.mjs'));
-  const api = await createNetworkLab({wasmBinary: readFileSync(path.join(DIST, 'convplay_core.wasm'))});
+  const { createNetworkLab } = await import(path.join(DIST, 'convplay_nn.mjs'));
+  const api = await createNetworkLab({
+    wasmBinary: readFileSync(path.join(DIST, 'convplay_core.wasm')),
+  });
   const lab = api.NetworkLab();
   const counts = lab.loadPack(readFileSync(path.join(DIST, 'fashion-mnist.pack.gz')));
-  return {api, lab, counts};
+  return { api, lab, counts };
 }
 
 /**
@@ -45,14 +47,21 @@ export async function openLab() {
  * process's CPU time, which a shared machine disturbs less), epochs (evaluation per epoch)}.
  */
 export async function train(lab, tinyNetwork, o, log = () => {}) {
-  lab.setNetwork(tinyNetwork({batchnorm: o.bn}), o.seed);
-  const plan = lab.startTraining({epochs: o.epochs, batchSize: o.batch, learningRate: o.lr, seed: o.seed});
-  let trainMs = 0, cpuUs = 0;
+  lab.setNetwork(tinyNetwork({ batchnorm: o.bn }), o.seed);
+  const plan = lab.startTraining({
+    epochs: o.epochs,
+    batchSize: o.batch,
+    learningRate: o.lr,
+    seed: o.seed,
+  });
+  let trainMs = 0,
+    cpuUs = 0;
   const epochs = [];
   for (let epoch = 0; epoch < o.epochs; ++epoch) {
     for (let done = 0; done < plan.stepsPerEpoch;) {
       const n = Math.min(100, plan.stepsPerEpoch - done);
-      const t0 = performance.now(), c0 = process.cpuUsage();
+      const t0 = performance.now(),
+        c0 = process.cpuUsage();
       const r = lab.steps(n);
       trainMs += performance.now() - t0;
       const c = process.cpuUsage(c0);
@@ -62,27 +71,39 @@ export async function train(lab, tinyNetwork, o, log = () => {}) {
     }
     const e = lab.evaluate(0);
     epochs.push(e);
-    log(`epoch ${epoch + 1}: test loss ${e.loss.toFixed(4)}, test accuracy ${(100 * e.accuracy).toFixed(2)}%`);
+    log(
+      `epoch ${epoch + 1}: test loss ${e.loss.toFixed(4)}, test accuracy ${(100 * e.accuracy).toFixed(2)}%`,
+    );
   }
-  return {seconds: trainMs / 1000, cpuSeconds: cpuUs / 1e6, epochs};
+  return { seconds: trainMs / 1000, cpuSeconds: cpuUs / 1e6, epochs };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const o = parseArgs(process.argv.slice(2));
     const start = performance.now();
-    const {lab, counts} = await openLab();
-    const {tinyNetwork} = await import(path.join(DIST, 'convplay_nn.mjs'));
-    console.log(`tiny network${o.bn ? ' with batch norm' : ''} in WASM; ${counts.train} training and ` +
-                `${counts.test} test images (the page's pack)`);
+    const { lab, counts } = await openLab();
+    const { tinyNetwork } = await import(path.join(DIST, 'convplay_nn.mjs'));
+    console.log(
+      `tiny network${o.bn ? ' with batch norm' : ''} in WASM; ${counts.train} training and ` +
+        `${counts.test} test images (the page's pack)`,
+    );
     const r = await train(lab, tinyNetwork, o, (line) => console.log(line));
     lab.delete();
     const last = r.epochs[r.epochs.length - 1];
-    console.log(JSON.stringify({impl: 'wasm', epochs: o.epochs, test_accuracy: Number(last.accuracy.toFixed(4)),
-      images_per_s: Math.round(counts.train * o.epochs / r.seconds),
-      images_per_cpu_s: Math.round(counts.train * o.epochs / r.cpuSeconds),
-      seconds: Number(((performance.now() - start) / 1000).toFixed(1)), batchnorm: o.bn,
-      train_images: counts.train, test_images: counts.test}));
+    console.log(
+      JSON.stringify({
+        impl: 'wasm',
+        epochs: o.epochs,
+        test_accuracy: Number(last.accuracy.toFixed(4)),
+        images_per_s: Math.round((counts.train * o.epochs) / r.seconds),
+        images_per_cpu_s: Math.round((counts.train * o.epochs) / r.cpuSeconds),
+        seconds: Number(((performance.now() - start) / 1000).toFixed(1)),
+        batchnorm: o.bn,
+        train_images: counts.train,
+        test_images: counts.test,
+      }),
+    );
   } catch (e) {
     console.error(`train: ${e.message}`);
     process.exit(1);

@@ -56,20 +56,31 @@ function fields(name, v, spec) {
   object(name, v);
   const out = {};
   for (const key of Object.keys(v)) {
-    if (!(key in spec)) fail(`${name}: unknown field ${show(key)} (${Object.keys(spec).join(', ')})`);
+    if (!(key in spec))
+      fail(`${name}: unknown field ${show(key)} (${Object.keys(spec).join(', ')})`);
     if (v[key] !== undefined) out[key] = spec[key](`${name}.${key}`, v[key]);
   }
   return out;
 }
 
-const LAYER_FIELDS = {type: string, filters: int32, kernel: int32, stride: int32, pad: int32};
-const CONFIG_FIELDS = {batchSize: int32, epochs: int32, learningRate: number, momentum: number,
-  weightDecay: number, schedule: string, seed: int32};
+const LAYER_FIELDS = { type: string, filters: int32, kernel: int32, stride: int32, pad: int32 };
+const CONFIG_FIELDS = {
+  batchSize: int32,
+  epochs: int32,
+  learningRate: number,
+  momentum: number,
+  weightDecay: number,
+  schedule: string,
+  seed: int32,
+};
 
 function networkSpec(spec) {
   object('spec', spec);
-  const out = fields('spec', {...spec, layers: undefined},
-      {channels: int32, height: int32, width: int32, layers: () => undefined});
+  const out = fields(
+    'spec',
+    { ...spec, layers: undefined },
+    { channels: int32, height: int32, width: int32, layers: () => undefined },
+  );
   if (!Array.isArray(spec.layers)) fail('spec.layers must be an array of layers');
   out.layers = spec.layers.map((l, i) => fields(`spec.layers[${i}]`, l, LAYER_FIELDS));
   return out;
@@ -85,15 +96,15 @@ function bytes(name, v) {
  * The "tiny" preset: conv 8@3x3 - [batch norm] - ReLU - max pool 2 - conv 16@3x3 -
  * [batch norm] - ReLU - max pool 2 - fully connected `classes`, on 28 x 28 grey images.
  */
-export function tinyNetwork({batchnorm = false, classes = 10} = {}) {
+export function tinyNetwork({ batchnorm = false, classes = 10 } = {}) {
   const layers = [];
   for (const filters of [8, 16]) {
-    layers.push({type: 'conv', filters, kernel: 3, stride: 1, pad: 0});
-    if (batchnorm) layers.push({type: 'batchnorm'});
-    layers.push({type: 'relu'}, {type: 'maxpool', kernel: 2, stride: 2});
+    layers.push({ type: 'conv', filters, kernel: 3, stride: 1, pad: 0 });
+    if (batchnorm) layers.push({ type: 'batchnorm' });
+    layers.push({ type: 'relu' }, { type: 'maxpool', kernel: 2, stride: 2 });
   }
-  layers.push({type: 'fc', filters: classes});
-  return {channels: 1, height: 28, width: 28, layers};
+  layers.push({ type: 'fc', filters: classes });
+  return { channels: 1, height: 28, width: 28, layers };
 }
 
 /** The lab API over a loaded core module (Emscripten's Module object). */
@@ -108,9 +119,11 @@ export function wrapNetworkLab(core) {
         return raw;
       };
       return {
-        setNetwork: (spec, seed = 1) => ok(live().setNetwork(networkSpec(spec), int32('seed', seed))),
+        setNetwork: (spec, seed = 1) =>
+          ok(live().setNetwork(networkSpec(spec), int32('seed', seed))),
         loadPack: (data) => ok(live().loadPack(bytes('data', data))),
-        startTraining: (config = {}) => ok(live().startTraining(fields('config', config, CONFIG_FIELDS))),
+        startTraining: (config = {}) =>
+          ok(live().startTraining(fields('config', config, CONFIG_FIELDS))),
         steps: (n = 1) => ok(live().steps(int32('n', n))),
         evaluate: (limit = 0) => ok(live().evaluate(int32('limit', limit))),
         batchnormStats: () => ok(live().batchnormStats()).layers,
@@ -122,12 +135,19 @@ export function wrapNetworkLab(core) {
       };
     },
     /** Four idx files (gzipped or not) -> a pack of the first images, quantised to `bits`. */
-    packFashion(files, {trainCount = 0, testCount = 0, bits = 8} = {}) {
+    packFashion(files, { trainCount = 0, testCount = 0, bits = 8 } = {}) {
       object('files', files);
-      return ok(core._packFashion(bytes('trainImages', files.trainImages),
-          bytes('trainLabels', files.trainLabels), bytes('testImages', files.testImages),
-          bytes('testLabels', files.testLabels), int32('trainCount', trainCount),
-          int32('testCount', testCount), int32('bits', bits))).pack;
+      return ok(
+        core._packFashion(
+          bytes('trainImages', files.trainImages),
+          bytes('trainLabels', files.trainLabels),
+          bytes('testImages', files.testImages),
+          bytes('testLabels', files.testLabels),
+          int32('trainCount', trainCount),
+          int32('testCount', testCount),
+          int32('bits', bits),
+        ),
+      ).pack;
     },
   };
 }
