@@ -125,6 +125,22 @@ class NetworkLab {
     });
   }
 
+  // The weights of layer `index` (a conv or fc layer) -> {shape, data}: a
+  // conv's (K, C, F, F) filters, an fc's (K, D, 1, 1) rows.
+  val weights(int index) {
+    return guarded([&] {
+      require_network();
+      if (index < 0 || static_cast<size_t>(index) >= net_->size()) {
+        throw Error("layer " + std::to_string(index) + " does not exist (the network has " +
+                    std::to_string(net_->size()) + " layers)");
+      }
+      const Layer<float>& l = net_->layer(static_cast<size_t>(index));
+      if (l.w.data.empty())
+        throw Error("layer " + std::to_string(index) + " (" + l.name + ") has no weights");
+      return tensor_to_js(l.w);
+    });
+  }
+
   // -> {layers: [...], params}: see describe().
   val layers() {
     return guarded([&] {
@@ -193,6 +209,7 @@ EMSCRIPTEN_BINDINGS(convplay_nn) {
       .function("steps", &NetworkLab::steps)
       .function("evaluate", &NetworkLab::evaluate)
       .function("batchnormStats", &NetworkLab::batchnormStats)
-      .function("layers", &NetworkLab::layers);
+      .function("layers", &NetworkLab::layers)
+      .function("weights", &NetworkLab::weights);
   emscripten::function("_packFashion", &pack_fashion_js);
 }

@@ -5,7 +5,7 @@
 //
 //   convplay_train [--data DIR] [--epochs 3] [--batch 32] [--lr 0.05]
 //                  [--momentum 0.9] [--weight-decay 5e-4] [--schedule cosine]
-//                  [--bn] [--seed 1] [--train-limit N] [--test-limit N]
+//                  [--bn | --no-bn] [--seed 1] [--train-limit N] [--test-limit N]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -65,12 +65,12 @@ int main(int argc, char** argv) {
   try {
     std::string dir = "/usr/share/datasets/fashion-mnist";
     TrainConfig cfg;
-    bool bn = false;
+    bool bn = true;  // the default network: batch norm after each convolution
     int train_limit = 0, test_limit = 0;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
-      if (a == "--bn") {
-        bn = true;
+      if (a == "--bn" || a == "--no-bn") {
+        bn = a == "--bn";
         continue;
       }
       if (i + 1 >= argc) throw Error("unknown option or missing value: " + a);

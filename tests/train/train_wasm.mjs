@@ -2,7 +2,7 @@
 // program, through the WASM module in Node, on the page's data pack (the
 // Fashion-MNIST subset the build packs). Progress on stdout; the last line is
 //   {"impl":"wasm","epochs":..,"test_accuracy":..,"images_per_s":..,"seconds":..}
-// Options: --epochs N  --batch N  --lr X  --bn  --seed N  --train-limit N
+// Options: --epochs N  --batch N  --lr X  --bn | --no-bn (default: batch norm)  --seed N
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,12 +12,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DIST = path.resolve(process.env.CONVPLAY_DIST ?? path.join(ROOT, 'build/wasm-release/dist'));
 
 function parseArgs(argv) {
-  const o = { epochs: 3, batch: 32, lr: 0.05, bn: false, seed: 1 };
+  const o = { epochs: 3, batch: 32, lr: 0.05, bn: true, seed: 1 };
   const names = { '--epochs': 'epochs', '--batch': 'batch', '--lr': 'lr', '--seed': 'seed' };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
-    if (a === '--bn') {
-      o.bn = true;
+    if (a === '--bn' || a === '--no-bn') {
+      o.bn = a === '--bn';
     } else if (a in names && i + 1 < argv.length) {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v)) throw new Error(`${a} needs a number, got ${argv[i]}`);

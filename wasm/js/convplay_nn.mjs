@@ -128,6 +128,7 @@ export function wrapNetworkLab(core) {
         evaluate: (limit = 0) => ok(live().evaluate(int32('limit', limit))),
         batchnormStats: () => ok(live().batchnormStats()).layers,
         layers: () => ok(live().layers()),
+        weights: (layer) => ok(live().weights(int32('layer', layer))),
         delete() {
           if (!deleted) raw.delete();
           deleted = true;

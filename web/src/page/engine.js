@@ -7,7 +7,7 @@
 //   const r = await engine.layer({ key, source, state, extras });   // LayerResult or null
 //   const g = await engine.gradients({ layerKey, loss, pixel, target, bn });
 //   engine.stepper({ state }), engine.alexnet({ seed }), engine.bnlab({ p }),
-//   engine.geometry({ input, weight, params }), engine.sizes({ axes })
+//   engine.geometry({ input, weight, params }), engine.sizes({ axes }), engine.nnlab({ op, ... })
 //   engine.restart();                                     // a new worker, every source re-sent
 //   engine.destroy();
 //
@@ -145,6 +145,11 @@ class Engine {
 
   sizes(job) {
     return this.post('sizes', job);
+  }
+
+  /** A network-lab op (in order, never replaced: a training run is a sequence). */
+  nnlab(job) {
+    return this.post('nnlab', job);
   }
 
   /** True while a layer job is being computed (a webcam loop skips frames meanwhile). */

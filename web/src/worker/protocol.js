@@ -24,6 +24,7 @@ export const JOBS = [
   'bnlab',
   'geometry',
   'sizes',
+  'nnlab',
 ];
 
 /**
@@ -125,4 +126,19 @@ export const JOBS = [
  * of each [input, kernel, pad, dilation, stride] (the AlexNet slip).
  * @typedef {{type: 'geometry', input: Shape4, weight: Shape4, params: object}} GeometryJob
  * @typedef {{type: 'sizes', axes: Array<[number, number, number, number, number]>}} SizesJob
+ */
+
+/**
+ * 'nnlab': the network lab (worker/jobs/nnlab.js). Its NetworkLab and the
+ * Fashion-MNIST pack are loaded by the first such job. Ops:
+ *   build    {spec, seed, config}: a new network (He-initialised from seed) and a
+ *            new training run -> {layers, params, stepsPerEpoch, totalSteps,
+ *            counts: {train, test}, filters: Tensor32 | null}
+ *   steps    {n}: up to n mini-batches -> {steps, step, epoch, loss, accuracy,
+ *            learningRate, gradNorms, done, filters, batchnorm}
+ *   evaluate {limit}: inference mode on the first `limit` test images (0: all)
+ *            -> {loss, accuracy, classes, confusion}
+ * @typedef {object} NnlabJob
+ * @property {'nnlab'} type
+ * @property {'build' | 'steps' | 'evaluate'} op
  */

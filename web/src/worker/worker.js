@@ -9,6 +9,7 @@ import { Pipeline, errorOf } from './pipeline.js';
 import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
+import { nnlab } from './jobs/nnlab.js';
 import { buildWeights } from '../common/filters.js';
 
 const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href).href });
@@ -94,6 +95,7 @@ const HANDLERS = {
   bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
   geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
   sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
+  nnlab: (cp, job) => nnlab(job),
 };
 
 self.onmessage = async (event) => {
