@@ -123,3 +123,38 @@ test('an impossible architecture is refused with the layer and the rule', async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('with and without batch norm, side by side: both networks train and are drawn together', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.click('#nnlab [data-part="nn-compare"]');
+  await waitUntil(
+    page,
+    'both networks of the comparison to reach step 55',
+    () => Number(document.getElementById('nnlab').dataset.compareStep || 0) >= 55,
+    null,
+    120000,
+  );
+  await page.click('#nnlab [data-part="nn-pause"]');
+  await waitUntil(
+    page,
+    'the comparison to pause',
+    () => document.getElementById('nnlab').dataset.state === 'paused',
+    null,
+    20000,
+  );
+  const points = await page.evaluate(() =>
+    Number(document.querySelector('#nnlab .cp-nn-compare').dataset.points),
+  );
+  // 11 or more loss points and one test point per network
+  assert.ok(points >= 24, `${points} points`);
+  const text = await page.textContent('#nnlab .cp-nn-compare-text');
+  assert.match(
+    text,
+    /without batch norm, [0-9.]+ with it; test accuracy [0-9.]+% at step \d+ without/,
+  );
+  await page.locator('#nnlab .cp-nn-comparebox').screenshot({
+    path: path.join(RESULTS, 'nnlab-compare.png'),
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

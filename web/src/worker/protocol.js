@@ -141,4 +141,5 @@ export const JOBS = [
  * @typedef {object} NnlabJob
  * @property {'nnlab'} type
  * @property {'build' | 'steps' | 'evaluate'} op
+ * @property {string} [lab]  which network: 'main' (default), or the comparison's 'without' / 'with'
  */

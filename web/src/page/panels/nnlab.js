@@ -64,6 +64,29 @@ export function mount(ctx) {
   const pause = el('button', { type: 'button', 'data-part': 'nn-pause', disabled: true }, 'Pause');
   const step = el('button', { type: 'button', 'data-part': 'nn-step' }, 'Step');
   const reset = el('button', { type: 'button', 'data-part': 'nn-reset' }, 'Reset');
+  const compare = el(
+    'button',
+    { type: 'button', 'data-part': 'nn-compare' },
+    'Compare with and without batch norm',
+  );
+  const compareCanvas = el('canvas', {
+    class: 'cp-nn-curves cp-nn-compare',
+    width: 640,
+    height: 220,
+    role: 'img',
+    'aria-label': 'Training loss and test accuracy without (grey) and with (green) batch norm',
+  });
+  const compareText = el('p', { class: 'cp-nn-compare-text', 'aria-live': 'polite' });
+  const compareBox = el(
+    'div',
+    { class: 'cp-nn-comparebox', hidden: true },
+    el('h3', { text: 'With and without batch norm, side by side' }),
+    el('p', {
+      text: 'The same network, seed, images and learning rate, trained twice: once without batch norm (grey) and once with it after each convolution (green). Watch how fast each loss falls in the first hundred steps, and at which step each test accuracy (the dots) reaches the other one.',
+    }),
+    compareCanvas,
+    compareText,
+  );
   const status = el('p', { class: 'cp-nn-status', role: 'status', 'aria-live': 'polite' });
   const error = el('p', { class: 'message error', role: 'alert', hidden: true });
 
@@ -130,7 +153,7 @@ export function mount(ctx) {
       el('label', { for: bn.id, class: 'cp-nn-bn' }, bn, ' batch norm after each convolution'),
     ),
     el('div', { class: 'cp-nn-hyper' }, lr.row, batch.row, epochs.row, seed.row),
-    el('div', { class: 'cp-nn-buttons' }, train, pause, step, reset),
+    el('div', { class: 'cp-nn-buttons' }, train, pause, step, reset, compare),
     status,
     error,
     layerTable,
@@ -148,6 +171,7 @@ export function mount(ctx) {
       el('figure', {}, confusion, confusionCaption),
     ),
   );
+  root.append(compareBox);
   root.hidden = false;
 
   // --- the run ------------------------------------------------------------------
@@ -156,7 +180,7 @@ export function mount(ctx) {
   let destroyed = false;
   let busy = Promise.resolve();
 
-  function spec() {
+  function spec(withBn = bn.checked) {
     const layers = [];
     for (const c of conv) {
       layers.push({
@@ -166,7 +190,7 @@ export function mount(ctx) {
         stride: 1,
         pad: Number(c.p.input.value),
       });
-      if (bn.checked) layers.push({ type: 'batchnorm' });
+      if (withBn) layers.push({ type: 'batchnorm' });
       layers.push({ type: 'relu' }, { type: 'maxpool', kernel: 2, stride: 2 });
     }
     layers.push({ type: 'fc', filters: 10 });
@@ -186,6 +210,7 @@ export function mount(ctx) {
     train.disabled = s === 'training' || s === 'loading';
     pause.disabled = s !== 'training';
     step.disabled = s === 'training' || s === 'loading';
+    compare.disabled = s === 'training' || s === 'loading';
   }
 
   function showError(e) {
@@ -306,6 +331,72 @@ export function mount(ctx) {
     });
   }
 
+  // --- with and without batch norm ---------------------------------------------------
+  let comparison = null; // {without, with}: {plan, losses, tests, step, done}
+
+  async function compareStep(key, side) {
+    const r = await engine.nnlab({ op: 'steps', lab: key, n: STEPS_PER_JOB });
+    side.step = r.step;
+    side.done = r.done;
+    side.losses.push([r.step, r.loss]);
+    if (r.step % TEST_EVERY < STEPS_PER_JOB || r.done) {
+      const e = await engine.nnlab({
+        op: 'evaluate',
+        lab: key,
+        limit: r.done ? 0 : TEST_POINT_IMAGES,
+      });
+      side.tests.push([r.step, e.accuracy]);
+    }
+  }
+
+  async function runComparison() {
+    running = false;
+    compareBox.hidden = false;
+    setState('loading', 'Building the two networks of the comparison…');
+    showError(null);
+    comparison = {};
+    for (const [key, withBn] of [
+      ['without', false],
+      ['with', true],
+    ]) {
+      const r = await engine.nnlab({
+        op: 'build',
+        lab: key,
+        spec: spec(withBn),
+        seed: config().seed,
+        config: config(),
+      });
+      comparison[key] = { plan: r, losses: [], tests: [], step: 0, done: false };
+    }
+    running = true;
+    setState('training', 'Training both networks, a few steps each in turn…');
+    while (running && !destroyed && !(comparison.without.done && comparison.with.done)) {
+      for (const key of ['without', 'with']) {
+        if (!comparison[key].done) await compareStep(key, comparison[key]);
+      }
+      root.dataset.compareStep = String(Math.min(comparison.without.step, comparison.with.step));
+      drawComparison();
+    }
+    const finished = comparison.without.done && comparison.with.done;
+    running = false;
+    setState(finished ? 'done' : 'paused');
+  }
+
+  function drawComparison() {
+    const c = comparison;
+    const pct = (side) => {
+      const t = side.tests.at(-1);
+      return t ? `${(100 * t[1]).toFixed(1)}% at step ${t[0]}` : '–';
+    };
+    plot(compareCanvas, c.without.plan.totalSteps, [
+      { losses: c.without.losses, tests: c.without.tests, colour: '#777777' },
+      { losses: c.with.losses, tests: c.with.tests, colour: '#1b7837' },
+    ]);
+    compareText.textContent = `Step ${Math.min(c.without.step, c.with.step)}: training loss ${c.without.losses.at(-1)?.[1].toFixed(3)} without batch norm, ${c.with.losses.at(-1)?.[1].toFixed(3)} with it; test accuracy ${pct(c.without)} without, ${pct(c.with)} with.`;
+  }
+
+  ctx.listen(compare, 'click', () => serial(runComparison));
+
   // --- drawing ----------------------------------------------------------------------
   function drawLayers() {
     const rows = run.layers.map((l, i) => {
@@ -359,41 +450,55 @@ export function mount(ctx) {
     filters.dataset.drawn = String(K);
   }
 
-  function drawCurves() {
-    const g = curves.getContext('2d');
-    const W = curves.width,
-      H = curves.height,
+  /** Loss lines (left axis) and test-accuracy dots and lines (0 to 100%) of each series. */
+  function plot(canvas, total, series) {
+    const g = canvas.getContext('2d');
+    const W = canvas.width,
+      H = canvas.height,
       pad = 30;
     g.clearRect(0, 0, W, H);
     g.strokeStyle = '#888';
+    g.lineWidth = 1;
     g.strokeRect(pad, 8, W - 2 * pad, H - pad - 8);
     g.fillStyle = '#333';
     g.font = '11px sans-serif';
     g.fillText('step', W / 2, H - 4);
-    g.fillStyle = '#2166ac';
-    g.fillText('training loss', pad + 6, 22);
-    g.fillStyle = '#b2182b';
-    g.fillText('test accuracy (0 to 100%)', W - pad - 150, 22);
-    const total = run?.plan.totalSteps || 1;
-    const maxLoss = Math.max(
-      2.5,
-      ...(run?.losses ?? []).map(([, l]) => (Number.isFinite(l) ? l : 0)),
-    );
-    const x = (s) => pad + ((W - 2 * pad) * s) / total;
-    const line = (points, y, colour) => {
+    g.fillText('loss (lines)', pad + 6, 22);
+    g.fillText('test accuracy 0 to 100% (dots)', W - pad - 180, 22);
+    let maxLoss = 2.5;
+    for (const s of series) {
+      for (const [, l] of s.losses) if (Number.isFinite(l)) maxLoss = Math.max(maxLoss, l);
+    }
+    const x = (step) => pad + ((W - 2 * pad) * step) / Math.max(1, total);
+    const plotH = H - pad - 8;
+    const line = (points, y, colour, width) => {
       if (!points.length) return;
       g.strokeStyle = colour;
-      g.lineWidth = 2;
+      g.lineWidth = width;
       g.beginPath();
       points.forEach(([s, v], i) => (i ? g.lineTo(x(s), y(v)) : g.moveTo(x(s), y(v))));
       g.stroke();
     };
-    const plotH = H - pad - 8;
-    line(run?.losses ?? [], (l) => 8 + plotH * (1 - Math.min(l, maxLoss) / maxLoss), '#2166ac');
-    line(run?.tests ?? [], (a) => 8 + plotH * (1 - a), '#b2182b');
-    g.fillStyle = '#b2182b';
-    for (const [s, a] of run?.tests ?? []) g.fillRect(x(s) - 3, 8 + plotH * (1 - a) - 3, 6, 6);
-    curves.dataset.points = String((run?.losses.length ?? 0) + (run?.tests.length ?? 0));
+    let points = 0;
+    for (const s of series) {
+      line(s.losses, (l) => 8 + plotH * (1 - Math.min(l, maxLoss) / maxLoss), s.colour, 2);
+      line(s.tests, (a) => 8 + plotH * (1 - a), s.testColour ?? s.colour, 1);
+      g.fillStyle = s.testColour ?? s.colour;
+      for (const [st, a] of s.tests) g.fillRect(x(st) - 3, 8 + plotH * (1 - a) - 3, 6, 6);
+      points += s.losses.length + s.tests.length;
+    }
+    canvas.dataset.points = String(points);
+  }
+
+  function drawCurves() {
+    plot(curves, run?.plan.totalSteps ?? 1, [
+      {
+        losses: run?.losses ?? [],
+        tests: run?.tests ?? [],
+        colour: '#2166ac',
+        testColour: '#b2182b',
+      },
+    ]);
   }
 
   function drawConfusion(e) {

@@ -6,7 +6,8 @@ import { createNetworkLab } from 'convplay-wasm/convplay_nn.mjs';
 import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
 import packUrl from 'convplay-wasm/fashion-mnist.pack.gz?url';
 
-let labPromise = null;
+// key -> Promise<{lab, counts}>: 'main', and the two networks of the comparison
+const labs = new Map();
 
 async function openLab() {
   const api = await createNetworkLab({ wasmUrl: new URL(wasmUrl, self.location.href).href });
@@ -28,12 +29,13 @@ function firstFilters(lab, layers) {
 }
 
 export async function nnlab(job) {
-  labPromise ??= openLab();
+  const key = job.lab ?? 'main';
+  if (!labs.has(key)) labs.set(key, openLab());
   let opened;
   try {
-    opened = await labPromise;
+    opened = await labs.get(key);
   } catch (e) {
-    labPromise = null; // the next job tries again
+    labs.delete(key); // the next job tries again
     throw e;
   }
   const { lab, counts } = opened;
