@@ -32,7 +32,7 @@ export default [
   },
   // the browser tests' page.evaluate callbacks run in the page
   {
-    files: ['tests/browser/**/*.mjs'],
+    files: ['tests/browser/**/*.mjs', 'tests/bench/page.mjs'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {

@@ -260,7 +260,7 @@ test("batch = 3 with batch norm: the statistics, loss and dL/dgamma, dL/dbeta ar
 });
 
 test("the batch images are the module's resize of the samples to image 1's exact size (colour and grey)", async () => {
-  const dir = path.join(ROOT, 'web/public/samples');
+  const dir = path.join(ROOT, 'web/src/page/samples');
   const decoded = (file) =>
     cp.decodeImage(new Uint8Array(fs.readFileSync(path.join(dir, file))), { maxSide: 512 }).image;
   // chelsea keeps its aspect ratio: H != W; batch 4 -> coffee, astronaut, then a synthetic sample

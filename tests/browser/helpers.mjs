@@ -313,24 +313,27 @@ function chunk(type, data) {
   return out;
 }
 
-/** An RGB PNG of w x h whose pixel (x, y) is pixel(x, y) -> [r, g, b] (0..255). */
-export function makePng(w, h, pixel) {
-  const raw = Buffer.alloc(h * (1 + 3 * w));
+/**
+ * A PNG of w x h whose pixel (x, y) is pixel(x, y) -> [r, g, b] (0..255), or with
+ * channels 1 [grey], 2 [grey, alpha], 4 [r, g, b, alpha].
+ */
+export function makePng(w, h, pixel, { channels = 3 } = {}) {
+  // PNG colour types: 0 grey, 4 grey + alpha, 2 RGB, 6 RGBA
+  const type = { 1: 0, 2: 4, 3: 2, 4: 6 }[channels];
+  const raw = Buffer.alloc(h * (1 + channels * w));
   for (let y = 0; y < h; y++) {
-    raw[y * (1 + 3 * w)] = 0; // filter: none
+    raw[y * (1 + channels * w)] = 0; // filter: none
     for (let x = 0; x < w; x++) {
-      const [r, g, b] = pixel(x, y);
-      const o = y * (1 + 3 * w) + 1 + 3 * x;
-      raw[o] = r;
-      raw[o + 1] = g;
-      raw[o + 2] = b;
+      const v = pixel(x, y);
+      const o = y * (1 + channels * w) + 1 + channels * x;
+      for (let c = 0; c < channels; c++) raw[o + c] = v[c];
     }
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
   ihdr[8] = 8;
-  ihdr[9] = 2;
+  ihdr[9] = type;
   ihdr[10] = 0;
   ihdr[11] = 0;
   ihdr[12] = 0;

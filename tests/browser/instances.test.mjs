@@ -4,7 +4,7 @@
 // disabled; destroying A leaves B working.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSuite, closeSuite, waitUntil, shot } from './helpers.mjs';
+import { openSuite, closeSuite, waitUntil, shot, makePng } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
@@ -160,6 +160,40 @@ test('destroying one instance removes it and leaves the other working', async ()
     before,
   );
   assert.equal((await look(page, 'b')).dims, '62 × 62 × 3');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a restarted worker gets the images again: an upload survives a restart', async () => {
+  const { page, errors } = await open();
+  const png = makePng(30, 20, (x, y) => [x * 8, y * 12, 100]);
+  await page.evaluate(
+    (b) => window.playgrounds.b.openFile(new Blob([new Uint8Array(b)]), 'small.png'),
+    [...png],
+  );
+  const dims = () =>
+    page.evaluate(
+      () =>
+        document
+          .getElementById('b')
+          .shadowRoot.querySelector('[data-part="output-volume"] .dims-out')?.textContent,
+    );
+  await waitUntil(
+    page,
+    "B's upload to be drawn",
+    () => window.playgrounds.b.state.img === 'upload',
+  );
+  await page.waitForFunction(() => window.playgrounds.b.idle);
+  // 30 x 20 at P = 1, F = 3: 30 x 20 x 3
+  assert.equal(await dims(), '30 × 20 × 3');
+  await page.evaluate(() => window.playgrounds.b.restartWorker());
+  await page.evaluate(() => window.playgrounds.b.update({ f: 5 }));
+  await waitUntil(page, "B's layer on the upload after the restart", () => {
+    const d = document
+      .getElementById('b')
+      .shadowRoot.querySelector('[data-part="output-volume"] .dims-out')?.textContent;
+    return d === '28 × 18 × 3' && window.playgrounds.b.idle;
+  });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -88,6 +88,8 @@ export const PROPS = [
   { name: 'seed', type: 'int', default: 1, min: 0, max: 999999 },
   // display
   { name: 'scale', type: 'enum', default: 'map', options: ['map', 'layer'], kind: 'view' }, // colour range per map | shared
+  // the feature maps' size on screen: fit the column, or 1, 2, 4 screen pixels per map pixel
+  { name: 'zoom', type: 'enum', default: 'fit', options: ['fit', '1', '2', '4'], kind: 'view' },
   { name: 'at', type: 'string', default: '', maxLength: 16, kind: 'view' }, // pinned output pixel "k.y.x"
   // step-through, AlexNet exercise, lecture mode (panels/stepper.js, alexnet.js, lecture.js)
   { name: 'sn', type: 'int', default: 7, min: 3, max: 11, kind: 'view' }, // step-through input side N

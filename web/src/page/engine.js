@@ -163,7 +163,7 @@ class Engine {
    */
   async restart() {
     this.worker.terminate();
-    this.fail(new Error('the worker was restarted'));
+    this.fail(Object.assign(new Error('the worker was restarted'), { name: 'WorkerRestarted' }));
     for (const lane of this.lanes.values()) lane.waiting?.resolve(null);
     this.lanes = new Map();
     this.start();

@@ -23,6 +23,9 @@
 //
 // The element also fires 'convplay:statechange' (detail: {state, changed}) and
 // 'convplay:result' (detail: the LayerResult) on the instance's element.
+// Between panels (ctx.on / ctx.emit): 'ready' (the module is loaded: the image
+// panel computes the first view), 'started' (the first view is drawn: the
+// other panels start their own jobs), 'alexnet' (the exercise's result).
 // See playground.d.ts for the types.
 import pageCss from './styles/page.css?inline';
 import panelsCss from './styles/panels.css?inline';
@@ -136,6 +139,7 @@ export function mountPlayground(root, options = {}) {
   let drawn = 0; // the key of the last result drawn
   let runs = 0;
   let result = null;
+  let input = null; // the working image of the last result (the worker sends it once per image)
   let changedAt = null; // when the first change not yet drawn happened
   let destroyed = false;
 
@@ -270,27 +274,43 @@ export function mountPlayground(root, options = {}) {
         source: ctx.sourceKey,
         state: s,
         extras: batchImages(s).map((name) => ({ name, url: ctx.photoUrl(name) })),
+        have: input?.key,
       });
     } catch (e) {
-      if (!destroyed) showFatal(e.message);
+      // a restart drops the jobs in flight: the caller of restartWorker() computes again
+      if (!destroyed && e.name !== 'WorkerRestarted') showFatal(e.message);
       return;
     }
     if (!r || destroyed) return; // superseded by a newer request
-    drawn = key;
+    const arrived = performance.now();
+    if (runs === 0) performance.mark('convplay:first-result', { startTime: arrived });
+    if (r.input.data === null) {
+      if (r.input.key !== input?.key) return recompute(); // the page lost it (never expected)
+      r.input = input;
+    }
+    input = r.input;
     result = r;
-    runs += 1;
+    const drawing = [];
     for (const panel of mounted) {
       try {
-        panel.view.update?.(r);
+        drawing.push(panel.view.update?.(r));
       } catch (e) {
         console.error(`${panel.id}:`, e);
       }
     }
+    // a view may finish drawing in later tasks (many large maps): drawn when all are
+    await Promise.all(drawing.map((d) => Promise.resolve(d).catch((e) => console.error(e))));
+    if (destroyed || result !== r) return; // a newer result is being drawn
+    drawn = key;
+    runs += 1;
     const ms = performance.now() - t0;
     const start = changedAt;
     changedAt = drawn === requested ? null : changedAt;
     afterPaint(() => {
-      if (start !== null) performance.measure('convplay:redraw', { start, end: performance.now() });
+      const painted = performance.now();
+      // from the input event to the frame that shows it, and from the worker's reply to that frame
+      if (start !== null) performance.measure('convplay:redraw', { start, end: painted });
+      performance.measure('convplay:draw', { start: arrived, end: painted });
       if (runs === 1 && !performance.getEntriesByName('convplay:first-view').length) {
         performance.mark('convplay:first-view');
         performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });
@@ -326,24 +346,28 @@ export function mountPlayground(root, options = {}) {
     );
   });
 
-  // the panels of the static list
+  // the panels of the static list: the layer's now, the others once the first view is drawn
   const mounted = [];
-  for (const panel of PANELS) {
-    const shown = panels.includes(panel.id);
-    if (!shown && panel.optional) continue;
-    try {
-      const view = panel.mount(ctx) ?? {};
-      mounted.push({ id: panel.id, view });
-      if (!shown && panel.section) $(panel.section).hidden = true;
-    } catch (e) {
-      console.error(`${panel.id}:`, e);
+  function mountPanels(optional) {
+    for (const panel of PANELS) {
+      const shown = panels.includes(panel.id);
+      if (Boolean(panel.optional) !== optional || (!shown && panel.optional)) continue;
+      try {
+        const view = panel.mount(ctx) ?? {};
+        mounted.push({ id: panel.id, view });
+        if (!shown && panel.section) $(panel.section).hidden = true;
+        if (optional && result) view.update?.(result);
+      } catch (e) {
+        console.error(`${panel.id}:`, e);
+      }
     }
   }
+  mountPanels(false);
   onDestroy(() => {
     for (const { view } of mounted) view.destroy?.();
   });
   // the first screen's two lines and "Start the lecture" belong to lecture mode
-  container.querySelector('.cp-start').hidden = !mounted.some((m) => m.id === 'lecture');
+  container.querySelector('.cp-start').hidden = !panels.includes('lecture');
 
   let resolveFirst;
   const first = new Promise((resolve) => {
@@ -358,8 +382,13 @@ export function mountPlayground(root, options = {}) {
       throw e;
     }
     $('boot').hidden = true;
-    emit('ready');
+    performance.mark('convplay:module-ready');
+    emit('ready'); // the image panel loads the first image and computes the layer
     await first;
+    if (destroyed) return;
+    // then the panels below mount and start their own jobs: the first view never waits for them
+    mountPanels(true);
+    emit('started');
   })();
   ready.catch(() => {});
 
@@ -389,6 +418,14 @@ export function mountPlayground(root, options = {}) {
     /** The public API of panel id (e.g. 'gradients', 'bnlab'), or undefined. */
     panel: (id) => mounted.find((m) => m.id === id)?.view.api,
     recompute,
+    /**
+     * A new worker in place of the current one (every image the page holds is sent to it
+     * again), then the layer is computed again. Resolves when it is drawn.
+     */
+    async restartWorker() {
+      await engine.restart();
+      await recompute();
+    },
     /** Opens an image file (a Blob) as an upload. */
     openFile: (blob, name) => ctx.openFile?.(blob, name),
     /** The inspector's hovered pixel {k, y, x} (or null). */

@@ -77,6 +77,8 @@ export interface PlaygroundInstance {
   panel(id: PanelId): unknown;
   /** Runs the layer again. */
   recompute(): Promise<void>;
+  /** A new worker in place of the current one (every image re-sent), then the layer again. */
+  restartWorker(): Promise<void>;
   /** Opens an image file as an upload (the worker decodes it; a corrupt file keeps the old image). */
   openFile(blob: Blob, name: string): Promise<void>;
   /** The inspector's hovered output pixel, or null. */

@@ -81,6 +81,28 @@ export function rangeOf(data, offset = 0, n = data.length - offset) {
 
 const MAX_SIDE = 8192;
 
+// The 256 colours of the map as 32-bit RGBA pixels (in the platform's byte
+// order: written through bytes), so a map is drawn one word per pixel.
+const LUT32 = new Uint32Array(256);
+{
+  const bytes = new Uint8Array(LUT32.buffer);
+  for (let q = 0; q < 256; q++) {
+    bytes.set([LUT[3 * q], LUT[3 * q + 1], LUT[3 * q + 2], 255], 4 * q);
+  }
+}
+const NAN32 = new Uint32Array(new Uint8Array([...NAN_RGB, 255]).buffer)[0];
+
+// One ImageData per canvas, reused while its size stays (no allocation per redraw).
+const imageData = new WeakMap();
+function imageDataFor(canvas, w, h) {
+  let img = imageData.get(canvas);
+  if (!img || img.width !== w || img.height !== h) {
+    img = new ImageData(w, h);
+    imageData.set(canvas, img);
+  }
+  return img;
+}
+
 function checkSize(canvas, data, offset, h, w) {
   if (
     !Number.isInteger(h) ||
@@ -106,35 +128,30 @@ function checkSize(canvas, data, offset, h, w) {
  * range: the symmetric range (default: max |v| of the map). floor: the
  * smallest range used, so that a map that is zero up to float rounding (say
  * 7e-7 where the exact answer is 0) is drawn white rather than stretched over
- * the whole colour map. Returns {min, max, range, flat} (flat: every |v| <= floor).
+ * the whole colour map. stats: the map's {min, max} when known (the worker's).
+ * Returns {min, max, range, flat} (flat: every |v| <= floor).
  */
-export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0 } = {}) {
+export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0, stats } = {}) {
   checkSize(canvas, data, offset, h, w);
-  const r = rangeOf(data, offset, h * w);
+  const r = stats
+    ? { ...stats, absMax: Math.max(Math.abs(stats.min), Math.abs(stats.max)) }
+    : rangeOf(data, offset, h * w);
   const scale = Math.max(range ?? r.absMax, floor);
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(w, h);
-  const px = img.data;
+  const img = imageDataFor(canvas, w, h);
+  const px = new Uint32Array(img.data.buffer, 0, w * h);
   const k = scale > 0 ? 127.5 / scale : 0;
-  for (let i = 0; i < h * w; i++) {
+  const n = h * w;
+  for (let i = 0; i < n; i++) {
     const v = data[offset + i];
-    let o;
-    if (Number.isFinite(v)) {
+    if (v - v === 0) {
+      // finite
       let q = Math.round(v * k + 127.5);
       if (q < 0) q = 0;
       else if (q > 255) q = 255;
-      o = q * 3;
-      px[4 * i] = LUT[o];
-      px[4 * i + 1] = LUT[o + 1];
-      px[4 * i + 2] = LUT[o + 2];
-    } else {
-      px[4 * i] = NAN_RGB[0];
-      px[4 * i + 1] = NAN_RGB[1];
-      px[4 * i + 2] = NAN_RGB[2];
-    }
-    px[4 * i + 3] = 255;
+      px[i] = LUT32[q];
+    } else px[i] = NAN32;
   }
-  ctx.putImageData(img, 0, 0);
+  canvas.getContext('2d').putImageData(img, 0, 0);
   return { min: r.min, max: r.max, range: scale, flat: floor > 0 && r.absMax <= floor };
 }
 
@@ -142,7 +159,7 @@ export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0
 export function drawGrey(canvas, data, h, w, { offset = 0 } = {}) {
   checkSize(canvas, data, offset, h, w);
   const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(w, h);
+  const img = imageDataFor(canvas, w, h);
   const px = img.data;
   for (let i = 0; i < h * w; i++) {
     const v = Math.round(data[offset + i] * 255);
@@ -164,7 +181,7 @@ export function drawImage(canvas, tensor) {
   checkSize(canvas, tensor.data, 0, h, w);
   if (tensor.data.length < 3 * h * w) throw new RangeError('an RGB image needs 3 planes');
   const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(w, h);
+  const img = imageDataFor(canvas, w, h);
   const px = img.data;
   const plane = h * w;
   const d = tensor.data;

@@ -9,8 +9,8 @@ export function markup(p) {
   return `
 <a class="skip" href="#${p}volume">Skip to the layer</a>
 <div class="cp-start" data-part="start">
-  <p class="cp-start-text">A convolution layer you can play with: pick an image, move F, P, S and K, and watch the feature maps and the output size change.
-  New here? The lecture walks through it step by step.</p>
+  <p class="cp-start-text">Pick an image, move F, P, S and K, and watch the feature maps change.
+  New here? The lecture walks you through it.</p>
   <button type="button" class="primary cp-start-lecture">Start the lecture</button>
 </div>
 <nav class="cp-nav" aria-label="Sections" id="${p}nav" data-part="nav">
@@ -22,6 +22,14 @@ export function markup(p) {
 <div id="${p}boot" data-part="boot" class="boot" role="status">Loading the WebAssembly module…</div>
 <div id="${p}fatal" data-part="fatal" class="message error" role="alert" hidden></div>
   <div class="cp-app">
+    <div class="cp-quickbar" data-part="quickbar" role="group" aria-label="The layer, in short">
+      <label class="cp-q"><span>F <output data-q-out="f"></output></span><input type="range" data-q="f" step="1" aria-label="Kernel size F"></label>
+      <label class="cp-q"><span>P <output data-q-out="p"></output></span><input type="range" data-q="p" step="1" aria-label="Padding P"></label>
+      <label class="cp-q"><span>S <output data-q-out="s"></output></span><input type="range" data-q="s" step="1" aria-label="Stride S"></label>
+      <label class="cp-q"><span>D <output data-q-out="dil"></output></span><input type="range" data-q="dil" step="1" aria-label="Dilation D"></label>
+      <label class="cp-q"><span>K <output data-q-out="k"></output></span><input type="range" data-q="k" step="1" aria-label="Filters K"></label>
+      <a class="cp-q-more" href="#${p}layer-panel">all layer settings</a>
+    </div>
     <div class="controls">
       <section id="${p}image-panel" data-part="image-panel" class="panel" aria-labelledby="${p}image-h">
         <h2 id="${p}image-h" data-part="image-h">Image</h2>

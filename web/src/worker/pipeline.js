@@ -29,6 +29,23 @@ function padMap(cp, n, pad, mode) {
   return map;
 }
 
+/** {min, max} of each of the K maps of image 1 (the page's colour ranges), NaNs skipped. */
+function mapStats(data, K, plane) {
+  const stats = [];
+  for (let k = 0; k < K; k++) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = k * plane, end = i + plane; i < end; i++) {
+      const v = data[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (min === Infinity) min = max = 0;
+    stats.push({ min, max });
+  }
+  return stats;
+}
+
 export class Pipeline {
   constructor(sources) {
     this.sources = sources;
@@ -114,7 +131,11 @@ export class Pipeline {
         t3 = performance.now();
         const [, K, H2, W2] = y.shape;
         // the panels draw image 1's maps: the first K planes (NCHW)
-        output = { shape: [1, K, H2, W2], data: y.data.slice(0, K * H2 * W2) };
+        output = {
+          shape: [1, K, H2, W2],
+          data: y.data.slice(0, K * H2 * W2),
+          stats: mapStats(y.data, K, H2 * W2),
+        };
         padMapH = padMap(cp, input.shape[2], params.padH, params.padMode);
         padMapW = padMap(cp, input.shape[3], params.padW, params.padMode);
       } catch (e) {
@@ -131,7 +152,12 @@ export class Pipeline {
       layer: { fh, fw, sh, sw, dil: s.dil, p: s.p, pad: s.pad, conv: s.mode === 'conv', k: s.k },
       weights: { shape: weights.shape.slice(), data: weights.data.slice() },
       bias: bias.slice(),
-      input: { shape: input.shape.slice(), data: input.data.slice() },
+      // the working image goes back only when the page does not hold it yet
+      input: {
+        key: working.cacheKey,
+        shape: input.shape.slice(),
+        data: job.have === working.cacheKey ? null : input.data.slice(),
+      },
       info: working.info,
       geometry,
       output,

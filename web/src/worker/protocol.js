@@ -62,6 +62,7 @@ export const JOBS = [
  * @property {string} source  the image key (a SourceJob's)
  * @property {StateSnapshot} state
  * @property {Array<{name: string, url: string | null}>} extras  images 2 .. N of the batch
+ * @property {string} [have]  the key of the working image the page holds: not sent again
  *
  * @typedef {object} LayerResult
  * @property {number} key
@@ -71,7 +72,8 @@ export const JOBS = [
  *             pad: string, conv: boolean, k: number}} layer  the layer's numbers, as computed
  * @property {Tensor32} weights      [K, D1, F1, F2], built from the state
  * @property {Float32Array} bias     K values
- * @property {Tensor32} input        image 1's working image [1, D1, H1, W1]
+ * @property {Tensor32 & {key: string}} input  image 1's working image [1, D1, H1, W1]
+ *                                   (data null when it is the page's `have`)
  * @property {object} info           {originalWidth, originalHeight, downscaled, resized,
  *                                   fileChannels, alpha, greyFile, cropped}
  * @property {ConvGeometry | null} geometry

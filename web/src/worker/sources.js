@@ -131,7 +131,10 @@ export class Sources {
       };
     } else {
       // decode the longest side at `size` (square: the shortest, so the crop keeps size pixels)
-      const d = await cp.decodeImage(src.bytes, { maxSide: size });
+      const d =
+        src.decoded?.maxSide === size
+          ? src.decoded.d
+          : await cp.decodeImage(src.bytes, { maxSide: size });
       image = d.image;
       info = {
         originalWidth: d.originalWidth,

@@ -61,8 +61,10 @@ const HANDLERS = {
     const src = job.source;
     if (src.kind === 'bytes') {
       // decoded once now: a corrupt file is refused before it replaces anything
-      const d = cp.decodeImage(src.bytes, { maxSide: job.maxSide || 512 });
-      sources.set(job.key, src);
+      const maxSide = job.maxSide || 512;
+      const d = cp.decodeImage(src.bytes, { maxSide });
+      // kept: the working image at this size needs no second decode
+      sources.set(job.key, { ...src, decoded: { maxSide, d } });
       return {
         width: d.image.shape[3],
         height: d.image.shape[2],

@@ -263,6 +263,6 @@ export function mount(ctx) {
     if (changed.has('alex') && changed.size === 1) compute();
   });
   mountQuiz(quizBox, ctx);
-  ctx.on('ready', drawSlip);
+  ctx.on('started', drawSlip);
   return { update: () => compute(), api: { compute } };
 }

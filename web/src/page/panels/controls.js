@@ -43,6 +43,17 @@ export function mount(ctx) {
   }
   $('reset').addEventListener('click', () => ctx.reset());
 
+  // the compact bar of a narrow playground (phone): F, P, S, D, K beside the maps they change
+  const quick = [...ctx.root.querySelectorAll('input[data-q]')];
+  for (const input of quick) {
+    const name = input.dataset.q;
+    const row = rowOf(name);
+    input.min = String(row.min);
+    input.max = String(row.max);
+    input.disabled = ctx.locked(name);
+    input.addEventListener('input', () => ctx.set(name, Number(input.value)));
+  }
+
   const labelF = ctx.root.querySelector(`label[for="${ctx.id('f')}"]`);
   const labelS = ctx.root.querySelector(`label[for="${ctx.id('s')}"]`);
   function sync(s) {
@@ -59,6 +70,11 @@ export function mount(ctx) {
     $('sw-row').hidden = !s.ssep;
     labelF.firstChild.textContent = s.fsep ? 'Kernel height F1 ' : 'Kernel size F ';
     labelS.firstChild.textContent = s.ssep ? 'Stride along rows S1 ' : 'Stride S ';
+    for (const input of quick) {
+      const v = String(s[input.dataset.q]);
+      if (input.value !== v) input.value = v;
+      input.previousElementSibling.querySelector('output').textContent = v;
+    }
     modes[0].checked = s.mode === 'xcorr';
     modes[1].checked = s.mode === 'conv';
   }

@@ -76,6 +76,18 @@ export function mount(ctx) {
     if (!res.ok) throw new Error(`could not load ${url} (HTTP ${res.status})`);
     return new Uint8Array(await res.arrayBuffer());
   }
+  // the first photo is fetched while the module loads, not after
+  const early = new Map();
+  if (PHOTOS[app.state.img]) {
+    const first = fetchBytes(ctx.photoUrl(app.state.img));
+    first.catch(() => {});
+    early.set(app.state.img, first);
+  }
+  function photoBytes(name) {
+    const p = early.get(name);
+    early.delete(name);
+    return p ?? fetchBytes(ctx.photoUrl(name));
+  }
 
   /** Makes the state's image the worker's current source. */
   async function useImage(name) {
@@ -84,7 +96,7 @@ export function mount(ctx) {
       if (!loaded.has(key)) {
         await app.engine.setSource(
           key,
-          { kind: 'bytes', bytes: await fetchBytes(ctx.photoUrl(name)) },
+          { kind: 'bytes', bytes: await photoBytes(name) },
           app.state.size,
         );
         loaded.add(key);
@@ -132,6 +144,13 @@ export function mount(ctx) {
     }
   });
 
+  // locked rows (mountPlayground's options.locked): their controls are disabled
+  sample.disabled = ctx.locked('img');
+  file.disabled = ctx.locked('img');
+  webcamBtn.disabled = ctx.locked('img');
+  size.disabled = ctx.locked('size');
+  fit.disabled = ctx.locked('fit');
+  grey.disabled = ctx.locked('grey');
   sample.addEventListener('change', () => app.set('img', sample.value));
   size.addEventListener('input', () => app.set('size', Number(size.value)));
   fit.addEventListener('change', () => app.set('fit', fit.value));
@@ -139,7 +158,7 @@ export function mount(ctx) {
 
   // ---- files: picker, drop, paste -----------------------------------------
   async function openFile(blob, name) {
-    if (!blob) return;
+    if (!blob || ctx.locked('img')) return;
     if (blob.size > MAX_FILE_BYTES) {
       showError(
         `“${name}” is ${(blob.size / 1048576).toFixed(0)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB. The previous image is kept.`,

@@ -66,22 +66,32 @@ export function mount(ctx) {
     });
   }
 
+  const panel = ctx.$('inspect-panel');
+  let shown = '';
   function show() {
+    // a pinned pixel: in a narrow playground the inspector opens as a sheet under the map (CSS)
+    panel.classList.toggle('cp-sheet', Boolean(parsePin(ctx.state.at)));
     const r = ctx.result;
     const t = ctx.currentTarget ? ctx.currentTarget() : null;
     if (!t || !r || r.error || !r.output) {
+      shown = '';
       box.replaceChildren(...hint);
       return;
     }
     const pinned = Boolean(parsePin(ctx.state.at));
+    // the same pixel of the same result: nothing to redraw (and the unpin button stays the
+    // one being clicked when the map's blur re-announces the pinned pixel)
+    const key = `${r.key}|${t.k}.${t.y}.${t.x}|${pinned}`;
+    if (key === shown && box.firstChild?.classList?.contains('inspect-head')) return;
+    shown = key;
     const f = receptiveField(r, t.k, t.y, t.x);
     const [, d1] = r.input.shape;
     box.replaceChildren();
     const head = el('p', 'inspect-head');
     head.append(
-      `${pinned ? 'Pinned' : 'Hovering'}: output pixel `,
-      el('b', null, `y[${t.k + 1}](row ${t.y}, column ${t.x})`),
-      ` of map ${t.k + 1}. ${r.layer.conv ? 'True convolution: the weights below are the filter rotated 180°.' : 'Cross-correlation: the weights are used as they are.'}`,
+      `${pinned ? 'Pinned' : 'Hovering'}: `,
+      el('b', 'inspect-where', `map ${t.k + 1}, row ${t.y}, column ${t.x}`),
+      ` (rows and columns counted from 0, as in the code). ${r.layer.conv ? 'True convolution: the weights below are the filter rotated 180°.' : 'Cross-correlation: the weights are used as they are.'}`,
     );
     if (pinned) {
       const unpin = el('button', 'unpin', 'unpin');
@@ -126,7 +136,6 @@ export function mount(ctx) {
       );
       rows.append(fig);
     }
-    box.append(rows);
     const total = el('p', 'inspect-total');
     const parts = f.channels.map((ch) => fmt(ch.sum, 4)).join(' + ');
     total.append(
@@ -136,12 +145,22 @@ export function mount(ctx) {
       el('b', 'inspect-core', fmt(f.core, 5)),
       '.',
     );
-    box.append(total);
+    // the sum first (on a phone's sheet it is what shows), then the products per channel
+    box.append(total, rows);
   }
 
   ctx.onHover(show);
   ctx.subscribe((s, changed) => {
-    if (changed.has('at')) show();
+    if (!changed.has('at')) return;
+    show();
+    // as a sheet (narrow playground), the pinned map moves up to stay in view above it
+    const pin = parsePin(s.at);
+    if (pin && getComputedStyle(panel).position === 'fixed') {
+      ctx.root
+        .querySelectorAll('canvas.fmap')
+        [pin.k]?.closest('figure')
+        .scrollIntoView({ block: 'start' });
+    }
   });
   return { update: show };
 }

@@ -214,6 +214,6 @@ export function mountQuiz(root, ctx) {
   });
   next.addEventListener('click', newQuestion);
 
-  ctx.on('ready', newQuestion);
+  ctx.on('started', newQuestion);
   return { newQuestion };
 }

@@ -489,7 +489,7 @@ export function mount(ctx) {
     if ([...changed].some((c) => WATCH.has(c))) compute();
   });
   let lastInput = null;
-  ctx.on('ready', compute);
+  ctx.on('started', compute);
   return {
     update(r) {
       // the image changed: the step-through's image input follows it

@@ -12,6 +12,17 @@ import { textEl as el } from '../dom.js';
 import { createGrid, updateGrid } from '../grid.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
+// the longest a task of drawing maps may run before it lets the page answer input
+const FRAME_BUDGET_MS = 12;
+
+/** Resolves in a new task (after pending input events). */
+function yieldTask() {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(null);
+  });
+}
 
 /** Parses the state's pinned pixel "k.y.x" -> {k, y, x} or null. */
 export function parsePin(at) {
@@ -93,7 +104,15 @@ export function mount(ctx) {
     }
   }
 
+  let inputDrawn = '';
   function drawInput(r) {
+    // the same image with the same padding: only the overlay (the receptive field) changes
+    const key = `${r.input.key}|${r.layer.p}|${r.layer.pad}|${r.batch.n}|${r.batch.names.join()}`;
+    if (key === inputDrawn) {
+      drawOverlay();
+      return;
+    }
+    inputDrawn = key;
     const [, d1, h1, w1] = r.input.shape;
     const n = r.batch ? r.batch.n : 1;
     inDims.replaceChildren();
@@ -302,6 +321,7 @@ export function mount(ctx) {
         updateGrid(slot.grid, r.weights.data, k * per + ch * fh * fw, fh, fw, range, {
           label: `filter ${k + 1}, channel ${chName}: ${fh} × ${fw} weights`,
           numbers,
+          canvas: true,
         });
       }
       c.bias.textContent = `b = ${fmt(r.bias[k], 3)}`;
@@ -322,7 +342,39 @@ export function mount(ctx) {
   const outDims = el('p', 'dims');
   const outMsg = el('p', 'caption');
   const mapsEl = el('div', 'maps');
-  outputEl.append(outHead, outDims, outMsg, mapsEl);
+  // zoom: at 1, 2 or 4 screen pixels per map pixel every pixel can be pointed at
+  const zoomSel = el('select', 'map-zoom');
+  zoomSel.id = ctx.id('map-zoom');
+  zoomSel.dataset.part = 'map-zoom';
+  for (const [v, text] of [
+    ['fit', 'fit the column'],
+    ['1', '1 screen pixel per pixel'],
+    ['2', '2 × 2 screen pixels per pixel'],
+    ['4', '4 × 4 screen pixels per pixel'],
+  ]) {
+    const o = el('option', null, text);
+    o.value = v;
+    zoomSel.append(o);
+  }
+  const zoomLabel = el('label', 'map-zoom-label', 'Map size ');
+  zoomLabel.htmlFor = zoomSel.id;
+  zoomSel.addEventListener('change', () => ctx.set('zoom', zoomSel.value));
+  const zoomRow = el('div', 'row map-zoom-row');
+  zoomRow.append(zoomLabel, zoomSel);
+  outputEl.append(outHead, outDims, outMsg, zoomRow, mapsEl);
+
+  /** The maps' CSS size: the column's width, or zoom screen pixels per map pixel. */
+  function applyZoom() {
+    const z = ctx.state.zoom;
+    zoomSel.value = z;
+    mapsEl.classList.toggle('zoomed', z !== 'fit');
+    const r = ctx.result;
+    const W2 = r?.output ? r.output.shape[3] : 0;
+    for (const f of figures) {
+      if (!f) continue;
+      f.cv.style.width = z === 'fit' || !W2 ? '' : `${W2 * Number(z)}px`;
+    }
+  }
   const figures = [];
   let cursor = { k: 0, y: 0, x: 0 };
 
@@ -392,7 +444,8 @@ export function mount(ctx) {
     return figures[k];
   }
 
-  function drawOutput(r) {
+  let outputGen = 0;
+  async function drawOutput(r) {
     const s = ctx.state; // the colour scale: a view setting
     outputEl.classList.toggle('invalid', Boolean(r.error));
     if (r.error || !r.output) {
@@ -411,9 +464,23 @@ export function mount(ctx) {
       outDims.append(el('span', 'dims-batch', ` (batch N = ${n}: showing image 1 of ${n})`));
     outMsg.textContent = `${K} feature map${K > 1 ? 's' : ''}, one per filter${n > 1 ? `, of image 1 (the batch's output is ${n} × ${K} maps)` : ''}. Colour: blue < 0 < red; ${s.scale === 'layer' ? 'one range shared by all maps' : 'each map on its own range'}.`;
     const plane = H2 * W2;
-    const layerRange = s.scale === 'layer' ? rangeOf(r.output.data).absMax : undefined;
+    const stats = r.output.stats;
+    const layerRange =
+      s.scale === 'layer'
+        ? stats
+          ? Math.max(...stats.map((m) => Math.max(-m.min, m.max)))
+          : rangeOf(r.output.data).absMax
+        : undefined;
     while (mapsEl.children.length > K) mapsEl.lastChild.remove();
+    const my = ++outputGen;
+    let t0 = performance.now();
     for (let k = 0; k < K; k++) {
+      // many large maps: drawn a few at a time, the page answering input in between
+      if (performance.now() - t0 > FRAME_BUDGET_MS) {
+        await yieldTask();
+        if (my !== outputGen) return;
+        t0 = performance.now();
+      }
       const f = figureFor(k);
       if (f.fig.parentNode !== mapsEl) mapsEl.append(f.fig);
       // Inputs lie in [0, 1] and weights are O(1): float32 rounding of a sum
@@ -422,6 +489,7 @@ export function mount(ctx) {
         offset: k * plane,
         range: layerRange,
         floor: 1e-5,
+        stats: stats?.[k],
       });
       f.legend.update(res);
       const name = PRESET_LABELS[presetOf(k, r.state)];
@@ -431,6 +499,7 @@ export function mount(ctx) {
         `feature map ${k + 1} (${name}), ${W2} × ${H2}, values from ${fmt(res.min)} to ${fmt(res.max)}. Arrow keys move over its pixels, Enter pins one.`,
       );
     }
+    applyZoom();
     markPinned();
   }
 
@@ -446,12 +515,13 @@ export function mount(ctx) {
       markPinned();
     }
     if (changed.has('scale') && ctx.result) drawOutput(ctx.result);
+    if (changed.has('zoom')) applyZoom();
   });
   return {
     update(r) {
       drawInput(r);
       drawBank(r);
-      drawOutput(r);
+      return drawOutput(r);
     },
   };
 }

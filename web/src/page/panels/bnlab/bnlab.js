@@ -717,7 +717,7 @@ export function mountBatchNormLab(container, ctx) {
     else if (names.some((n) => VIEW_KEYS.has(n))) render();
   });
   syncInputs();
-  ctx.on('ready', recompute);
+  ctx.on('started', recompute);
   return {
     recompute,
     render,

@@ -92,7 +92,17 @@ const STEP_OF_NODE = (id) => {
   return null;
 };
 
-function edgePath(a, b) {
+function edgePath(a, b, from, to) {
+  if (from === 'mu' && to.startsWith('xhat')) {
+    // mu -> xhat_i: down from mu's bottom and into xhat_i's top, always below the row of
+    // mu and var (y never rises above their bottom), so it never runs under the var box
+    const sx = a.x;
+    const sy = a.y + NODE_H / 2;
+    const ex = b.x - NODE_W / 4;
+    const ey = b.y - NODE_H / 2;
+    const my = (sy + ey) / 2;
+    return `M${sx},${sy} C${sx},${my} ${ex},${my} ${ex},${ey}`;
+  }
   // Straight along a row; otherwise a cubic from the right side of a to the left side of b.
   let sx = a.x + NODE_W / 2,
     sy = a.y,
@@ -175,7 +185,7 @@ export function drawGraph(host, view) {
   for (const [a, b] of edges) {
     const on = active.has(`${a}>${b}`);
     const path = el('path', {
-      d: edgePath(nodes[a], nodes[b]),
+      d: edgePath(nodes[a], nodes[b], a, b),
       class: `bn-edge${on ? ' is-active' : ''}`,
       'data-from': a,
       'data-to': b,

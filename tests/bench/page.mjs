@@ -1,0 +1,183 @@
+// `npm run bench:page`: the page's responsiveness in headless Chromium, on
+// the production build (vite build + vite preview). Prints:
+//   - per control (F, P, S, D, K one step at the defaults): p50 / p95 of
+//     'convplay:redraw' (from the input event to the painted frame that shows it);
+//   - long tasks (PerformanceObserver 'longtask', > 50 ms) while dragging F
+//     from 1 to 11 and back at the defaults, one step per frame;
+//   - a 512 x 512 image with K = 16, F = 11: long tasks while the worker
+//     computes, and 'convplay:draw' (from the worker's reply to the painted frame);
+//   - 'convplay:first-view' of the production build (median of 5 fresh loads).
+// Timings are this machine's; nothing is asserted (the tests never time anything).
+import { startServer, launchBrowser } from '../browser/helpers.mjs';
+
+const ROUNDS = Number(process.env.ROUNDS || 12);
+
+function pct(values, p) {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
+
+async function open(browser, url, hash = '') {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        window.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url + (hash ? `#${hash}` : ''));
+  await page.waitForFunction(
+    () =>
+      Number(document.querySelector('.cp-playground')?.dataset.runs) >= 1 && window.convplay.idle,
+    null,
+    { timeout: 30000 },
+  );
+  // the panels below the layer settle (AlexNet quiz, lab, step-through)
+  await page.waitForTimeout(1500);
+  return page;
+}
+
+const idle = (page) =>
+  page.waitForFunction(() => window.convplay.idle, null, { timeout: 30000, polling: 'raf' });
+
+/** One real input event on slider id (value v), then waits until it is drawn and painted. */
+async function step(page, id, v) {
+  const before = await page.evaluate(() => performance.getEntriesByName('convplay:redraw').length);
+  await page.evaluate(
+    ([i, val]) => {
+      const el = document.getElementById(i);
+      el.value = String(val);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    [id, v],
+  );
+  await page.waitForFunction(
+    (n) => performance.getEntriesByName('convplay:redraw').length > n && window.convplay.idle,
+    before,
+    { timeout: 30000, polling: 'raf' },
+  );
+  return page.evaluate(() => performance.getEntriesByName('convplay:redraw').at(-1).duration);
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  console.log(
+    `convplay page bench (production build, headless Chromium, ${ROUNDS} steps per control)`,
+  );
+  // 1. one step of each control at the defaults
+  const page = await open(browser, server.url);
+  const controls = [
+    ['f', 3, 4],
+    ['p', 1, 2],
+    ['s', 1, 2],
+    ['dil', 1, 2],
+    ['k', 4, 5],
+  ];
+  for (const [id, a, b] of controls) {
+    const times = [];
+    for (let i = 0; i < ROUNDS; i++) times.push(await step(page, id, i % 2 ? a : b));
+    await step(page, id, a).catch(() => {});
+    console.log(
+      `  ${id.toUpperCase().padEnd(3)} one step:  p50 ${ms(pct(times, 50))}  p95 ${ms(pct(times, 95))}  max ${ms(Math.max(...times))}`,
+    );
+  }
+
+  // 2. dragging F from 1 to 11 and back, one value per frame
+  await page.evaluate(() => {
+    window.__longtasks.length = 0;
+  });
+  const drag = await page.evaluate(async () => {
+    const el = document.getElementById('f');
+    const values = [];
+    for (let v = 1; v <= 11; v++) values.push(v);
+    for (let v = 10; v >= 1; v--) values.push(v);
+    const t0 = performance.now();
+    const gaps = [];
+    let last = t0;
+    for (const v of values) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    return { t0, gaps };
+  });
+  await idle(page);
+  await page.waitForTimeout(300);
+  const dragTasks = await page.evaluate(
+    (t0) => window.__longtasks.filter((t) => t.start >= t0),
+    drag.t0,
+  );
+  console.log(
+    `  drag F 1..11..1 (21 input events, one per frame): ${dragTasks.length} long task(s) > 50 ms` +
+      `${dragTasks.length ? `, longest ${ms(Math.max(...dragTasks.map((t) => t.duration)))}` : ''};` +
+      ` longest frame gap while dragging ${ms(Math.max(...drag.gaps))}`,
+  );
+  await page.close();
+
+  // 3. 512 x 512, K = 16, F = 11
+  const big = await open(browser, server.url, 'img=checker&size=512&k=16&f=11&filters=random');
+  const bigTimes = [];
+  const bigTasks = [];
+  const forward = [];
+  for (let i = 0; i < 5; i++) {
+    await big.evaluate(() => {
+      window.__longtasks.length = 0;
+    });
+    const t0 = await big.evaluate((seed) => {
+      const t = performance.now();
+      window.convplay.set('seed', 100 + seed);
+      return t;
+    }, i);
+    await idle(big);
+    await big.waitForTimeout(200);
+    const r = await big.evaluate(
+      (t) => ({
+        draw: performance.getEntriesByName('convplay:draw').at(-1).duration,
+        tasks: window.__longtasks.filter((x) => x.start >= t),
+        forward: window.convplay.result.ms.forward,
+      }),
+      t0,
+    );
+    bigTimes.push(r.draw);
+    bigTasks.push(...r.tasks);
+    forward.push(r.forward);
+  }
+  console.log(
+    `  512 x 512, K = 16, F = 11: worker forward p50 ${ms(pct(forward, 50))}; reply -> painted p50 ${ms(pct(bigTimes, 50))}` +
+      ` max ${ms(Math.max(...bigTimes))}; ${bigTasks.length} long task(s)` +
+      `${bigTasks.length ? `, longest ${ms(Math.max(...bigTasks.map((t) => t.duration)))}` : ''}`,
+  );
+  await big.close();
+
+  // 4. first view of the production build, fresh pages
+  const firsts = [];
+  for (let i = 0; i < 5; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const p = await ctx.newPage();
+    await p.goto(server.url);
+    await p.waitForFunction(
+      () => performance.getEntriesByName('convplay:first-view').length > 0,
+      null,
+      {
+        timeout: 30000,
+      },
+    );
+    firsts.push(
+      await p.evaluate(() => performance.getEntriesByName('convplay:first-view')[0].duration),
+    );
+    await ctx.close();
+  }
+  console.log(
+    `  first view (production build): median ${ms(pct(firsts, 50))}, all ${firsts.map((x) => x.toFixed(0)).join(', ')} ms`,
+  );
+} finally {
+  await browser.close();
+  await server.close();
+}
