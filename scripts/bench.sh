@@ -7,3 +7,4 @@ bash scripts/build.sh wasm >/dev/null
 cmake --preset native-release >/dev/null
 cmake --build --preset native-release --target convplay_bench -j "$JOBS" >/dev/null
 node tests/bench/bench.mjs
+node tests/bench/train.mjs "$@"

@@ -15,6 +15,7 @@ declare -A need=(
   [wabt]=/usr/bin/wasm-objdump
   [chromium]=/usr/bin/chromium
   [clang-format]=/usr/bin/clang-format
+  [dataset-fashion-mnist]=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 )
 missing=()
 for pkg in "${!need[@]}"; do

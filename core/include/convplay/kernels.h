@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "convplay/conv.h"
+#include "convplay/layers.h"
 
 namespace convplay::kernels {
 
@@ -30,5 +31,42 @@ struct Conv2dF32BwdVariant {
 
 const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_variants();
 const std::vector<Conv2dF32BwdVariant>& conv2d_f32_bwd_variants();
+
+// --- the network layers (layers.h) ---------------------------------------------
+// One list per operation, reference first; the float entry points run the last
+// variant whose `supports` accepts the layer.
+struct LayerDesc {
+  Shape input, output;
+  Pool2dParams pool;  // pooling layers only
+};
+
+template <typename Fn>
+struct LayerVariant {
+  const char* name;
+  bool (*supports)(const LayerDesc& d);
+  Fn run;
+};
+
+using ReluF32Fwd = void (*)(Tensor& y, const Tensor& x);
+using ReluF32Bwd = void (*)(Tensor& dx, const Tensor& dy, const Tensor& x);
+using MaxpoolF32Fwd = void (*)(Tensor& y, std::vector<int32_t>& argmax, const Tensor& x,
+                               const Pool2dParams& p);
+using MaxpoolF32Bwd = void (*)(Tensor& dx, const Tensor& dy, const std::vector<int32_t>& argmax,
+                               const Pool2dParams& p);
+using AvgpoolF32Fwd = void (*)(Tensor& y, const Tensor& x, const Pool2dParams& p);
+using AvgpoolF32Bwd = void (*)(Tensor& dx, const Tensor& dy, const Pool2dParams& p);
+using LinearF32Fwd = void (*)(Tensor& y, const Tensor& x, const Tensor& w,
+                              const std::vector<float>& b);
+using LinearF32Bwd = void (*)(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                              const Tensor& x, const Tensor& w);
+
+const std::vector<LayerVariant<ReluF32Fwd>>& relu_f32_fwd_variants();
+const std::vector<LayerVariant<ReluF32Bwd>>& relu_f32_bwd_variants();
+const std::vector<LayerVariant<MaxpoolF32Fwd>>& maxpool2d_f32_fwd_variants();
+const std::vector<LayerVariant<MaxpoolF32Bwd>>& maxpool2d_f32_bwd_variants();
+const std::vector<LayerVariant<AvgpoolF32Fwd>>& avgpool2d_f32_fwd_variants();
+const std::vector<LayerVariant<AvgpoolF32Bwd>>& avgpool2d_f32_bwd_variants();
+const std::vector<LayerVariant<LinearF32Fwd>>& linear_f32_fwd_variants();
+const std::vector<LayerVariant<LinearF32Bwd>>& linear_f32_bwd_variants();
 
 }  // namespace convplay::kernels

@@ -12,6 +12,7 @@
 //   engine.forget(key);           // a source the page no longer offers
 //   await engine.restart();       // a new worker, the last good state restored (no event)
 //   engine.testCrash(how);        // tests: 'terminate' | 'exit' | 'throw' | 'abort' | 'hang'
+//   engine.nnlab({ op, ... });    // the network lab (in order, never replaced)
 //   engine.destroy();
 //
 // layer, gradients, stepper, alexnet and bnlab keep at most one job in flight
@@ -399,6 +400,11 @@ class Engine {
   /** The worker's memory: {usedBytes (malloc), heapBytes (WASM memory), liveHandles, sources}. */
   stats() {
     return this.post('stats', {});
+  }
+
+  /** A network-lab op (in order, never replaced: a training run is a sequence). */
+  nnlab(job) {
+    return this.post('nnlab', job);
   }
 
   /** True while a layer job is being computed (a webcam loop skips frames meanwhile). */

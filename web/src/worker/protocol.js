@@ -34,6 +34,7 @@ export const JOBS = [
   'stats',
   'crash',
   'decodeApart',
+  'nnlab',
 ];
 
 /**
@@ -156,4 +157,20 @@ export const JOBS = [
  * picture at most maxSide on its longest side, then be terminated.
  * @typedef {{type: 'decodeApart', bytes: Uint8Array, maxSide: number,
  *   directPixels: number}} DecodeApartJob
+ */
+
+/**
+ * 'nnlab': the network lab (worker/jobs/nnlab.js). Its NetworkLab and the
+ * Fashion-MNIST pack are loaded by the first such job. Ops:
+ *   build    {spec, seed, config}: a new network (He-initialised from seed) and a
+ *            new training run -> {layers, params, stepsPerEpoch, totalSteps,
+ *            counts: {train, test}, filters: Tensor32 | null}
+ *   steps    {n}: up to n mini-batches -> {steps, step, epoch, loss, accuracy,
+ *            learningRate, gradNorms, done, filters, batchnorm}
+ *   evaluate {limit}: inference mode on the first `limit` test images (0: all)
+ *            -> {loss, accuracy, classes, confusion}
+ * @typedef {object} NnlabJob
+ * @property {'nnlab'} type
+ * @property {'build' | 'steps' | 'evaluate'} op
+ * @property {string} [lab]  which network: 'main' (default), or the comparison's 'without' / 'with'
  */

@@ -10,6 +10,7 @@ import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
 import { decodeApart } from './jobs/decode-apart.js';
+import { nnlab } from './jobs/nnlab.js';
 import { buildWeights } from '../common/filters.js';
 
 const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href).href });
@@ -116,6 +117,7 @@ const HANDLERS = {
     else throw new Error(`unknown crash "${job.how}"`);
     return new Promise(() => {}); // never answers
   },
+  nnlab: (cp, job) => nnlab(job),
 };
 
 /**

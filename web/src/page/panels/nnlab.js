@@ -1,0 +1,545 @@
+// The network lab: train a small CNN (the "tiny" preset, batch norm on or off)
+// on Fashion-MNIST in the worker and watch it learn: the loss and accuracy
+// curves, the first layer's filters, the per-layer gradient norms, the output
+// volume and parameters of every layer, and the confusion matrix.
+//
+// Training runs in the worker (engine.nnlab, worker/jobs/nnlab.js) a few
+// mini-batches per job, so the page redraws after each job (about 10 times a
+// second) and stays responsive; Pause simply stops asking for more. The
+// module and the 3.8 MB data pack are loaded the first time the lab is used.
+// Every number drawn comes from the result it was computed with.
+import { divergingRgb } from '../render.js';
+import { el } from '../dom.js';
+
+const CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
+const STEPS_PER_JOB = 5;
+const TEST_EVERY = 50; // steps between test points on the curve
+const TEST_POINT_IMAGES = 500;
+
+function numberInput(id, label, value, attrs) {
+  const input = el('input', { id, type: 'number', value, ...attrs });
+  return { input, row: el('label', { for: id }, label, input) };
+}
+
+export function mount(ctx) {
+  const { engine, id } = ctx;
+  const root = ctx.slot('nnlab');
+  ctx.addNav('nnlab', 'Network lab');
+  root.classList.add('cp-nnlab');
+  root.dataset.state = 'idle';
+  root.dataset.step = '0';
+  root.setAttribute('aria-labelledby', id('nnlab-h'));
+
+  const conv = [
+    { k: numberInput(id('nn-k1'), 'K', 8, { min: 1, max: 32 }) },
+    { k: numberInput(id('nn-k2'), 'K', 16, { min: 1, max: 32 }) },
+  ];
+  for (const c of conv) {
+    const n = conv.indexOf(c) + 1;
+    c.f = numberInput(id(`nn-f${n}`), 'F', 3, { min: 1, max: 28 });
+    c.p = numberInput(id(`nn-p${n}`), 'P', 0, { min: 0, max: 5 });
+  }
+  const bn = el('input', { id: id('nn-bn'), type: 'checkbox' });
+  const lr = numberInput(id('nn-lr'), 'learning rate', 0.05, { min: 0.0001, step: 0.01 });
+  const batch = numberInput(id('nn-batch'), 'batch size', 32, { min: 1, max: 512 });
+  const epochs = numberInput(id('nn-epochs'), 'epochs', 1, { min: 1, max: 20 });
+  const seed = numberInput(id('nn-seed'), 'seed', 1, { min: 0, max: 1000000 });
+
+  const train = el(
+    'button',
+    { type: 'button', class: 'primary', 'data-part': 'nn-train' },
+    'Train',
+  );
+  const pause = el('button', { type: 'button', 'data-part': 'nn-pause', disabled: true }, 'Pause');
+  const step = el('button', { type: 'button', 'data-part': 'nn-step' }, 'Step');
+  const reset = el('button', { type: 'button', 'data-part': 'nn-reset' }, 'Reset');
+  const compare = el(
+    'button',
+    { type: 'button', 'data-part': 'nn-compare' },
+    'Compare with and without batch norm',
+  );
+  const compareCanvas = el('canvas', {
+    class: 'cp-nn-curves cp-nn-compare',
+    width: 640,
+    height: 220,
+    role: 'img',
+    'aria-label': 'Training loss and test accuracy without (grey) and with (green) batch norm',
+  });
+  const compareText = el('p', { class: 'cp-nn-compare-text', 'aria-live': 'polite' });
+  const compareBox = el(
+    'div',
+    { class: 'cp-nn-comparebox', hidden: true },
+    el('h3', { text: 'With and without batch norm, side by side' }),
+    el('p', {
+      text: 'The same network, seed, images and learning rate, trained twice: once without batch norm (grey) and once with it after each convolution (green). Watch how fast each loss falls in the first hundred steps, and at which step each test accuracy (the dots) reaches the other one.',
+    }),
+    compareCanvas,
+    compareText,
+  );
+  const status = el('p', { class: 'cp-nn-status', role: 'status', 'aria-live': 'polite' });
+  const error = el('p', { class: 'message error', role: 'alert', hidden: true });
+
+  const layerBody = el('tbody');
+  const layerTable = el(
+    'table',
+    { class: 'cp-nn-layers' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { text: 'layer' }),
+        el('th', { text: 'output W × H × D' }),
+        el('th', { text: 'parameters' }),
+        el('th', { text: '‖dL/dθ‖' }),
+      ),
+    ),
+    layerBody,
+  );
+  const curves = el('canvas', {
+    class: 'cp-nn-curves',
+    width: 640,
+    height: 220,
+    role: 'img',
+    'aria-label': 'Training loss (blue) and test accuracy (red) against the step',
+  });
+  const filters = el('canvas', {
+    class: 'cp-nn-filters',
+    width: 8,
+    height: 8,
+    role: 'img',
+    'aria-label': "The first layer's filters",
+  });
+  const confusion = el('table', { class: 'cp-nn-confusion' });
+  const NO_CONFUSION = 'The confusion matrix appears with the first test point.';
+  const confusionCaption = el('figcaption', { text: NO_CONFUSION });
+
+  root.replaceChildren(
+    el('h2', { id: id('nnlab-h'), text: 'Network lab: train a small CNN on Fashion-MNIST' }),
+    el('p', {
+      text: 'The "tiny" network: conv - ReLU - max pool 2 - conv - ReLU - max pool 2 - fully connected 10, trained with mini-batch SGD (momentum 0.9, weight decay 5e-4, cosine learning rate) on 10,000 Fashion-MNIST images and tested on 2,000. Batch norm, when on, follows each convolution.',
+    }),
+    el(
+      'div',
+      { class: 'cp-nn-arch' },
+      el(
+        'fieldset',
+        {},
+        el('legend', { text: 'conv 1 (3 × 3 by default)' }),
+        conv[0].k.row,
+        conv[0].f.row,
+        conv[0].p.row,
+      ),
+      el(
+        'fieldset',
+        {},
+        el('legend', { text: 'conv 2' }),
+        conv[1].k.row,
+        conv[1].f.row,
+        conv[1].p.row,
+      ),
+      el('label', { for: bn.id, class: 'cp-nn-bn' }, bn, ' batch norm after each convolution'),
+    ),
+    el('div', { class: 'cp-nn-hyper' }, lr.row, batch.row, epochs.row, seed.row),
+    el('div', { class: 'cp-nn-buttons' }, train, pause, step, reset, compare),
+    status,
+    error,
+    layerTable,
+    el('h3', { text: 'Loss and accuracy' }),
+    curves,
+    el(
+      'div',
+      { class: 'cp-nn-bottom' },
+      el(
+        'figure',
+        {},
+        filters,
+        el('figcaption', { text: "First layer's filters (blue negative, red positive)" }),
+      ),
+      el('figure', {}, confusion, confusionCaption),
+    ),
+  );
+  root.append(compareBox);
+  root.hidden = false;
+
+  // --- the run ------------------------------------------------------------------
+  let run = null; // {plan, layers, losses: [[step, loss]], tests: [[step, acc]], stats}
+  let running = false;
+  let destroyed = false;
+  let busy = Promise.resolve();
+
+  function spec(withBn = bn.checked) {
+    const layers = [];
+    for (const c of conv) {
+      layers.push({
+        type: 'conv',
+        filters: Number(c.k.input.value),
+        kernel: Number(c.f.input.value),
+        stride: 1,
+        pad: Number(c.p.input.value),
+      });
+      if (withBn) layers.push({ type: 'batchnorm' });
+      layers.push({ type: 'relu' }, { type: 'maxpool', kernel: 2, stride: 2 });
+    }
+    layers.push({ type: 'fc', filters: 10 });
+    return { channels: 1, height: 28, width: 28, layers };
+  }
+
+  const config = () => ({
+    learningRate: Number(lr.input.value),
+    batchSize: Number(batch.input.value),
+    epochs: Number(epochs.input.value),
+    seed: Number(seed.input.value),
+  });
+
+  function setState(s, text) {
+    root.dataset.state = s;
+    if (text !== undefined) status.textContent = text;
+    train.disabled = s === 'training' || s === 'loading';
+    pause.disabled = s !== 'training';
+    step.disabled = s === 'training' || s === 'loading';
+    compare.disabled = s === 'training' || s === 'loading';
+  }
+
+  function showError(e) {
+    running = false;
+    error.textContent = e ? e.message : '';
+    error.hidden = !e;
+    if (e) setState('error');
+  }
+
+  async function build() {
+    setState(
+      'loading',
+      run ? 'Building the network…' : 'Loading the lab (the module and 3.8 MB of images)…',
+    );
+    showError(null);
+    try {
+      const r = await engine.nnlab({
+        op: 'build',
+        spec: spec(),
+        seed: config().seed,
+        config: config(),
+      });
+      run = { plan: r, layers: r.layers, losses: [], tests: [], norms: null, step: 0 };
+      drawLayers();
+      drawFilters(r.filters);
+      drawCurves();
+      confusion.replaceChildren();
+      confusionCaption.textContent = NO_CONFUSION;
+      root.dataset.step = '0';
+      setState(
+        'idle',
+        `${r.counts.train} training and ${r.counts.test} test images; ${r.params.toLocaleString('en')} parameters; ${r.totalSteps} steps of ${config().batchSize} images.`,
+      );
+      return true;
+    } catch (e) {
+      run = null;
+      layerBody.replaceChildren();
+      showError(e);
+      return false;
+    }
+  }
+
+  async function evaluate(limit) {
+    const e = await engine.nnlab({ op: 'evaluate', limit });
+    run.tests.push([run.step, e.accuracy]);
+    return e;
+  }
+
+  async function advance(n) {
+    const r = await engine.nnlab({ op: 'steps', n });
+    if (destroyed) return r;
+    run.step = r.step;
+    run.losses.push([r.step, r.loss]);
+    run.norms = r.gradNorms;
+    root.dataset.step = String(r.step);
+    root.dataset.loss = String(r.loss);
+    if (r.step % TEST_EVERY < n || r.done) {
+      drawConfusion(await evaluate(r.done ? 0 : TEST_POINT_IMAGES));
+    }
+    drawLayers();
+    drawFilters(r.filters);
+    drawCurves();
+    const last = run.tests.at(-1);
+    status.textContent = `step ${r.step} of ${run.plan.totalSteps} (epoch ${r.epoch + 1}), training loss ${r.loss.toFixed(3)}, learning rate ${r.learningRate.toFixed(4)}${last ? `, test accuracy ${(100 * last[1]).toFixed(1)}%` : ''}`;
+    return r;
+  }
+
+  async function loop() {
+    while (running && !destroyed) {
+      const r = await advance(STEPS_PER_JOB);
+      if (r.done) {
+        running = false;
+        setState('done', `${status.textContent}. Done.`);
+      }
+    }
+  }
+
+  const serial = (fn) => {
+    busy = busy.then(fn).catch((e) => showError(e));
+    return busy;
+  };
+
+  ctx.listen(train, 'click', () =>
+    serial(async () => {
+      if (!run && !(await build())) return;
+      running = true;
+      setState('training');
+      await loop();
+      if (!running && root.dataset.state === 'training')
+        setState('paused', `${status.textContent} (paused)`);
+    }),
+  );
+  ctx.listen(pause, 'click', () => {
+    running = false;
+  });
+  ctx.listen(step, 'click', () =>
+    serial(async () => {
+      if (!run && !(await build())) return;
+      const r = await advance(1);
+      setState(r.done ? 'done' : 'paused');
+    }),
+  );
+  ctx.listen(reset, 'click', () => {
+    running = false;
+    serial(build);
+  });
+  for (const input of [
+    bn,
+    lr.input,
+    batch.input,
+    epochs.input,
+    seed.input,
+    ...conv.flatMap((c) => [c.k.input, c.f.input, c.p.input]),
+  ]) {
+    ctx.listen(input, 'change', () => {
+      running = false;
+      serial(build);
+    });
+  }
+
+  // --- with and without batch norm ---------------------------------------------------
+  let comparison = null; // {without, with}: {plan, losses, tests, step, done}
+
+  async function compareStep(key, side) {
+    const r = await engine.nnlab({ op: 'steps', lab: key, n: STEPS_PER_JOB });
+    side.step = r.step;
+    side.done = r.done;
+    side.losses.push([r.step, r.loss]);
+    if (r.step % TEST_EVERY < STEPS_PER_JOB || r.done) {
+      const e = await engine.nnlab({
+        op: 'evaluate',
+        lab: key,
+        limit: r.done ? 0 : TEST_POINT_IMAGES,
+      });
+      side.tests.push([r.step, e.accuracy]);
+    }
+  }
+
+  async function runComparison() {
+    running = false;
+    compareBox.hidden = false;
+    setState('loading', 'Building the two networks of the comparison…');
+    showError(null);
+    comparison = {};
+    for (const [key, withBn] of [
+      ['without', false],
+      ['with', true],
+    ]) {
+      const r = await engine.nnlab({
+        op: 'build',
+        lab: key,
+        spec: spec(withBn),
+        seed: config().seed,
+        config: config(),
+      });
+      comparison[key] = { plan: r, losses: [], tests: [], step: 0, done: false };
+    }
+    running = true;
+    setState('training', 'Training both networks, a few steps each in turn…');
+    while (running && !destroyed && !(comparison.without.done && comparison.with.done)) {
+      for (const key of ['without', 'with']) {
+        if (!comparison[key].done) await compareStep(key, comparison[key]);
+      }
+      root.dataset.compareStep = String(Math.min(comparison.without.step, comparison.with.step));
+      drawComparison();
+    }
+    const finished = comparison.without.done && comparison.with.done;
+    running = false;
+    setState(finished ? 'done' : 'paused');
+  }
+
+  function drawComparison() {
+    const c = comparison;
+    const pct = (side) => {
+      const t = side.tests.at(-1);
+      return t ? `${(100 * t[1]).toFixed(1)}% at step ${t[0]}` : '–';
+    };
+    plot(compareCanvas, c.without.plan.totalSteps, [
+      { losses: c.without.losses, tests: c.without.tests, colour: '#777777' },
+      { losses: c.with.losses, tests: c.with.tests, colour: '#1b7837' },
+    ]);
+    compareText.textContent = `Step ${Math.min(c.without.step, c.with.step)}: training loss ${c.without.losses.at(-1)?.[1].toFixed(3)} without batch norm, ${c.with.losses.at(-1)?.[1].toFixed(3)} with it; test accuracy ${pct(c.without)} without, ${pct(c.with)} with.`;
+  }
+
+  ctx.listen(compare, 'click', () => serial(runComparison));
+
+  // --- drawing ----------------------------------------------------------------------
+  function drawLayers() {
+    const rows = run.layers.map((l, i) => {
+      const [d, h, w] = l.output;
+      const norm = run.norms ? run.norms[i] : null;
+      return el(
+        'tr',
+        {},
+        el('td', { text: l.name }),
+        el('td', { text: `${w} × ${h} × ${d}` }),
+        el('td', { text: l.params ? l.params.toLocaleString('en') : '–' }),
+        el('td', { text: norm === null || !l.params ? '–' : norm.toPrecision(3) }),
+      );
+    });
+    rows.push(
+      el(
+        'tr',
+        { class: 'cp-nn-total' },
+        el('td', { text: 'total' }),
+        el('td'),
+        el('td', { text: run.plan.params.toLocaleString('en') }),
+        el('td'),
+      ),
+    );
+    layerBody.replaceChildren(...rows);
+  }
+
+  function drawFilters(t) {
+    if (!t) return;
+    const [K, C, F] = t.shape;
+    const scale = Math.max(4, Math.floor(48 / F));
+    const cell = F * scale + 4;
+    filters.width = K * cell;
+    filters.height = C * cell;
+    const g = filters.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, filters.width, filters.height);
+    let range = 0;
+    for (const v of t.data) range = Math.max(range, Math.abs(v));
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < C; c++) {
+        for (let a = 0; a < F; a++) {
+          for (let b = 0; b < F; b++) {
+            const [r, gg, bb] = divergingRgb(t.data[((k * C + c) * F + a) * F + b], range);
+            g.fillStyle = `rgb(${r},${gg},${bb})`;
+            g.fillRect(k * cell + 2 + b * scale, c * cell + 2 + a * scale, scale, scale);
+          }
+        }
+      }
+    }
+    filters.dataset.drawn = String(K);
+  }
+
+  /** Loss lines (left axis) and test-accuracy dots and lines (0 to 100%) of each series. */
+  function plot(canvas, total, series) {
+    const g = canvas.getContext('2d');
+    const W = canvas.width,
+      H = canvas.height,
+      pad = 30;
+    g.clearRect(0, 0, W, H);
+    g.strokeStyle = '#888';
+    g.lineWidth = 1;
+    g.strokeRect(pad, 8, W - 2 * pad, H - pad - 8);
+    g.fillStyle = '#333';
+    g.font = '11px sans-serif';
+    g.fillText('step', W / 2, H - 4);
+    g.fillText('loss (lines)', pad + 6, 22);
+    g.fillText('test accuracy 0 to 100% (dots)', W - pad - 180, 22);
+    let maxLoss = 2.5;
+    for (const s of series) {
+      for (const [, l] of s.losses) if (Number.isFinite(l)) maxLoss = Math.max(maxLoss, l);
+    }
+    const x = (step) => pad + ((W - 2 * pad) * step) / Math.max(1, total);
+    const plotH = H - pad - 8;
+    const line = (points, y, colour, width) => {
+      if (!points.length) return;
+      g.strokeStyle = colour;
+      g.lineWidth = width;
+      g.beginPath();
+      points.forEach(([s, v], i) => (i ? g.lineTo(x(s), y(v)) : g.moveTo(x(s), y(v))));
+      g.stroke();
+    };
+    let points = 0;
+    for (const s of series) {
+      line(s.losses, (l) => 8 + plotH * (1 - Math.min(l, maxLoss) / maxLoss), s.colour, 2);
+      line(s.tests, (a) => 8 + plotH * (1 - a), s.testColour ?? s.colour, 1);
+      g.fillStyle = s.testColour ?? s.colour;
+      for (const [st, a] of s.tests) g.fillRect(x(st) - 3, 8 + plotH * (1 - a) - 3, 6, 6);
+      points += s.losses.length + s.tests.length;
+    }
+    canvas.dataset.points = String(points);
+  }
+
+  function drawCurves() {
+    plot(curves, run?.plan.totalSteps ?? 1, [
+      {
+        losses: run?.losses ?? [],
+        tests: run?.tests ?? [],
+        colour: '#2166ac',
+        testColour: '#b2182b',
+      },
+    ]);
+  }
+
+  function drawConfusion(e) {
+    const K = e.classes;
+    let max = 1;
+    for (const v of e.confusion) max = Math.max(max, v);
+    const head = el(
+      'tr',
+      {},
+      el('th', { text: 'true \\ predicted' }),
+      ...CLASSES.slice(0, K).map((c) => el('th', { text: c })),
+    );
+    const rows = [];
+    for (let i = 0; i < K; i++) {
+      const cells = [];
+      for (let j = 0; j < K; j++) {
+        const v = e.confusion[i * K + j];
+        const td = el('td', { text: String(v) });
+        td.style.background = `rgba(33, 102, 172, ${(v / max).toFixed(3)})`;
+        if (v / max > 0.5) td.style.color = '#fff';
+        cells.push(td);
+      }
+      rows.push(el('tr', {}, el('th', { text: CLASSES[i] }), ...cells));
+    }
+    confusion.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
+    confusion.dataset.accuracy = String(e.accuracy);
+    let n = 0;
+    for (const v of e.confusion) n += v;
+    confusionCaption.textContent = `Confusion matrix on ${n.toLocaleString('en')} test images at step ${run.step} (rows: true class, columns: predicted); accuracy ${(100 * e.accuracy).toFixed(1)}%`;
+  }
+
+  drawCurves();
+  return {
+    destroy() {
+      destroyed = true;
+      running = false;
+    },
+    api: {
+      get run() {
+        return run;
+      },
+    },
+  };
+}
