@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the native doctest suite under ASan + UBSan (through
-# ctest), the WASM module in Node, and the page in headless Chromium.
-# `test.sh lint|native|node|browser` runs one group.
+# ctest), a 30 s smoke run of each fuzzer, the doctest suite compiled to WASM
+# and the WASM module in Node, and the page in headless Chromium.
+# `test.sh lint|native|fuzz|node|browser` runs one group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -19,6 +20,13 @@ if [ "$which" = all ] || [ "$which" = native ]; then
   ctest --preset native-asan
 fi
 
+if [ "$which" = all ] || [ "$which" = fuzz ]; then
+  echo "== fuzz: each libFuzzer target for a 30 s smoke run (ASan + UBSan)"
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$JOBS"
+  ctest --preset fuzz
+fi
+
 if [ "$which" = all ] || [ "$which" = node ] || [ "$which" = browser ]; then
   bash scripts/build.sh wasm
 fi
@@ -31,7 +39,7 @@ if [ "$which" = all ] || [ "$which" = node ]; then
     mkdir -p build/golden
     build/native-release/convplay_golden build/golden
     echo "== node: the doctest suite compiled to WASM (the kernels as they ship, with SIMD)"
-    node --no-experimental-fetch build/wasm-release/tests/convplay_tests.cjs --no-colors
+    ctest --preset wasm-release
     echo "== node: the WASM module"
     node --test --test-timeout=120000 tests/node/
   fi
