@@ -168,7 +168,8 @@ Bytes gradient_jpeg(int w, int h) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
       for (int k = 0; k < 3; ++k)
-        px[static_cast<size_t>((y * w + x) * 3 + k)] = static_cast<uint8_t>(60 + 2 * x + 3 * y + 20 * k);
+        px[static_cast<size_t>((y * w + x) * 3 + k)] =
+            static_cast<uint8_t>(60 + 2 * x + 3 * y + 20 * k);
   Bytes jpg;
   REQUIRE(stbi_write_jpg_to_func(append, &jpg, w, h, 3, px.data(), 95));
   return jpg;
@@ -301,17 +302,18 @@ TEST_CASE("stb report: JPEG with fractional sampling factors (nothings/stb#1178)
   CHECK(contains(decode_twice(jpg), "decode_image: cannot"));
 }
 
-TEST_CASE("stb report: GIF frames after the first (CVE-2023-45661, -45662, -45664, -45666, -45667)") {
+TEST_CASE(
+    "stb report: GIF frames after the first (CVE-2023-45661, -45662, -45664, -45666, -45667)") {
   // The reports are in stbi_load_gif_from_memory (every frame, vertical flip);
   // decode_image reads the first frame through stbi_load_from_memory only.
   // Two frames whose graphic control extensions ask for disposal 3 ("restore
   // previous", the two_back path).
   const Bytes gif{
-      'G',  'I',  'F',  '8', '9', 'a',  2, 0, 1, 0, 0x80, 0, 0, 0xff, 0, 0, 0, 0, 0xff,
-      0x21, 0xf9, 4,    0x0c, 0, 0,    0, 0,                                  // dispose 3
-      0x2c, 0,    0,    0,    0, 2,    0, 1, 0, 0, 2, 2, 0x44, 0x0a, 0,      // (red, blue)
-      0x21, 0xf9, 4,    0x0c, 0, 0,    0, 0,                                  // dispose 3
-      0x2c, 0,    0,    0,    0, 2,    0, 1, 0, 0, 2, 2, 0x0c, 0x0a, 0,      // (blue, red)
+      'G',  'I',  'F', '8',  '9',  'a',  2, 0,    1, 0, 0x80, 0, 0,    0xff, 0,
+      0,    0,    0,   0xff, 0x21, 0xf9, 4, 0x0c, 0, 0, 0,    0,                 // dispose 3
+      0x2c, 0,    0,   0,    0,    2,    0, 1,    0, 0, 2,    2, 0x44, 0x0a, 0,  // (red, blue)
+      0x21, 0xf9, 4,   0x0c, 0,    0,    0, 0,                                   // dispose 3
+      0x2c, 0,    0,   0,    0,    2,    0, 1,    0, 0, 2,    2, 0x0c, 0x0a, 0,  // (blue, red)
       0x3b};
   std::vector<float> px;
   REQUIRE(decode_twice(gif, &px) == "ok");

@@ -39,13 +39,14 @@ Tensor planar(const Bytes& px, int h, int w, int c) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
       for (int k = 0; k < c; ++k)
-        t.at(0, k, y, x) = static_cast<float>(px[static_cast<size_t>((y * w + x) * c + k)]) / 255.0f;
+        t.at(0, k, y, x) =
+            static_cast<float>(px[static_cast<size_t>((y * w + x) * c + k)]) / 255.0f;
   return t;
 }
 
 void write(const std::filesystem::path& dir, const std::string& name, const Bytes& b) {
-  std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                                    static_cast<std::streamsize>(b.size()));
+  std::ofstream(dir / name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
 }  // namespace
@@ -102,10 +103,11 @@ int main(int argc, char** argv) {
     }
   }
   // Two 2x1 frames, palette {red, blue}, disposal 3 on both.
-  const Bytes gif{'G',  'I',  'F', '8',  '9', 'a', 2, 0, 1, 0, 0x80, 0, 0, 0xff, 0,    0,    0,
-                  0,    0xff, 0x21, 0xf9, 4,   0x0c, 0, 0, 0, 0,    0x2c, 0, 0,  0,    0,    2,
-                  0,    1,    0,   0,    2,   2,   0x44, 0x0a, 0, 0x21, 0xf9, 4, 0x0c, 0, 0,
-                  0,    0,    0x2c, 0,   0,   0,   0, 2, 0, 1, 0, 0, 2, 2, 0x0c, 0x0a, 0, 0x3b};
+  const Bytes gif{'G',  'I',  'F', '8',  '9',  'a',  2,    0,    1,    0,   0x80, 0,    0,    0xff,
+                  0,    0,    0,   0,    0xff, 0x21, 0xf9, 4,    0x0c, 0,   0,    0,    0,    0x2c,
+                  0,    0,    0,   0,    2,    0,    1,    0,    0,    2,   2,    0x44, 0x0a, 0,
+                  0x21, 0xf9, 4,   0x0c, 0,    0,    0,    0,    0x2c, 0,   0,    0,    0,    2,
+                  0,    1,    0,   0,    2,    2,    0x0c, 0x0a, 0,    0x3b};
   write(dir, "gif_2frames.gif", gif);
   return 0;
 }
