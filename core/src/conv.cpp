@@ -30,7 +30,8 @@ PadMode pad_mode_from_string(const std::string& s) {
   for (PadMode m : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
     if (s == to_string(m)) return m;
   }
-  throw Error("unknown padding mode '" + s + "' (zero, replicate, reflect or circular)");
+  if (s == "zeros") return PadMode::zero;  // PyTorch's spelling
+  throw Error("unknown padding mode '" + s + "' (zero or zeros, replicate, reflect or circular)");
 }
 
 ConvMode conv_mode_from_string(const std::string& s) {

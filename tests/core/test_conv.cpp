@@ -568,6 +568,7 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
     CHECK(pad_mode_from_string("reflect") == PadMode::reflect);
     CHECK(conv_mode_from_string("convolution") == ConvMode::convolution);
     CHECK(error_of([] { pad_mode_from_string("mirror"); }) ==
-          "unknown padding mode 'mirror' (zero, replicate, reflect or circular)");
+          "unknown padding mode 'mirror' (zero or zeros, replicate, reflect or circular)");
+    CHECK(pad_mode_from_string("zeros") == PadMode::zero);
   }
 }

@@ -32,7 +32,7 @@ const cases = [
   ['unknown conv mode', () => cp.conv2dGeometry([1, 1, 7, 7], [1, 1, 3, 3], {mode: 'corr'}),
    /unknown convolution mode 'corr'/],
   ['data length', () => cp.conv2dForward({shape: [1, 1, 7, 7], data: new Float32Array(48)}, w33, null),
-   /needs 49 values, got 48/],
+   /x.data has 48 values, its shape needs 49/],
   ['corrupt image', () => cp.decodeImage(Uint8Array.from(png).fill(7, 20)), /decode_image: /],
   ['not an image', () => cp.decodeImage(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])),
    /cannot read the image header/],

@@ -30,7 +30,7 @@ enum class ConvMode {
 
 const char* to_string(PadMode m);
 const char* to_string(ConvMode m);
-PadMode pad_mode_from_string(const std::string& s);    // throws Error
+PadMode pad_mode_from_string(const std::string& s);    // "zeros" too; throws Error
 ConvMode conv_mode_from_string(const std::string& s);  // throws Error
 
 struct Conv2dParams {
