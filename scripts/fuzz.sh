@@ -29,6 +29,6 @@ for t in "${targets[@]}"; do
   seeds=(tests/fuzz/corpus/"$t")
   [ "$t" = decode ] && seeds+=("$dir/seeds-decode")
   echo "== fuzz: $t for $seconds s"
-  "build/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=8192 -timeout=20 \
+  "build/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=8192 -timeout=120 \
     -print_final_stats=1 -artifact_prefix="$dir/findings-$t/" "$dir/corpus-$t" "${seeds[@]}"
 done

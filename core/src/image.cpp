@@ -227,14 +227,16 @@ std::string bmp_problem(const uint8_t* d, size_t n) {
 // no signature: this applies to data that is none of the other formats and
 // that stb's TGA test could accept. Returns "" when the data is fine.
 std::string tga_problem(const uint8_t* d, size_t n) {
-  if (n < 18 || d[1] > 1) return "";
+  // Header fields past the end of the data read as 0, as stb reads them.
+  auto byte = [&](size_t at) -> unsigned { return at < n ? d[at] : 0u; };
+  if (n < 3 || d[1] > 1) return "";
   if (d[0] == 0x89 || (d[0] == 0xFF && d[1] == 0xD8) || (d[0] == 'B' && d[1] == 'M') ||
       (d[0] == 'G' && d[1] == 'I')) {
     return "";
   }
   const unsigned indexed = d[1], type = d[2];
   if (indexed || (type != 2 && type != 3)) return "";  // RLE or paletted: read byte by byte
-  const uint64_t w = le(d, n, 12, 2), h = le(d, n, 14, 2), bpp = d[16];
+  const uint64_t w = le(d, n, 12, 2), h = le(d, n, 14, 2), bpp = byte(16);
   const uint64_t bytes = (bpp + 7) / 8;
   const uint64_t need = 18 + uint64_t{d[0]} + w * h * bytes;
   if (n < need) {

@@ -219,6 +219,13 @@ TEST_CASE("stb report: truncated uncompressed TGA (CVE-2023-45663, GHSL-2023-147
     for (size_t i = 0; i < want.size(); ++i)
       CHECK(d.pixels.data[i] == doctest::Approx(want[i] / 255.0).epsilon(1e-6));
   }
+  SUBCASE("a header cut short (found by the decode fuzzer): its missing fields read as 0") {
+    // Width 32, height 10520, and no byte for the bits per pixel.
+    const Bytes cut{0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0x20, 0x20, 0x20, 0, 0x18, 0x29, 0x20};
+    CHECK(decode_twice(cut) ==
+          "decode_image: truncated TGA: 32 x 10520 pixels of 4 bytes need 1346578 bytes, the "
+          "data has 17");
+  }
   SUBCASE("one byte short is refused") {
     Bytes cut = tga_header(2, 2, 1, 24);
     cut.insert(cut.end(), {10, 20, 30, 40, 50});
