@@ -73,6 +73,11 @@ bool png_size(const uint8_t* d, size_t n, uint32_t& w, uint32_t& h) {
   return true;
 }
 
+std::string side_too_long(uint64_t w, uint64_t h) {
+  return "decode_image: the image is " + std::to_string(w) + " x " + std::to_string(h) +
+         " pixels, a side may be at most " + std::to_string(kMaxImageSide) + " pixels";
+}
+
 // w and h are below 2^32 (a PNG's fields), so w * h fits in 64 unsigned bits.
 std::string too_many_pixels(uint64_t w, uint64_t h, int64_t cap) {
   return "decode_image: the image is " + std::to_string(w) + " x " + std::to_string(h) + " = " +
@@ -274,8 +279,11 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const DecodeOptions&
 
   // The header first: refuse decompression bombs before any pixel is allocated.
   uint32_t pw = 0, ph = 0;
-  if (png_size(data, size, pw, ph) && uint64_t{pw} * ph > static_cast<uint64_t>(opt.max_pixels)) {
-    throw Error(too_many_pixels(pw, ph, opt.max_pixels));
+  if (png_size(data, size, pw, ph)) {
+    if (uint64_t{pw} * ph > static_cast<uint64_t>(opt.max_pixels)) {
+      throw Error(too_many_pixels(pw, ph, opt.max_pixels));
+    }
+    if (pw > kMaxImageSide || ph > kMaxImageSide) throw Error(side_too_long(pw, ph));
   }
   const std::string jpeg = jpeg_problem(data, size);
   if (!jpeg.empty()) throw Error("decode_image: corrupt JPEG: " + jpeg);
@@ -292,6 +300,9 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const DecodeOptions&
   if (pixels > opt.max_pixels) {
     throw Error(
         too_many_pixels(static_cast<uint64_t>(w), static_cast<uint64_t>(h), opt.max_pixels));
+  }
+  if (w > kMaxImageSide || h > kMaxImageSide) {
+    throw Error(side_too_long(static_cast<uint64_t>(w), static_cast<uint64_t>(h)));
   }
   const int C = opt.grey ? 1 : 3;
   if (pixels * C > kMaxElements) {
