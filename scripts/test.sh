@@ -48,7 +48,7 @@ fi
 if [ "$which" = all ] || [ "$which" = browser ]; then
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
     echo "== browser: the page in headless Chromium"
-    node --test --test-concurrency=1 --test-timeout=120000 tests/browser/
+    node --test --test-concurrency=1 --test-timeout=600000 tests/browser/
   fi
 fi
 
