@@ -103,17 +103,26 @@ val batchnorm_forward_train_js(const val& x_shape, const val& x_data, const val&
   });
 }
 
-// Inference mode: y from the running statistics. options: {eps?, momentum?}.
+// Inference mode: y from the running statistics, and what was used (mean and
+// var = the running statistics, rstd, xhat). options: {eps?, momentum?}.
 val batchnorm_forward_infer_js(const val& x_shape, const val& x_data, const val& gamma,
                                const val& beta, const val& options, const val& running_mean,
                                const val& running_var) {
   return guarded([&] {
     const TensorD x = tensor_from_js<double>(x_shape, x_data);
     TensorD y;
+    BatchNormSaved<double> used;
     batchnorm_forward_infer(y, x, vector_from_js<double>(gamma), vector_from_js<double>(beta),
                             vector_from_js<double>(running_mean),
-                            vector_from_js<double>(running_var), batchnorm_params_from_js(options));
-    return tensor_to_js(y);
+                            vector_from_js<double>(running_var), batchnorm_params_from_js(options),
+                            &used);
+    val o = val::object();
+    o.set("y", tensor_to_js(y));
+    o.set("mean", vector_to_js(used.mean));
+    o.set("var", vector_to_js(used.var));
+    o.set("rstd", vector_to_js(used.rstd));
+    o.set("xhat", tensor_to_js(used.xhat));
+    return o;
   });
 }
 
@@ -183,6 +192,21 @@ val pad_source_index_js(int i, int n, const std::string& mode) {
   });
 }
 
+// The core's defaults and limits, so that JavaScript never restates them.
+val defaults_js() {
+  const BatchNormParams bn;
+  const DecodeOptions decode;
+  val o = val::object();
+  o.set("eps", bn.eps);
+  o.set("momentum", bn.momentum);
+  o.set("maxPixels", static_cast<double>(decode.max_pixels));
+  o.set("maxSide", decode.max_side);
+  o.set("maxTensorElements", static_cast<double>(kMaxElements));
+  o.set("maxConvOutputElements", static_cast<double>(kMaxConvOutputElements));
+  o.set("maxConvMultiplyAdds", static_cast<double>(kMaxConvMultiplyAdds));
+  return o;
+}
+
 // For the leak test: bytes in use by malloc (dlmalloc's mallinfo), and the
 // size of the WASM memory.
 double heap_used_js() { return static_cast<double>(mallinfo().uordblks); }
@@ -207,6 +231,7 @@ EMSCRIPTEN_BINDINGS(convplay) {
   function("_encodePng", &encode_png_js);
   function("_resizeImage", &resize_image_js);
   function("_padSourceIndex", &pad_source_index_js);
+  function("_defaults", &defaults_js);
   function("_heapUsed", &heap_used_js);
   function("_heapSize", &heap_size_js);
 }

@@ -180,7 +180,7 @@ template <typename T>
 void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
                              const std::vector<T>& gamma, const std::vector<T>& beta,
                              const std::vector<T>& running_mean, const std::vector<T>& running_var,
-                             const BatchNormParams& p) {
+                             const BatchNormParams& p, BatchNormSaved<T>* saved) {
   check_tensor(x, "x");
   check_params(p);
   const int C = x.shape.c;
@@ -200,15 +200,24 @@ void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
   }
 
   BasicTensor<T> out(x.shape);
+  BasicTensor<T> xhat(saved ? x.shape : Shape{});
   for (int c = 0; c < C; ++c) {
     const size_t k = static_cast<size_t>(c);
     const double g = static_cast<double>(gamma[k]), b = static_cast<double>(beta[k]);
     const double mu = static_cast<double>(running_mean[k]);
     for_channel(x, c, [&](size_t i) {
-      out.data[i] = static_cast<T>(g * (static_cast<double>(x.data[i]) - mu) * rstd[k] + b);
+      const double xh = (static_cast<double>(x.data[i]) - mu) * rstd[k];
+      out.data[i] = static_cast<T>(g * xh + b);
+      if (saved) xhat.data[i] = static_cast<T>(xh);
     });
   }
   y = std::move(out);
+  if (saved) {
+    saved->mean = running_mean;
+    saved->var = running_var;
+    saved->rstd.assign(rstd.begin(), rstd.end());
+    saved->xhat = std::move(xhat);
+  }
 }
 
 template <typename T>
@@ -321,11 +330,13 @@ template void batchnorm_forward_train<double>(TensorD&, BatchNormSaved<double>&,
                                               std::vector<double>*, std::vector<double>*);
 template void batchnorm_forward_infer<float>(Tensor&, const Tensor&, const std::vector<float>&,
                                              const std::vector<float>&, const std::vector<float>&,
-                                             const std::vector<float>&, const BatchNormParams&);
+                                             const std::vector<float>&, const BatchNormParams&,
+                                             BatchNormSaved<float>*);
 template void batchnorm_forward_infer<double>(TensorD&, const TensorD&, const std::vector<double>&,
                                               const std::vector<double>&,
                                               const std::vector<double>&,
-                                              const std::vector<double>&, const BatchNormParams&);
+                                              const std::vector<double>&, const BatchNormParams&,
+                                              BatchNormSaved<double>*);
 template void batchnorm_backward<float>(BatchNormGrads<float>&, const Tensor&, const Tensor&,
                                         const std::vector<float>&, const BatchNormSaved<float>&);
 template void batchnorm_backward<double>(BatchNormGrads<double>&, const TensorD&, const TensorD&,

@@ -30,7 +30,8 @@ PadMode pad_mode_from_string(const std::string& s) {
   for (PadMode m : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
     if (s == to_string(m)) return m;
   }
-  throw Error("unknown padding mode '" + s + "' (zero, replicate, reflect or circular)");
+  if (s == "zeros") return PadMode::zero;  // PyTorch's spelling
+  throw Error("unknown padding mode '" + s + "' (zero or zeros, replicate, reflect or circular)");
 }
 
 ConvMode conv_mode_from_string(const std::string& s) {
@@ -145,8 +146,25 @@ Conv2dGeometry conv2d_geometry(const Shape& input, const Shape& weight, const Co
   g.output = Shape{input.n, weight.n, g.h.size, g.w.size};
   input.count();  // each throws Error when its product passes the limit
   g.weight_count = weight.count();
-  g.output.count();
   g.bias_count = weight.n;
+  // Each factor is at most kMaxDim = 2^24 and each product of two is checked
+  // before the next, so nothing below overflows 64 bits.
+  const int64_t out_count = int64_t{input.n} * weight.n * g.h.size * g.w.size;
+  if (out_count > kMaxConvOutputElements) {
+    throw Error("the output " + g.output.str() + " would hold " + num(out_count) +
+                " values, more than the limit of " + num(kMaxConvOutputElements) +
+                " per request: lower the padding (" + num(p.pad_h) + ", " + num(p.pad_w) +
+                "), the input size, the batch or the number of filters, or raise the stride");
+  }
+  const int64_t taps = g.weight_count / weight.n;  // C*F1*F2
+  g.multiply_adds = out_count * taps;
+  if (g.multiply_adds > kMaxConvMultiplyAdds) {
+    throw Error("the layer needs " + num(g.multiply_adds) + " multiply-adds (" + num(out_count) +
+                " outputs x " + num(taps) + " taps C*F1*F2), more than the limit of " +
+                num(kMaxConvMultiplyAdds) +
+                " per request: lower the input size, the batch, the number of filters, the "
+                "depth or the kernel size, or raise the stride");
+  }
   return g;
 }
 

@@ -479,6 +479,21 @@ TEST_CASE("batchnorm: inference uses the running statistics") {
   CHECK(y.data[2] == doctest::Approx(-1.0 * (10.0 - 10.0) * r1 + 3.0));
   CHECK(y.data[3] == doctest::Approx(-1.0 * (20.0 - 10.0) * r1 + 3.0));
 
+  SUBCASE("what was used: the running statistics, rstd and xhat") {
+    BatchNormSaved<double> saved;
+    TensorD y2;
+    batchnorm_forward_infer(y2, x, gamma, beta, rm, rv, BatchNormParams{eps, 0.1}, &saved);
+    CHECK(y2.data == y.data);
+    CHECK(saved.mean == rm);
+    CHECK(saved.var == rv);
+    REQUIRE(saved.rstd.size() == 2);
+    CHECK(saved.rstd[0] == doctest::Approx(r0));
+    CHECK(saved.rstd[1] == doctest::Approx(r1));
+    REQUIRE(saved.xhat.shape == x.shape);
+    CHECK(saved.xhat.data[1] == doctest::Approx((2.0 - 1.5) * r0));
+    CHECK(saved.xhat.data[3] == doctest::Approx((20.0 - 10.0) * r1));
+  }
+
   SUBCASE("the output may be the input") {
     Tensor xf(Shape{1, 1, 1, 2}, {1.0f, 2.0f});
     batchnorm_forward_infer(xf, xf, {1.0f}, {0.0f}, {1.0f}, {1.0f}, BatchNormParams{0.0, 0.1});

@@ -524,6 +524,30 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
     });
     CHECK(e.find("elements (the limit)") != std::string::npos);
   }
+  SUBCASE("an output over the per-request limit: 1 x 1 input, replicate padding 8191") {
+    CHECK(error_of([&] {
+            conv2d_geometry({1, 1, 1, 1}, {1, 1, 1, 1}, params(1, 8191, 1, PadMode::replicate));
+          }) ==
+          "the output 1x1x16383x16383 would hold 268402689 values, more than the limit of 67108864 "
+          "per request: lower the padding (8191, 8191), the input size, the batch or the number "
+          "of filters, or raise the stride");
+    // Exactly at the limit is accepted; one more row and column of padding is not.
+    CHECK(conv2d_geometry({1, 1, 8192, 8192}, {1, 1, 1, 1}, params(1, 0)).output.count() ==
+          kMaxConvOutputElements);
+    CHECK(error_of([&] {
+            conv2d_geometry({1, 1, 8192, 8192}, {1, 1, 1, 1}, params(1, 1));
+          }).find("more than the limit of 67108864 per request") != std::string::npos);
+  }
+  SUBCASE("work over the per-request limit") {
+    const Conv2dGeometry ok = conv2d_geometry({1, 3, 227, 227}, {96, 3, 11, 11}, params(4, 0));
+    CHECK(ok.multiply_adds == int64_t{55} * 55 * 96 * 3 * 11 * 11);
+    CHECK(error_of([&] {
+            conv2d_geometry({1, 64, 512, 512}, {256, 64, 11, 11}, params(1, 0));
+          }) ==
+          "the layer needs 499588857856 multiply-adds (64513024 outputs x 7744 taps C*F1*F2), "
+          "more than the limit of 8589934592 per request: lower the input size, the batch, the "
+          "number of filters, the depth or the kernel size, or raise the stride");
+  }
   SUBCASE("huge padding") {
     CHECK(error_of([&] { conv_output_size(7, 3, 1 << 30, 1, 1); }) ==
           "padding 1073741824 (width) is too large (at most 16777216)");
@@ -544,6 +568,7 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
     CHECK(pad_mode_from_string("reflect") == PadMode::reflect);
     CHECK(conv_mode_from_string("convolution") == ConvMode::convolution);
     CHECK(error_of([] { pad_mode_from_string("mirror"); }) ==
-          "unknown padding mode 'mirror' (zero, replicate, reflect or circular)");
+          "unknown padding mode 'mirror' (zero or zeros, replicate, reflect or circular)");
+    CHECK(pad_mode_from_string("zeros") == PadMode::zero);
   }
 }

@@ -48,11 +48,13 @@ void batchnorm_forward_train(BasicTensor<T>& y, BatchNormSaved<T>& saved, const 
                              std::vector<T>* running_var = nullptr);
 
 // Inference mode: y = gamma * (x - running_mean) / sqrt(running_var + eps) + beta.
+// If `saved` is non-null it receives what was used: mean = running_mean,
+// var = running_var, rstd = 1 / sqrt(running_var + eps) and every xhat.
 template <typename T>
 void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
                              const std::vector<T>& gamma, const std::vector<T>& beta,
                              const std::vector<T>& running_mean, const std::vector<T>& running_var,
-                             const BatchNormParams& p);
+                             const BatchNormParams& p, BatchNormSaved<T>* saved = nullptr);
 
 // Backward through the training-mode forward, with the lecture's formulas:
 //   dL/dbeta   = sum_i dL/dy_i
