@@ -37,13 +37,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     x.data[i] = static_cast<float>(data[i % size]) / 64.0f - 2.0f;
   for (size_t i = 0; i < w.data.size(); ++i)
     w.data[i] = static_cast<float>(data[(i * 7) % size]) / 128.0f - 1.0f;
+  // The kernels cross-correlate (the entry point flips the kernels first).
+  Conv2dParams pk = p;
+  pk.mode = ConvMode::cross_correlation;
   const auto& fwd = kernels::conv2d_f32_fwd_variants();
   Tensor ref(g.output);
-  fwd.front().run(ref, x, w, {}, g, p);
+  fwd.front().run(ref, x, w, {}, g, pk);
   for (const auto& v : fwd) {
-    if (!v.supports(g, p)) continue;
+    if (!v.supports(g, pk)) continue;
     Tensor y(g.output);
-    v.run(y, x, w, {}, g, p);
+    v.run(y, x, w, {}, g, pk);
     for (size_t i = 0; i < y.data.size(); ++i) {
       if (std::fabs(y.data[i] - ref.data[i]) > 1e-3f * (1.0f + std::fabs(ref.data[i])))
         __builtin_trap();

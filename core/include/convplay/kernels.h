@@ -3,9 +3,15 @@
 // Every implementation of a kernel is listed here, reference first, so the
 // tests can loop over all of them and the benchmarks can race them. Names say
 // what a kernel is (XNNPACK style): data type, operation, tile, then `__` and
-// the instruction set. conv2d_forward() and conv2d_backward() (float) run the
-// last variant in the list whose `supports` accepts the layer; the reference,
-// first, accepts all. The double-precision entry points always run the reference.
+// the instruction set (`simd128`: the 4-lane vectors of core/src/simd/vec.h,
+// WASM SIMD in the module, SSE2 or NEON natively), and each name is the name
+// of the function it runs. The float entry points run the last variant in the
+// list whose `supports` accepts the layer; the reference, first, accepts all.
+// The double-precision entry points always run the reference.
+//
+// Kernels compute cross-correlation only (`p.mode` is always
+// cross_correlation): the entry points rotate the kernels once for true
+// convolution, and rotate dL/dw back.
 #pragma once
 
 #include <vector>
@@ -28,7 +34,29 @@ struct Conv2dF32BwdVariant {
               const Tensor& w, const Conv2dGeometry& g, const Conv2dParams& p);
 };
 
+// dL/dx alone: dy (N,K,H2,W2), w (K,C,F1,F2) -> dx (N,C,H1,W1).
+struct Conv2dF32BwdDataVariant {
+  const char* name;
+  bool (*supports)(const Conv2dGeometry& g, const Conv2dParams& p);
+  void (*run)(Tensor& dx, const Tensor& dy, const Tensor& w, const Conv2dGeometry& g,
+              const Conv2dParams& p);
+};
+
+// dL/dw and dL/db alone: dy (N,K,H2,W2), x (N,C,H1,W1) -> dw (K,C,F1,F2), db (K).
+struct Conv2dF32BwdFilterVariant {
+  const char* name;
+  bool (*supports)(const Conv2dGeometry& g, const Conv2dParams& p);
+  void (*run)(Tensor& dw, std::vector<float>& db, const Tensor& dy, const Tensor& x,
+              const Conv2dGeometry& g, const Conv2dParams& p);
+};
+
 const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_variants();
 const std::vector<Conv2dF32BwdVariant>& conv2d_f32_bwd_variants();
+const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_variants();
+const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_variants();
+
+// The kernels rotated by 180 degrees (what true convolution multiplies with).
+template <typename T>
+BasicTensor<T> flip_kernels(const BasicTensor<T>& w);
 
 }  // namespace convplay::kernels
