@@ -66,3 +66,28 @@ void batchnorm_backward(BatchNormGrads<T>& g, const BasicTensor<T>& dy, const Ba
                         const std::vector<T>& gamma, const BatchNormSaved<T>& saved);
 
 }  // namespace convplay
+
+namespace convplay {
+
+// The float32 training step of a network layer, lean: only what the next
+// step needs (no xhat, no intermediate nodes), computed by the fastest
+// kernel in kernels::batchnorm_f32_variants(). Same formulas, rules and
+// messages as the functions above; statistics are summed in double.
+//
+// Forward: y = gamma * (x - mean) * rstd + beta, mean and rstd = 1/sqrt(var + eps)
+// per channel (C values each) kept for the backward pass; var is the biased
+// batch variance. Running statistics as in batchnorm_forward_train.
+void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vector<float>& var,
+                                 std::vector<float>& rstd, const Tensor& x,
+                                 const std::vector<float>& gamma, const std::vector<float>& beta,
+                                 const BatchNormParams& p,
+                                 std::vector<float>* running_mean = nullptr,
+                                 std::vector<float>* running_var = nullptr);
+
+// Backward: dx, dgamma, dbeta from dy, the same x, gamma, and the forward's
+// mean and rstd (xhat is recomputed from them).
+void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<float>& dbeta,
+                            const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
+                            const std::vector<float>& mean, const std::vector<float>& rstd);
+
+}  // namespace convplay

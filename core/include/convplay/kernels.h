@@ -55,6 +55,26 @@ const std::vector<Conv2dF32BwdVariant>& conv2d_f32_bwd_variants();
 const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_variants();
 const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_variants();
 
+// Batch normalization, float32, training (batchnorm_forward_train_f32 /
+// batchnorm_backward_f32). x and dy are (N,C,H,W), per-channel vectors have C
+// values, m = N*H*W. Sums are accumulated in double.
+// forward: mean, var (biased) and y = gamma * (x - mean) / sqrt(var + eps) + beta.
+// backward: given the forward's mean (float) and rstd, recomputes the mean of x
+// in double (`mean_of_x`, which the entry point checks against `mean`) and
+// uses it: dbeta = sum dy, dgamma = sum dy * xhat and dx by the lecture's chain
+// (dxhat, dvar, dmu).
+struct BatchNormF32Variant {
+  const char* name;
+  void (*forward)(Tensor& y, std::vector<double>& mean, std::vector<double>& var, const Tensor& x,
+                  const std::vector<float>& gamma, const std::vector<float>& beta, double eps);
+  void (*backward)(Tensor& dx, std::vector<double>& dgamma, std::vector<double>& dbeta,
+                   std::vector<double>& mean_of_x, const Tensor& dy, const Tensor& x,
+                   const std::vector<float>& gamma, const std::vector<float>& mean,
+                   const std::vector<float>& rstd);
+};
+
+const std::vector<BatchNormF32Variant>& batchnorm_f32_variants();
+
 // The kernels rotated by 180 degrees (what true convolution multiplies with).
 template <typename T>
 BasicTensor<T> flip_kernels(const BasicTensor<T>& w);

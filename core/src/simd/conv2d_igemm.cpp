@@ -18,10 +18,10 @@ using simd::load;
 using simd::splat;
 using simd::store;
 
-constexpr int kMR = 4;          // filters (or channels) per micro-kernel tile
-constexpr int kNR = 12;         // pixels per micro-kernel tile: 3 f32x4
-constexpr size_t kQB = 12 * 24; // pixels per cache block (all filters run over it)
-constexpr size_t kQC = 512;     // pixels per dL/dw block
+constexpr int kMR = 4;           // filters (or channels) per micro-kernel tile
+constexpr int kNR = 12;          // pixels per micro-kernel tile: 3 f32x4
+constexpr size_t kQB = 12 * 24;  // pixels per cache block (all filters run over it)
+constexpr size_t kQC = 512;      // pixels per dL/dw block
 
 // A scratch buffer that only grows: a warm call does not allocate.
 template <typename T>
@@ -33,12 +33,12 @@ T* scratch(std::vector<T>& v, size_t n) {
 // --- phase images ---------------------------------------------------------
 
 struct Phases {
-  int sh, sw;      // stride
-  int hp, wp;      // padded input
-  int hq, wq;      // one phase image: ceil(hp / sh) x ceil(wp / sw)
-  size_t plane;    // hq * wq
-  size_t count;    // C * sh * sw * plane
-  size_t slack;    // zeroed floats after the last phase
+  int sh, sw;    // stride
+  int hp, wp;    // padded input
+  int hq, wq;    // one phase image: ceil(hp / sh) x ceil(wp / sw)
+  size_t plane;  // hq * wq
+  size_t count;  // C * sh * sw * plane
+  size_t slack;  // zeroed floats after the last phase
 };
 
 Phases phases_of(const Conv2dGeometry& g, const Conv2dParams& p) {
@@ -58,7 +58,8 @@ Phases phases_of(const Conv2dGeometry& g, const Conv2dParams& p) {
 // Padded coordinate -> input coordinate, or -1 for a zero.
 void source_map(std::vector<int>& m, int size, int pad, PadMode mode) {
   m.resize(static_cast<size_t>(size + 2 * pad));
-  for (int i = 0; i < size + 2 * pad; ++i) m[static_cast<size_t>(i)] = pad_index(i - pad, size, mode);
+  for (int i = 0; i < size + 2 * pad; ++i)
+    m[static_cast<size_t>(i)] = pad_index(i - pad, size, mode);
 }
 
 // Writes the phase images of one image x (C, H, W) into dst (f.count + f.slack floats).
@@ -112,8 +113,8 @@ void tap_offsets(std::vector<int32_t>& off, const Phases& f, const Shape& ws,
       for (int b = 0; b < ws.w; ++b) {
         const int ra = a * p.dilation_h, rb = b * p.dilation_w;
         const size_t phase = (static_cast<size_t>(c) * f.sh + ra % f.sh) * f.sw + rb % f.sw;
-        off.push_back(static_cast<int32_t>(phase * f.plane +
-                                           static_cast<size_t>(ra / f.sh) * f.wq + rb / f.sw));
+        off.push_back(static_cast<int32_t>(phase * f.plane + static_cast<size_t>(ra / f.sh) * f.wq +
+                                           rb / f.sw));
       }
     }
   }
@@ -329,7 +330,8 @@ void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor
       const int mn = std::min(kMR, K - m0);
       if (j + kNR <= W2) {
         for (int m = 0; m < mn; ++m) {
-          float* dst = yn + static_cast<size_t>(m0 + m) * plane_out + static_cast<size_t>(i) * W2 + j;
+          float* dst =
+              yn + static_cast<size_t>(m0 + m) * plane_out + static_cast<size_t>(i) * W2 + j;
           store(dst, t.a[m][0]);
           store(dst + 4, t.a[m][1]);
           store(dst + 8, t.a[m][2]);
@@ -401,8 +403,8 @@ void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const
         for (int j = 0; j < T; ++j) {
           const int oa = t.a[static_cast<size_t>(j)] * p.dilation_h / f.sh;
           const int ob = t.b[static_cast<size_t>(j)] * p.dilation_w / f.sw;
-          s.off.push_back(static_cast<int32_t>(k * dplane + static_cast<size_t>(OA - oa) * wd +
-                                               (OB - ob)));
+          s.off.push_back(
+              static_cast<int32_t>(k * dplane + static_cast<size_t>(OA - oa) * wd + (OB - ob)));
         }
       }
       igemm(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Q,
@@ -516,7 +518,8 @@ void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, 
             a32 = a32 + g3 * v2;
           }
           double* out = acc + static_cast<size_t>(k0) * rpad + r0;
-          const f32x4 sums[4][3] = {{a00, a01, a02}, {a10, a11, a12}, {a20, a21, a22}, {a30, a31, a32}};
+          const f32x4 sums[4][3] = {
+              {a00, a01, a02}, {a10, a11, a12}, {a20, a21, a22}, {a30, a31, a32}};
           for (int m = 0; m < 4; ++m)
             for (int t = 0; t < 3; ++t) out[m * rpad + t] += simd::hsum(sums[m][t]);
         }
@@ -525,7 +528,8 @@ void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, 
   }
   for (int k = 0; k < K; ++k) {
     for (int r = 0; r < R; ++r)
-      dw.data[static_cast<size_t>(k) * R + r] = static_cast<float>(acc[static_cast<size_t>(k) * rpad + r]);
+      dw.data[static_cast<size_t>(k) * R + r] =
+          static_cast<float>(acc[static_cast<size_t>(k) * rpad + r]);
     db[static_cast<size_t>(k)] = static_cast<float>(dbias[static_cast<size_t>(k)]);
   }
 }
