@@ -319,7 +319,7 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
                                  std::vector<float>& rstd, const Tensor& x,
                                  const std::vector<float>& gamma, const std::vector<float>& beta,
                                  const BatchNormParams& p, std::vector<float>* running_mean,
-                                 std::vector<float>* running_var) {
+                                 std::vector<float>* running_var, const std::string& variant) {
   check_tensor(x, "x");
   check_params(p);
   const int C = x.shape.c;
@@ -332,7 +332,7 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
   // Computed into locals; the rule var + eps > 0 is checked before anything is written.
   Tensor out(x.shape);
   std::vector<double> mu, va;
-  kernels::batchnorm_f32_variants().back().forward(out, mu, va, x, gamma, beta, p.eps);
+  kernels::batchnorm_f32_variant(variant).forward(out, mu, va, x, gamma, beta, p.eps);
   std::vector<float> r(static_cast<size_t>(C));
   for (int c = 0; c < C; ++c) {
     const size_t k = static_cast<size_t>(c);
@@ -359,7 +359,8 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
 
 void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<float>& dbeta,
                             const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
-                            const std::vector<float>& mean, const std::vector<float>& rstd) {
+                            const std::vector<float>& mean, const std::vector<float>& rstd,
+                            const std::string& variant) {
   check_tensor(x, "x");
   check_tensor(dy, "dL/dy");
   if (dy.shape != x.shape) {
@@ -379,7 +380,7 @@ void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<
   }
   Tensor out(x.shape);
   std::vector<double> dg, db, mu;
-  kernels::batchnorm_f32_variants().back().backward(out, dg, db, mu, dy, x, gamma, mean, rstd);
+  kernels::batchnorm_f32_variant(variant).backward(out, dg, db, mu, dy, x, gamma, mean, rstd);
   // The mean must be this x's, or the saved state belongs to another input:
   // to within 1e-4 standard deviations (1/rstd), as the kernels sum in
   // float lanes in their own order.
@@ -410,6 +411,15 @@ const std::vector<BatchNormF32Variant>& batchnorm_f32_variants() {
       {"batchnorm_f32__simd128", batchnorm_f32_fwd__simd128, batchnorm_f32_bwd__simd128},
   };
   return variants;
+}
+
+const BatchNormF32Variant& batchnorm_f32_variant(const std::string& variant) {
+  const auto& variants = batchnorm_f32_variants();
+  if (variant.empty()) return variants.back();
+  for (const auto& v : variants) {
+    if (variant == v.name) return v;
+  }
+  throw Error("unknown kernel '" + variant + "'");
 }
 
 }  // namespace kernels

@@ -217,16 +217,35 @@ void unflip(BasicTensor<T>& dw, const Conv2dParams& p) {
   if (p.mode == ConvMode::convolution) dw = kernels::flip_kernels(dw);
 }
 
+// The named variant (for benchmarks), or the dispatch list's choice when `name` is empty.
+template <typename V>
+const V& choose(const std::vector<V>& variants, const Conv2dGeometry& g, const Conv2dParams& p,
+                const std::string& name) {
+  if (name.empty()) return pick(variants, g, p);
+  for (const V& v : variants) {
+    if (name != v.name) continue;
+    if (!v.supports(g, p)) throw Error("kernel " + name + " does not support this layer");
+    return v;
+  }
+  throw Error("unknown kernel '" + name + "'");
+}
+
 }  // namespace
 
 void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
                     const Conv2dParams& p) {
+  kernels::conv2d_forward_with("", y, x, w, b, p);
+}
+
+void kernels::conv2d_forward_with(const std::string& variant, Tensor& y, const Tensor& x,
+                                  const Tensor& w, const std::vector<float>& b,
+                                  const Conv2dParams& p) {
   const Conv2dGeometry g = check_forward(x, w, b, p);
+  const Conv2dParams pk = correlating(p);
+  const auto& v = choose(conv2d_f32_fwd_variants(), g, pk, variant);
   y = Tensor(g.output);
   Tensor flipped;
-  const Conv2dParams pk = correlating(p);
-  pick(kernels::conv2d_f32_fwd_variants(), g, pk)
-      .run(y, x, kernel_weights(w, p, flipped), b, g, pk);
+  v.run(y, x, kernel_weights(w, p, flipped), b, g, pk);
 }
 
 void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::vector<double>& b,
@@ -257,25 +276,38 @@ void conv2d_backward(TensorD& dx, TensorD& dw, std::vector<double>& db, const Te
 
 void conv2d_backward_data(Tensor& dx, const Tensor& dy, const Tensor& w, const Shape& input_shape,
                           const Conv2dParams& p) {
+  kernels::conv2d_backward_data_with("", dx, dy, w, input_shape, p);
+}
+
+void kernels::conv2d_backward_data_with(const std::string& variant, Tensor& dx, const Tensor& dy,
+                                        const Tensor& w, const Shape& input_shape,
+                                        const Conv2dParams& p) {
   const Conv2dGeometry g = conv2d_geometry(input_shape, w.shape, p);
   check_data(w, "weight");
   check_dy(dy, g);
+  const Conv2dParams pk = correlating(p);
+  const auto& v = choose(conv2d_f32_bwd_data_variants(), g, pk, variant);
   dx = Tensor(g.input);
   Tensor flipped;
-  const Conv2dParams pk = correlating(p);
-  pick(kernels::conv2d_f32_bwd_data_variants(), g, pk)
-      .run(dx, dy, kernel_weights(w, p, flipped), g, pk);
+  v.run(dx, dy, kernel_weights(w, p, flipped), g, pk);
 }
 
 void conv2d_backward_filter(Tensor& dw, std::vector<float>& db, const Tensor& dy, const Tensor& x,
                             const Shape& weight_shape, const Conv2dParams& p) {
+  kernels::conv2d_backward_filter_with("", dw, db, dy, x, weight_shape, p);
+}
+
+void kernels::conv2d_backward_filter_with(const std::string& variant, Tensor& dw,
+                                          std::vector<float>& db, const Tensor& dy, const Tensor& x,
+                                          const Shape& weight_shape, const Conv2dParams& p) {
   const Conv2dGeometry g = conv2d_geometry(x.shape, weight_shape, p);
   check_data(x, "input");
   check_dy(dy, g);
+  const Conv2dParams pk = correlating(p);
+  const auto& v = choose(conv2d_f32_bwd_filter_variants(), g, pk, variant);
   dw = Tensor(g.weight);
   db.assign(static_cast<size_t>(g.weight.n), 0.0f);
-  const Conv2dParams pk = correlating(p);
-  pick(kernels::conv2d_f32_bwd_filter_variants(), g, pk).run(dw, db, dy, x, g, pk);
+  v.run(dw, db, dy, x, g, pk);
   unflip(dw, p);
 }
 
@@ -305,6 +337,8 @@ const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_variants() {
       {"conv2d_f32_fwd_rows__auto", conv2d_rows_supported, conv2d_f32_fwd_rows__auto},
       {"conv2d_f32_fwd_igemm_4x12__simd128", conv2d_igemm_supported,
        conv2d_f32_fwd_igemm_4x12__simd128},
+      {"conv2d_f32_fwd_igemm_4x8__simd128", conv2d_igemm_supported,
+       conv2d_f32_fwd_igemm_4x8__simd128},
   };
   return variants;
 }
@@ -323,6 +357,8 @@ const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_variants() {
       {"conv2d_f32_bwd_data__ref", supports_all, conv2d_f32_bwd_data__ref},
       {"conv2d_f32_bwd_data_igemm_4x12__simd128", conv2d_igemm_supported,
        conv2d_f32_bwd_data_igemm_4x12__simd128},
+      {"conv2d_f32_bwd_data_igemm_4x8__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_data_igemm_4x8__simd128},
   };
   return variants;
 }
@@ -332,6 +368,10 @@ const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_variants() {
       {"conv2d_f32_bwd_filter__ref", supports_all, conv2d_f32_bwd_filter__ref},
       {"conv2d_f32_bwd_filter_dot_4x3__simd128", conv2d_igemm_supported,
        conv2d_f32_bwd_filter_dot_4x3__simd128},
+      {"conv2d_f32_bwd_filter_dot_2x4__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_filter_dot_2x4__simd128},
+      {"conv2d_f32_bwd_filter_dot_4x2__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_filter_dot_4x2__simd128},
   };
   return variants;
 }

@@ -701,3 +701,20 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
           "unknown padding mode 'mirror' (zero, replicate, reflect or circular)");
   }
 }
+
+TEST_CASE("a named kernel runs through the entry point's checks") {
+  std::mt19937 rng(13);
+  const Shape xs{1, 2, 6, 7}, ws{3, 2, 3, 3};
+  const Tensor x = random_tensor<float>(xs, rng), w = random_tensor<float>(ws, rng);
+  const Conv2dParams p = params(1, 1, 1, PadMode::zero, ConvMode::convolution);
+  Tensor y, ry;
+  conv2d_forward(y, x, w, {}, p);
+  kernels::conv2d_forward_with("conv2d_f32_fwd__ref", ry, x, w, {}, p);
+  CHECK(worst_difference(y.data, ry.data) < 1e-6);
+  CHECK(error_of([&] { kernels::conv2d_forward_with("nope", ry, x, w, {}, p); }) ==
+        "unknown kernel 'nope'");
+  const Conv2dParams huge = params(1, 2000);
+  CHECK(error_of([&] {
+          kernels::conv2d_forward_with("conv2d_f32_fwd_igemm_4x12__simd128", ry, x, w, {}, huge);
+        }) == "kernel conv2d_f32_fwd_igemm_4x12__simd128 does not support this layer");
+}

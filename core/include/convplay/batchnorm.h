@@ -8,6 +8,7 @@
 //   y_i     = gamma * xhat_i + beta
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "convplay/tensor.h"
@@ -82,12 +83,16 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
                                  const std::vector<float>& gamma, const std::vector<float>& beta,
                                  const BatchNormParams& p,
                                  std::vector<float>* running_mean = nullptr,
-                                 std::vector<float>* running_var = nullptr);
+                                 std::vector<float>* running_var = nullptr,
+                                 const std::string& variant = "");
 
 // Backward: dx, dgamma, dbeta from dy, the same x, gamma, and the forward's
 // mean and rstd (xhat is recomputed from them).
+// `variant` names a kernel of kernels::batchnorm_f32_variants() (benchmarks);
+// empty is the fastest.
 void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<float>& dbeta,
                             const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
-                            const std::vector<float>& mean, const std::vector<float>& rstd);
+                            const std::vector<float>& mean, const std::vector<float>& rstd,
+                            const std::string& variant = "");
 
 }  // namespace convplay

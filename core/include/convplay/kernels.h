@@ -14,6 +14,7 @@
 // convolution, and rotate dL/dw back.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "convplay/conv.h"
@@ -74,6 +75,24 @@ struct BatchNormF32Variant {
 };
 
 const std::vector<BatchNormF32Variant>& batchnorm_f32_variants();
+
+// For benchmarks: the float entry points (conv.h, batchnorm.h) run with the
+// named variant instead of the dispatch list's choice; an empty name is the
+// dispatch list's choice. Throws Error for an unknown name or a variant that
+// does not support the layer; otherwise the same checks and messages.
+void conv2d_forward_with(const std::string& variant, Tensor& y, const Tensor& x, const Tensor& w,
+                         const std::vector<float>& b, const Conv2dParams& p);
+void conv2d_backward_data_with(const std::string& variant, Tensor& dx, const Tensor& dy,
+                               const Tensor& w, const Shape& input_shape, const Conv2dParams& p);
+void conv2d_backward_filter_with(const std::string& variant, Tensor& dw, std::vector<float>& db,
+                                 const Tensor& dy, const Tensor& x, const Shape& weight_shape,
+                                 const Conv2dParams& p);
+const BatchNormF32Variant& batchnorm_f32_variant(const std::string& variant);
+
+// A multiply-add loop on 12 independent f32x4 accumulators (acc = acc * a + b):
+// `iterations` x 12 x 4 multiply-adds, the benchmark's measured peak. Returns a
+// sum of the accumulators so the loop cannot be optimised away.
+float simd_muladd_peak(int iterations);
 
 // The kernels rotated by 180 degrees (what true convolution multiplies with).
 template <typename T>

@@ -45,8 +45,9 @@ void batchnorm_f32_fwd__ref(Tensor& y, std::vector<double>& mean, std::vector<do
 }
 
 void batchnorm_f32_bwd__ref(Tensor& dx, std::vector<double>& dgamma, std::vector<double>& dbeta,
-    std::vector<double>& mean_of_x, const Tensor& dy, const Tensor& x,
-    const std::vector<float>& gamma, const std::vector<float>& mean, const std::vector<float>& rstd) {
+                            std::vector<double>& mean_of_x, const Tensor& dy, const Tensor& x,
+                            const std::vector<float>& gamma, const std::vector<float>& mean,
+                            const std::vector<float>& rstd) {
   const int C = x.shape.c;
   assert(dx.shape == x.shape && dy.shape == x.shape);
   const double m = static_cast<double>(x.shape.n) * x.shape.h * x.shape.w;
@@ -63,8 +64,8 @@ void batchnorm_f32_bwd__ref(Tensor& dx, std::vector<double>& dgamma, std::vector
     double db = 0.0, dg = 0.0, dvar = 0.0, direct = 0.0, dev = 0.0;
     for_channel(x, c, [&](size_t i) {
       const double xm = x.data[i] - mu, dxhat = dy.data[i] * g;
-      db += dy.data[i];                    // dL/dbeta = sum dL/dy_i
-      dg += dy.data[i] * (xm * r);         // dL/dgamma = sum dL/dy_i * xhat_i
+      db += dy.data[i];                       // dL/dbeta = sum dL/dy_i
+      dg += dy.data[i] * (xm * r);            // dL/dgamma = sum dL/dy_i * xhat_i
       dvar += dxhat * xm * -0.5 * r * r * r;  // sum dL/dxhat_i (x_i - mu) (-1/2) (var + eps)^(-3/2)
       direct += dxhat * -r;
       dev += -2.0 * xm;

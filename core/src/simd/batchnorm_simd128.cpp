@@ -96,8 +96,9 @@ void batchnorm_f32_fwd__simd128(Tensor& y, std::vector<double>& mean, std::vecto
 }
 
 void batchnorm_f32_bwd__simd128(Tensor& dx, std::vector<double>& dgamma, std::vector<double>& dbeta,
-    std::vector<double>& mean_of_x, const Tensor& dy, const Tensor& x,
-    const std::vector<float>& gamma, const std::vector<float>& mean, const std::vector<float>& rstd) {
+                                std::vector<double>& mean_of_x, const Tensor& dy, const Tensor& x,
+                                const std::vector<float>& gamma, const std::vector<float>& mean,
+                                const std::vector<float>& rstd) {
   const int C = x.shape.c;
   assert(dx.shape == x.shape && dy.shape == x.shape);
   const double m = static_cast<double>(x.shape.n) * x.shape.h * x.shape.w;
@@ -156,7 +157,8 @@ void batchnorm_f32_bwd__simd128(Tensor& dx, std::vector<double>& dgamma, std::ve
       const float* gi = &dy.data[at];
       float* out = &dx.data[at];
       size_t i = 0;
-      for (; i + 4 <= len; i += 4) store(out + i, load(gi + i) * va + (load(xi + i) - vm) * vb + vd);
+      for (; i + 4 <= len; i += 4)
+        store(out + i, load(gi + i) * va + (load(xi + i) - vm) * vb + vd);
       for (; i < len; ++i) out[i] = gi[i] * A + (xi[i] - muf) * Bf + D;
     });
   }

@@ -17,7 +17,8 @@ void batchnorm_f32_fwd__simd128(Tensor& y, std::vector<double>& mean, std::vecto
                                 const std::vector<float>& beta, double eps);
 
 void batchnorm_f32_bwd__simd128(Tensor& dx, std::vector<double>& dgamma, std::vector<double>& dbeta,
-    std::vector<double>& mean_of_x, const Tensor& dy, const Tensor& x,
-    const std::vector<float>& gamma, const std::vector<float>& mean, const std::vector<float>& rstd);
+                                std::vector<double>& mean_of_x, const Tensor& dy, const Tensor& x,
+                                const std::vector<float>& gamma, const std::vector<float>& mean,
+                                const std::vector<float>& rstd);
 
 }  // namespace convplay::kernels

@@ -122,61 +122,77 @@ void tap_offsets(std::vector<int32_t>& off, const Phases& f, const Shape& ws,
 
 // --- the micro-kernel -----------------------------------------------------
 
-// acc[m][v] += w[r][m] * x[off[r] + 4v .. 4v + 3] for r in [0, R): 4 rows x 12 pixels.
-// w is packed (R, 4).
+// acc[m][v] += w[r][m] * x[off[r] + 4v .. 4v + 3] for r in [0, R): 4 rows x 4*NV
+// pixels in 4*NV accumulators. w is packed (R, 4).
+template <int NV>
 struct Tile {
-  f32x4 a[kMR][3];
+  static constexpr int kPixels = 4 * NV;
+  f32x4 a[kMR][NV];
 };
 
-inline void tile_4x12(Tile& t, const float* x, const int32_t* off, int R, const float* w) {
-  f32x4 a00 = t.a[0][0], a01 = t.a[0][1], a02 = t.a[0][2];
-  f32x4 a10 = t.a[1][0], a11 = t.a[1][1], a12 = t.a[1][2];
-  f32x4 a20 = t.a[2][0], a21 = t.a[2][1], a22 = t.a[2][2];
-  f32x4 a30 = t.a[3][0], a31 = t.a[3][1], a32 = t.a[3][2];
+template <int NV>
+inline void tile_4xN(Tile<NV>& t, const float* x, const int32_t* off, int R, const float* w) {
+  f32x4 acc[kMR][NV];
+  for (int m = 0; m < kMR; ++m)
+    for (int v = 0; v < NV; ++v) acc[m][v] = t.a[m][v];
   for (int r = 0; r < R; ++r) {
     const float* xp = x + off[r];
-    const f32x4 x0 = load(xp), x1 = load(xp + 4), x2 = load(xp + 8);
-    const f32x4 w0 = splat(w[0]);
-    a00 = a00 + w0 * x0;
-    a01 = a01 + w0 * x1;
-    a02 = a02 + w0 * x2;
-    const f32x4 w1 = splat(w[1]);
-    a10 = a10 + w1 * x0;
-    a11 = a11 + w1 * x1;
-    a12 = a12 + w1 * x2;
-    const f32x4 w2 = splat(w[2]);
-    a20 = a20 + w2 * x0;
-    a21 = a21 + w2 * x1;
-    a22 = a22 + w2 * x2;
-    const f32x4 w3 = splat(w[3]);
-    a30 = a30 + w3 * x0;
-    a31 = a31 + w3 * x1;
-    a32 = a32 + w3 * x2;
+    f32x4 xv[NV];
+    for (int v = 0; v < NV; ++v) xv[v] = load(xp + 4 * v);
+    for (int m = 0; m < kMR; ++m) {
+      const f32x4 wm = splat(w[m]);
+      for (int v = 0; v < NV; ++v) acc[m][v] = acc[m][v] + wm * xv[v];
+    }
     w += kMR;
   }
-  t.a[0][0] = a00, t.a[0][1] = a01, t.a[0][2] = a02;
-  t.a[1][0] = a10, t.a[1][1] = a11, t.a[1][2] = a12;
-  t.a[2][0] = a20, t.a[2][1] = a21, t.a[2][2] = a22;
-  t.a[3][0] = a30, t.a[3][1] = a31, t.a[3][2] = a32;
+  for (int m = 0; m < kMR; ++m)
+    for (int v = 0; v < NV; ++v) t.a[m][v] = acc[m][v];
 }
 
 // Runs rows [0, M) (packed (ceil(M/4), R, 4), bias per row or none) over pixels
-// [0, Q) of src: emit(m0, q, tile) for every tile, pixel blocks outermost.
-template <typename Emit>
+// [0, Q) of src: emit(m0, q, tile) for every tile. With many row blocks, each
+// tile's inputs are first copied into a contiguous panel (R x 4*NV floats,
+// which stays in L1 while every row block reads it); with few, the tile reads
+// src in place, pixel blocks outermost.
+template <int NV, typename Emit>
 void igemm(const float* src, const int32_t* off, int R, const float* packed, const float* bias,
-           int M, size_t Q, Emit&& emit) {
+           int M, size_t Q, std::vector<float>& panel_store, std::vector<int32_t>& panel_off,
+           Emit&& emit) {
+  constexpr int NR = 4 * NV;
   const int mb_count = (M + kMR - 1) / kMR;
+  const auto init = [&](Tile<NV>& t, int mb) {
+    for (int m = 0; m < kMR; ++m) {
+      const f32x4 b = splat(bias ? bias[mb * kMR + m] : 0.0f);
+      for (int v = 0; v < NV; ++v) t.a[m][v] = b;
+    }
+  };
+  if (mb_count >= 4) {
+    float* panel = scratch(panel_store, static_cast<size_t>(R) * NR);
+    int32_t* poff = scratch(panel_off, static_cast<size_t>(R));
+    for (int r = 0; r < R; ++r) poff[r] = r * NR;
+    for (size_t q = 0; q < Q; q += NR) {
+      for (int r = 0; r < R; ++r) {
+        const float* in = src + off[r] + q;
+        float* out = panel + static_cast<size_t>(r) * NR;
+        for (int v = 0; v < NV; ++v) store(out + 4 * v, load(in + 4 * v));
+      }
+      for (int mb = 0; mb < mb_count; ++mb) {
+        Tile<NV> t;
+        init(t, mb);
+        tile_4xN(t, panel, poff, R, packed + static_cast<size_t>(mb) * R * kMR);
+        emit(mb * kMR, q, t);
+      }
+    }
+    return;
+  }
   for (size_t q0 = 0; q0 < Q; q0 += kQB) {
     const size_t q1 = std::min(Q, q0 + kQB);
     for (int mb = 0; mb < mb_count; ++mb) {
       const float* wp = packed + static_cast<size_t>(mb) * R * kMR;
-      for (size_t q = q0; q < q1; q += kNR) {
-        Tile t;
-        for (int m = 0; m < kMR; ++m) {
-          const f32x4 b = splat(bias ? bias[mb * kMR + m] : 0.0f);
-          t.a[m][0] = t.a[m][1] = t.a[m][2] = b;
-        }
-        tile_4x12(t, src + q, off, R, wp);
+      for (size_t q = q0; q < q1; q += NR) {
+        Tile<NV> t;
+        init(t, mb);
+        tile_4xN(t, src + q, off, R, wp);
         emit(mb * kMR, q, t);
       }
     }
@@ -271,8 +287,8 @@ void pack_backward_data(std::vector<float>& out, const Tensor& w,
 }
 
 struct Scratch {
-  std::vector<float> phases, dyp, wide, dxp, dyw, bias;
-  std::vector<int32_t> off;
+  std::vector<float> phases, dyp, wide, dxp, dyw, bias, panel;
+  std::vector<int32_t> off, panel_off;
   std::vector<int> rows, cols;
   std::vector<double> dw;
   PackCache fwd, bwd;
@@ -298,9 +314,11 @@ bool conv2d_igemm_supported(const Conv2dGeometry& g, const Conv2dParams& p) {
   return padded <= limit && phases <= limit && dyp <= 4 * (input + output) + (int64_t{1} << 20);
 }
 
-void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor& w,
-                                        const std::vector<float>& b, const Conv2dGeometry& g,
-                                        const Conv2dParams& p) {
+namespace {
+
+template <int NV>
+void conv2d_fwd_igemm(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
+                      const Conv2dGeometry& g, const Conv2dParams& p) {
   assert(p.mode == ConvMode::cross_correlation);  // the entry point flips the kernels
   assert(y.shape == g.output && x.shape == g.input && w.shape == g.weight);
   const Shape& xs = g.input;
@@ -325,37 +343,48 @@ void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor
   for (int n = 0; n < ys.n; ++n) {
     make_phases(ph, f, &x.at(n, 0, 0, 0), xs, p.pad_w, s.rows, s.cols);
     float* yn = &y.at(n, 0, 0, 0);
-    igemm(ph, s.off.data(), R, packed.data(), bias, K, Q, [&](int m0, size_t q, const Tile& t) {
-      const int i = static_cast<int>(q / f.wq), j = static_cast<int>(q % f.wq);
-      const int mn = std::min(kMR, K - m0);
-      if (j + kNR <= W2) {
-        for (int m = 0; m < mn; ++m) {
-          float* dst =
-              yn + static_cast<size_t>(m0 + m) * plane_out + static_cast<size_t>(i) * W2 + j;
-          store(dst, t.a[m][0]);
-          store(dst + 4, t.a[m][1]);
-          store(dst + 8, t.a[m][2]);
-        }
-        return;
-      }
-      for (int m = 0; m < mn; ++m) {
-        float lanes[kNR];
-        store(lanes, t.a[m][0]);
-        store(lanes + 4, t.a[m][1]);
-        store(lanes + 8, t.a[m][2]);
-        float* yk = yn + static_cast<size_t>(m0 + m) * plane_out;
-        int ii = i, jj = j;
-        for (int l = 0; l < kNR && ii < H2; ++l) {
-          if (jj < W2) yk[static_cast<size_t>(ii) * W2 + jj] = lanes[l];
-          if (++jj == f.wq) jj = 0, ++ii;
-        }
-      }
-    });
+    // (i, j) of the last tile's q: the next tile is usually NR further on, so
+    // most tiles need no division.
+    size_t last_q = 0;
+    int i = 0, j = 0;
+    igemm<NV>(ph, s.off.data(), R, packed.data(), bias, K, Q, s.panel, s.panel_off,
+              [&](int m0, size_t q, const Tile<NV>& t) {
+                constexpr int NR = Tile<NV>::kPixels;
+                if (q == last_q + NR) {
+                  j += NR;
+                  while (j >= f.wq) j -= f.wq, ++i;
+                } else if (q != last_q) {
+                  i = static_cast<int>(q / f.wq);
+                  j = static_cast<int>(q % f.wq);
+                }
+                last_q = q;
+                const int mn = std::min(kMR, K - m0);
+                if (j + NR <= W2) {
+                  for (int m = 0; m < mn; ++m) {
+                    float* dst = yn + static_cast<size_t>(m0 + m) * plane_out +
+                                 static_cast<size_t>(i) * W2 + j;
+                    for (int v = 0; v < NV; ++v) store(dst + 4 * v, t.a[m][v]);
+                  }
+                  return;
+                }
+                for (int m = 0; m < mn; ++m) {
+                  float lanes[NR];
+                  for (int v = 0; v < NV; ++v) store(lanes + 4 * v, t.a[m][v]);
+                  float* yk = yn + static_cast<size_t>(m0 + m) * plane_out;
+                  int ii = i, jj = j;
+                  for (int l = 0; l < NR && ii < H2; ++l) {
+                    if (jj < W2) yk[static_cast<size_t>(ii) * W2 + jj] = lanes[l];
+                    if (++jj == f.wq) jj = 0, ++ii;
+                  }
+                }
+              });
   }
 }
 
-void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
-                                             const Conv2dGeometry& g, const Conv2dParams& p) {
+template <int NV>
+void conv2d_bwd_data_igemm(Tensor& dx, const Tensor& dy, const Tensor& w, const Conv2dGeometry& g,
+                           const Conv2dParams& p) {
+  constexpr int NR = Tile<NV>::kPixels;
   assert(p.mode == ConvMode::cross_correlation);
   assert(dx.shape == g.input && dy.shape == g.output && w.shape == g.weight);
   const Shape& xs = g.input;
@@ -381,7 +410,7 @@ void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const
   float* dyp = scratch(s.dyp, K * dplane + dslack);
   std::fill(dyp, dyp + K * dplane + dslack, 0.0f);
   const size_t Q = static_cast<size_t>(f.hq) * wd;
-  const size_t qpad = (Q + kNR - 1) / kNR * kNR;
+  const size_t qpad = (Q + NR - 1) / NR * NR;
   float* wide = scratch(s.wide, static_cast<size_t>(C) * qpad);
   const size_t padded_plane = static_cast<size_t>(f.hp) * f.wp;
   float* dxp = scratch(s.dxp, static_cast<size_t>(C) * padded_plane);
@@ -407,15 +436,13 @@ void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const
               static_cast<int32_t>(k * dplane + static_cast<size_t>(OA - oa) * wd + (OB - ob)));
         }
       }
-      igemm(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Q,
-            [&](int m0, size_t q, const Tile& tile) {
-              for (int m = 0; m < std::min(kMR, C - m0); ++m) {
-                float* dst = wide + static_cast<size_t>(m0 + m) * qpad + q;
-                store(dst, tile.a[m][0]);
-                store(dst + 4, tile.a[m][1]);
-                store(dst + 8, tile.a[m][2]);
-              }
-            });
+      igemm<NV>(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Q, s.panel, s.panel_off,
+                [&](int m0, size_t q, const Tile<NV>& tile) {
+                  for (int m = 0; m < std::min(kMR, C - m0); ++m) {
+                    float* dst = wide + static_cast<size_t>(m0 + m) * qpad + q;
+                    for (int v = 0; v < NV; ++v) store(dst + 4 * v, tile.a[m][v]);
+                  }
+                });
       base += static_cast<size_t>((C + kMR - 1) / kMR) * R * kMR;
       // Scatter the phase into the padded gradient.
       for (int c = 0; c < C; ++c) {
@@ -446,9 +473,54 @@ void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const
   }
 }
 
-void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
-                                            const Tensor& x, const Conv2dGeometry& g,
-                                            const Conv2dParams& p) {
+}  // namespace
+
+void conv2d_f32_fwd_igemm_4x8__simd128(Tensor& y, const Tensor& x, const Tensor& w,
+                                       const std::vector<float>& b, const Conv2dGeometry& g,
+                                       const Conv2dParams& p) {
+  conv2d_fwd_igemm<2>(y, x, w, b, g, p);
+}
+
+void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor& w,
+                                        const std::vector<float>& b, const Conv2dGeometry& g,
+                                        const Conv2dParams& p) {
+  conv2d_fwd_igemm<3>(y, x, w, b, g, p);
+}
+
+void conv2d_f32_bwd_data_igemm_4x8__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
+                                            const Conv2dGeometry& g, const Conv2dParams& p) {
+  conv2d_bwd_data_igemm<2>(dx, dy, w, g, p);
+}
+
+void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
+                                             const Conv2dGeometry& g, const Conv2dParams& p) {
+  conv2d_bwd_data_igemm<3>(dx, dy, w, g, p);
+}
+
+namespace {
+
+// acc[m][t] += dy_m[q..q+3] * x_t[q..q+3] over [q0, q1): MK filters x MT taps.
+template <int MK, int MT>
+inline void dot_tile(double* out, size_t ld, const float* const* d, const float* const* xs,
+                     size_t q0, size_t q1) {
+  f32x4 acc[MK][MT];
+  for (int m = 0; m < MK; ++m)
+    for (int t = 0; t < MT; ++t) acc[m][t] = splat(0.0f);
+  for (size_t q = q0; q < q1; q += 4) {
+    f32x4 xv[MT];
+    for (int t = 0; t < MT; ++t) xv[t] = load(xs[t] + q);
+    for (int m = 0; m < MK; ++m) {
+      const f32x4 g = load(d[m] + q);
+      for (int t = 0; t < MT; ++t) acc[m][t] = acc[m][t] + g * xv[t];
+    }
+  }
+  for (int m = 0; m < MK; ++m)
+    for (int t = 0; t < MT; ++t) out[m * ld + t] += simd::hsum(acc[m][t]);
+}
+
+template <int MK, int MT>
+void conv2d_bwd_filter_dot(Tensor& dw, std::vector<float>& db, const Tensor& dy, const Tensor& x,
+                           const Conv2dGeometry& g, const Conv2dParams& p) {
   assert(p.mode == ConvMode::cross_correlation);
   assert(dw.shape == g.weight && dy.shape == g.output && x.shape == g.input);
   assert(static_cast<int>(db.size()) == g.weight.n);
@@ -463,12 +535,12 @@ void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, 
   tap_offsets(s.off, f, g.weight, p);
   float* ph = scratch(s.phases, f.count + f.slack);
   // dL/dy as wide as a phase row (zeros past W2), rounded up to whole vectors;
-  // rows padded to a multiple of 4 filters with zeros.
+  // rows padded to a multiple of MK filters with zeros.
   const size_t L = (static_cast<size_t>(H2) * f.wq + 3) / 4 * 4;
-  const int kpad = (K + 3) / 4 * 4;
+  const int kpad = (K + MK - 1) / MK * MK;
   float* dyw = scratch(s.dyw, static_cast<size_t>(kpad) * L);
   std::fill(dyw, dyw + static_cast<size_t>(kpad) * L, 0.0f);
-  const int rpad = (R + 2) / 3 * 3;
+  const int rpad = (R + MT - 1) / MT * MT;
   double* acc = scratch(s.dw, static_cast<size_t>(kpad) * rpad);
   std::fill(acc, acc + static_cast<size_t>(kpad) * rpad, 0.0);
   std::vector<double> dbias(static_cast<size_t>(K), 0.0);
@@ -487,41 +559,14 @@ void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, 
     }
     for (size_t q0 = 0; q0 < L; q0 += kQC) {
       const size_t q1 = std::min(L, q0 + kQC);
-      for (int k0 = 0; k0 < kpad; k0 += 4) {
-        const float* d0 = dyw + k0 * L;
-        const float* d1 = d0 + L;
-        const float* d2 = d1 + L;
-        const float* d3 = d2 + L;
-        for (int r0 = 0; r0 < rpad; r0 += 3) {
-          const float* x0 = ph + off[r0];
-          const float* x1 = ph + off[std::min(r0 + 1, R - 1)];
-          const float* x2 = ph + off[std::min(r0 + 2, R - 1)];
-          f32x4 a00 = splat(0), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
-          f32x4 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
-          for (size_t q = q0; q < q1; q += 4) {
-            const f32x4 v0 = load(x0 + q), v1 = load(x1 + q), v2 = load(x2 + q);
-            const f32x4 g0 = load(d0 + q);
-            a00 = a00 + g0 * v0;
-            a01 = a01 + g0 * v1;
-            a02 = a02 + g0 * v2;
-            const f32x4 g1 = load(d1 + q);
-            a10 = a10 + g1 * v0;
-            a11 = a11 + g1 * v1;
-            a12 = a12 + g1 * v2;
-            const f32x4 g2 = load(d2 + q);
-            a20 = a20 + g2 * v0;
-            a21 = a21 + g2 * v1;
-            a22 = a22 + g2 * v2;
-            const f32x4 g3 = load(d3 + q);
-            a30 = a30 + g3 * v0;
-            a31 = a31 + g3 * v1;
-            a32 = a32 + g3 * v2;
-          }
-          double* out = acc + static_cast<size_t>(k0) * rpad + r0;
-          const f32x4 sums[4][3] = {
-              {a00, a01, a02}, {a10, a11, a12}, {a20, a21, a22}, {a30, a31, a32}};
-          for (int m = 0; m < 4; ++m)
-            for (int t = 0; t < 3; ++t) out[m * rpad + t] += simd::hsum(sums[m][t]);
+      for (int k0 = 0; k0 < kpad; k0 += MK) {
+        const float* d[MK];
+        for (int m = 0; m < MK; ++m) d[m] = dyw + static_cast<size_t>(k0 + m) * L;
+        for (int r0 = 0; r0 < rpad; r0 += MT) {
+          const float* xt[MT];
+          for (int t = 0; t < MT; ++t) xt[t] = ph + off[std::min(r0 + t, R - 1)];
+          dot_tile<MK, MT>(acc + static_cast<size_t>(k0) * rpad + r0, static_cast<size_t>(rpad), d,
+                           xt, q0, q1);
         }
       }
     }
@@ -534,11 +579,31 @@ void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, 
   }
 }
 
+}  // namespace
+
+void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p) {
+  conv2d_bwd_filter_dot<4, 3>(dw, db, dy, x, g, p);
+}
+
+void conv2d_f32_bwd_filter_dot_4x2__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p) {
+  conv2d_bwd_filter_dot<4, 2>(dw, db, dy, x, g, p);
+}
+
+void conv2d_f32_bwd_filter_dot_2x4__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p) {
+  conv2d_bwd_filter_dot<2, 4>(dw, db, dy, x, g, p);
+}
+
 void conv2d_f32_bwd_igemm__simd128(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
                                    const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
                                    const Conv2dParams& p) {
-  conv2d_f32_bwd_data_igemm_4x12__simd128(dx, dy, w, g, p);
-  conv2d_f32_bwd_filter_dot_4x3__simd128(dw, db, dy, x, g, p);
+  conv2d_f32_bwd_data_igemm_4x8__simd128(dx, dy, w, g, p);
+  conv2d_f32_bwd_filter_dot_4x2__simd128(dw, db, dy, x, g, p);
 }
 
 }  // namespace convplay::kernels

@@ -45,16 +45,30 @@ namespace convplay::kernels {
 // stride wider than the image fall back to the reference).
 bool conv2d_igemm_supported(const Conv2dGeometry& g, const Conv2dParams& p);
 
-// x is (N,C,H1,W1), w is (K,C,F1,F2), y is (N,K,H2,W2).
+// x is (N,C,H1,W1), w is (K,C,F1,F2), y is (N,K,H2,W2). Tiles of 4 filters x 8
+// or 12 pixels.
+void conv2d_f32_fwd_igemm_4x8__simd128(Tensor& y, const Tensor& x, const Tensor& w,
+                                       const std::vector<float>& b, const Conv2dGeometry& g,
+                                       const Conv2dParams& p);
 void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor& w,
                                         const std::vector<float>& b, const Conv2dGeometry& g,
                                         const Conv2dParams& p);
 
-// dy is (N,K,H2,W2), w is (K,C,F1,F2), dx is (N,C,H1,W1) (overwritten).
+// dy is (N,K,H2,W2), w is (K,C,F1,F2), dx is (N,C,H1,W1) (overwritten). Tiles of
+// 4 channels x 8 or 12 pixels.
+void conv2d_f32_bwd_data_igemm_4x8__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
+                                            const Conv2dGeometry& g, const Conv2dParams& p);
 void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
                                              const Conv2dGeometry& g, const Conv2dParams& p);
 
 // dy is (N,K,H2,W2), x is (N,C,H1,W1), dw is (K,C,F1,F2), db is (K) (overwritten).
+// Dot products of 4 filters x 3 taps, 4 x 2 or 2 x 4 per step.
+void conv2d_f32_bwd_filter_dot_4x2__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p);
+void conv2d_f32_bwd_filter_dot_2x4__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p);
 void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
                                             const Tensor& x, const Conv2dGeometry& g,
                                             const Conv2dParams& p);
