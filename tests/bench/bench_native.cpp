@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     fill(w.data, rng);
     fill(dy.data, rng);
     std::vector<float> b(static_cast<size_t>(l.k), 0.1f), db;
-    const double flops = 2.0 * g.output.count() * l.x.c * l.f * l.f;
+    const double flops = 2.0 * static_cast<double>(g.output.count()) * l.x.c * l.f * l.f;
     const auto report = [&](const char* op, double ms) {
       const double gf = flops / ms / 1e6;
       std::printf("%-5s %-8s %7.2f %8.1f %5.0f%%\n", l.name, op, ms, gf, 100 * gf / peak);

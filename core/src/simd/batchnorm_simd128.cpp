@@ -66,19 +66,22 @@ void batchnorm_f32_fwd__simd128(Tensor& y, std::vector<double>& mean, std::vecto
   var.assign(static_cast<size_t>(C), 0.0);
   for (int c = 0; c < C; ++c) {
     const size_t k = static_cast<size_t>(c);
-    // Summed around the channel's first value, so a large mean loses no digits.
-    const float origin = x.data[x.index(0, c, 0, 0)];
-    double sum = 0.0;
+    // One pass for both sums, taken around `origin`, the mean of the channel's
+    // first (up to 1024) values: deviations stay small, so a large mean loses
+    // no digits and var = E[d^2] - E[d]^2 does not cancel.
+    const float* first = &x.data[x.index(0, c, 0, 0)];
+    const size_t head = std::min<size_t>(kBlock, static_cast<size_t>(x.shape.h) * x.shape.w);
+    const float origin =
+        static_cast<float>(sum_minus(first, head, 0.0f, nullptr) / static_cast<double>(head));
+    double sum = 0.0, sq = 0.0;
     for_planes(x, c,
-               [&](size_t at, size_t len) { sum += sum_minus(&x.data[at], len, origin, nullptr); });
-    const double mu = static_cast<double>(origin) + sum / m;
+               [&](size_t at, size_t len) { sum += sum_minus(&x.data[at], len, origin, &sq); });
+    const double dm = sum / m;
+    const double mu = static_cast<double>(origin) + dm;
     const float muf = static_cast<float>(mu);
     const double d = mu - static_cast<double>(muf);
-    // sum (x - muf)^2 = sum (x - mu)^2 + m d^2
-    double sq = 0.0;
-    for_planes(x, c, [&](size_t at, size_t len) { sum_minus(&x.data[at], len, muf, &sq); });
     mean[k] = mu;
-    var[k] = std::max(0.0, sq / m - d * d);
+    var[k] = std::max(0.0, sq / m - dm * dm);
     const double rstd = 1.0 / std::sqrt(var[k] + eps);
     // y = (x - muf) * scale + shift, scale = gamma * rstd, shift = beta - d * scale
     const double scale = static_cast<double>(gamma[k]) * rstd;

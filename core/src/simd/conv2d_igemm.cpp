@@ -130,13 +130,14 @@ struct Tile {
   f32x4 a[kMR][NV];
 };
 
-template <int NV>
+// With kPanel, x is a packed panel (R, 4*NV) read in order and off is unused.
+template <int NV, bool kPanel>
 inline void tile_4xN(Tile<NV>& t, const float* x, const int32_t* off, int R, const float* w) {
   f32x4 acc[kMR][NV];
   for (int m = 0; m < kMR; ++m)
     for (int v = 0; v < NV; ++v) acc[m][v] = t.a[m][v];
   for (int r = 0; r < R; ++r) {
-    const float* xp = x + off[r];
+    const float* xp = kPanel ? x + static_cast<size_t>(r) * 4 * NV : x + off[r];
     f32x4 xv[NV];
     for (int v = 0; v < NV; ++v) xv[v] = load(xp + 4 * v);
     for (int m = 0; m < kMR; ++m) {
@@ -156,8 +157,7 @@ inline void tile_4xN(Tile<NV>& t, const float* x, const int32_t* off, int R, con
 // src in place, pixel blocks outermost.
 template <int NV, typename Emit>
 void igemm(const float* src, const int32_t* off, int R, const float* packed, const float* bias,
-           int M, size_t Q, std::vector<float>& panel_store, std::vector<int32_t>& panel_off,
-           Emit&& emit) {
+           int M, size_t Q, std::vector<float>& panel_store, Emit&& emit) {
   constexpr int NR = 4 * NV;
   const int mb_count = (M + kMR - 1) / kMR;
   const auto init = [&](Tile<NV>& t, int mb) {
@@ -168,8 +168,6 @@ void igemm(const float* src, const int32_t* off, int R, const float* packed, con
   };
   if (mb_count >= 4) {
     float* panel = scratch(panel_store, static_cast<size_t>(R) * NR);
-    int32_t* poff = scratch(panel_off, static_cast<size_t>(R));
-    for (int r = 0; r < R; ++r) poff[r] = r * NR;
     for (size_t q = 0; q < Q; q += NR) {
       for (int r = 0; r < R; ++r) {
         const float* in = src + off[r] + q;
@@ -179,7 +177,7 @@ void igemm(const float* src, const int32_t* off, int R, const float* packed, con
       for (int mb = 0; mb < mb_count; ++mb) {
         Tile<NV> t;
         init(t, mb);
-        tile_4xN(t, panel, poff, R, packed + static_cast<size_t>(mb) * R * kMR);
+        tile_4xN<NV, true>(t, panel, nullptr, R, packed + static_cast<size_t>(mb) * R * kMR);
         emit(mb * kMR, q, t);
       }
     }
@@ -192,7 +190,7 @@ void igemm(const float* src, const int32_t* off, int R, const float* packed, con
       for (size_t q = q0; q < q1; q += NR) {
         Tile<NV> t;
         init(t, mb);
-        tile_4xN(t, src + q, off, R, wp);
+        tile_4xN<NV, false>(t, src + q, off, R, wp);
         emit(mb * kMR, q, t);
       }
     }
@@ -288,7 +286,7 @@ void pack_backward_data(std::vector<float>& out, const Tensor& w,
 
 struct Scratch {
   std::vector<float> phases, dyp, wide, dxp, dyw, bias, panel;
-  std::vector<int32_t> off, panel_off;
+  std::vector<int32_t> off;
   std::vector<int> rows, cols;
   std::vector<double> dw;
   PackCache fwd, bwd;
@@ -347,7 +345,7 @@ void conv2d_fwd_igemm(Tensor& y, const Tensor& x, const Tensor& w, const std::ve
     // most tiles need no division.
     size_t last_q = 0;
     int i = 0, j = 0;
-    igemm<NV>(ph, s.off.data(), R, packed.data(), bias, K, Q, s.panel, s.panel_off,
+    igemm<NV>(ph, s.off.data(), R, packed.data(), bias, K, Q, s.panel,
               [&](int m0, size_t q, const Tile<NV>& t) {
                 constexpr int NR = Tile<NV>::kPixels;
                 if (q == last_q + NR) {
@@ -436,7 +434,7 @@ void conv2d_bwd_data_igemm(Tensor& dx, const Tensor& dy, const Tensor& w, const 
               static_cast<int32_t>(k * dplane + static_cast<size_t>(OA - oa) * wd + (OB - ob)));
         }
       }
-      igemm<NV>(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Q, s.panel, s.panel_off,
+      igemm<NV>(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Q, s.panel,
                 [&](int m0, size_t q, const Tile<NV>& tile) {
                   for (int m = 0; m < std::min(kMR, C - m0); ++m) {
                     float* dst = wide + static_cast<size_t>(m0 + m) * qpad + q;
