@@ -20,6 +20,7 @@
 
 #include "convert.h"
 #include "convplay/convplay.h"
+#include "convplay/kernels.h"
 
 namespace convplay::wasm {
 namespace {
@@ -74,6 +75,98 @@ val conv2d_backward_js(const val& dy_shape, const val& dy_data, const val& x_sha
     o.set("db", vector_to_js(db));
     return o;
   });
+}
+
+// dL/dx alone: dy (N,K,H2,W2), w, the input's shape -> dx (N,C,H1,W1).
+// `kernel` names a variant of the dispatch list, or "" for its choice.
+val conv2d_backward_data_js(const val& dy_shape, const val& dy_data, const val& w_shape,
+                            const val& w_data, const val& x_shape, const val& params,
+                            const std::string& kernel) {
+  return guarded([&] {
+    Tensor dx;
+    kernels::conv2d_backward_data_with(kernel, dx, tensor_from_js<float>(dy_shape, dy_data),
+                                       tensor_from_js<float>(w_shape, w_data),
+                                       shape_from_js(x_shape), conv_params_from_js(params));
+    return tensor_to_js(dx);
+  });
+}
+
+// dL/dw and dL/db alone: dy, x, the weights' shape -> {dw, db}.
+val conv2d_backward_filter_js(const val& dy_shape, const val& dy_data, const val& x_shape,
+                              const val& x_data, const val& w_shape, const val& params,
+                              const std::string& kernel) {
+  return guarded([&] {
+    Tensor dw;
+    std::vector<float> db;
+    kernels::conv2d_backward_filter_with(kernel, dw, db, tensor_from_js<float>(dy_shape, dy_data),
+                                         tensor_from_js<float>(x_shape, x_data),
+                                         shape_from_js(w_shape), conv_params_from_js(params));
+    val o = val::object();
+    o.set("dw", tensor_to_js(dw));
+    o.set("db", vector_to_js(db));
+    return o;
+  });
+}
+
+// The float forward with a named kernel ("" for the dispatch list's choice).
+val conv2d_forward_with_js(const val& x_shape, const val& x_data, const val& w_shape,
+                           const val& w_data, const val& bias, const val& params,
+                           const std::string& kernel) {
+  return guarded([&] {
+    const std::vector<float> b = bias.isNull() ? std::vector<float>() : vector_from_js<float>(bias);
+    Tensor y;
+    kernels::conv2d_forward_with(kernel, y, tensor_from_js<float>(x_shape, x_data),
+                                 tensor_from_js<float>(w_shape, w_data), b,
+                                 conv_params_from_js(params));
+    return tensor_to_js(y);
+  });
+}
+
+// Float32 training forward (lean): {y, mean, var, rstd, runningMean?, runningVar?}.
+val batchnorm_forward32_js(const val& x_shape, const val& x_data, const val& gamma, const val& beta,
+                           const val& options, const val& running_mean, const val& running_var,
+                           const std::string& kernel) {
+  return guarded([&] {
+    std::vector<float> rm, rv, mean, var, rstd;
+    const bool has_rm = optional_vector_from_js(rm, running_mean);
+    const bool has_rv = optional_vector_from_js(rv, running_var);
+    Tensor y;
+    batchnorm_forward_train_f32(y, mean, var, rstd, tensor_from_js<float>(x_shape, x_data),
+                                vector_from_js<float>(gamma), vector_from_js<float>(beta),
+                                batchnorm_params_from_js(options), has_rm ? &rm : nullptr,
+                                has_rv ? &rv : nullptr, kernel);
+    val o = val::object();
+    o.set("y", tensor_to_js(y));
+    o.set("mean", vector_to_js(mean));
+    o.set("var", vector_to_js(var));
+    o.set("rstd", vector_to_js(rstd));
+    if (has_rm) o.set("runningMean", vector_to_js(rm));
+    if (has_rv) o.set("runningVar", vector_to_js(rv));
+    return o;
+  });
+}
+
+// Float32 backward (lean): dy, x, gamma, the forward's mean and rstd -> {dx, dgamma, dbeta}.
+val batchnorm_backward32_js(const val& dy_shape, const val& dy_data, const val& x_shape,
+                            const val& x_data, const val& gamma, const val& mean, const val& rstd,
+                            const std::string& kernel) {
+  return guarded([&] {
+    Tensor dx;
+    std::vector<float> dgamma, dbeta;
+    batchnorm_backward_f32(dx, dgamma, dbeta, tensor_from_js<float>(dy_shape, dy_data),
+                           tensor_from_js<float>(x_shape, x_data), vector_from_js<float>(gamma),
+                           vector_from_js<float>(mean), vector_from_js<float>(rstd), kernel);
+    val o = val::object();
+    o.set("dx", tensor_to_js(dx));
+    o.set("dgamma", vector_to_js(dgamma));
+    o.set("dbeta", vector_to_js(dbeta));
+    return o;
+  });
+}
+
+// For `npm run bench`: the multiply-add peak loop (kernels.h).
+double simd_muladd_peak_js(int iterations) {
+  return static_cast<double>(kernels::simd_muladd_peak(iterations));
 }
 
 // Training mode. options: {eps?, momentum?}. running_mean / running_var: C
@@ -224,6 +317,12 @@ EMSCRIPTEN_BINDINGS(convplay) {
   function("_conv2dBackward", &conv2d_backward_js<float>);
   function("_conv2dForward64", &conv2d_forward_js<double>);
   function("_conv2dBackward64", &conv2d_backward_js<double>);
+  function("_conv2dBackwardData", &conv2d_backward_data_js);
+  function("_conv2dBackwardFilter", &conv2d_backward_filter_js);
+  function("_conv2dForwardWith", &conv2d_forward_with_js);
+  function("_batchnormForward32", &batchnorm_forward32_js);
+  function("_batchnormBackward32", &batchnorm_backward32_js);
+  function("_simdMulAddPeak", &simd_muladd_peak_js);
   function("_batchnormForwardTrain", &batchnorm_forward_train_js);
   function("_batchnormForwardInfer", &batchnorm_forward_infer_js);
   function("_batchnormBackward", &batchnorm_backward_js);

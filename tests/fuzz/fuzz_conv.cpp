@@ -131,28 +131,54 @@ void fuzz_conv(const Bytes& b, const Shape& xs, const Shape& ws, const Conv2dPar
     check(close(db[static_cast<size_t>(k)], s, 1e-12, std::fabs(s)));
   }
 
-  // Every float kernel variant against the double reference.
+  // Every float kernel variant against the double reference. Kernels only
+  // cross-correlate: for true convolution they get the rotated kernels (as
+  // the entry points give them) and their dL/dw is rotated back.
+  const bool rot = p.mode == ConvMode::convolution;
+  Conv2dParams pk = p;
+  pk.mode = ConvMode::cross_correlation;
   const Tensor xf = cast<float>(x), wf = cast<float>(w), dyf = cast<float>(dy);
+  const Tensor wk = rot ? kernels::flip_kernels(wf) : wf;
   const std::vector<float> bf(bias.begin(), bias.end());
   const double rel = 1e-5;
   for (const auto& v : kernels::conv2d_f32_fwd_variants()) {
-    if (!v.supports(g, p)) continue;
+    if (!v.supports(g, pk)) continue;
     Tensor yf(g.output);
-    v.run(yf, xf, wf, bf, g, p);
+    v.run(yf, xf, wk, bf, g, pk);
     for (size_t i = 0; i < yf.data.size(); ++i)
       check(close(yf.data[i], y.data[i], rel, 4.0 * taps));
   }
   const double per_w = 8.0 * os.n * os.h * os.w;  // |dy * x| summed into one dw
   const double per_x = 4.0 * os.c * ws.h * ws.w * (p.pad_mode == PadMode::zero ? 1 : 4);
-  for (const auto& v : kernels::conv2d_f32_bwd_variants()) {
-    if (!v.supports(g, p)) continue;
-    Tensor dxf(xs), dwf(ws);
-    std::vector<float> dbf(static_cast<size_t>(ws.n));
-    v.run(dxf, dwf, dbf, dyf, xf, wf, g, p);
+  auto check_dx = [&](const Tensor& dxf) {
     for (size_t i = 0; i < dxf.data.size(); ++i)
       check(close(dxf.data[i], dx.data[i], rel, per_x * (1 + os.h * os.w)));
+  };
+  auto check_dw = [&](const Tensor& dwk, const std::vector<float>& dbf) {
+    const Tensor dwf = rot ? kernels::flip_kernels(dwk) : dwk;
     for (size_t i = 0; i < dwf.data.size(); ++i) check(close(dwf.data[i], dw.data[i], rel, per_w));
     for (size_t i = 0; i < dbf.size(); ++i) check(close(dbf[i], db[i], rel, per_w));
+  };
+  for (const auto& v : kernels::conv2d_f32_bwd_variants()) {
+    if (!v.supports(g, pk)) continue;
+    Tensor dxf(xs), dwk(ws);
+    std::vector<float> dbf(static_cast<size_t>(ws.n));
+    v.run(dxf, dwk, dbf, dyf, xf, wk, g, pk);
+    check_dx(dxf);
+    check_dw(dwk, dbf);
+  }
+  for (const auto& v : kernels::conv2d_f32_bwd_data_variants()) {
+    if (!v.supports(g, pk)) continue;
+    Tensor dxf(xs);
+    v.run(dxf, dyf, wk, g, pk);
+    check_dx(dxf);
+  }
+  for (const auto& v : kernels::conv2d_f32_bwd_filter_variants()) {
+    if (!v.supports(g, pk)) continue;
+    Tensor dwk(ws);
+    std::vector<float> dbf(static_cast<size_t>(ws.n));
+    v.run(dwk, dbf, dyf, xf, g, pk);
+    check_dw(dwk, dbf);
   }
   // The public float entry points run one of those variants.
   Tensor yf, dxf, dwf;

@@ -157,6 +157,25 @@ export interface Convplay {
    */
   conv2dBackward(dy: Tensor32, x: Tensor32, w: Tensor32, params?: ConvParams):
       { dx: Tensor32; dw: Tensor32; db: Float32Array };
+  /** dL/dx alone (the page's saliency): dy (N,K,H2,W2), w, and the input's shape [N, C, H1, W1]. */
+  conv2dBackwardData(dy: Tensor32, w: Tensor32, inputShape: Shape4, params?: ConvParams): Tensor32;
+  /** dL/dw and dL/db alone: dy (N,K,H2,W2), x, and the weights' shape [K, C, F1, F2]. */
+  conv2dBackwardFilter(dy: Tensor32, x: Tensor32, weightShape: Shape4, params?: ConvParams):
+      { dw: Tensor32; db: Float32Array };
+  /**
+   * Batch norm of a network layer in float32, training mode, with the SIMD
+   * kernels: only what the backward pass needs (no xhat). options: eps,
+   * momentum, runningMean and runningVar (updated copies are returned).
+   */
+  batchnormForward32(x: Tensor32, gamma: ArrayLike<number>, beta: ArrayLike<number>,
+                     options?: { eps?: number; momentum?: number; runningMean?: ArrayLike<number> | null;
+                                 runningVar?: ArrayLike<number> | null }):
+      { y: Tensor32; mean: Float32Array; var: Float32Array; rstd: Float32Array;
+        runningMean?: Float32Array; runningVar?: Float32Array };
+  /** The backward pass of batchnormForward32 (saved: its result, or {mean, rstd}). */
+  batchnormBackward32(dy: Tensor32, x: Tensor32, gamma: ArrayLike<number>,
+                      saved: { mean: ArrayLike<number>; rstd: ArrayLike<number> }):
+      { dx: Tensor32; dgamma: Float32Array; dbeta: Float32Array };
   /** conv2dForward in double precision (the reference code): exact numbers for the page. */
   conv2dForward64(x: Tensor64, w: Tensor64, bias: ArrayLike<number> | null, params?: ConvParams): Tensor64;
   /** conv2dBackward in double precision (gradient checks). */

@@ -94,6 +94,14 @@ void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vect
 void conv2d_backward(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
                      const Tensor& x, const Tensor& w, const Conv2dParams& p);
 
+// One gradient alone, for when only one is wanted (the page's saliency needs
+// dx only; a frozen layer needs none of dw). Same rules and messages as
+// conv2d_backward; dx gets `input_shape`, dw gets `weight_shape`.
+void conv2d_backward_data(Tensor& dx, const Tensor& dy, const Tensor& w, const Shape& input_shape,
+                          const Conv2dParams& p);
+void conv2d_backward_filter(Tensor& dw, std::vector<float>& db, const Tensor& dy, const Tensor& x,
+                            const Shape& weight_shape, const Conv2dParams& p);
+
 // Double-precision versions (same reference code) for gradient checks and for
 // the page's exact numbers.
 void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::vector<double>& b,
