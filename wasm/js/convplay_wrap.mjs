@@ -338,32 +338,62 @@ export function wrapCore(core, spawnCore) {
     conv2dBackwardData(dy, w, inputShape, params) {
       dy = tensor(F32, 'dy', dy);
       w = tensor(F32, 'w', w);
-      return ok(core._conv2dBackwardData(dy.shape, dy.data, w.shape, w.data,
-                                         shape4('inputShape', inputShape), convParams(params), ''));
+      return ok(
+        core._conv2dBackwardData(
+          dy.shape,
+          dy.data,
+          w.shape,
+          w.data,
+          shape4('inputShape', inputShape),
+          convParams(params),
+          '',
+        ),
+      );
     },
 
     /** dL/dw and dL/db alone (dy, x, the weights' [K, C, F1, F2]) -> {dw, db}. */
     conv2dBackwardFilter(dy, x, weightShape, params) {
       dy = tensor(F32, 'dy', dy);
       x = tensor(F32, 'x', x);
-      const r = ok(core._conv2dBackwardFilter(dy.shape, dy.data, x.shape, x.data,
-                                              shape4('weightShape', weightShape),
-                                              convParams(params), ''));
-      return {dw: r.dw, db: r.db};
+      const r = ok(
+        core._conv2dBackwardFilter(
+          dy.shape,
+          dy.data,
+          x.shape,
+          x.data,
+          shape4('weightShape', weightShape),
+          convParams(params),
+          '',
+        ),
+      );
+      return { dw: r.dw, db: r.db };
     },
 
     /** Float32 training forward of a network layer: {y, mean, var, rstd, runningMean?, runningVar?}. */
     batchnormForward32(x, gamma, beta, options) {
       const o = object('options', options);
       x = tensor(F32, 'x', x);
-      const rm = o.runningMean === undefined || o.runningMean === null
-                     ? null : typed(F32, 'options.runningMean', o.runningMean);
-      const rv = o.runningVar === undefined || o.runningVar === null
-                     ? null : typed(F32, 'options.runningVar', o.runningVar);
-      const r = ok(core._batchnormForward32(x.shape, x.data, typed(F32, 'gamma', gamma),
-                                            typed(F32, 'beta', beta),
-                                            pick('options', o, BATCHNORM_PARAMS), rm, rv, ''));
-      const out = {y: r.y, mean: r.mean, var: r.var, rstd: r.rstd};
+      const rm =
+        o.runningMean === undefined || o.runningMean === null
+          ? null
+          : typed(F32, 'options.runningMean', o.runningMean);
+      const rv =
+        o.runningVar === undefined || o.runningVar === null
+          ? null
+          : typed(F32, 'options.runningVar', o.runningVar);
+      const r = ok(
+        core._batchnormForward32(
+          x.shape,
+          x.data,
+          typed(F32, 'gamma', gamma),
+          typed(F32, 'beta', beta),
+          pick('options', o, BATCHNORM_PARAMS),
+          rm,
+          rv,
+          '',
+        ),
+      );
+      const out = { y: r.y, mean: r.mean, var: r.var, rstd: r.rstd };
       if (r.runningMean !== undefined) out.runningMean = r.runningMean;
       if (r.runningVar !== undefined) out.runningVar = r.runningVar;
       return out;
@@ -374,11 +404,19 @@ export function wrapCore(core, spawnCore) {
       dy = tensor(F32, 'dy', dy);
       x = tensor(F32, 'x', x);
       const s = object('saved', saved);
-      const r = ok(core._batchnormBackward32(dy.shape, dy.data, x.shape, x.data,
-                                             typed(F32, 'gamma', gamma),
-                                             typed(F32, 'saved.mean', s.mean),
-                                             typed(F32, 'saved.rstd', s.rstd), ''));
-      return {dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta};
+      const r = ok(
+        core._batchnormBackward32(
+          dy.shape,
+          dy.data,
+          x.shape,
+          x.data,
+          typed(F32, 'gamma', gamma),
+          typed(F32, 'saved.mean', s.mean),
+          typed(F32, 'saved.rstd', s.rstd),
+          '',
+        ),
+      );
+      return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta };
     },
 
     batchnormForward(x, gamma, beta, options) {
