@@ -387,7 +387,7 @@ export function wrapCore(core, spawnCore) {
           x.data,
           typed(F32, 'gamma', gamma),
           typed(F32, 'beta', beta),
-          pick('options', o, BATCHNORM_PARAMS),
+          pick('options', o, BATCHNORM_PARAMS, ['runningMean', 'runningVar']),
           rm,
           rv,
           '',
