@@ -42,7 +42,8 @@ if [ "$which" = all ] || [ "$which" = browser ]; then
     echo "== browser: the release (dist/) that the release tests open"
     bash scripts/build.sh release >/dev/null
     echo "== browser: the page in headless Chromium"
-    node --test --test-concurrency=1 --test-timeout=120000 tests/browser/
+    # each file runs in its own process, bounded as a whole: minutes on a loaded machine
+    node --test --test-concurrency=1 --test-timeout=300000 tests/browser/
   fi
 fi
 
