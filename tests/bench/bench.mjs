@@ -391,13 +391,12 @@ function nativeRun() {
 }
 
 await main();
+printTable();
 if (JSON_OUT) {
   for (const r of rows) {
     console.log(JSON.stringify({shape: r.shape, op: r.op, impl: r.impl, ms: +r.ms.toFixed(3),
                                 gflops: r.gflops === null ? null : +r.gflops.toFixed(2)}));
   }
   for (const r of ratios) console.log(JSON.stringify({shape: r.shape, op: r.op, ratio: +r.ratio.toFixed(4), peer: r.peer}));
-} else {
-  printTable();
 }
 if (NATIVE) nativeRun();

@@ -13,7 +13,8 @@ import {DIST, loadConvplay, wasmBytes} from './helpers.mjs';
 
 const API = ['convOutputSize', 'conv2dGeometry', 'conv2dForward', 'conv2dBackward',
              'batchnormForward', 'batchnormBackward', 'decodeImage', 'encodePng', 'resizeImage',
-             'padSourceIndex'];
+             'padSourceIndex', 'conv2dBackwardData', 'conv2dBackwardFilter', 'batchnormForward32',
+             'batchnormBackward32'];
 
 // A small layer whose result is known by hand: all ones, 3x3, P = 1.
 function checkWorks(cp) {
