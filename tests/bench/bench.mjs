@@ -508,6 +508,7 @@ function nativeRun() {
 }
 
 await main();
+printTable();
 if (JSON_OUT) {
   for (const r of rows) {
     console.log(
@@ -524,7 +525,5 @@ if (JSON_OUT) {
     console.log(
       JSON.stringify({ shape: r.shape, op: r.op, ratio: +r.ratio.toFixed(4), peer: r.peer }),
     );
-} else {
-  printTable();
 }
 if (NATIVE) nativeRun();
