@@ -41,7 +41,8 @@ fi
 if [ "$which" = all ] || [ "$which" = browser ]; then
   if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
     echo "== browser: the page in headless Chromium"
-    node --test --test-concurrency=1 --test-timeout=120000 tests/browser/
+    # each file runs in its own process, bounded as a whole: minutes on a loaded machine
+    node --test --test-concurrency=1 --test-timeout=300000 tests/browser/
   fi
 fi
 

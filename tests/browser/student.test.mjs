@@ -219,14 +219,18 @@ test('the inspector: one numbering, the hovered pixel is the one a click pins, e
     () => document.querySelector('canvas.fmap').getBoundingClientRect().width === 512,
   );
   await map.scrollIntoViewIfNeeded();
-  const b = await map.boundingBox();
-  // every map pixel x is under CSS pixel 2x + 1: hover it, then click there
+  // every map pixel x is under CSS pixel 2x + 1: hover it, then click there (the map's
+  // own box scrolls sideways to the pixel, as a student would scroll it)
   for (const [x, y] of [
     [93, 40],
     [94, 41],
     [0, 0],
     [255, 169],
   ]) {
+    await map.evaluate((cv, px) => {
+      cv.closest('figure').scrollLeft = Math.max(0, px - 100);
+    }, 2 * x);
+    const b = await map.boundingBox();
     await page.mouse.move(b.x + 2 * x + 1, b.y + 2 * y + 1);
     const hover = await page.locator('.inspect-where').textContent();
     assert.equal(hover, `map 1, row ${y}, column ${x}`);
