@@ -307,7 +307,12 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
     try {
       await waitIdle(page, 90000);
     } catch (e) {
-      throw new Error(`after change ${done} the page never became idle (${REPLAY})`, { cause: e });
+      const last = JSON.stringify(batch).slice(0, 2000);
+      throw new Error(
+        `after change ${done} the page never became idle (${REPLAY}): ${e.message}; ` +
+          `the last batch: ${last}`,
+        { cause: e },
+      );
     }
     assert.deepEqual(errors, [], `console errors by change ${done} (${REPLAY})`);
     const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);

@@ -3,7 +3,7 @@
 //
 //   const engine = createEngine({ jobTimeout });          // ms without an answer = a dead worker
 //   await engine.ready;                                   // the module is loaded
-//   await engine.setSource(key, source, maxSide);         // rejects for a corrupt file
+//   await engine.setSource(key, source, maxSide, { shipped });   // rejects for a corrupt file
 //   const r = await engine.layer({ key, source, state, extras });   // LayerResult or null
 //   const g = await engine.gradients({ layerKey, loss, pixel, target, bn });
 //   engine.stepper({ state }), engine.alexnet({ seed }), engine.bnlab({ p }),
@@ -297,14 +297,16 @@ class Engine {
 
   /**
    * Remembers an image source in the worker under key (the bytes are copied,
-   * never transferred). A file is decoded first in a short-lived worker: a
+   * never transferred). A file (but a photo shipped with the page,
+   * shipped: true) is decoded first in a short-lived worker: a
    * corrupt file rejects there, and a large one reaches the playground's
    * worker only as its picture at the largest working size.
    */
-  async setSource(key, source, maxSide = 512) {
+  async setSource(key, source, maxSide = 512, { shipped = false } = {}) {
     let sent = source;
     let handover = null;
-    if (source.kind === 'bytes') {
+    // a photo shipped with the page is known to be small: no detour through a decoder
+    if (source.kind === 'bytes' && !shipped) {
       handover = await this.decodeApart(source.bytes);
       if (handover) sent = { kind: 'decoded', image: handover.image, info: handover.info };
     }

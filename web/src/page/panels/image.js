@@ -95,6 +95,7 @@ export function mount(ctx) {
           key,
           { kind: 'bytes', bytes: await photoBytes(name) },
           app.state.size,
+          { shipped: true },
         );
         loaded.add(key);
       }
