@@ -164,7 +164,7 @@ std::string jpeg_problem(const uint8_t* d, size_t n) {
 }
 
 // stb_image 2.27 grows its buffer to an IDAT chunk's declared length before it
-// reads the chunk (up to 2 GiB from a 50-byte file: a decode fuzzer finding).
+// reads the chunk (up to 2 GiB from a 79-byte file: a decode fuzzer finding).
 // Walks the PNG's chunks and refuses one that declares more bytes than the
 // data holds. Returns "" when the data is fine or not a PNG.
 std::string png_problem(const uint8_t* d, size_t n) {
