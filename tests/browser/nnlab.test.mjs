@@ -358,3 +358,83 @@ test('classifies a drawing made with the mouse and an uploaded image downscaled 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the link holds the lab: architecture, hyperparameters and seed', async () => {
+  const hash = 'nnk1=4&nnf1=5&nnp1=1&nnk2=6&nnbn=1&nnlr=0.02&nnbs=16&nnep=2&nnseed=7';
+  let { page, errors } = await openPage(browser, `${server.url}#${hash}`);
+  const values = () =>
+    page.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('#nnlab .cp-nn-arch input, #nnlab .cp-nn-hyper input')].map(
+          (i) => [i.id.replace(/^.*nn-/, ''), i.type === 'checkbox' ? i.checked : i.value],
+        ),
+      ),
+    );
+  const want = {
+    k1: '4',
+    f1: '5',
+    p1: '1',
+    k2: '6',
+    f2: '3',
+    p2: '0',
+    bn: true,
+    lr: '0.02',
+    batch: '16',
+    epochs: '2',
+    seed: '7',
+  };
+  assert.deepEqual(await values(), want);
+  await page.click('#nnlab [data-part="nn-step"]');
+  await waitUntil(
+    page,
+    'one step',
+    () => Number(document.getElementById('nnlab').dataset.step) >= 1,
+    null,
+    60000,
+  );
+  const layers = await page.evaluate(() =>
+    [...document.querySelectorAll('#nnlab .cp-nn-layers tbody tr')].map((tr) =>
+      [...tr.children].slice(0, 2).map((td) => td.textContent),
+    ),
+  );
+  // 28 + 2 - 5 + 1 = 26; batch norm after each convolution; 13 - 3 + 1 = 11
+  assert.deepEqual(layers.slice(0, 6), [
+    ['conv 4@5x5 stride 1 pad 1', '26 × 26 × 4'],
+    ['batch norm', '26 × 26 × 4'],
+    ['ReLU', '26 × 26 × 4'],
+    ['max pool 2x2 stride 2', '13 × 13 × 4'],
+    ['conv 6@3x3 stride 1 pad 0', '11 × 11 × 6'],
+    ['batch norm', '11 × 11 × 6'],
+  ]);
+  const plan = await page.evaluate(() => window.convplay.panel('nnlab').run.plan);
+  assert.equal(plan.totalSteps, 2 * plan.stepsPerEpoch);
+  assert.equal(plan.stepsPerEpoch, Math.ceil(plan.counts.train / 16));
+  assert.match(await page.textContent('#nnlab .cp-nn-status'), /^step 1 of \d+ /);
+
+  // a control writes its field into the link
+  await page.fill('#nnlab #nn-k2', '12');
+  await page.dispatchEvent('#nnlab #nn-k2', 'change');
+  await page.waitForFunction(() => location.hash.includes('nnk2=12'));
+  const link = await page.evaluate(() => location.href);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // the link reopens the same configuration
+  ({ page, errors } = await openPage(browser, link));
+  assert.deepEqual(await values(), { ...want, k2: '12' });
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // a hostile link: clamped to the table's limits or the defaults, never a throw
+  ({ page, errors } = await openPage(
+    browser,
+    `${server.url}#nnk1=9999&nnlr=abc&nnbs=-3&nnbn=maybe`,
+  ));
+  const v = await values();
+  assert.equal(v.k1, '32');
+  assert.equal(v.lr, '0.05');
+  assert.equal(v.batch, '1');
+  assert.equal(v.bn, false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -13,6 +13,7 @@
 // Every number drawn comes from the result it was computed with.
 import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
 import { el } from '../dom.js';
+import { rowOf } from '../../common/state.js';
 
 const CLASSES = [
   'T-shirt/top',
@@ -44,20 +45,29 @@ export function mount(ctx) {
   root.dataset.step = '0';
   root.setAttribute('aria-labelledby', id('nnlab-h'));
 
-  const conv = [
-    { k: numberInput(id('nn-k1'), 'K', 8, { min: 1, max: 32 }) },
-    { k: numberInput(id('nn-k2'), 'K', 16, { min: 1, max: 32 }) },
-  ];
-  for (const c of conv) {
-    const n = conv.indexOf(c) + 1;
-    c.f = numberInput(id(`nn-f${n}`), 'F', 3, { min: 1, max: 28 });
-    c.p = numberInput(id(`nn-p${n}`), 'P', 0, { min: 0, max: 5 });
-  }
-  const bn = el('input', { id: id('nn-bn'), type: 'checkbox' });
-  const lr = numberInput(id('nn-lr'), 'learning rate', 0.05, { min: 0.0001, step: 0.01 });
-  const batch = numberInput(id('nn-batch'), 'batch size', 32, { min: 1, max: 512 });
-  const epochs = numberInput(id('nn-epochs'), 'epochs', 1, { min: 1, max: 20 });
-  const seed = numberInput(id('nn-seed'), 'seed', 1, { min: 0, max: 1000000 });
+  // Every control is a row of the state table (common/state.js), so the link
+  // holds the lab's configuration; the limits are the table's.
+  const field = (name, domId, label, attrs = {}) => {
+    const row = rowOf(name);
+    const f = numberInput(id(domId), label, ctx.state[name], {
+      min: row.min,
+      max: row.max,
+      ...attrs,
+    });
+    f.name = name;
+    return f;
+  };
+  const conv = [1, 2].map((n) => ({
+    k: field(`nnk${n}`, `nn-k${n}`, 'K'),
+    f: field(`nnf${n}`, `nn-f${n}`, 'F'),
+    p: field(`nnp${n}`, `nn-p${n}`, 'P'),
+  }));
+  const bn = el('input', { id: id('nn-bn'), type: 'checkbox', checked: ctx.state.nnbn });
+  const lr = field('nnlr', 'nn-lr', 'learning rate', { step: 0.01 });
+  const batch = field('nnbs', 'nn-batch', 'batch size');
+  const epochs = field('nnep', 'nn-epochs', 'epochs');
+  const seed = field('nnseed', 'nn-seed', 'seed');
+  const fields = [...conv.flatMap((c) => [c.k, c.f, c.p]), lr, batch, epochs, seed];
 
   const train = el(
     'button',
@@ -396,19 +406,19 @@ export function mount(ctx) {
     running = false;
     serial(build);
   });
-  for (const input of [
-    bn,
-    lr.input,
-    batch.input,
-    epochs.input,
-    seed.input,
-    ...conv.flatMap((c) => [c.k.input, c.f.input, c.p.input]),
-  ]) {
-    ctx.listen(input, 'change', () => {
-      running = false;
-      serial(build);
-    });
+  // A control changes its row; a changed row (from a control, a link or a
+  // lecture step) sets the controls and rebuilds the network.
+  for (const f of fields) {
+    ctx.listen(f.input, 'change', () => ctx.set(f.name, f.input.value));
   }
+  ctx.listen(bn, 'change', () => ctx.set('nnbn', bn.checked));
+  ctx.subscribe((state, changed) => {
+    if (![...changed].some((name) => name.startsWith('nn'))) return;
+    for (const f of fields) f.input.value = String(state[f.name]);
+    bn.checked = state.nnbn;
+    running = false;
+    serial(build);
+  });
 
   // --- with and without batch norm ---------------------------------------------------
   let comparison = null; // {without, with}: {plan, losses, tests, step, done}
