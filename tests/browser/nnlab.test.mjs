@@ -438,3 +438,40 @@ test('the link holds the lab: architecture, hyperparameters and seed', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the lecture step runs the comparison with and without batch norm', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}#lstep=nn-bn`);
+  const lecture = await page.textContent('#lecture');
+  assert.match(lecture, /Batch norm at work: the same CNN trained with and without it/);
+  assert.match(lecture, /Look at which training loss falls faster in the first hundred steps/);
+  await waitUntil(
+    page,
+    'the lecture step to train both networks to step 10',
+    () => Number(document.getElementById('nnlab').dataset.compareStep || 0) >= 10,
+    null,
+    120000,
+  );
+  assert.equal(await page.isVisible('#nnlab .cp-nn-comparebox'), true);
+  const c = await page.evaluate(() => {
+    const d = document.getElementById('nnlab').dataset;
+    return {
+      state: d.state,
+      points: Number(document.querySelector('#nnlab .cp-nn-compare').dataset.points),
+    };
+  });
+  assert.equal(c.state, 'training');
+  assert.ok(c.points >= 4, `${c.points} points`);
+  await page.locator('#lecture').screenshot({ path: path.join(RESULTS, 'nnlab-lecture-step.png') });
+  // the next step of the lecture leaves the comparison paused
+  await page.click('#lecture .cp-lec-next');
+  await waitUntil(
+    page,
+    'the comparison to pause when the lecture moves on',
+    () => document.getElementById('nnlab').dataset.state === 'paused',
+    null,
+    30000,
+  );
+  assert.match(page.url(), /lstep=sobel/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -14,6 +14,7 @@
 import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
 import { el } from '../dom.js';
 import { rowOf } from '../../common/state.js';
+import { STEPS } from '../../common/lecture-steps.js';
 
 const CLASSES = [
   'T-shirt/top',
@@ -413,11 +414,23 @@ export function mount(ctx) {
   }
   ctx.listen(bn, 'change', () => ctx.set('nnbn', bn.checked));
   ctx.subscribe((state, changed) => {
-    if (![...changed].some((name) => name.startsWith('nn'))) return;
-    for (const f of fields) f.input.value = String(state[f.name]);
-    bn.checked = state.nnbn;
-    running = false;
-    serial(build);
+    const names = [...changed];
+    if (names.some((name) => name.startsWith('nn'))) {
+      for (const f of fields) f.input.value = String(state[f.name]);
+      bn.checked = state.nnbn;
+      running = false;
+      serial(build);
+    }
+    // a lecture step that runs the comparison; leaving it pauses the comparison
+    if (names.includes('lstep')) {
+      if (STEPS.find((s) => s.id === state.lstep)?.run === 'compare') {
+        lectureRun = true;
+        serial(runComparison);
+      } else if (lectureRun) {
+        lectureRun = false;
+        running = false;
+      }
+    }
   });
 
   // --- with and without batch norm ---------------------------------------------------
@@ -783,6 +796,9 @@ export function mount(ctx) {
     refreshInput();
   });
 
+  // a link that opens the lecture step
+  let lectureRun = STEPS.find((st) => st.id === ctx.state.lstep)?.run === 'compare';
+  if (lectureRun) serial(runComparison);
   drawCurves();
   return {
     destroy() {
