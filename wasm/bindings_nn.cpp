@@ -8,6 +8,8 @@
 // .delete() on it. Every result is a copy (nothing points into the heap).
 #include <emscripten/bind.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -141,6 +143,101 @@ class NetworkLab {
     });
   }
 
+  // Test image `index` of the loaded pack -> {index, label, count, pixels
+  // (C*H*W bytes, 0..255)}.
+  val testImage(int index) {
+    return guarded([&] {
+      if (index < 0 || index >= test_.size()) {
+        throw Error("test image " + std::to_string(index) + " does not exist (the pack has " +
+                    std::to_string(test_.size()) + " test images)");
+      }
+      const size_t per = static_cast<size_t>(test_.image_size());
+      const auto first = test_.pixels.begin() + static_cast<std::ptrdiff_t>(per * index);
+      val o = val::object();
+      o.set("index", index);
+      o.set("label", test_.labels[static_cast<size_t>(index)]);
+      o.set("count", test_.size());
+      o.set("pixels",
+            vector_to_js(std::vector<uint8_t>(first, first + static_cast<std::ptrdiff_t>(per))));
+      return o;
+    });
+  }
+
+  // One image (C*H*W bytes, 0..255, the network's input shape) through the
+  // network in inference mode -> {probs (softmax of the logits), predicted,
+  // maps: per layer {layer, name, type, shape [D, H, W], data}}.
+  val classify(const val& bytes) {
+    return guarded([&] {
+      require_network();
+      const NetworkSpec& s = net_->spec();
+      Dataset one;
+      one.channels = s.channels;
+      one.height = s.height;
+      one.width = s.width;
+      one.classes = net_->classes();
+      one.pixels = vector_from_js<uint8_t>(bytes);
+      if (static_cast<int64_t>(one.pixels.size()) != one.image_size()) {
+        throw Error("the image has " + std::to_string(one.pixels.size()) +
+                    " values; the network's input takes " + std::to_string(s.channels) + "x" +
+                    std::to_string(s.height) + "x" + std::to_string(s.width) + " = " +
+                    std::to_string(one.image_size()));
+      }
+      one.labels = {0};
+      const int first = 0;
+      const BasicTensor<float>& logits = net_->forward(one.batch(&first, 1), false);
+      BasicTensor<float> probs;
+      softmax_cross_entropy_forward(probs, logits, one.labels);  // the loss is not used
+      int predicted = 0;
+      for (size_t k = 1; k < probs.data.size(); ++k) {
+        if (probs.data[k] > probs.data[static_cast<size_t>(predicted)])
+          predicted = static_cast<int>(k);
+      }
+      val maps = val::array();
+      for (size_t i = 0; i < net_->size(); ++i) {
+        const Layer<float>& l = net_->layer(i);
+        val m = val::object();
+        m.set("layer", static_cast<int>(i));
+        m.set("name", l.name);
+        m.set("type", std::string(to_string(l.spec.type)));
+        m.set("shape", shape3_to_js(l.out));
+        m.set("data", vector_to_js(l.y.data));
+        maps.call<void>("push", m);
+      }
+      val o = val::object();
+      o.set("probs", doubles_to_js(probs.data));
+      o.set("predicted", predicted);
+      o.set("maps", maps);
+      return o;
+    });
+  }
+
+  // Image file bytes -> the network's input: decoded grey, resized to the
+  // input's H x W -> {pixels (H*W bytes, 0..255), width, height (the file's)}.
+  val imageToInput(const val& bytes) {
+    return guarded([&] {
+      require_network();
+      const NetworkSpec& s = net_->spec();
+      if (s.channels != 1)
+        throw Error("the network takes " + std::to_string(s.channels) +
+                    " channels; only grey (1) images can be fed");
+      const std::vector<uint8_t> b = vector_from_js<uint8_t>(bytes);
+      DecodeOptions opt;
+      opt.grey = true;
+      const DecodedImage d = decode_image(b.data(), b.size(), opt);
+      const Tensor t = resize_image(d.pixels, s.height, s.width);
+      std::vector<uint8_t> px(t.data.size());
+      for (size_t k = 0; k < px.size(); ++k) {
+        const float v = std::min(1.0f, std::max(0.0f, t.data[k]));
+        px[k] = static_cast<uint8_t>(std::lround(v * 255.0f));
+      }
+      val o = val::object();
+      o.set("pixels", vector_to_js(px));
+      o.set("width", d.original_width);
+      o.set("height", d.original_height);
+      return o;
+    });
+  }
+
   // -> {layers: [...], params}: see describe().
   val layers() {
     return guarded([&] {
@@ -210,6 +307,9 @@ EMSCRIPTEN_BINDINGS(convplay_nn) {
       .function("evaluate", &NetworkLab::evaluate)
       .function("batchnormStats", &NetworkLab::batchnormStats)
       .function("layers", &NetworkLab::layers)
-      .function("weights", &NetworkLab::weights);
+      .function("weights", &NetworkLab::weights)
+      .function("testImage", &NetworkLab::testImage)
+      .function("classify", &NetworkLab::classify)
+      .function("imageToInput", &NetworkLab::imageToInput);
   emscripten::function("_packFashion", &pack_fashion_js);
 }

@@ -129,6 +129,9 @@ export function wrapNetworkLab(core) {
         batchnormStats: () => ok(live().batchnormStats()).layers,
         layers: () => ok(live().layers()),
         weights: (layer) => ok(live().weights(int32('layer', layer))),
+        testImage: (index) => ok(live().testImage(int32('index', index))),
+        classify: (pixels) => ok(live().classify(bytes('pixels', pixels))),
+        imageToInput: (file) => ok(live().imageToInput(bytes('file', file))),
         delete() {
           if (!deleted) raw.delete();
           deleted = true;

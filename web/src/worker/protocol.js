@@ -169,8 +169,12 @@ export const JOBS = [
  *            learningRate, gradNorms, done, filters, batchnorm}
  *   evaluate {limit}: inference mode on the first `limit` test images (0: all)
  *            -> {loss, accuracy, classes, confusion}
+ *   classify {input: {source: 'test', index} | {source: 'drawing', pixels} |
+ *            {source: 'upload', file, invert}}: one image in inference mode ->
+ *            {input, file, pixels, label?, probs, predicted, maps: [{layer, name,
+ *            type, shape, data}]}
  * @typedef {object} NnlabJob
  * @property {'nnlab'} type
- * @property {'build' | 'steps' | 'evaluate'} op
+ * @property {'build' | 'steps' | 'evaluate' | 'classify'} op
  * @property {string} [lab]  which network: 'main' (default), or the comparison's 'without' / 'with'
  */

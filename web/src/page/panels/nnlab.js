@@ -1,15 +1,20 @@
 // The network lab: train a small CNN (the "tiny" preset, batch norm on or off)
 // on Fashion-MNIST in the worker and watch it learn: the loss and accuracy
 // curves, the first layer's filters, the per-layer gradient norms, the output
-// volume and parameters of every layer, and the confusion matrix.
+// volume and parameters of every layer, and the confusion matrix; and look
+// inside: one input (a test image, a drawing, an upload) through the network
+// in inference mode, with every layer's feature maps and the class
+// probabilities.
 //
 // Training runs in the worker (engine.nnlab, worker/jobs/nnlab.js) a few
 // mini-batches per job, so the page redraws after each job (about 10 times a
 // second) and stays responsive; Pause simply stops asking for more. The
 // module and the 3.8 MB data pack are loaded the first time the lab is used.
 // Every number drawn comes from the result it was computed with.
-import { divergingRgb } from '../render.js';
+import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
 import { el } from '../dom.js';
+import { rowOf } from '../../common/state.js';
+import { STEPS } from '../../common/lecture-steps.js';
 
 const CLASSES = [
   'T-shirt/top',
@@ -41,20 +46,29 @@ export function mount(ctx) {
   root.dataset.step = '0';
   root.setAttribute('aria-labelledby', id('nnlab-h'));
 
-  const conv = [
-    { k: numberInput(id('nn-k1'), 'K', 8, { min: 1, max: 32 }) },
-    { k: numberInput(id('nn-k2'), 'K', 16, { min: 1, max: 32 }) },
-  ];
-  for (const c of conv) {
-    const n = conv.indexOf(c) + 1;
-    c.f = numberInput(id(`nn-f${n}`), 'F', 3, { min: 1, max: 28 });
-    c.p = numberInput(id(`nn-p${n}`), 'P', 0, { min: 0, max: 5 });
-  }
-  const bn = el('input', { id: id('nn-bn'), type: 'checkbox' });
-  const lr = numberInput(id('nn-lr'), 'learning rate', 0.05, { min: 0.0001, step: 0.01 });
-  const batch = numberInput(id('nn-batch'), 'batch size', 32, { min: 1, max: 512 });
-  const epochs = numberInput(id('nn-epochs'), 'epochs', 1, { min: 1, max: 20 });
-  const seed = numberInput(id('nn-seed'), 'seed', 1, { min: 0, max: 1000000 });
+  // Every control is a row of the state table (common/state.js), so the link
+  // holds the lab's configuration; the limits are the table's.
+  const field = (name, domId, label, attrs = {}) => {
+    const row = rowOf(name);
+    const f = numberInput(id(domId), label, ctx.state[name], {
+      min: row.min,
+      max: row.max,
+      ...attrs,
+    });
+    f.name = name;
+    return f;
+  };
+  const conv = [1, 2].map((n) => ({
+    k: field(`nnk${n}`, `nn-k${n}`, 'K'),
+    f: field(`nnf${n}`, `nn-f${n}`, 'F'),
+    p: field(`nnp${n}`, `nn-p${n}`, 'P'),
+  }));
+  const bn = el('input', { id: id('nn-bn'), type: 'checkbox', checked: ctx.state.nnbn });
+  const lr = field('nnlr', 'nn-lr', 'learning rate', { step: 0.01 });
+  const batch = field('nnbs', 'nn-batch', 'batch size');
+  const epochs = field('nnep', 'nn-epochs', 'epochs');
+  const seed = field('nnseed', 'nn-seed', 'seed');
+  const fields = [...conv.flatMap((c) => [c.k, c.f, c.p]), lr, batch, epochs, seed];
 
   const train = el(
     'button',
@@ -126,6 +140,78 @@ export function mount(ctx) {
   const NO_CONFUSION = 'The confusion matrix appears with the first test point.';
   const confusionCaption = el('figcaption', { text: NO_CONFUSION });
 
+  // --- look inside: one input through the network -----------------------------------
+  const testIndex = numberInput(id('nn-test'), 'test image #', 0, { min: 0, max: 1999 });
+  const pad = el('canvas', {
+    class: 'cp-nn-pad',
+    width: 28,
+    height: 28,
+    'data-part': 'nn-pad',
+    role: 'img',
+    'aria-label': 'Draw an item here with the mouse or a finger (light on black, as Fashion-MNIST)',
+  });
+  const clearPad = el('button', { type: 'button', 'data-part': 'nn-clear' }, 'Clear');
+  const upload = el('input', {
+    id: id('nn-upload'),
+    type: 'file',
+    accept: 'image/*',
+    'data-part': 'nn-upload',
+  });
+  const invert = el('input', { id: id('nn-invert'), type: 'checkbox', checked: true });
+  const seen = el('canvas', {
+    class: 'cp-nn-seen',
+    width: 28,
+    height: 28,
+    role: 'img',
+    'aria-label': 'The 28 × 28 grey input the network sees',
+  });
+  const inputText = el('p', { class: 'cp-nn-input-text', 'aria-live': 'polite' });
+  const inputError = el('p', {
+    class: 'message error cp-nn-input-error',
+    role: 'alert',
+    hidden: true,
+  });
+  const probs = el('ol', { class: 'cp-nn-probs', 'aria-label': 'Class probabilities' });
+  const maps = el('div', { class: 'cp-nn-maps' });
+  const inside = el(
+    'section',
+    { class: 'cp-nn-inside', 'aria-labelledby': id('nn-inside-h') },
+    el('h3', { id: id('nn-inside-h'), text: 'Look inside: one image through the network' }),
+    el(
+      'div',
+      { class: 'cp-nn-sources' },
+      el('div', {}, testIndex.row),
+      el(
+        'div',
+        { class: 'cp-nn-draw' },
+        pad,
+        el('span', {}, 'draw here (light on black) ', clearPad),
+      ),
+      el(
+        'div',
+        {},
+        el('label', { for: upload.id }, 'upload an image ', upload),
+        el(
+          'label',
+          { for: invert.id },
+          invert,
+          ' invert it (Fashion-MNIST items are light on black)',
+        ),
+      ),
+    ),
+    inputError,
+    el(
+      'div',
+      { class: 'cp-nn-verdict' },
+      el('figure', {}, seen, el('figcaption', { text: 'what the network sees (28 × 28 grey)' })),
+      el('div', {}, inputText, probs),
+    ),
+    el('p', {
+      text: 'Feature maps of every layer for this image (blue negative, red positive, white zero; each layer on its own scale), computed in inference mode: batch norm uses its running statistics.',
+    }),
+    maps,
+  );
+
   root.replaceChildren(
     el('h2', { id: id('nnlab-h'), text: 'Network lab: train a small CNN on Fashion-MNIST' }),
     el('p', {
@@ -170,6 +256,7 @@ export function mount(ctx) {
       ),
       el('figure', {}, confusion, confusionCaption),
     ),
+    inside,
   );
   root.append(compareBox);
   root.hidden = false;
@@ -240,6 +327,8 @@ export function mount(ctx) {
       confusion.replaceChildren();
       confusionCaption.textContent = NO_CONFUSION;
       root.dataset.step = '0';
+      testIndex.input.max = String(r.counts.test - 1);
+      await refreshInput();
       setState(
         'idle',
         `${r.counts.train} training and ${r.counts.test} test images; ${r.params.toLocaleString('en')} parameters; ${r.totalSteps} steps of ${config().batchSize} images.`,
@@ -273,6 +362,7 @@ export function mount(ctx) {
     drawLayers();
     drawFilters(r.filters);
     drawCurves();
+    await refreshInput();
     const last = run.tests.at(-1);
     status.textContent = `step ${r.step} of ${run.plan.totalSteps} (epoch ${r.epoch + 1}), training loss ${r.loss.toFixed(3)}, learning rate ${r.learningRate.toFixed(4)}${last ? `, test accuracy ${(100 * last[1]).toFixed(1)}%` : ''}`;
     return r;
@@ -317,19 +407,31 @@ export function mount(ctx) {
     running = false;
     serial(build);
   });
-  for (const input of [
-    bn,
-    lr.input,
-    batch.input,
-    epochs.input,
-    seed.input,
-    ...conv.flatMap((c) => [c.k.input, c.f.input, c.p.input]),
-  ]) {
-    ctx.listen(input, 'change', () => {
+  // A control changes its row; a changed row (from a control, a link or a
+  // lecture step) sets the controls and rebuilds the network.
+  for (const f of fields) {
+    ctx.listen(f.input, 'change', () => ctx.set(f.name, f.input.value));
+  }
+  ctx.listen(bn, 'change', () => ctx.set('nnbn', bn.checked));
+  ctx.subscribe((state, changed) => {
+    const names = [...changed];
+    if (names.some((name) => name.startsWith('nn'))) {
+      for (const f of fields) f.input.value = String(state[f.name]);
+      bn.checked = state.nnbn;
       running = false;
       serial(build);
-    });
-  }
+    }
+    // a lecture step that runs the comparison; leaving it pauses the comparison
+    if (names.includes('lstep')) {
+      if (STEPS.find((s) => s.id === state.lstep)?.run === 'compare') {
+        lectureRun = true;
+        serial(runComparison);
+      } else if (lectureRun) {
+        lectureRun = false;
+        running = false;
+      }
+    }
+  });
 
   // --- with and without batch norm ---------------------------------------------------
   let comparison = null; // {without, with}: {plan, losses, tests, step, done}
@@ -530,6 +632,173 @@ export function mount(ctx) {
     confusionCaption.textContent = `Confusion matrix on ${n.toLocaleString('en')} test images at step ${run.step} (rows: true class, columns: predicted); accuracy ${(100 * e.accuracy).toFixed(1)}%`;
   }
 
+  // --- look inside -------------------------------------------------------------------
+  let current = { source: 'test', index: 0 }; // the input the views show
+  let inspected = null; // the last classify result, with the input it was computed for
+  let asked = 0; // the latest classify request; older answers are dropped
+
+  async function refreshInput() {
+    if (!run || destroyed) return;
+    const ticket = ++asked;
+    const step = run.step;
+    try {
+      const r = await engine.nnlab({ op: 'classify', input: current });
+      if (ticket !== asked || destroyed) return;
+      inputError.hidden = true;
+      inspected = { ...r, step };
+      drawInspected(inspected);
+    } catch (e) {
+      if (ticket !== asked || destroyed) return;
+      inputError.textContent = e.message;
+      inputError.hidden = false;
+    }
+  }
+
+  function drawInspected(r) {
+    drawGrey(
+      seen,
+      Float32Array.from(r.pixels, (v) => v / 255),
+      28,
+      28,
+    );
+    const top = r.probs[r.predicted];
+    const what =
+      r.input.source === 'test'
+        ? `Test image #${r.input.index} (${CLASSES[r.label]})`
+        : r.input.source === 'drawing'
+          ? 'Your drawing'
+          : `Your image (${r.file.width} × ${r.file.height}, downscaled to 28 × 28 grey${r.input.invert ? ', inverted' : ''})`;
+    inputText.textContent = `${what}: the network (step ${r.step}) says ${CLASSES[r.predicted]}, ${(100 * top).toFixed(1)}%.`;
+    probs.replaceChildren(
+      ...Array.from(r.probs, (p, k) => {
+        const bar = el('span', { class: 'cp-nn-bar' });
+        bar.style.width = `${(100 * p).toFixed(1)}%`;
+        return el(
+          'li',
+          {
+            class: k === r.predicted ? 'cp-nn-top' : null,
+            'data-class': k,
+            'data-p': p,
+          },
+          el('span', { class: 'cp-nn-class', text: CLASSES[k] }),
+          el('span', { class: 'cp-nn-barbox' }, bar),
+          el('span', { class: 'cp-nn-pct', text: `${(100 * p).toFixed(1)}%` }),
+        );
+      }),
+    );
+    maps.replaceChildren(
+      ...r.maps.map((m) => {
+        const [D, H, W] = m.shape;
+        const { absMax } = rangeOf(m.data);
+        const tiles = [];
+        for (let d = 0; d < D; d++) {
+          const c = el('canvas', {
+            width: W,
+            height: H,
+            title: `${m.name}, map ${d + 1} of ${D}`,
+          });
+          c.style.width = `${Math.max(W, H) === 1 ? 14 : Math.max(28, Math.round((56 * W) / 28))}px`;
+          drawDiverging(c, m.data, H, W, { offset: d * H * W, range: absMax });
+          tiles.push(c);
+        }
+        return el(
+          'figure',
+          { class: 'cp-nn-map', 'data-layer': m.layer },
+          el('figcaption', {
+            text: `${m.layer + 1}. ${m.name}: ${W} × ${H} × ${D}, values ${fmtRange(m.data)}`,
+          }),
+          el('div', { class: 'cp-nn-tiles' }, ...tiles),
+        );
+      }),
+    );
+    root.dataset.predicted = String(r.predicted);
+    root.dataset.inputSource = r.input.source;
+    maps.dataset.layers = String(r.maps.length);
+  }
+
+  function fmtRange(data) {
+    const { min, max } = rangeOf(data);
+    return `${min.toPrecision(3)} to ${max.toPrecision(3)}`;
+  }
+
+  ctx.listen(testIndex.input, 'change', () => {
+    const n = Number(testIndex.input.value);
+    current = { source: 'test', index: Number.isInteger(n) ? n : -1 };
+    refreshInput();
+  });
+
+  // The drawing pad: 28 x 28 grey values, light strokes on black as in
+  // Fashion-MNIST, a soft round brush of radius 1.5 pixels.
+  const drawing = new Uint8Array(28 * 28);
+  let last = null;
+  const drawPad = () =>
+    drawGrey(
+      pad,
+      Float32Array.from(drawing, (v) => v / 255),
+      28,
+      28,
+    );
+  function dab(x, y) {
+    for (let i = Math.max(0, Math.floor(y - 2)); i <= Math.min(27, Math.ceil(y + 2)); i++) {
+      for (let j = Math.max(0, Math.floor(x - 2)); j <= Math.min(27, Math.ceil(x + 2)); j++) {
+        const d = Math.hypot(i + 0.5 - y, j + 0.5 - x);
+        const v = Math.round(255 * Math.max(0, Math.min(1, 2 - d)));
+        if (v > drawing[i * 28 + j]) drawing[i * 28 + j] = v;
+      }
+    }
+  }
+  function padPoint(e) {
+    const b = pad.getBoundingClientRect();
+    return [(28 * (e.clientX - b.left)) / b.width, (28 * (e.clientY - b.top)) / b.height];
+  }
+  ctx.listen(pad, 'pointerdown', (e) => {
+    pad.setPointerCapture?.(e.pointerId);
+    last = padPoint(e);
+    dab(...last);
+    drawPad();
+    e.preventDefault();
+  });
+  ctx.listen(pad, 'pointermove', (e) => {
+    if (!last) return;
+    const p = padPoint(e);
+    const n = Math.max(1, Math.ceil(Math.hypot(p[0] - last[0], p[1] - last[1]) / 0.5));
+    for (let t = 1; t <= n; t++) {
+      dab(last[0] + ((p[0] - last[0]) * t) / n, last[1] + ((p[1] - last[1]) * t) / n);
+    }
+    last = p;
+    drawPad();
+  });
+  const endStroke = () => {
+    if (!last) return;
+    last = null;
+    current = { source: 'drawing', pixels: drawing.slice() };
+    refreshInput();
+  };
+  ctx.listen(pad, 'pointerup', endStroke);
+  ctx.listen(pad, 'pointercancel', endStroke);
+  ctx.listen(clearPad, 'click', () => {
+    drawing.fill(0);
+    drawPad();
+  });
+  drawPad();
+
+  let uploaded = null; // the file's bytes
+  ctx.listen(upload, 'change', async () => {
+    const f = upload.files?.[0];
+    if (!f) return;
+    uploaded = new Uint8Array(await f.arrayBuffer());
+    current = { source: 'upload', file: uploaded, invert: invert.checked };
+    refreshInput();
+  });
+  ctx.listen(invert, 'change', () => {
+    if (current.source !== 'upload') return;
+    current = { ...current, invert: invert.checked };
+    refreshInput();
+  });
+
+  // a link that opens the lecture step
+  let lectureRun = STEPS.find((st) => st.id === ctx.state.lstep)?.run === 'compare';
+  if (lectureRun) serial(runComparison);
   drawCurves();
   return {
     destroy() {
@@ -539,6 +808,9 @@ export function mount(ctx) {
     api: {
       get run() {
         return run;
+      },
+      get inspected() {
+        return inspected;
       },
     },
   };

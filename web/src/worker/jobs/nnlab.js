@@ -52,7 +52,36 @@ export async function nnlab(job) {
     }
     case 'evaluate':
       return lab.evaluate(job.limit);
+    case 'classify':
+      return classify(lab, job.input);
     default:
       throw new Error(`unknown network-lab op "${job.op}"`);
   }
+}
+
+/**
+ * One input through the network in inference mode. input: {source: 'test', index},
+ * {source: 'drawing', pixels} (H*W bytes, light on black) or {source: 'upload',
+ * file (the file's bytes), invert}: the module decodes it grey and downscales it to
+ * the network's input. -> {input, pixels, label?, probs, predicted, maps}
+ */
+function classify(lab, input) {
+  let pixels;
+  let label;
+  let file = null;
+  if (input.source === 'test') {
+    const t = lab.testImage(input.index);
+    pixels = t.pixels;
+    label = t.label;
+  } else if (input.source === 'drawing') {
+    pixels = input.pixels;
+  } else if (input.source === 'upload') {
+    const r = lab.imageToInput(input.file);
+    pixels = r.pixels;
+    if (input.invert) for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i];
+    file = { width: r.width, height: r.height };
+  } else {
+    throw new Error(`unknown input source "${input.source}" (test, drawing, upload)`);
+  }
+  return { input: { ...input, file: undefined }, file, pixels, label, ...lab.classify(pixels) };
 }
