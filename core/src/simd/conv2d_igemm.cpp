@@ -23,10 +23,17 @@ constexpr int kNR = 12;          // pixels per micro-kernel tile: 3 f32x4
 constexpr size_t kQB = 12 * 24;  // pixels per cache block (all filters run over it)
 constexpr size_t kQC = 512;      // pixels per dL/dw block
 
-// A scratch buffer that only grows: a warm call does not allocate.
+// A scratch buffer sized for the call: a warm call of the same layer does not
+// allocate, and one much smaller than the buffer gives the memory back (a
+// large layer once must not keep its buffers for the rest of a session).
 template <typename T>
 T* scratch(std::vector<T>& v, size_t n) {
-  if (v.size() < n) v.resize(n);
+  constexpr size_t kKeep = size_t{1} << 16;  // elements kept whatever the call
+  if (v.size() < n) {
+    v.resize(n);
+  } else if (v.size() > 4 * n + kKeep) {
+    std::vector<T>(n).swap(v);
+  }
   return v.data();
 }
 
