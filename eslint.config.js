@@ -17,13 +17,14 @@ export default [
     },
   },
   {
-    files: ['web/src/**/*.js', 'web/demo/**/*.js'],
+    files: ['web/src/**/*.js', 'web/demo/**/*.js', 'web/public/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   { files: ['web/src/worker/**/*.js'], languageOptions: { globals: { ...globals.worker } } },
   {
     files: [
       'web/vite.config.js',
+      'web/vite/**/*.js',
       'eslint.config.js',
       'tests/**/*.{js,mjs}',
       'scripts/**/*.{js,mjs}',

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds one part of convplay: native (tests, ASan + UBSan), wasm (the module),
-# web (the static page in dist/, needs wasm).
+# web (the static page in dist/, needs wasm), release (`npm run build`: dist/
+# ready to copy to a static host: the full page, dist/embed.js with the
+# example course page, and the single-file page dist/convplay.html; prints
+# each file's raw and gzip size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -16,15 +19,28 @@ case "$part" in
     cmake --build --preset native-release -j "$JOBS"
     ;;
   wasm)
-    emcmake cmake --preset wasm-release >/dev/null
+    # The preset names Emscripten's toolchain file and node as the emulator for
+    # ctest (emcmake would add an option Node 20 refuses).
+    cmake --preset wasm-release >/dev/null
     cmake --build --preset wasm-release -j "$JOBS"
     ;;
   web)
     bash scripts/build.sh wasm
     npx vite build --config web/vite.config.js
     ;;
+  release)
+    bash scripts/build.sh wasm
+    npx vite build --config web/vite.config.js --logLevel warn
+    npx vite build --config web/vite/embed.config.js --logLevel warn
+    npx vite build --config web/vite/single-file.config.js --logLevel warn
+    cp build/single/convplay.html dist/convplay.html
+    echo "dist/: raw and gzip -9 bytes"
+    (cd dist && find . -type f ! -name '*.png' ! -name '*.jpg' | sort | while read -r f; do
+      printf '%-44s %10s %10s\n' "${f#./}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+    done)
+    ;;
   *)
-    echo "usage: build.sh native|native-release|wasm|web" >&2
+    echo "usage: build.sh native|native-release|wasm|web|release" >&2
     exit 2
     ;;
 esac

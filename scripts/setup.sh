@@ -15,11 +15,16 @@ declare -A need=(
   [wabt]=/usr/bin/wasm-objdump
   [chromium]=/usr/bin/chromium
   [clang-format]=/usr/bin/clang-format
+  [dataset-fashion-mnist]=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+  [clang]=/usr/bin/clang++
 )
 missing=()
 for pkg in "${!need[@]}"; do
   [ -e "${need[$pkg]}" ] || missing+=("$pkg")
 done
+# libFuzzer's runtime (the fuzz preset), wherever clang's version puts it.
+compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null ||
+  missing+=(libclang-rt-14-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt"
   SUDO=""

@@ -20,6 +20,7 @@
 
 #include "convert.h"
 #include "convplay/convplay.h"
+#include "convplay/kernels.h"
 
 namespace convplay::wasm {
 namespace {
@@ -76,6 +77,98 @@ val conv2d_backward_js(const val& dy_shape, const val& dy_data, const val& x_sha
   });
 }
 
+// dL/dx alone: dy (N,K,H2,W2), w, the input's shape -> dx (N,C,H1,W1).
+// `kernel` names a variant of the dispatch list, or "" for its choice.
+val conv2d_backward_data_js(const val& dy_shape, const val& dy_data, const val& w_shape,
+                            const val& w_data, const val& x_shape, const val& params,
+                            const std::string& kernel) {
+  return guarded([&] {
+    Tensor dx;
+    kernels::conv2d_backward_data_with(kernel, dx, tensor_from_js<float>(dy_shape, dy_data),
+                                       tensor_from_js<float>(w_shape, w_data),
+                                       shape_from_js(x_shape), conv_params_from_js(params));
+    return tensor_to_js(dx);
+  });
+}
+
+// dL/dw and dL/db alone: dy, x, the weights' shape -> {dw, db}.
+val conv2d_backward_filter_js(const val& dy_shape, const val& dy_data, const val& x_shape,
+                              const val& x_data, const val& w_shape, const val& params,
+                              const std::string& kernel) {
+  return guarded([&] {
+    Tensor dw;
+    std::vector<float> db;
+    kernels::conv2d_backward_filter_with(kernel, dw, db, tensor_from_js<float>(dy_shape, dy_data),
+                                         tensor_from_js<float>(x_shape, x_data),
+                                         shape_from_js(w_shape), conv_params_from_js(params));
+    val o = val::object();
+    o.set("dw", tensor_to_js(dw));
+    o.set("db", vector_to_js(db));
+    return o;
+  });
+}
+
+// The float forward with a named kernel ("" for the dispatch list's choice).
+val conv2d_forward_with_js(const val& x_shape, const val& x_data, const val& w_shape,
+                           const val& w_data, const val& bias, const val& params,
+                           const std::string& kernel) {
+  return guarded([&] {
+    const std::vector<float> b = bias.isNull() ? std::vector<float>() : vector_from_js<float>(bias);
+    Tensor y;
+    kernels::conv2d_forward_with(kernel, y, tensor_from_js<float>(x_shape, x_data),
+                                 tensor_from_js<float>(w_shape, w_data), b,
+                                 conv_params_from_js(params));
+    return tensor_to_js(y);
+  });
+}
+
+// Float32 training forward (lean): {y, mean, var, rstd, runningMean?, runningVar?}.
+val batchnorm_forward32_js(const val& x_shape, const val& x_data, const val& gamma, const val& beta,
+                           const val& options, const val& running_mean, const val& running_var,
+                           const std::string& kernel) {
+  return guarded([&] {
+    std::vector<float> rm, rv, mean, var, rstd;
+    const bool has_rm = optional_vector_from_js(rm, running_mean);
+    const bool has_rv = optional_vector_from_js(rv, running_var);
+    Tensor y;
+    batchnorm_forward_train_f32(y, mean, var, rstd, tensor_from_js<float>(x_shape, x_data),
+                                vector_from_js<float>(gamma), vector_from_js<float>(beta),
+                                batchnorm_params_from_js(options), has_rm ? &rm : nullptr,
+                                has_rv ? &rv : nullptr, kernel);
+    val o = val::object();
+    o.set("y", tensor_to_js(y));
+    o.set("mean", vector_to_js(mean));
+    o.set("var", vector_to_js(var));
+    o.set("rstd", vector_to_js(rstd));
+    if (has_rm) o.set("runningMean", vector_to_js(rm));
+    if (has_rv) o.set("runningVar", vector_to_js(rv));
+    return o;
+  });
+}
+
+// Float32 backward (lean): dy, x, gamma, the forward's mean and rstd -> {dx, dgamma, dbeta}.
+val batchnorm_backward32_js(const val& dy_shape, const val& dy_data, const val& x_shape,
+                            const val& x_data, const val& gamma, const val& mean, const val& rstd,
+                            const std::string& kernel) {
+  return guarded([&] {
+    Tensor dx;
+    std::vector<float> dgamma, dbeta;
+    batchnorm_backward_f32(dx, dgamma, dbeta, tensor_from_js<float>(dy_shape, dy_data),
+                           tensor_from_js<float>(x_shape, x_data), vector_from_js<float>(gamma),
+                           vector_from_js<float>(mean), vector_from_js<float>(rstd), kernel);
+    val o = val::object();
+    o.set("dx", tensor_to_js(dx));
+    o.set("dgamma", vector_to_js(dgamma));
+    o.set("dbeta", vector_to_js(dbeta));
+    return o;
+  });
+}
+
+// For `npm run bench`: the multiply-add peak loop (kernels.h).
+double simd_muladd_peak_js(int iterations) {
+  return static_cast<double>(kernels::simd_muladd_peak(iterations));
+}
+
 // Training mode. options: {eps?, momentum?}. running_mean / running_var: C
 // values each, or null (not tracked); updated copies are returned.
 val batchnorm_forward_train_js(const val& x_shape, const val& x_data, const val& gamma,
@@ -103,17 +196,26 @@ val batchnorm_forward_train_js(const val& x_shape, const val& x_data, const val&
   });
 }
 
-// Inference mode: y from the running statistics. options: {eps?, momentum?}.
+// Inference mode: y from the running statistics, and what was used (mean and
+// var = the running statistics, rstd, xhat). options: {eps?, momentum?}.
 val batchnorm_forward_infer_js(const val& x_shape, const val& x_data, const val& gamma,
                                const val& beta, const val& options, const val& running_mean,
                                const val& running_var) {
   return guarded([&] {
     const TensorD x = tensor_from_js<double>(x_shape, x_data);
     TensorD y;
+    BatchNormSaved<double> used;
     batchnorm_forward_infer(y, x, vector_from_js<double>(gamma), vector_from_js<double>(beta),
                             vector_from_js<double>(running_mean),
-                            vector_from_js<double>(running_var), batchnorm_params_from_js(options));
-    return tensor_to_js(y);
+                            vector_from_js<double>(running_var), batchnorm_params_from_js(options),
+                            &used);
+    val o = val::object();
+    o.set("y", tensor_to_js(y));
+    o.set("mean", vector_to_js(used.mean));
+    o.set("var", vector_to_js(used.var));
+    o.set("rstd", vector_to_js(used.rstd));
+    o.set("xhat", tensor_to_js(used.xhat));
+    return o;
   });
 }
 
@@ -183,6 +285,21 @@ val pad_source_index_js(int i, int n, const std::string& mode) {
   });
 }
 
+// The core's defaults and limits, so that JavaScript never restates them.
+val defaults_js() {
+  const BatchNormParams bn;
+  const DecodeOptions decode;
+  val o = val::object();
+  o.set("eps", bn.eps);
+  o.set("momentum", bn.momentum);
+  o.set("maxPixels", static_cast<double>(decode.max_pixels));
+  o.set("maxSide", decode.max_side);
+  o.set("maxTensorElements", static_cast<double>(kMaxElements));
+  o.set("maxConvOutputElements", static_cast<double>(kMaxConvOutputElements));
+  o.set("maxConvMultiplyAdds", static_cast<double>(kMaxConvMultiplyAdds));
+  return o;
+}
+
 // For the leak test: bytes in use by malloc (dlmalloc's mallinfo), and the
 // size of the WASM memory.
 double heap_used_js() { return static_cast<double>(mallinfo().uordblks); }
@@ -200,6 +317,12 @@ EMSCRIPTEN_BINDINGS(convplay) {
   function("_conv2dBackward", &conv2d_backward_js<float>);
   function("_conv2dForward64", &conv2d_forward_js<double>);
   function("_conv2dBackward64", &conv2d_backward_js<double>);
+  function("_conv2dBackwardData", &conv2d_backward_data_js);
+  function("_conv2dBackwardFilter", &conv2d_backward_filter_js);
+  function("_conv2dForwardWith", &conv2d_forward_with_js);
+  function("_batchnormForward32", &batchnorm_forward32_js);
+  function("_batchnormBackward32", &batchnorm_backward32_js);
+  function("_simdMulAddPeak", &simd_muladd_peak_js);
   function("_batchnormForwardTrain", &batchnorm_forward_train_js);
   function("_batchnormForwardInfer", &batchnorm_forward_infer_js);
   function("_batchnormBackward", &batchnorm_backward_js);
@@ -207,6 +330,7 @@ EMSCRIPTEN_BINDINGS(convplay) {
   function("_encodePng", &encode_png_js);
   function("_resizeImage", &resize_image_js);
   function("_padSourceIndex", &pad_source_index_js);
+  function("_defaults", &defaults_js);
   function("_heapUsed", &heap_used_js);
   function("_heapSize", &heap_size_js);
 }

@@ -154,9 +154,11 @@ inline val geometry_to_js(const Conv2dGeometry& g) {
   o.set("output", shape_to_js(g.output));
   o.set("h", axis_size_to_js(g.h));
   o.set("w", axis_size_to_js(g.w));
-  // int64 -> double: exact (the counts are at most kMaxElements = 2^28).
+  // int64 -> double: exact (the counts are at most kMaxElements = 2^28, the
+  // multiply-adds at most kMaxConvMultiplyAdds = 2^33).
   o.set("weightCount", static_cast<double>(g.weight_count));
   o.set("biasCount", static_cast<double>(g.bias_count));
+  o.set("multiplyAdds", static_cast<double>(g.multiply_adds));
   return o;
 }
 

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { devEmbed } from './vite/dev-embed.js';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webDir, '..');
@@ -30,7 +31,7 @@ const devCsp = {
 };
 
 export default defineConfig({
-  plugins: [devCsp],
+  plugins: [devCsp, devEmbed()],
   root: webDir,
   base: './', // relative URLs: dist/ works from any sub-path
   publicDir: path.resolve(webDir, 'public'),

@@ -15,6 +15,10 @@
 #include <string>
 #include <utility>
 
+#include "convplay/kernels.h"
+#include "ref/batchnorm_ref.h"
+#include "simd/batchnorm_simd128.h"
+
 namespace convplay {
 namespace {
 
@@ -180,7 +184,7 @@ template <typename T>
 void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
                              const std::vector<T>& gamma, const std::vector<T>& beta,
                              const std::vector<T>& running_mean, const std::vector<T>& running_var,
-                             const BatchNormParams& p) {
+                             const BatchNormParams& p, BatchNormSaved<T>* saved) {
   check_tensor(x, "x");
   check_params(p);
   const int C = x.shape.c;
@@ -200,15 +204,24 @@ void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
   }
 
   BasicTensor<T> out(x.shape);
+  BasicTensor<T> xhat(saved ? x.shape : Shape{});
   for (int c = 0; c < C; ++c) {
     const size_t k = static_cast<size_t>(c);
     const double g = static_cast<double>(gamma[k]), b = static_cast<double>(beta[k]);
     const double mu = static_cast<double>(running_mean[k]);
     for_channel(x, c, [&](size_t i) {
-      out.data[i] = static_cast<T>(g * (static_cast<double>(x.data[i]) - mu) * rstd[k] + b);
+      const double xh = (static_cast<double>(x.data[i]) - mu) * rstd[k];
+      out.data[i] = static_cast<T>(g * xh + b);
+      if (saved) xhat.data[i] = static_cast<T>(xh);
     });
   }
   y = std::move(out);
+  if (saved) {
+    saved->mean = running_mean;
+    saved->var = running_var;
+    saved->rstd.assign(rstd.begin(), rstd.end());
+    saved->xhat = std::move(xhat);
+  }
 }
 
 template <typename T>
@@ -311,6 +324,115 @@ void batchnorm_backward(BatchNormGrads<T>& g, const BasicTensor<T>& dy, const Ba
   g = std::move(out);
 }
 
+void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vector<float>& var,
+                                 std::vector<float>& rstd, const Tensor& x,
+                                 const std::vector<float>& gamma, const std::vector<float>& beta,
+                                 const BatchNormParams& p, std::vector<float>* running_mean,
+                                 std::vector<float>* running_var, const std::string& variant) {
+  check_tensor(x, "x");
+  check_params(p);
+  const int C = x.shape.c;
+  check_per_channel(gamma, "gamma", C);
+  check_per_channel(beta, "beta", C);
+  if (running_mean) check_per_channel(*running_mean, "running_mean", C);
+  if (running_var) check_per_channel(*running_var, "running_var", C);
+  const int64_t m = static_cast<int64_t>(x.shape.n) * x.shape.h * x.shape.w;
+
+  // Computed into locals; the rule var + eps > 0 is checked before anything is written.
+  Tensor out(x.shape);
+  std::vector<double> mu, va;
+  kernels::batchnorm_f32_variant(variant).forward(out, mu, va, x, gamma, beta, p.eps);
+  std::vector<float> r(static_cast<size_t>(C));
+  for (int c = 0; c < C; ++c) {
+    const size_t k = static_cast<size_t>(c);
+    r[k] = static_cast<float>(checked_rstd<float>(va[k], p.eps, c, m, "var"));
+  }
+  y = std::move(out);
+  rstd = std::move(r);
+  mean.resize(static_cast<size_t>(C));
+  var.resize(static_cast<size_t>(C));
+  const double unbias = m > 1 ? static_cast<double>(m) / static_cast<double>(m - 1) : 1.0;
+  for (size_t k = 0; k < static_cast<size_t>(C); ++k) {
+    mean[k] = static_cast<float>(mu[k]);
+    var[k] = static_cast<float>(va[k]);
+    if (running_mean) {
+      float& rm = (*running_mean)[k];
+      rm = static_cast<float>((1.0 - p.momentum) * rm + p.momentum * mu[k]);
+    }
+    if (running_var) {
+      float& rv = (*running_var)[k];
+      rv = static_cast<float>((1.0 - p.momentum) * rv + p.momentum * va[k] * unbias);
+    }
+  }
+}
+
+void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<float>& dbeta,
+                            const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
+                            const std::vector<float>& mean, const std::vector<float>& rstd,
+                            const std::string& variant) {
+  check_tensor(x, "x");
+  check_tensor(dy, "dL/dy");
+  if (dy.shape != x.shape) {
+    throw Error("batchnorm backward: dL/dy has shape " + dy.shape.str() + " but x has shape " +
+                x.shape.str() + "; they must be equal");
+  }
+  const int C = x.shape.c;
+  check_per_channel(gamma, "gamma", C);
+  check_per_channel(mean, "mean", C);
+  check_per_channel(rstd, "rstd", C);
+  for (int c = 0; c < C; ++c) {
+    const double r = static_cast<double>(rstd[static_cast<size_t>(c)]);
+    if (!(r > 0.0) || !std::isfinite(r)) {
+      throw Error("batchnorm backward: rstd[" + std::to_string(c) + "] is " + num(r) +
+                  ", it must be a finite number > 0");
+    }
+  }
+  Tensor out(x.shape);
+  std::vector<double> dg, db, mu;
+  kernels::batchnorm_f32_variant(variant).backward(out, dg, db, mu, dy, x, gamma, mean, rstd);
+  // The mean must be this x's, or the saved state belongs to another input:
+  // to within 1e-4 standard deviations (1/rstd), as the kernels sum in
+  // float lanes in their own order.
+  for (int c = 0; c < C; ++c) {
+    const size_t k = static_cast<size_t>(c);
+    const double want = static_cast<double>(mean[k]);
+    const double slack = 1e-4 / static_cast<double>(rstd[k]) + 1e-6 * std::fabs(want);
+    if (!(std::fabs(mu[k] - want) <= slack)) {
+      throw Error("batchnorm backward: channel " + std::to_string(c) + " of x has mean " +
+                  num(mu[k]) + " but the saved mean is " + num(want) +
+                  "; pass the saved state of this x's forward pass");
+    }
+  }
+  dx = std::move(out);
+  dgamma.assign(dg.begin(), dg.end());
+  dbeta.assign(db.begin(), db.end());
+  for (size_t k = 0; k < dg.size(); ++k) {
+    dgamma[k] = static_cast<float>(dg[k]);
+    dbeta[k] = static_cast<float>(db[k]);
+  }
+}
+
+namespace kernels {
+
+const std::vector<BatchNormF32Variant>& batchnorm_f32_variants() {
+  static const std::vector<BatchNormF32Variant> variants = {
+      {"batchnorm_f32__ref", batchnorm_f32_fwd__ref, batchnorm_f32_bwd__ref},
+      {"batchnorm_f32__simd128", batchnorm_f32_fwd__simd128, batchnorm_f32_bwd__simd128},
+  };
+  return variants;
+}
+
+const BatchNormF32Variant& batchnorm_f32_variant(const std::string& variant) {
+  const auto& variants = batchnorm_f32_variants();
+  if (variant.empty()) return variants.back();
+  for (const auto& v : variants) {
+    if (variant == v.name) return v;
+  }
+  throw Error("unknown kernel '" + variant + "'");
+}
+
+}  // namespace kernels
+
 template void batchnorm_forward_train<float>(Tensor&, BatchNormSaved<float>&, const Tensor&,
                                              const std::vector<float>&, const std::vector<float>&,
                                              const BatchNormParams&, std::vector<float>*,
@@ -321,11 +443,13 @@ template void batchnorm_forward_train<double>(TensorD&, BatchNormSaved<double>&,
                                               std::vector<double>*, std::vector<double>*);
 template void batchnorm_forward_infer<float>(Tensor&, const Tensor&, const std::vector<float>&,
                                              const std::vector<float>&, const std::vector<float>&,
-                                             const std::vector<float>&, const BatchNormParams&);
+                                             const std::vector<float>&, const BatchNormParams&,
+                                             BatchNormSaved<float>*);
 template void batchnorm_forward_infer<double>(TensorD&, const TensorD&, const std::vector<double>&,
                                               const std::vector<double>&,
                                               const std::vector<double>&,
-                                              const std::vector<double>&, const BatchNormParams&);
+                                              const std::vector<double>&, const BatchNormParams&,
+                                              BatchNormSaved<double>*);
 template void batchnorm_backward<float>(BatchNormGrads<float>&, const Tensor&, const Tensor&,
                                         const std::vector<float>&, const BatchNormSaved<float>&);
 template void batchnorm_backward<double>(BatchNormGrads<double>&, const TensorD&, const TensorD&,

@@ -4,7 +4,9 @@
 
 #include "convplay/kernels.h"
 #include "fast/conv2d_rows.h"
+#include "pad.h"
 #include "ref/conv2d_ref.h"
+#include "simd/conv2d_igemm.h"
 
 namespace convplay {
 
@@ -30,7 +32,8 @@ PadMode pad_mode_from_string(const std::string& s) {
   for (PadMode m : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
     if (s == to_string(m)) return m;
   }
-  throw Error("unknown padding mode '" + s + "' (zero, replicate, reflect or circular)");
+  if (s == "zeros") return PadMode::zero;  // PyTorch's spelling
+  throw Error("unknown padding mode '" + s + "' (zero or zeros, replicate, reflect or circular)");
 }
 
 ConvMode conv_mode_from_string(const std::string& s) {
@@ -41,25 +44,7 @@ ConvMode conv_mode_from_string(const std::string& s) {
 
 int pad_source_index(int i, int n, PadMode mode) {
   if (n < 1) throw Error("size " + std::to_string(n) + " must be at least 1");
-  if (i >= 0 && i < n) return i;
-  switch (mode) {
-    case PadMode::zero:
-      return -1;
-    case PadMode::replicate:
-      return i < 0 ? 0 : n - 1;
-    case PadMode::reflect: {
-      if (n == 1) return 0;
-      const int period = 2 * (n - 1);
-      int r = i % period;
-      if (r < 0) r += period;
-      return r < n ? r : period - r;
-    }
-    case PadMode::circular: {
-      int r = i % n;
-      return r < 0 ? r + n : r;
-    }
-  }
-  return -1;
+  return pad_index(i, n, mode);
 }
 
 namespace {
@@ -145,8 +130,25 @@ Conv2dGeometry conv2d_geometry(const Shape& input, const Shape& weight, const Co
   g.output = Shape{input.n, weight.n, g.h.size, g.w.size};
   input.count();  // each throws Error when its product passes the limit
   g.weight_count = weight.count();
-  g.output.count();
   g.bias_count = weight.n;
+  // Each factor is at most kMaxDim = 2^24 and each product of two is checked
+  // before the next, so nothing below overflows 64 bits.
+  const int64_t out_count = int64_t{input.n} * weight.n * g.h.size * g.w.size;
+  if (out_count > kMaxConvOutputElements) {
+    throw Error("the output " + g.output.str() + " would hold " + num(out_count) +
+                " values, more than the limit of " + num(kMaxConvOutputElements) +
+                " per request: lower the padding (" + num(p.pad_h) + ", " + num(p.pad_w) +
+                "), the input size, the batch or the number of filters, or raise the stride");
+  }
+  const int64_t taps = g.weight_count / weight.n;  // C*F1*F2
+  g.multiply_adds = out_count * taps;
+  if (g.multiply_adds > kMaxConvMultiplyAdds) {
+    throw Error("the layer needs " + num(g.multiply_adds) + " multiply-adds (" + num(out_count) +
+                " outputs x " + num(taps) + " taps C*F1*F2), more than the limit of " +
+                num(kMaxConvMultiplyAdds) +
+                " per request: lower the input size, the batch, the number of filters, the "
+                "depth or the kernel size, or raise the stride");
+  }
   return g;
 }
 
@@ -198,35 +200,150 @@ const V& pick(const std::vector<V>& variants, const Conv2dGeometry& g, const Con
   return variants.front();
 }
 
+template <typename T>
+void check_data(const BasicTensor<T>& t, const char* what) {
+  if (t.size() != t.shape.count())
+    throw Error(std::string(what) + " data does not match its shape " + t.shape.str());
+}
+
+void check_dy(const Tensor& dy, const Conv2dGeometry& g) {
+  if (dy.shape != g.output || dy.size() != g.output.count()) {
+    throw Error("dL/dy has shape " + dy.shape.str() + " but the layer's output is " +
+                g.output.str());
+  }
+}
+
+// What the kernels multiply with: w itself for cross-correlation, or w
+// rotated once (into `store`) for true convolution. Kernels then only
+// cross-correlate.
+template <typename T>
+const BasicTensor<T>& kernel_weights(const BasicTensor<T>& w, const Conv2dParams& p,
+                                     BasicTensor<T>& store) {
+  if (p.mode == ConvMode::cross_correlation) return w;
+  store = kernels::flip_kernels(w);
+  return store;
+}
+
+Conv2dParams correlating(Conv2dParams p) {
+  p.mode = ConvMode::cross_correlation;
+  return p;
+}
+
+// dL/dw of the rotated kernels, rotated back.
+template <typename T>
+void unflip(BasicTensor<T>& dw, const Conv2dParams& p) {
+  if (p.mode == ConvMode::convolution) dw = kernels::flip_kernels(dw);
+}
+
+// The named variant (for benchmarks), or the dispatch list's choice when `name` is empty.
+template <typename V>
+const V& choose(const std::vector<V>& variants, const Conv2dGeometry& g, const Conv2dParams& p,
+                const std::string& name) {
+  if (name.empty()) return pick(variants, g, p);
+  for (const V& v : variants) {
+    if (name != v.name) continue;
+    if (!v.supports(g, p)) throw Error("kernel " + name + " does not support this layer");
+    return v;
+  }
+  throw Error("unknown kernel '" + name + "'");
+}
+
 }  // namespace
 
 void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
                     const Conv2dParams& p) {
+  kernels::conv2d_forward_with("", y, x, w, b, p);
+}
+
+void kernels::conv2d_forward_with(const std::string& variant, Tensor& y, const Tensor& x,
+                                  const Tensor& w, const std::vector<float>& b,
+                                  const Conv2dParams& p) {
   const Conv2dGeometry g = check_forward(x, w, b, p);
+  const Conv2dParams pk = correlating(p);
+  const auto& v = choose(conv2d_f32_fwd_variants(), g, pk, variant);
   y = Tensor(g.output);
-  pick(kernels::conv2d_f32_fwd_variants(), g, p).run(y, x, w, b, g, p);
+  Tensor flipped;
+  v.run(y, x, kernel_weights(w, p, flipped), b, g, pk);
 }
 
 void conv2d_forward(TensorD& y, const TensorD& x, const TensorD& w, const std::vector<double>& b,
                     const Conv2dParams& p) {
   const Conv2dGeometry g = check_forward(x, w, b, p);
   y = TensorD(g.output);
-  kernels::conv2d_fwd__ref(y, x, w, b, g, p);
+  TensorD flipped;
+  kernels::conv2d_fwd__ref(y, x, kernel_weights(w, p, flipped), b, g, correlating(p));
 }
 
 void conv2d_backward(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
                      const Tensor& x, const Tensor& w, const Conv2dParams& p) {
   const Conv2dGeometry g = prepare_backward(dx, dw, db, dy, x, w, p);
-  pick(kernels::conv2d_f32_bwd_variants(), g, p).run(dx, dw, db, dy, x, w, g, p);
+  Tensor flipped;
+  const Conv2dParams pk = correlating(p);
+  pick(kernels::conv2d_f32_bwd_variants(), g, pk)
+      .run(dx, dw, db, dy, x, kernel_weights(w, p, flipped), g, pk);
+  unflip(dw, p);
 }
 
 void conv2d_backward(TensorD& dx, TensorD& dw, std::vector<double>& db, const TensorD& dy,
                      const TensorD& x, const TensorD& w, const Conv2dParams& p) {
   const Conv2dGeometry g = prepare_backward(dx, dw, db, dy, x, w, p);
-  kernels::conv2d_bwd__ref(dx, dw, db, dy, x, w, g, p);
+  TensorD flipped;
+  kernels::conv2d_bwd__ref(dx, dw, db, dy, x, kernel_weights(w, p, flipped), g, correlating(p));
+  unflip(dw, p);
+}
+
+void conv2d_backward_data(Tensor& dx, const Tensor& dy, const Tensor& w, const Shape& input_shape,
+                          const Conv2dParams& p) {
+  kernels::conv2d_backward_data_with("", dx, dy, w, input_shape, p);
+}
+
+void kernels::conv2d_backward_data_with(const std::string& variant, Tensor& dx, const Tensor& dy,
+                                        const Tensor& w, const Shape& input_shape,
+                                        const Conv2dParams& p) {
+  const Conv2dGeometry g = conv2d_geometry(input_shape, w.shape, p);
+  check_data(w, "weight");
+  check_dy(dy, g);
+  const Conv2dParams pk = correlating(p);
+  const auto& v = choose(conv2d_f32_bwd_data_variants(), g, pk, variant);
+  dx = Tensor(g.input);
+  Tensor flipped;
+  v.run(dx, dy, kernel_weights(w, p, flipped), g, pk);
+}
+
+void conv2d_backward_filter(Tensor& dw, std::vector<float>& db, const Tensor& dy, const Tensor& x,
+                            const Shape& weight_shape, const Conv2dParams& p) {
+  kernels::conv2d_backward_filter_with("", dw, db, dy, x, weight_shape, p);
+}
+
+void kernels::conv2d_backward_filter_with(const std::string& variant, Tensor& dw,
+                                          std::vector<float>& db, const Tensor& dy, const Tensor& x,
+                                          const Shape& weight_shape, const Conv2dParams& p) {
+  const Conv2dGeometry g = conv2d_geometry(x.shape, weight_shape, p);
+  check_data(x, "input");
+  check_dy(dy, g);
+  const Conv2dParams pk = correlating(p);
+  const auto& v = choose(conv2d_f32_bwd_filter_variants(), g, pk, variant);
+  dw = Tensor(g.weight);
+  db.assign(static_cast<size_t>(g.weight.n), 0.0f);
+  v.run(dw, db, dy, x, g, pk);
+  unflip(dw, p);
 }
 
 namespace kernels {
+
+template <typename T>
+BasicTensor<T> flip_kernels(const BasicTensor<T>& w) {
+  const Shape& s = w.shape;
+  BasicTensor<T> out(s);
+  for (int k = 0; k < s.n; ++k)
+    for (int c = 0; c < s.c; ++c)
+      for (int a = 0; a < s.h; ++a)
+        for (int b = 0; b < s.w; ++b) out.at(k, c, a, b) = w.at(k, c, s.h - 1 - a, s.w - 1 - b);
+  return out;
+}
+
+template Tensor flip_kernels<float>(const Tensor&);
+template TensorD flip_kernels<double>(const TensorD&);
 
 namespace {
 bool supports_all(const Conv2dGeometry&, const Conv2dParams&) { return true; }
@@ -234,16 +351,45 @@ bool supports_all(const Conv2dGeometry&, const Conv2dParams&) { return true; }
 
 const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_variants() {
   static const std::vector<Conv2dF32FwdVariant> variants = {
-      {"conv2d_f32_fwd__ref", supports_all, conv2d_fwd__ref<float>},
+      {"conv2d_f32_fwd__ref", supports_all, conv2d_f32_fwd__ref},
       {"conv2d_f32_fwd_rows__auto", conv2d_rows_supported, conv2d_f32_fwd_rows__auto},
+      {"conv2d_f32_fwd_igemm_4x12__simd128", conv2d_igemm_supported,
+       conv2d_f32_fwd_igemm_4x12__simd128},
+      {"conv2d_f32_fwd_igemm_4x8__simd128", conv2d_igemm_supported,
+       conv2d_f32_fwd_igemm_4x8__simd128},
   };
   return variants;
 }
 
 const std::vector<Conv2dF32BwdVariant>& conv2d_f32_bwd_variants() {
   static const std::vector<Conv2dF32BwdVariant> variants = {
-      {"conv2d_f32_bwd__ref", supports_all, conv2d_bwd__ref<float>},
+      {"conv2d_f32_bwd__ref", supports_all, conv2d_f32_bwd__ref},
       {"conv2d_f32_bwd_rows__auto", conv2d_rows_supported, conv2d_f32_bwd_rows__auto},
+      {"conv2d_f32_bwd_igemm__simd128", conv2d_igemm_supported, conv2d_f32_bwd_igemm__simd128},
+  };
+  return variants;
+}
+
+const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_variants() {
+  static const std::vector<Conv2dF32BwdDataVariant> variants = {
+      {"conv2d_f32_bwd_data__ref", supports_all, conv2d_f32_bwd_data__ref},
+      {"conv2d_f32_bwd_data_igemm_4x12__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_data_igemm_4x12__simd128},
+      {"conv2d_f32_bwd_data_igemm_4x8__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_data_igemm_4x8__simd128},
+  };
+  return variants;
+}
+
+const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_variants() {
+  static const std::vector<Conv2dF32BwdFilterVariant> variants = {
+      {"conv2d_f32_bwd_filter__ref", supports_all, conv2d_f32_bwd_filter__ref},
+      {"conv2d_f32_bwd_filter_dot_4x3__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_filter_dot_4x3__simd128},
+      {"conv2d_f32_bwd_filter_dot_2x4__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_filter_dot_2x4__simd128},
+      {"conv2d_f32_bwd_filter_dot_4x2__simd128", conv2d_igemm_supported,
+       conv2d_f32_bwd_filter_dot_4x2__simd128},
   };
   return variants;
 }

@@ -3,7 +3,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openSuite, closeSuite, openPage, setInput, outputDims, RESULTS } from './helpers.mjs';
+import {
+  openSuite,
+  closeSuite,
+  openPage,
+  setInput,
+  outputDims,
+  afterRecompute,
+  waitIdle,
+  visibleBanners,
+  RESULTS,
+} from './helpers.mjs';
 
 let server, browser, cp;
 before(async () => ({ server, browser, cp } = await openSuite({ module: true })));
@@ -44,6 +54,19 @@ test('the AlexNet preset shows 55 x 55 x 96 and 34,848 + 96', async () => {
   const again = await openPage(browser, page.url().replace(/^[^#]*/, server.url));
   await again.page.waitForSelector('#alexnet[data-dims="55x55x96"]', { timeout: 30000 });
   await again.page.close();
+  await page.close();
+});
+
+test('with the AlexNet exercise open, later layer changes still compute (its image is a copy)', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}#lstep=alexnet`);
+  await page.waitForSelector('#alexnet[data-dims="55x55x96"]', { timeout: 30000 });
+  await waitIdle(page, 30000);
+  for (const f of [5, 3]) {
+    await afterRecompute(page, () => page.evaluate((v) => window.convplay.set('f', v), f));
+    assert.deepEqual(await visibleBanners(page), {}, `after F = ${f}`);
+  }
+  assert.match(await outputDims(page), /^\d+ × \d+ × \d+$/);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

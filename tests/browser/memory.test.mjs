@@ -40,11 +40,11 @@ test('an 8192 x 8192 upload: decoded in a short-lived worker, the playground kee
     `8192 x 8192 PNG (${mb(png.length)} MB file): the playground worker's WASM memory ` +
       `${mb(before.heapBytes)} MB before, ${mb(after.heapBytes)} MB after ` +
       `(malloc in use ${kb(before.usedBytes)} -> ${kb(after.usedBytes)} kB); ` +
-      `the short-lived decoder grew to ${mb(decoder.stats.heapBytes)} MB and was terminated`,
+      `the short-lived decoder's own module ended at ${mb(decoder.stats.heapBytes)} MB (the module ` +
+      `decodes in a throwaway instance of its own too) and the decoder was terminated`,
   );
   assert.equal(decoder.small, undefined);
   assert.deepEqual([decoder.info.originalWidth, decoder.info.originalHeight], [8192, 8192]);
-  assert.ok(decoder.stats.heapBytes > 512 * 1048576, 'the decoder really needed the memory');
   assert.ok(after.heapBytes < 300 * 1048576, `worker memory ${mb(after.heapBytes)} MB`);
   const r = await page.evaluate(() => window.convplay.result.input.shape);
   assert.deepEqual(r, [1, 3, 256, 256]);

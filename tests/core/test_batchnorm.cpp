@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "convplay/batchnorm.h"
+#include "convplay/kernels.h"
 
 using namespace convplay;
 
@@ -479,6 +480,21 @@ TEST_CASE("batchnorm: inference uses the running statistics") {
   CHECK(y.data[2] == doctest::Approx(-1.0 * (10.0 - 10.0) * r1 + 3.0));
   CHECK(y.data[3] == doctest::Approx(-1.0 * (20.0 - 10.0) * r1 + 3.0));
 
+  SUBCASE("what was used: the running statistics, rstd and xhat") {
+    BatchNormSaved<double> saved;
+    TensorD y2;
+    batchnorm_forward_infer(y2, x, gamma, beta, rm, rv, BatchNormParams{eps, 0.1}, &saved);
+    CHECK(y2.data == y.data);
+    CHECK(saved.mean == rm);
+    CHECK(saved.var == rv);
+    REQUIRE(saved.rstd.size() == 2);
+    CHECK(saved.rstd[0] == doctest::Approx(r0));
+    CHECK(saved.rstd[1] == doctest::Approx(r1));
+    REQUIRE(saved.xhat.shape == x.shape);
+    CHECK(saved.xhat.data[1] == doctest::Approx((2.0 - 1.5) * r0));
+    CHECK(saved.xhat.data[3] == doctest::Approx((20.0 - 10.0) * r1));
+  }
+
   SUBCASE("the output may be the input") {
     Tensor xf(Shape{1, 1, 1, 2}, {1.0f, 2.0f});
     batchnorm_forward_infer(xf, xf, {1.0f}, {0.0f}, {1.0f}, {1.0f}, BatchNormParams{0.0, 0.1});
@@ -609,4 +625,122 @@ TEST_CASE("batchnorm: every validation error names the values and the rule") {
   CHECK_THROWS_WITH_AS(batchnorm_backward(g, y, x, g3, wrong_xhat),
                        doctest::Contains("saved.xhat has shape 1x3x1x1 but x has shape 2x3x1x1"),
                        Error);
+}
+
+TEST_CASE("batchnorm f32: every variant against the double lecture reference") {
+  std::mt19937 rng(31);
+  const auto& variants = kernels::batchnorm_f32_variants();
+  REQUIRE(variants.size() >= 2);
+  CHECK(std::string(variants.front().name) == "batchnorm_f32__ref");
+  struct Case {
+    const char* name;
+    Shape s;
+    double lo, hi;
+  };
+  const Case cases[] = {
+      {"plane_lt_4", {3, 2, 1, 3}, -2, 2},    {"plane_tail", {2, 3, 5, 7}, -2, 2},
+      {"m_eq_1", {1, 2, 1, 1}, -2, 2},        {"large_mean", {2, 2, 9, 9}, 1e4, 1e4 + 0.5},
+      {"many_blocks", {3, 2, 40, 41}, -3, 1}, {"batch_4", {4, 5, 6, 6}, -1, 1},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(std::string(c.name));
+    const TensorD xd = random_tensor<double>(c.s, rng, c.lo, c.hi);
+    const TensorD dyd = random_tensor<double>(c.s, rng);
+    Tensor x(c.s), dy(c.s);
+    TensorD xr(c.s);  // x as the float kernels see it, in double
+    for (size_t i = 0; i < xd.data.size(); ++i) {
+      x.data[i] = static_cast<float>(xd.data[i]);
+      xr.data[i] = x.data[i];
+      dy.data[i] = static_cast<float>(dyd.data[i]);
+    }
+    TensorD dyr(c.s);
+    for (size_t i = 0; i < dy.data.size(); ++i) dyr.data[i] = dy.data[i];
+    const size_t C = static_cast<size_t>(c.s.c);
+    std::vector<double> gd = random_vector(C, rng, 0.5, 1.5), bd = random_vector(C, rng, -1, 1);
+    std::vector<float> gamma(C), beta(C);
+    for (size_t k = 0; k < C; ++k) {
+      gamma[k] = static_cast<float>(gd[k]);
+      beta[k] = static_cast<float>(bd[k]);
+      gd[k] = gamma[k];
+      bd[k] = beta[k];
+    }
+    const BatchNormParams p;
+    TensorD ry;
+    BatchNormSaved<double> saved;
+    batchnorm_forward_train(ry, saved, xr, gd, bd, p);
+    BatchNormGrads<double> rg;
+    batchnorm_backward(rg, dyr, xr, gd, saved);
+    std::vector<float> mean_f(C), rstd_f(C);
+    for (size_t k = 0; k < C; ++k) {
+      mean_f[k] = static_cast<float>(saved.mean[k]);
+      rstd_f[k] = static_cast<float>(saved.rstd[k]);
+    }
+    for (const auto& v : variants) {
+      CAPTURE(std::string(v.name));
+      Tensor y(c.s), dx(c.s);
+      std::fill(y.data.begin(), y.data.end(), 7.0f);
+      std::vector<double> mean, var, dgamma, dbeta, mean_of_x;
+      v.forward(y, mean, var, x, gamma, beta, p.eps);
+      check_close(y.data, ry.data, 2e-5, "y");
+      check_close(mean, saved.mean, 1e-6, "mean");
+      check_close(var, saved.var, 1e-6, "var");
+      v.backward(dx, dgamma, dbeta, mean_of_x, dy, x, gamma, mean_f, rstd_f);
+      check_close(dx.data, rg.dx.data, 1e-4, "dx");
+      check_close(dgamma, rg.dgamma, 1e-5, "dgamma");
+      check_close(dbeta, rg.dbeta, 1e-6, "dbeta");
+      check_close(mean_of_x, saved.mean, 1e-6, "mean of x");
+    }
+  }
+}
+
+TEST_CASE("batchnorm f32 entry points: results, running statistics and errors") {
+  std::mt19937 rng(32);
+  const Shape s{2, 3, 4, 5};
+  const Tensor x = random_tensor<float>(s, rng), dy = random_tensor<float>(s, rng);
+  const std::vector<float> gamma{1.0f, 0.5f, 2.0f}, beta{0.0f, 1.0f, -1.0f};
+  BatchNormParams p;
+  p.momentum = 0.5;
+  std::vector<float> rm(3, 0.0f), rv(3, 1.0f);
+  Tensor y, dx;
+  std::vector<float> mean, var, rstd, dgamma, dbeta;
+  batchnorm_forward_train_f32(y, mean, var, rstd, x, gamma, beta, p, &rm, &rv);
+  // The lecture's float path gives the same numbers.
+  Tensor ry;
+  BatchNormSaved<float> saved;
+  std::vector<float> rm2(3, 0.0f), rv2(3, 1.0f);
+  batchnorm_forward_train(ry, saved, x, gamma, beta, p, &rm2, &rv2);
+  check_close(y.data, ry.data, 1e-5, "y");
+  check_close(rstd, saved.rstd, 1e-6, "rstd");
+  check_close(rm, rm2, 1e-6, "running mean");
+  check_close(rv, rv2, 1e-6, "running var");
+  batchnorm_backward_f32(dx, dgamma, dbeta, dy, x, gamma, mean, rstd);
+  BatchNormGrads<float> g;
+  batchnorm_backward(g, dy, x, gamma, saved);
+  check_close(dx.data, g.dx.data, 1e-4, "dx");
+  check_close(dgamma, g.dgamma, 1e-5, "dgamma");
+  check_close(dbeta, g.dbeta, 1e-5, "dbeta");
+
+  const auto message = [](auto f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(message([&] {
+          batchnorm_backward_f32(dx, dgamma, dbeta, dy, x, gamma, {9, 9, 9}, rstd);
+        }).find("saved mean is 9") != std::string::npos);
+  CHECK(message([&] {
+          batchnorm_backward_f32(dx, dgamma, dbeta, dy, x, gamma, mean, {1, 0, 1});
+        }).find("rstd[1] is 0") != std::string::npos);
+  const Tensor flat(Shape{1, 1, 2, 2}, {3, 3, 3, 3});
+  BatchNormParams no_eps;
+  no_eps.eps = 0;
+  CHECK(message([&] {
+          batchnorm_forward_train_f32(y, mean, var, rstd, flat, {1}, {0}, no_eps);
+        }).find("all inputs of the channel are equal") != std::string::npos);
+  CHECK(message([&] {
+          batchnorm_forward_train_f32(y, mean, var, rstd, x, {1}, beta, p);
+        }).find("gamma has 1 values but the input has 3 channels") != std::string::npos);
 }

@@ -281,26 +281,45 @@ std::vector<VariantCase> variant_cases() {
   return cases;
 }
 
+// The kernels compute cross-correlation; for a true-convolution case the test
+// rotates the weights first, as the entry points do.
+struct KernelCase {
+  Conv2dGeometry g;
+  Conv2dParams p;
+  Tensor x, w, dy;
+};
+
+KernelCase kernel_case(const VariantCase& c, std::mt19937& rng) {
+  KernelCase k{conv2d_geometry(c.x, c.w, c.p),
+               c.p,
+               random_tensor<float>(c.x, rng),
+               random_tensor<float>(c.w, rng),
+               {}};
+  k.dy = random_tensor<float>(k.g.output, rng);
+  if (c.p.mode == ConvMode::convolution) k.w = kernels::flip_kernels(k.w);
+  k.p.mode = ConvMode::cross_correlation;
+  return k;
+}
+
 }  // namespace
 
 TEST_CASE("every forward variant matches the reference") {
   std::mt19937 rng(7);
   const auto& variants = kernels::conv2d_f32_fwd_variants();
-  REQUIRE(variants.size() >= 2);
+  REQUIRE(variants.size() >= 3);
   CHECK(std::string(variants.front().name) == "conv2d_f32_fwd__ref");
   for (const VariantCase& c : variant_cases()) {
     CAPTURE(c.name);
-    const Tensor x = random_tensor<float>(c.x, rng);
-    const Tensor w = random_tensor<float>(c.w, rng);
+    const KernelCase k = kernel_case(c, rng);
     std::vector<float> b(static_cast<size_t>(c.w.n), 0.25f);
-    const Conv2dGeometry g = conv2d_geometry(c.x, c.w, c.p);
-    Tensor ref(g.output);
-    variants.front().run(ref, x, w, b, g, c.p);  // the reference
+    Tensor ref(k.g.output);
+    variants.front().run(ref, k.x, k.w, b, k.g, k.p);  // the reference
     for (const auto& v : variants) {
       CAPTURE(v.name);
-      REQUIRE(v.supports(g, c.p));
-      Tensor y(g.output);
-      v.run(y, x, w, b, g, c.p);
+      REQUIRE(v.supports(k.g, k.p));
+      Tensor y(k.g.output);
+      std::fill(y.data.begin(), y.data.end(), 7.0f);
+      v.run(y, k.x, k.w, b, k.g, k.p);
       const double worst = worst_difference(y.data, ref.data);
       CAPTURE(worst);
       CHECK(worst < 1e-6);
@@ -311,27 +330,24 @@ TEST_CASE("every forward variant matches the reference") {
 TEST_CASE("every backward variant matches the reference") {
   std::mt19937 rng(8);
   const auto& variants = kernels::conv2d_f32_bwd_variants();
-  REQUIRE(variants.size() >= 2);
+  REQUIRE(variants.size() >= 3);
   CHECK(std::string(variants.front().name) == "conv2d_f32_bwd__ref");
   for (const VariantCase& c : variant_cases()) {
     CAPTURE(c.name);
-    const Tensor x = random_tensor<float>(c.x, rng);
-    const Tensor w = random_tensor<float>(c.w, rng);
-    const Conv2dGeometry g = conv2d_geometry(c.x, c.w, c.p);
-    const Tensor dy = random_tensor<float>(g.output, rng);
-    Tensor rdx(g.input), rdw(g.weight);
+    const KernelCase k = kernel_case(c, rng);
+    Tensor rdx(k.g.input), rdw(k.g.weight);
     std::vector<float> rdb(static_cast<size_t>(c.w.n));
-    variants.front().run(rdx, rdw, rdb, dy, x, w, g, c.p);
+    variants.front().run(rdx, rdw, rdb, k.dy, k.x, k.w, k.g, k.p);
     for (const auto& v : variants) {
       CAPTURE(v.name);
-      REQUIRE(v.supports(g, c.p));
-      Tensor dx(g.input), dw(g.weight);
+      REQUIRE(v.supports(k.g, k.p));
+      Tensor dx(k.g.input), dw(k.g.weight);
       std::vector<float> db(static_cast<size_t>(c.w.n));
       // Poison the outputs: a variant must overwrite them, not add to them.
       std::fill(dx.data.begin(), dx.data.end(), 7.0f);
       std::fill(dw.data.begin(), dw.data.end(), 7.0f);
       std::fill(db.begin(), db.end(), 7.0f);
-      v.run(dx, dw, db, dy, x, w, g, c.p);
+      v.run(dx, dw, db, k.dy, k.x, k.w, k.g, k.p);
       const double worst =
           std::max({worst_difference(dx.data, rdx.data), worst_difference(dw.data, rdw.data),
                     worst_difference(db, rdb)});
@@ -339,6 +355,144 @@ TEST_CASE("every backward variant matches the reference") {
       CHECK(worst < 1e-5);
     }
   }
+}
+
+TEST_CASE("every dL/dx variant and every dL/dw variant matches the reference") {
+  std::mt19937 rng(9);
+  const auto& data = kernels::conv2d_f32_bwd_data_variants();
+  const auto& filter = kernels::conv2d_f32_bwd_filter_variants();
+  REQUIRE(data.size() >= 2);
+  REQUIRE(filter.size() >= 2);
+  CHECK(std::string(data.front().name) == "conv2d_f32_bwd_data__ref");
+  CHECK(std::string(filter.front().name) == "conv2d_f32_bwd_filter__ref");
+  for (const VariantCase& c : variant_cases()) {
+    CAPTURE(c.name);
+    const KernelCase k = kernel_case(c, rng);
+    Tensor rdx(k.g.input), rdw(k.g.weight);
+    std::vector<float> rdb(static_cast<size_t>(c.w.n));
+    data.front().run(rdx, k.dy, k.w, k.g, k.p);
+    filter.front().run(rdw, rdb, k.dy, k.x, k.g, k.p);
+    for (const auto& v : data) {
+      CAPTURE(v.name);
+      REQUIRE(v.supports(k.g, k.p));
+      Tensor dx(k.g.input);
+      std::fill(dx.data.begin(), dx.data.end(), 7.0f);
+      v.run(dx, k.dy, k.w, k.g, k.p);
+      const double worst = worst_difference(dx.data, rdx.data);
+      CAPTURE(worst);
+      CHECK(worst < 1e-5);
+    }
+    for (const auto& v : filter) {
+      CAPTURE(v.name);
+      REQUIRE(v.supports(k.g, k.p));
+      Tensor dw(k.g.weight);
+      std::vector<float> db(static_cast<size_t>(c.w.n), 7.0f);
+      std::fill(dw.data.begin(), dw.data.end(), 7.0f);
+      v.run(dw, db, k.dy, k.x, k.g, k.p);
+      const double worst = std::max(worst_difference(dw.data, rdw.data), worst_difference(db, rdb));
+      CAPTURE(worst);
+      CHECK(worst < 1e-5);
+    }
+  }
+}
+
+TEST_CASE("seeded random shapes: every fast variant against the reference") {
+  std::mt19937 rng(2024);
+  std::uniform_int_distribution<int> pick(0, 1 << 30);
+  const auto r = [&](int lo, int hi) { return lo + pick(rng) % (hi - lo + 1); };
+  int tried = 0;
+  while (tried < 60) {
+    Conv2dParams p = params(r(1, 4), r(0, 3), r(1, 3), static_cast<PadMode>(r(0, 3)),
+                            r(0, 1) ? ConvMode::convolution : ConvMode::cross_correlation);
+    p.stride_w = r(1, 4);
+    p.pad_w = r(0, 3);
+    p.dilation_w = r(1, 3);
+    const Shape xs{r(1, 2), r(1, 9), r(1, 20), r(1, 30)};
+    const Shape ws{r(1, 13), xs.c, r(1, 5), r(1, 5)};
+    Conv2dGeometry g;
+    try {
+      g = conv2d_geometry(xs, ws, p);
+    } catch (const Error&) {
+      continue;  // an impossible combination: draw again
+    }
+    ++tried;
+    const std::string name = xs.str() + " w " + ws.str() + " s" + std::to_string(p.stride_h) + "," +
+                             std::to_string(p.stride_w) + " p" + std::to_string(p.pad_h) + "," +
+                             std::to_string(p.pad_w) + " d" + std::to_string(p.dilation_h) + "," +
+                             std::to_string(p.dilation_w) + " " + to_string(p.pad_mode);
+    CAPTURE(name);
+    const KernelCase k = kernel_case({name, xs, ws, p}, rng);
+    const std::vector<float> b = random_tensor<float>({1, ws.n, 1, 1}, rng).data;
+    Tensor ry(g.output), y(g.output), rdx(xs), dx(xs), rdw(ws), dw(ws);
+    std::vector<float> rdb(static_cast<size_t>(ws.n)), db(rdb);
+    kernels::conv2d_f32_fwd_variants().front().run(ry, k.x, k.w, b, g, k.p);
+    kernels::conv2d_f32_bwd_data_variants().front().run(rdx, k.dy, k.w, g, k.p);
+    kernels::conv2d_f32_bwd_filter_variants().front().run(rdw, rdb, k.dy, k.x, g, k.p);
+    const auto& fwd = kernels::conv2d_f32_fwd_variants().back();
+    const auto& bd = kernels::conv2d_f32_bwd_data_variants().back();
+    const auto& bf = kernels::conv2d_f32_bwd_filter_variants().back();
+    REQUIRE(fwd.supports(g, k.p));
+    fwd.run(y, k.x, k.w, b, g, k.p);
+    bd.run(dx, k.dy, k.w, g, k.p);
+    bf.run(dw, db, k.dy, k.x, g, k.p);
+    CHECK(worst_difference(y.data, ry.data) < 1e-6);
+    CHECK(worst_difference(dx.data, rdx.data) < 1e-5);
+    CHECK(worst_difference(dw.data, rdw.data) < 1e-5);
+    CHECK(worst_difference(db, rdb) < 1e-5);
+  }
+}
+
+TEST_CASE("the packed-weight cache repacks when the weights change") {
+  std::mt19937 rng(11);
+  const Shape xs{1, 3, 10, 12}, ws{5, 3, 3, 3};
+  const Tensor x = random_tensor<float>(xs, rng);
+  Tensor w = random_tensor<float>(ws, rng);
+  const Conv2dParams p = params(1, 1);
+  const Conv2dGeometry g = conv2d_geometry(xs, ws, p);
+  const auto& fast = kernels::conv2d_f32_fwd_variants().back();
+  const auto& ref = kernels::conv2d_f32_fwd_variants().front();
+  for (int step = 0; step < 3; ++step) {
+    CAPTURE(step);
+    Tensor y(g.output), ry(g.output);
+    fast.run(y, x, w, {}, g, p);
+    ref.run(ry, x, w, {}, g, p);
+    CHECK(worst_difference(y.data, ry.data) < 1e-6);
+    w.data[static_cast<size_t>(step * 7)] += 1.0f;  // one weight changes, the shape does not
+  }
+  SUBCASE("dL/dx too") {
+    for (int step = 0; step < 3; ++step) {
+      Tensor dy = random_tensor<float>(g.output, rng), dx(xs), rdx(xs);
+      kernels::conv2d_f32_bwd_data_variants().back().run(dx, dy, w, g, p);
+      kernels::conv2d_f32_bwd_data_variants().front().run(rdx, dy, w, g, p);
+      CHECK(worst_difference(dx.data, rdx.data) < 1e-5);
+      w.data[static_cast<size_t>(step * 5)] -= 0.5f;
+    }
+  }
+}
+
+TEST_CASE("dL/dx alone and dL/dw alone equal conv2d_backward's") {
+  std::mt19937 rng(12);
+  const Shape xs{2, 3, 9, 8}, ws{4, 3, 3, 2};
+  const Tensor x = random_tensor<float>(xs, rng), w = random_tensor<float>(ws, rng);
+  for (ConvMode mode : {ConvMode::cross_correlation, ConvMode::convolution}) {
+    CAPTURE(to_string(mode));
+    const Conv2dParams p = params(2, 1, 1, PadMode::reflect, mode);
+    const Tensor dy = random_tensor<float>(conv2d_geometry(xs, ws, p).output, rng);
+    Tensor dx, dw, dx1, dw1;
+    std::vector<float> db, db1;
+    conv2d_backward(dx, dw, db, dy, x, w, p);
+    conv2d_backward_data(dx1, dy, w, xs, p);
+    conv2d_backward_filter(dw1, db1, dy, x, ws, p);
+    CHECK(dx1.shape == xs);
+    CHECK(dw1.shape == ws);
+    CHECK(worst_difference(dx1.data, dx.data) < 1e-6);
+    CHECK(worst_difference(dw1.data, dw.data) < 1e-6);
+    CHECK(worst_difference(db1, db) < 1e-6);
+  }
+  CHECK(error_of([&] {
+          Tensor dx;
+          conv2d_backward_data(dx, Tensor({2, 4, 3, 3}), w, xs, params(1, 1));
+        }).find("dL/dy has shape 2x4x3x3") != std::string::npos);
 }
 
 TEST_CASE("absurd padding falls back to the reference without allocating a padded copy") {
@@ -524,6 +678,30 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
     });
     CHECK(e.find("elements (the limit)") != std::string::npos);
   }
+  SUBCASE("an output over the per-request limit: 1 x 1 input, replicate padding 8191") {
+    CHECK(error_of([&] {
+            conv2d_geometry({1, 1, 1, 1}, {1, 1, 1, 1}, params(1, 8191, 1, PadMode::replicate));
+          }) ==
+          "the output 1x1x16383x16383 would hold 268402689 values, more than the limit of 67108864 "
+          "per request: lower the padding (8191, 8191), the input size, the batch or the number "
+          "of filters, or raise the stride");
+    // Exactly at the limit is accepted; one more row and column of padding is not.
+    CHECK(conv2d_geometry({1, 1, 8192, 8192}, {1, 1, 1, 1}, params(1, 0)).output.count() ==
+          kMaxConvOutputElements);
+    CHECK(error_of([&] {
+            conv2d_geometry({1, 1, 8192, 8192}, {1, 1, 1, 1}, params(1, 1));
+          }).find("more than the limit of 67108864 per request") != std::string::npos);
+  }
+  SUBCASE("work over the per-request limit") {
+    const Conv2dGeometry ok = conv2d_geometry({1, 3, 227, 227}, {96, 3, 11, 11}, params(4, 0));
+    CHECK(ok.multiply_adds == int64_t{55} * 55 * 96 * 3 * 11 * 11);
+    CHECK(error_of([&] {
+            conv2d_geometry({1, 64, 512, 512}, {256, 64, 11, 11}, params(1, 0));
+          }) ==
+          "the layer needs 499588857856 multiply-adds (64513024 outputs x 7744 taps C*F1*F2), "
+          "more than the limit of 8589934592 per request: lower the input size, the batch, the "
+          "number of filters, the depth or the kernel size, or raise the stride");
+  }
   SUBCASE("huge padding") {
     CHECK(error_of([&] { conv_output_size(7, 3, 1 << 30, 1, 1); }) ==
           "padding 1073741824 (width) is too large (at most 16777216)");
@@ -544,6 +722,24 @@ TEST_CASE("impossible combinations are rejected with a message naming the values
     CHECK(pad_mode_from_string("reflect") == PadMode::reflect);
     CHECK(conv_mode_from_string("convolution") == ConvMode::convolution);
     CHECK(error_of([] { pad_mode_from_string("mirror"); }) ==
-          "unknown padding mode 'mirror' (zero, replicate, reflect or circular)");
+          "unknown padding mode 'mirror' (zero or zeros, replicate, reflect or circular)");
+    CHECK(pad_mode_from_string("zeros") == PadMode::zero);
   }
+}
+
+TEST_CASE("a named kernel runs through the entry point's checks") {
+  std::mt19937 rng(13);
+  const Shape xs{1, 2, 6, 7}, ws{3, 2, 3, 3};
+  const Tensor x = random_tensor<float>(xs, rng), w = random_tensor<float>(ws, rng);
+  const Conv2dParams p = params(1, 1, 1, PadMode::zero, ConvMode::convolution);
+  Tensor y, ry;
+  conv2d_forward(y, x, w, {}, p);
+  kernels::conv2d_forward_with("conv2d_f32_fwd__ref", ry, x, w, {}, p);
+  CHECK(worst_difference(y.data, ry.data) < 1e-6);
+  CHECK(error_of([&] { kernels::conv2d_forward_with("nope", ry, x, w, {}, p); }) ==
+        "unknown kernel 'nope'");
+  const Conv2dParams huge = params(1, 2000);
+  CHECK(error_of([&] {
+          kernels::conv2d_forward_with("conv2d_f32_fwd_igemm_4x12__simd128", ry, x, w, {}, huge);
+        }) == "kernel conv2d_f32_fwd_igemm_4x12__simd128 does not support this layer");
 }

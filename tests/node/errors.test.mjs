@@ -53,7 +53,7 @@ const cases = [
   [
     'data length',
     () => cp.conv2dForward({ shape: [1, 1, 7, 7], data: new Float32Array(48) }, w33, null),
-    /needs 49 values, got 48/,
+    /x.data has 48 values, its shape needs 49/,
   ],
   ['corrupt image', () => cp.decodeImage(Uint8Array.from(png).fill(7, 20)), /decode_image: /],
   [

@@ -118,10 +118,13 @@ describe('conv2d', () => {
     );
     const d = { shape: dy.dyShape, data: new Float32Array(dy.dyShape.reduce((a, b) => a * b)) };
     assertConvplayError(assert, () => cp.conv2dBackward(d, x, w), dy.error);
+    // A length that does not match the shape is refused by the wrapper before
+    // anything is copied into the module; the core has the same rule (len.error).
+    assert.match(len.error, new RegExp(`needs 50 values, got ${len.dataLength}`));
     assertConvplayError(
       assert,
       () => cp.conv2dForward({ shape: x.shape, data: new Float32Array(len.dataLength) }, w, null),
-      len.error,
+      `x.data has ${len.dataLength} values, its shape needs 50`,
     );
   });
 });

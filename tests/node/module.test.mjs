@@ -22,6 +22,10 @@ const API = [
   'encodePng',
   'resizeImage',
   'padSourceIndex',
+  'conv2dBackwardData',
+  'conv2dBackwardFilter',
+  'batchnormForward32',
+  'batchnormBackward32',
 ];
 
 // A small layer whose result is known by hand: all ones, 3x3, P = 1.

@@ -3,16 +3,29 @@
 //
 // Ownership: every array a function returns is a fresh JavaScript copy; the
 // caller owns it and there is nothing to delete. Inputs are copied in.
-// Errors: every failure throws a plain `Error` (name "ConvplayError") whose
-// message is the core's, e.g. "kernel 11 is larger than padded width 7 + 2*1 = 9";
-// the module keeps working afterwards. Arguments of the wrong type (a shape
-// that is not four integers, a fractional stride, data that is not array-like)
-// throw the same kind of Error before the module is entered.
+// Errors: every failure throws a ConvplayError (a subclass of Error, name
+// "ConvplayError", also reachable as `convplay.ConvplayError`), never a
+// RangeError or TypeError; its message is the core's, e.g. "kernel 11 is larger
+// than padded width 7 + 2*1 = 9", and the module keeps working afterwards.
+// Arguments are checked before the module is entered: an unknown option key
+// ("unknown option 'stride' in params: use strideH and strideW"), a shape that
+// is not four integers, a fractional stride, data that is not array-like, a
+// data length that does not match its shape (checked before anything is
+// copied), an element that is not a number, an ArrayBuffer whose size is not a
+// whole number of elements, an empty bias (null means none). A layer's own
+// rules (conv2dGeometry) are checked before the generic tensor ones, so a
+// weight shape with K = 0 reports "number of filters K is 0, ...".
 //
-// Data: tensors are row-major NCHW. `data` may be any array-like of numbers;
-// a typed array of the stated type is copied in without conversion. Values are
-// plain numbers (activations, weights, gradients): no unit. Sizes are in
-// elements (pixels, taps), never bytes.
+// Data: tensors are row-major NCHW. `data` may be any array-like of numbers
+// or an ArrayBuffer of the stated element type; a typed array of the stated
+// type is copied in without conversion. Values are plain numbers
+// (activations, weights, gradients): no unit. Sizes are in elements (pixels,
+// taps), never bytes.
+//
+// Limits of one request (`defaults` has them): a tensor holds at most 2^28
+// values; a convolution's output at most 2^26 values and its forward pass at
+// most 2^33 multiply-adds (the message names the numbers and what to lower);
+// an image at most maxPixels pixels (default 64 Mi) and 32768 pixels a side.
 //
 // Files (build/wasm-release/dist/):
 //   convplay.mjs         `import createConvplay from './convplay.mjs'`; loads
@@ -31,7 +44,8 @@ export type Shape4 = [number, number, number, number];
 export interface Tensor32 { shape: Shape4; data: Float32Array; }
 export interface Tensor64 { shape: Shape4; data: Float64Array; }
 
-export type PadMode = 'zero' | 'replicate' | 'reflect' | 'circular';
+/** 'zeros' (PyTorch's spelling) is the same as 'zero'. */
+export type PadMode = 'zero' | 'zeros' | 'replicate' | 'reflect' | 'circular';
 /** 'cross-correlation' = what CNN libraries compute; 'convolution' = kernel rotated 180 degrees (the lecture). */
 export type ConvMode = 'cross-correlation' | 'convolution';
 
@@ -55,12 +69,13 @@ export interface AxisSize {
 export interface ConvGeometry {
   input: Shape4; weight: Shape4; output: Shape4;
   h: AxisSize; w: AxisSize;
-  weightCount: number;  // F1*F2*C*K
-  biasCount: number;    // K
+  weightCount: number;   // F1*F2*C*K
+  biasCount: number;     // K
+  multiplyAdds: number;  // N*K*H2*W2 * C*F1*F2, the forward pass's work
 }
 
 export interface BatchNormOptions {
-  eps?: number;        // default 1e-5
+  eps?: number;        // default 1e-5 (defaults.eps)
   momentum?: number;   // default 0.1
   training?: boolean;  // default true: batch statistics; false: running statistics
   runningMean?: ArrayLike<number>;  // C values; updated copies are returned in training mode
@@ -97,6 +112,15 @@ export interface DecodedImage {
   downscaled: boolean;
 }
 
+/** The core's defaults and per-request limits. */
+export interface Defaults {
+  eps: number; momentum: number;       // batch norm
+  maxPixels: number; maxSide: number;  // decodeImage
+  maxTensorElements: number;           // 2^28
+  maxConvOutputElements: number;       // 2^26
+  maxConvMultiplyAdds: number;         // 2^33
+}
+
 /** What memoryStats() reports (for leak tests). */
 export interface MemoryStats {
   /** Bytes malloc has handed out and not freed (dlmalloc's mallinfo().uordblks). */
@@ -125,7 +149,7 @@ export interface Convplay {
    * y (N,K,H2,W2) = conv(x (N,C,H1,W1), w (K,C,F1,F2)) + bias (K values or null
    * for none), in float32 (with the WASM SIMD kernels where the core has them).
    */
-  conv2dForward(x: Tensor32, w: Tensor32, bias: Float32Array | null, params?: ConvParams): Tensor32;
+  conv2dForward(x: Tensor32, w: Tensor32, bias: ArrayLike<number> | null, params?: ConvParams): Tensor32;
   /**
    * dL/dx (N,C,H1,W1), dL/dw (K,C,F1,F2), dL/db (K) given dy = dL/dy (N,K,H2,W2).
    * Gradient that lands in the padding goes back to the pixel it was copied
@@ -133,8 +157,27 @@ export interface Convplay {
    */
   conv2dBackward(dy: Tensor32, x: Tensor32, w: Tensor32, params?: ConvParams):
       { dx: Tensor32; dw: Tensor32; db: Float32Array };
+  /** dL/dx alone (the page's saliency): dy (N,K,H2,W2), w, and the input's shape [N, C, H1, W1]. */
+  conv2dBackwardData(dy: Tensor32, w: Tensor32, inputShape: Shape4, params?: ConvParams): Tensor32;
+  /** dL/dw and dL/db alone: dy (N,K,H2,W2), x, and the weights' shape [K, C, F1, F2]. */
+  conv2dBackwardFilter(dy: Tensor32, x: Tensor32, weightShape: Shape4, params?: ConvParams):
+      { dw: Tensor32; db: Float32Array };
+  /**
+   * Batch norm of a network layer in float32, training mode, with the SIMD
+   * kernels: only what the backward pass needs (no xhat). options: eps,
+   * momentum, runningMean and runningVar (updated copies are returned).
+   */
+  batchnormForward32(x: Tensor32, gamma: ArrayLike<number>, beta: ArrayLike<number>,
+                     options?: { eps?: number; momentum?: number; runningMean?: ArrayLike<number> | null;
+                                 runningVar?: ArrayLike<number> | null }):
+      { y: Tensor32; mean: Float32Array; var: Float32Array; rstd: Float32Array;
+        runningMean?: Float32Array; runningVar?: Float32Array };
+  /** The backward pass of batchnormForward32 (saved: its result, or {mean, rstd}). */
+  batchnormBackward32(dy: Tensor32, x: Tensor32, gamma: ArrayLike<number>,
+                      saved: { mean: ArrayLike<number>; rstd: ArrayLike<number> }):
+      { dx: Tensor32; dgamma: Float32Array; dbeta: Float32Array };
   /** conv2dForward in double precision (the reference code): exact numbers for the page. */
-  conv2dForward64(x: Tensor64, w: Tensor64, bias: Float64Array | null, params?: ConvParams): Tensor64;
+  conv2dForward64(x: Tensor64, w: Tensor64, bias: ArrayLike<number> | null, params?: ConvParams): Tensor64;
   /** conv2dBackward in double precision (gradient checks). */
   conv2dBackward64(dy: Tensor64, x: Tensor64, w: Tensor64, params?: ConvParams):
       { dx: Tensor64; dw: Tensor64; db: Float64Array };
@@ -158,7 +201,10 @@ export interface Convplay {
    * [1, 1, H, W] with grey) in [0, 1]. maxSide: downscale so the longest side
    * is at most this many pixels (0 = never); maxPixels: refuse files whose
    * header claims more pixels (default 64 Mi). Throws for empty, corrupt,
-   * truncated, unsupported or oversized data.
+   * truncated, unsupported or oversized data. Loaded with wasmBinary or
+   * wasmUrl, the decode runs in a second instance of the module, dropped
+   * after a decode that grew it past 64 MiB: the memory a large photo needed
+   * goes back to the system.
    */
   decodeImage(bytes: Uint8Array, options?: { grey?: boolean; maxSide?: number; maxPixels?: number }): DecodedImage;
   /** Encode [1, C, H, W] (C = 1, 3, 4; values in [0,1], clamped) as PNG file bytes. */
@@ -172,6 +218,10 @@ export interface Convplay {
   padSourceIndex(i: number, n: number, mode: PadMode): number;
   /** The module's memory use, for leak tests. */
   memoryStats(): MemoryStats;
+  /** The core's defaults and limits (frozen). */
+  readonly defaults: Defaults;
+  /** The class of every error the API throws. */
+  readonly ConvplayError: new (message: string) => Error;
 }
 
 export interface LoadOptions {

@@ -8,6 +8,7 @@
 //   y_i     = gamma * xhat_i + beta
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "convplay/tensor.h"
@@ -48,11 +49,13 @@ void batchnorm_forward_train(BasicTensor<T>& y, BatchNormSaved<T>& saved, const 
                              std::vector<T>* running_var = nullptr);
 
 // Inference mode: y = gamma * (x - running_mean) / sqrt(running_var + eps) + beta.
+// If `saved` is non-null it receives what was used: mean = running_mean,
+// var = running_var, rstd = 1 / sqrt(running_var + eps) and every xhat.
 template <typename T>
 void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
                              const std::vector<T>& gamma, const std::vector<T>& beta,
                              const std::vector<T>& running_mean, const std::vector<T>& running_var,
-                             const BatchNormParams& p);
+                             const BatchNormParams& p, BatchNormSaved<T>* saved = nullptr);
 
 // Backward through the training-mode forward, with the lecture's formulas:
 //   dL/dbeta   = sum_i dL/dy_i
@@ -64,5 +67,34 @@ void batchnorm_forward_infer(BasicTensor<T>& y, const BasicTensor<T>& x,
 template <typename T>
 void batchnorm_backward(BatchNormGrads<T>& g, const BasicTensor<T>& dy, const BasicTensor<T>& x,
                         const std::vector<T>& gamma, const BatchNormSaved<T>& saved);
+
+}  // namespace convplay
+
+namespace convplay {
+
+// The float32 training step of a network layer, lean: only what the next
+// step needs (no xhat, no intermediate nodes), computed by the fastest
+// kernel in kernels::batchnorm_f32_variants(). Same formulas, rules and
+// messages as the functions above; statistics are summed in double.
+//
+// Forward: y = gamma * (x - mean) * rstd + beta, mean and rstd = 1/sqrt(var + eps)
+// per channel (C values each) kept for the backward pass; var is the biased
+// batch variance. Running statistics as in batchnorm_forward_train.
+void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vector<float>& var,
+                                 std::vector<float>& rstd, const Tensor& x,
+                                 const std::vector<float>& gamma, const std::vector<float>& beta,
+                                 const BatchNormParams& p,
+                                 std::vector<float>* running_mean = nullptr,
+                                 std::vector<float>* running_var = nullptr,
+                                 const std::string& variant = "");
+
+// Backward: dx, dgamma, dbeta from dy, the same x, gamma, and the forward's
+// mean and rstd (xhat is recomputed from them).
+// `variant` names a kernel of kernels::batchnorm_f32_variants() (benchmarks);
+// empty is the fastest.
+void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<float>& dbeta,
+                            const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
+                            const std::vector<float>& mean, const std::vector<float>& rstd,
+                            const std::string& variant = "");
 
 }  // namespace convplay

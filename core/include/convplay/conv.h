@@ -30,7 +30,7 @@ enum class ConvMode {
 
 const char* to_string(PadMode m);
 const char* to_string(ConvMode m);
-PadMode pad_mode_from_string(const std::string& s);    // throws Error
+PadMode pad_mode_from_string(const std::string& s);    // "zeros" too; throws Error
 ConvMode conv_mode_from_string(const std::string& s);  // throws Error
 
 struct Conv2dParams {
@@ -64,14 +64,23 @@ struct Conv2dGeometry {
   Shape weight;  // (K, C, F1, F2)
   Shape output;  // (N, K, H2, W2)
   AxisSize h, w;
-  int64_t weight_count = 0;  // F1*F2*C*K
-  int64_t bias_count = 0;    // K
+  int64_t weight_count = 0;   // F1*F2*C*K
+  int64_t bias_count = 0;     // K
+  int64_t multiply_adds = 0;  // N*K*H2*W2 * C*F1*F2, the forward pass's work
 };
+
+// What one request may cost: the output's values (2^26 floats = 256 MiB) and
+// the forward pass's multiply-adds (2^33, several seconds in WASM); the
+// backward pass costs about twice the forward.
+inline constexpr int64_t kMaxConvOutputElements = int64_t{1} << 26;
+inline constexpr int64_t kMaxConvMultiplyAdds = int64_t{1} << 33;
 
 // Throws Error naming the values and the rule when: any dimension < 1,
 // channel mismatch (weight depth != input depth), stride/kernel/dilation < 1,
 // negative padding, reflect padding P >= size, circular padding P > size,
-// kernel larger than the padded input, or a size whose product overflows.
+// kernel larger than the padded input, a size whose product overflows, or a
+// layer over kMaxConvOutputElements or kMaxConvMultiplyAdds (the message names
+// the numbers and what to lower).
 Conv2dGeometry conv2d_geometry(const Shape& input, const Shape& weight, const Conv2dParams& p);
 
 // Forward pass. `b` holds K biases or is empty (no bias). y is resized.
@@ -84,6 +93,14 @@ void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vect
 // was copied from (replicate, reflect, circular) or dropped (zero).
 void conv2d_backward(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
                      const Tensor& x, const Tensor& w, const Conv2dParams& p);
+
+// One gradient alone, for when only one is wanted (the page's saliency needs
+// dx only; a frozen layer needs none of dw). Same rules and messages as
+// conv2d_backward; dx gets `input_shape`, dw gets `weight_shape`.
+void conv2d_backward_data(Tensor& dx, const Tensor& dy, const Tensor& w, const Shape& input_shape,
+                          const Conv2dParams& p);
+void conv2d_backward_filter(Tensor& dw, std::vector<float>& db, const Tensor& dy, const Tensor& x,
+                            const Shape& weight_shape, const Conv2dParams& p);
 
 // Double-precision versions (same reference code) for gradient checks and for
 // the page's exact numbers.

@@ -4,5 +4,8 @@
 #include "convplay/batchnorm.h"
 #include "convplay/conv.h"
 #include "convplay/error.h"
+#include "convplay/idx.h"
 #include "convplay/image.h"
+#include "convplay/layers.h"
+#include "convplay/network.h"
 #include "convplay/tensor.h"

@@ -10,6 +10,10 @@
 
 namespace convplay {
 
+// The longest side decode_image accepts, in pixels (stb_image is built with
+// it as STBI_MAX_DIMENSIONS, so each loader checks it before allocating).
+inline constexpr int kMaxImageSide = 1 << 15;
+
 struct DecodeOptions {
   bool grey = false;                       // 1 channel (luma) instead of RGB
   int max_side = 0;                        // downscale so the longest side is <= this; 0 = never

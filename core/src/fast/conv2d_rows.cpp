@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "pad.h"
+
 namespace convplay::kernels {
 
 namespace {
@@ -19,7 +21,7 @@ struct Padded {
 std::vector<int> source_map(int size, int pad, PadMode mode) {
   std::vector<int> m(static_cast<size_t>(size + 2 * pad));
   for (int i = 0; i < size + 2 * pad; ++i)
-    m[static_cast<size_t>(i)] = pad_source_index(i - pad, size, mode);
+    m[static_cast<size_t>(i)] = pad_index(i - pad, size, mode);
   return m;
 }
 
@@ -42,12 +44,6 @@ Padded pad_image(const Tensor& x, int n, const std::vector<int>& rows,
   return out;
 }
 
-// The weight a tap (a, b) reads: flipped for true convolution.
-inline float tap_weight(const Tensor& w, int k, int c, int a, int b, ConvMode mode) {
-  if (mode == ConvMode::convolution) return w.at(k, c, w.shape.h - 1 - a, w.shape.w - 1 - b);
-  return w.at(k, c, a, b);
-}
-
 }  // namespace
 
 bool conv2d_rows_supported(const Conv2dGeometry& g, const Conv2dParams& p) {
@@ -63,6 +59,7 @@ void conv2d_f32_fwd_rows__auto(Tensor& y, const Tensor& x, const Tensor& w,
   const Shape& ws = g.weight;
   const Shape& ys = g.output;
   assert(y.shape == ys && x.shape == xs && w.shape == ws);
+  assert(p.mode == ConvMode::cross_correlation);  // the entry point flips the kernels
   const std::vector<int> rows = source_map(xs.h, p.pad_h, p.pad_mode);
   const std::vector<int> cols = source_map(xs.w, p.pad_w, p.pad_mode);
   const int sw = p.stride_w;
@@ -77,7 +74,7 @@ void conv2d_f32_fwd_rows__auto(Tensor& y, const Tensor& x, const Tensor& w,
         const float* xc = xp.data.data() + static_cast<size_t>(c) * xp.h * xp.w;
         for (int a = 0; a < ws.h; ++a) {
           for (int bb = 0; bb < ws.w; ++bb) {
-            const float wv = tap_weight(w, k, c, a, bb, p.mode);
+            const float wv = w.at(k, c, a, bb);
             for (int i = 0; i < ys.h; ++i) {
               const float* in = xc + static_cast<size_t>(i * p.stride_h + a * p.dilation_h) * xp.w +
                                 bb * p.dilation_w;
@@ -125,7 +122,7 @@ void conv2d_f32_bwd_rows__auto(Tensor& dx, Tensor& dw, std::vector<float>& db, c
         float* dxc = dxp.data() + off;
         for (int a = 0; a < ws.h; ++a) {
           for (int bb = 0; bb < ws.w; ++bb) {
-            const float wv = tap_weight(w, k, c, a, bb, p.mode);
+            const float wv = w.at(k, c, a, bb);
             // Four partial sums so the dot product vectorises without
             // reassociating one accumulator.
             float acc[4] = {0, 0, 0, 0};
@@ -149,9 +146,7 @@ void conv2d_f32_bwd_rows__auto(Tensor& dx, Tensor& dw, std::vector<float>& db, c
                 }
               }
             }
-            const int ta = p.mode == ConvMode::convolution ? ws.h - 1 - a : a;
-            const int tb = p.mode == ConvMode::convolution ? ws.w - 1 - bb : bb;
-            dw.at(k, c, ta, tb) += (acc[0] + acc[1]) + (acc[2] + acc[3]);
+            dw.at(k, c, a, bb) += (acc[0] + acc[1]) + (acc[2] + acc[3]);
           }
         }
       }

@@ -1,8 +1,9 @@
 // convplay — the row kernels: convolution as a sum of shifted, scaled rows.
 //
 // The input is padded once into a buffer (every padding mode materialised
-// through pad_source_index), after which each (filter k, channel c, tap a, b)
-// adds w(k, c, a', b') times a row of the padded input to a row of the output:
+// through pad_index), after which each (filter k, channel c, tap a, b) adds
+// w(k, c, a, b) times a row of the padded input to a row of the output
+// (cross-correlation; the entry point flips the kernels for convolution):
 // branch-free inner loops over contiguous memory (stride 1) that the compiler
 // vectorises — to WASM SIMD with -msimd128, to SSE/AVX natively.
 //

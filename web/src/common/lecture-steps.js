@@ -1,7 +1,7 @@
 // The lecture, step by step: every step of lecture mode as data. A step is
 //   { id, title, text: [sentences], formula?: [lines], patch: {state fields},
 //     expect?: { input: [W, H, D], output: [W, H, D], where?: 'layer' | 'alexnet' },
-//     focus?: the panel to bring into view }
+//     focus?: the panel to bring into view, run?: what that panel starts ('compare') }
 // `id` is at most 16 characters of [A-Za-z0-9_.-] (it is the `lstep` field).
 // A step's patch is the base of the URL hash (state.js): `#lstep=sobel` alone
 // opens that step as prepared, and its links carry only what differs from it.
@@ -204,8 +204,23 @@ const LAYER_STEPS = [
   },
 ];
 
-/** Every step, in the lecture's order: batch-norm backprop first, then the conv layer. */
-export const STEPS = [...BN_STEPS, ...LAYER_STEPS];
+// The network lab (panels/nnlab.js): batch norm at work in a trained network.
+const NN_STEPS = [
+  {
+    id: 'nn-bn',
+    title: 'Batch norm at work: the same CNN trained with and without it',
+    text: [
+      'The network lab now trains the "tiny" network twice from the same seed, images and learning rate: once without batch norm (grey) and once with it after each convolution (green). Look at which training loss falls faster in the first hundred steps, and at which step each test accuracy (the dots) reaches the other one.',
+      'Batch norm rescales every feature map to mean 0 and variance 1 over the mini-batch, so each layer sees inputs on the same scale whatever the layers before it learned; the gradients the lecture derived are what let γ and β learn the scale back.',
+    ],
+    patch: {},
+    focus: 'nnlab',
+    run: 'compare',
+  },
+];
+
+/** Every step, in the lecture's order: batch-norm backprop, batch norm at work in a network, then the conv layer. */
+export const STEPS = [...BN_STEPS, ...NN_STEPS, ...LAYER_STEPS];
 
 /** The state patch of step id (undefined for no step). */
 export function stepPatch(id) {

@@ -2,7 +2,7 @@
 //
 // PROPS is the one table of rows {name, type, default, min, max, options,
 // maxLength, kind}: the layer's rows, the view's, and those of every panel
-// (gradients, step-through, AlexNet, lecture, batch-norm lab). That table
+// (gradients, step-through, AlexNet, lecture, batch-norm lab, network lab). That table
 // alone drives reading a hash (parseHash: every value validated and clamped,
 // unknown keys ignored, never a throw), writing it back (serialize) and the
 // ranges of the controls (rowOf(name).min / .max).
@@ -157,6 +157,19 @@ export const PROPS = [
   },
   { name: 'bnmode', type: 'enum', default: 'all', options: ['all', 'step'], kind: 'view' },
   { name: 'bnstep', type: 'int', default: 0, min: 0, max: BN_STEPS.length, kind: 'view' },
+  // the network lab (panels/nnlab.js): K, F, P of its two convolutions, batch norm,
+  // learning rate, batch size, epochs, seed; it never changes the conv layer
+  { name: 'nnk1', type: 'int', default: 8, min: 1, max: 32, kind: 'view' },
+  { name: 'nnf1', type: 'int', default: 3, min: 1, max: 28, kind: 'view' },
+  { name: 'nnp1', type: 'int', default: 0, min: 0, max: 5, kind: 'view' },
+  { name: 'nnk2', type: 'int', default: 16, min: 1, max: 32, kind: 'view' },
+  { name: 'nnf2', type: 'int', default: 3, min: 1, max: 28, kind: 'view' },
+  { name: 'nnp2', type: 'int', default: 0, min: 0, max: 5, kind: 'view' },
+  { name: 'nnbn', type: 'bool', default: false, kind: 'view' },
+  { name: 'nnlr', type: 'float', default: 0.05, min: 0.0001, max: 10, kind: 'view' },
+  { name: 'nnbs', type: 'int', default: 32, min: 1, max: 512, kind: 'view' },
+  { name: 'nnep', type: 'int', default: 1, min: 1, max: 20, kind: 'view' },
+  { name: 'nnseed', type: 'int', default: 1, min: 0, max: 1000000, kind: 'view' },
 ];
 // Custom weights of filter i (when its preset is 'custom'): w0 .. w15, F1*F2*D1 numbers, (c, row, col) order.
 for (let i = 0; i < MAX_FILTERS; i++) {

@@ -12,6 +12,7 @@
 //   engine.forget(key);           // a source the page no longer offers
 //   await engine.restart();       // a new worker, the last good state restored (no event)
 //   engine.testCrash(how);        // tests: 'terminate' | 'exit' | 'throw' | 'abort' | 'hang'
+//   engine.nnlab({ op, ... });    // the network lab (in order, never replaced)
 //   engine.destroy();
 //
 // layer, gradients, stepper, alexnet and bnlab keep at most one job in flight
@@ -34,6 +35,7 @@
 // bytes; a large file decoded once in a short-lived worker, see decodeApart),
 // so a job the worker refuses because it dropped that source (error name
 // 'MissingSource') is answered after the source is sent again, unnoticed.
+import { spawnWorker } from '../common/spawn-worker.js';
 
 const DEFAULT_JOB_TIMEOUT = 30000;
 const MAX_DEATHS = 4;
@@ -43,6 +45,7 @@ const MAX_DEATHS = 4;
 export const DIRECT_DECODE_PIXELS = 2048 * 2048;
 export const HANDOVER_SIDE = 512; // the state's largest working size (state.js row 'size')
 const DECODE_TIMEOUT = 120000;
+const DECODE_JOB_ID = 1; // the one job a short-lived decoding worker gets
 
 export function createEngine(options = {}) {
   return new Engine(options);
@@ -78,7 +81,7 @@ class Engine {
 
   start() {
     const gen = ++this.generation;
-    this.worker = new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module' });
+    this.worker = spawnWorker();
     this.ready = new Promise((resolve, reject) => {
       this.readyResolve = resolve;
       this.readyReject = reject;
@@ -326,7 +329,7 @@ class Engine {
    */
   decodeApart(bytes) {
     if (this.destroyed) return Promise.reject(new Error('the playground was destroyed'));
-    const w = new Worker(new URL('../worker/decoder.js', import.meta.url), { type: 'module' });
+    const w = spawnWorker();
     this.decoders = (this.decoders ?? new Set()).add(w);
     return new Promise((resolve, reject) => {
       const done = () => {
@@ -339,6 +342,13 @@ class Engine {
         reject(new Error(`decoding the file took more than ${DECODE_TIMEOUT / 1000} s`));
       }, DECODE_TIMEOUT);
       w.onmessage = ({ data }) => {
+        if (data.id !== DECODE_JOB_ID) {
+          if (data.ready === false) {
+            done();
+            reject(workerError(data.error));
+          }
+          return; // the worker's "ready"
+        }
         done();
         if (data.ok) {
           const { info, stats, small } = data.result;
@@ -352,6 +362,8 @@ class Engine {
         reject(new Error(`the decoder failed: ${event.message || 'it could not start'}`));
       };
       w.postMessage({
+        id: DECODE_JOB_ID,
+        type: 'decodeApart',
         bytes,
         maxSide: HANDOVER_SIDE,
         directPixels: DIRECT_DECODE_PIXELS,
@@ -390,6 +402,11 @@ class Engine {
   /** The worker's memory: {usedBytes (malloc), heapBytes (WASM memory), liveHandles, sources}. */
   stats() {
     return this.post('stats', {});
+  }
+
+  /** A network-lab op (in order, never replaced: a training run is a sequence). */
+  nnlab(job) {
+    return this.post('nnlab', job);
   }
 
   /** True while a layer job is being computed (a webcam loop skips frames meanwhile). */

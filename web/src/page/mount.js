@@ -32,12 +32,13 @@ import pageCss from './styles/page.css?inline';
 import panelsCss from './styles/panels.css?inline';
 import gradientsCss from './styles/gradients.css?inline';
 import bnlabCss from './styles/bnlab.css?inline';
+import nnlabCss from './styles/nnlab.css?inline';
 import { createStore, changeKind, snapshot, batchImages, isAnchorHash } from '../common/state.js';
 import { createEngine } from './engine.js';
 import { markup } from './template.js';
 import { PANELS, PANEL_IDS, PHOTOS } from './panels/index.js';
 
-const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss].join('\n');
+const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss, nnlabCss].join('\n');
 
 // One sheet per document or shadow root, shared by the instances mounted in
 // it and removed with the last of them.
@@ -212,7 +213,7 @@ export function mountPlayground(root, options = {}) {
       a.href = `#${p}${id}`;
       a.textContent = text;
       a.dataset.section = id;
-      const order = ['gradients', 'stepper', 'alexnet', 'code-panel', 'lecture', 'bnlab'];
+      const order = ['gradients', 'stepper', 'alexnet', 'code-panel', 'lecture', 'bnlab', 'nnlab'];
       const after = [...nav.querySelectorAll('a[data-section]')].find(
         (x) => order.indexOf(x.dataset.section) > order.indexOf(id),
       );

@@ -4,7 +4,7 @@
 /** Ids of the panels of the static list (panels/index.js), in mount order. */
 export type PanelId =
   | 'image' | 'layer' | 'formula' | 'volume' | 'editor' | 'inspect'
-  | 'gradients' | 'stepper' | 'alexnet' | 'code' | 'lecture' | 'bnlab';
+  | 'gradients' | 'stepper' | 'alexnet' | 'code' | 'lecture' | 'bnlab' | 'nnlab';
 
 /** The state: one field per row of the state table (common/state.js PROPS). */
 export type PlaygroundState = Record<string, number | boolean | string | string[] | number[]>;

@@ -7,6 +7,7 @@
 import { buildWeights } from '../common/filters.js';
 import { convParams, kernelHW, strideHW } from '../common/state.js';
 import { synthetic, toGrey, toRgb } from './sources.js';
+import { bytesOf } from '../common/bytes.js';
 
 const MAX_EXTRAS = 12;
 
@@ -65,10 +66,13 @@ export class Pipeline {
     if (ex.url) {
       let d = this.decodedPhotos.get(ex.url);
       if (!d) {
-        const res = await fetch(ex.url);
-        if (!res.ok)
-          throw new Error(`could not load the batch image ${ex.name} (HTTP ${res.status})`);
-        d = (await cp.decodeImage(new Uint8Array(await res.arrayBuffer()), { maxSide: 512 })).image;
+        let bytes;
+        try {
+          bytes = await bytesOf(ex.url); // a data: URL is decoded (the single-file page)
+        } catch (e) {
+          throw new Error(`could not load the batch image ${ex.name}: ${e.message}`, { cause: e });
+        }
+        d = (await cp.decodeImage(bytes, { maxSide: 512 })).image;
         this.decodedPhotos.set(ex.url, d);
       }
       img = toRgb(d);

@@ -33,6 +33,8 @@ export const JOBS = [
   'sizes',
   'stats',
   'crash',
+  'decodeApart',
+  'nnlab',
 ];
 
 /**
@@ -53,7 +55,7 @@ export const JOBS = [
  * @property {{kind: 'bytes', bytes: Uint8Array} | {kind: 'synthetic', name: string}
  *   | {kind: 'rgba', width: number, height: number, rgba: Uint8Array}
  *   | {kind: 'decoded', image: Tensor32, info: object}} source  'decoded': a file of more
- *   than 2048 x 2048 pixels, decoded by the page's short-lived decoder (worker/decoder.js)
+ *   than 2048 x 2048 pixels, decoded by a short-lived worker ('decodeApart')
  *   at 512 on its longest side; info {originalWidth, originalHeight, downscaled, fileChannels}
  * @property {number} [maxSide]  decode at most this long a side (default 512)
  *
@@ -147,4 +149,32 @@ export const JOBS = [
  * engine.testCrash): dies as told, {how: 'exit' | 'throw' | 'abort' | 'hang'}.
  * @typedef {{type: 'stats'}} StatsJob
  * @typedef {{type: 'crash', how: 'exit' | 'throw' | 'abort' | 'hang'}} CrashJob
+ */
+
+/**
+ * 'decodeApart': the only job of a short-lived worker (page/engine.js
+ * decodeApart, worker/jobs/decode-apart.js): decode a file, hand over the
+ * picture at most maxSide on its longest side, then be terminated.
+ * @typedef {{type: 'decodeApart', bytes: Uint8Array, maxSide: number,
+ *   directPixels: number}} DecodeApartJob
+ */
+
+/**
+ * 'nnlab': the network lab (worker/jobs/nnlab.js). Its NetworkLab and the
+ * Fashion-MNIST pack are loaded by the first such job. Ops:
+ *   build    {spec, seed, config}: a new network (He-initialised from seed) and a
+ *            new training run -> {layers, params, stepsPerEpoch, totalSteps,
+ *            counts: {train, test}, filters: Tensor32 | null}
+ *   steps    {n}: up to n mini-batches -> {steps, step, epoch, loss, accuracy,
+ *            learningRate, gradNorms, done, filters, batchnorm}
+ *   evaluate {limit}: inference mode on the first `limit` test images (0: all)
+ *            -> {loss, accuracy, classes, confusion}
+ *   classify {input: {source: 'test', index} | {source: 'drawing', pixels} |
+ *            {source: 'upload', file, invert}}: one image in inference mode ->
+ *            {input, file, pixels, label?, probs, predicted, maps: [{layer, name,
+ *            type, shape, data}]}
+ * @typedef {object} NnlabJob
+ * @property {'nnlab'} type
+ * @property {'build' | 'steps' | 'evaluate' | 'classify'} op
+ * @property {string} [lab]  which network: 'main' (default), or the comparison's 'without' / 'with'
  */

@@ -9,6 +9,8 @@ import { Pipeline, errorOf } from './pipeline.js';
 import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
+import { decodeApart } from './jobs/decode-apart.js';
+import { nnlab } from './jobs/nnlab.js';
 import { buildWeights } from '../common/filters.js';
 
 const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href).href });
@@ -56,6 +58,7 @@ const currentImage = () => pipeline.last?.image ?? sources.working?.image ?? nul
 
 /** One handler per job type (protocol.js JOBS). */
 const HANDLERS = {
+  decodeApart,
   async source(cp, job) {
     const src = job.source;
     if (src.kind === 'bytes') {
@@ -114,6 +117,7 @@ const HANDLERS = {
     else throw new Error(`unknown crash "${job.how}"`);
     return new Promise(() => {}); // never answers
   },
+  nnlab: (cp, job) => nnlab(job),
 };
 
 /**

@@ -5,6 +5,7 @@
 // image (downscaled, cropped to a square, alpha blended on white, grey file
 // made three channels). The engine keeps each source it was sent.
 import { rowOf } from '../../common/state.js';
+import { bytesOf } from '../../common/bytes.js';
 import chelsea from '../samples/chelsea.png?url';
 import coffee from '../samples/coffee.png?url';
 import astronaut from '../samples/astronaut.jpg?url';
@@ -71,11 +72,7 @@ export function mount(ctx) {
     return [parts.join(': '), ...notes].join(' ');
   }
 
-  async function fetchBytes(url) {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`could not load ${url} (HTTP ${res.status})`);
-    return new Uint8Array(await res.arrayBuffer());
-  }
+  const fetchBytes = bytesOf; // a data: URL (the single-file page's photos) is decoded, not fetched
   // the first photo is fetched while the module loads, not after
   const early = new Map();
   if (PHOTOS[app.state.img]) {

@@ -26,6 +26,7 @@ import * as alexnet from './alexnet.js';
 import * as code from './code.js';
 import * as lecture from './lecture.js';
 import * as bnlab from './bnlab/index.js';
+import * as nnlab from './nnlab.js';
 
 export { PHOTOS } from './image.js';
 
@@ -42,6 +43,7 @@ export const PANELS = [
   { id: 'code', optional: true, mount: code.mount },
   { id: 'lecture', optional: true, mount: lecture.mount },
   { id: 'bnlab', optional: true, mount: bnlab.mount },
+  { id: 'nnlab', optional: true, mount: nnlab.mount },
 ];
 
 /** Every panel id (mountPlayground's options.panels picks among them). */

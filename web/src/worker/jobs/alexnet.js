@@ -33,5 +33,7 @@ export function alexnet(cp, image, seed) {
   };
   const geometry = cp.conv2dGeometry(img.shape, w.shape, p);
   const y = cp.conv2dForward(img, w, bias, p);
-  return { input: img, output: y, geometry, ms: performance.now() - t0 };
+  // the input goes to the page (its buffer is transferred): never the kept working image itself
+  const input = img === image ? { shape: img.shape.slice(), data: img.data.slice() } : img;
+  return { input, output: y, geometry, ms: performance.now() - t0 };
 }

@@ -1,0 +1,194 @@
+// convplay — a small sequential CNN (conv, batch norm, ReLU, pooling, fully
+// connected) and its training: mini-batch SGD with momentum and weight
+// decay, a learning-rate schedule, deterministic for a given seed.
+//
+// The network runs through the layers' public entry points (conv.h,
+// batchnorm.h, layers.h), so it gets whatever kernel the dispatch list picks.
+// Its shapes are checked once, when it is built, with the layers' own
+// output-size function and messages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "convplay/batchnorm.h"
+#include "convplay/conv.h"
+#include "convplay/layers.h"
+#include "convplay/tensor.h"
+
+namespace convplay {
+
+enum class LayerType { conv, batchnorm, relu, maxpool, avgpool, fc };
+const char* to_string(LayerType t);
+LayerType layer_type_from_string(const std::string& s);  // throws Error
+
+struct LayerSpec {
+  LayerType type = LayerType::relu;
+  int filters = 0;  // conv: K filters; fc: outputs (the last fc: the classes)
+  int kernel = 3;   // conv and pooling: F
+  int stride = 1;   // conv and pooling: S
+  int pad = 0;      // conv: P (zero padding)
+};
+
+struct NetworkSpec {
+  int channels = 1, height = 28, width = 28;  // one input image
+  std::vector<LayerSpec> layers;
+};
+
+// "tiny": conv 8@3x3 - [BN] - ReLU - max pool 2 - conv 16@3x3 - [BN] - ReLU -
+// max pool 2 - fully connected `classes`, on 28 x 28 grey images.
+NetworkSpec tiny_network(bool batchnorm, int classes = 10);
+
+// One layer: its description, parameters, their gradients, and what the
+// last forward pass kept. Shapes `in` and `out` are for one image (N = 1).
+template <typename T>
+struct Layer {
+  LayerSpec spec;
+  std::string name;  // "conv 8@3x3 stride 1 pad 0"
+  Shape in, out;
+  int64_t param_count = 0;
+
+  BasicTensor<T> w, dw;                       // conv (K, C, F, F); fc (K, D, 1, 1)
+  std::vector<T> b, db;                       // conv, fc: K biases
+  std::vector<T> gamma, beta, dgamma, dbeta;  // batch norm, per channel
+  std::vector<T> running_mean, running_var;   // batch norm, inference mode
+
+  BasicTensor<T> y;              // output of the last forward pass (N, ...)
+  BatchNormSaved<T> saved;       // batch norm, training mode: mean, var, rstd, xhat
+  std::vector<int32_t> argmax;   // max pooling
+  double grad_norm = 0.0;        // || dL/dparams ||_2 of the last backward pass
+  double input_grad_norm = 0.0;  // || dL/dx ||_2 of the last backward pass
+};
+
+// A parameter vector and its gradient, for optimisers.
+template <typename T>
+struct ParamRef {
+  int layer;
+  const char* name;  // "w", "b", "gamma", "beta"
+  std::vector<T>* value;
+  std::vector<T>* grad;
+  bool decay;  // weight decay applies (conv and fc weights only)
+};
+
+template <typename T>
+class Network {
+ public:
+  // Checks every layer's shape (throws Error naming the layer and the rule)
+  // and He-initialises the weights from `seed`: w ~ N(0, 2 / fan_in), biases
+  // and beta 0, gamma 1, running mean 0, running variance 1.
+  Network(const NetworkSpec& spec, uint64_t seed);
+
+  const NetworkSpec& spec() const { return spec_; }
+  int classes() const { return classes_; }
+  Shape input_shape(int n) const { return Shape{n, spec_.channels, spec_.height, spec_.width}; }
+  int64_t param_count() const;
+  size_t size() const { return layers_.size(); }
+  const Layer<T>& layer(size_t i) const { return layers_[i]; }
+  Layer<T>& layer(size_t i) { return layers_[i]; }
+  std::vector<ParamRef<T>> params();
+
+  // x is (N, C, H, W); returns the logits (N, classes, 1, 1). train: batch
+  // norm uses and updates batch statistics (training mode) and every layer
+  // keeps what backward() needs; otherwise the running statistics
+  // (inference mode). Throws Error when x does not have the input's shape.
+  const BasicTensor<T>& forward(const BasicTensor<T>& x, bool train);
+
+  // After forward(x, true): dL/dlogits -> every parameter's gradient, and the
+  // per-layer gradient norms.
+  void backward(const BasicTensor<T>& dlogits);
+
+  // forward + softmax cross-entropy + backward; returns the mean loss. Only
+  // the forward pass runs when the loss is not finite.
+  double loss_and_gradient(const BasicTensor<T>& x, const std::vector<int>& labels,
+                           BasicTensor<T>* probs = nullptr);
+
+ private:
+  NetworkSpec spec_;
+  int classes_ = 0;
+  std::vector<Layer<T>> layers_;
+  BasicTensor<T> x_;  // input of the last training forward pass
+};
+
+// Images in [0, 255] (uint8, NCHW per image) and their labels.
+struct Dataset {
+  int channels = 1, height = 28, width = 28;
+  int classes = 10;
+  std::vector<uint8_t> pixels;  // size() * channels * height * width
+  std::vector<int> labels;
+  int size() const { return static_cast<int>(labels.size()); }
+  int64_t image_size() const { return int64_t{channels} * height * width; }
+  // Throws Error when pixels and labels disagree or a label is out of range.
+  void check() const;
+  // Images idx[0..count) as a (count, C, H, W) float tensor, x / 255.
+  Tensor batch(const int* idx, int count) const;
+  std::vector<int> batch_labels(const int* idx, int count) const;
+};
+
+enum class Schedule { constant, cosine };
+const char* to_string(Schedule s);
+Schedule schedule_from_string(const std::string& s);  // throws Error
+
+struct TrainConfig {
+  int batch_size = 32;
+  int epochs = 3;
+  double learning_rate = 0.05;
+  double momentum = 0.9;                 // v = momentum * v + g;  w -= lr * v
+  double weight_decay = 5e-4;            // g += weight_decay * w, for conv and fc weights
+  Schedule schedule = Schedule::cosine;  // cosine: lr * (1 + cos(pi * step / steps)) / 2
+  uint64_t seed = 1;                     // the order of the images
+};
+
+struct StepStats {
+  int step = 0;   // 1-based, over the whole run
+  int epoch = 0;  // 0-based epoch this step belongs to
+  double loss = 0.0;
+  double accuracy = 0.0;  // on this mini-batch, before the update
+  double learning_rate = 0.0;
+  std::vector<double> grad_norms;  // per layer (0 for layers without parameters)
+};
+
+// Mini-batch SGD over a dataset, one step at a time (the page calls step()
+// between frames; the native program loops). Each epoch visits every image
+// once in an order drawn from the seed; the last batch may be smaller.
+class Trainer {
+ public:
+  // Throws Error for a bad configuration, an empty dataset or images that do
+  // not fit the network's input.
+  Trainer(Network<float>& net, const Dataset& train, const TrainConfig& cfg);
+
+  // One mini-batch. When the loss, a gradient or an updated weight is not
+  // finite, training stops: the weights, momenta and batch-norm statistics are
+  // those before this step, and Error says which step and suggests a lower
+  // learning rate. Calling step() after done() or after a stop throws Error.
+  StepStats step();
+
+  bool done() const { return step_ >= total_steps_; }
+  bool stopped() const { return stopped_; }
+  int steps_done() const { return step_; }
+  int steps_per_epoch() const { return steps_per_epoch_; }
+  int total_steps() const { return total_steps_; }
+  double learning_rate_at(int step) const;  // step 0-based
+
+ private:
+  void shuffle();
+  Network<float>& net_;
+  const Dataset& data_;
+  TrainConfig cfg_;
+  std::vector<int> order_;
+  std::vector<std::vector<float>> velocity_;
+  uint64_t rng_;
+  int step_ = 0, steps_per_epoch_ = 0, total_steps_ = 0;
+  bool stopped_ = false;
+};
+
+struct Evaluation {
+  double loss = 0.0, accuracy = 0.0;
+  int classes = 0;
+  std::vector<int> confusion;  // classes x classes, [true label][predicted]
+};
+
+// Inference mode over images [0, limit) of the dataset (limit 0: all).
+Evaluation evaluate(Network<float>& net, const Dataset& data, int limit = 0, int batch = 250);
+
+}  // namespace convplay

@@ -1,0 +1,607 @@
+#include "simd/conv2d_igemm.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "pad.h"
+#include "simd/vec.h"
+
+namespace convplay::kernels {
+
+namespace {
+
+using simd::f32x4;
+using simd::load;
+using simd::splat;
+using simd::store;
+
+constexpr int kMR = 4;           // filters (or channels) per micro-kernel tile
+constexpr int kNR = 12;          // pixels per micro-kernel tile: 3 f32x4
+constexpr size_t kQB = 12 * 24;  // pixels per cache block (all filters run over it)
+constexpr size_t kQC = 512;      // pixels per dL/dw block
+
+// A scratch buffer that only grows: a warm call does not allocate.
+template <typename T>
+T* scratch(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
+// --- phase images ---------------------------------------------------------
+
+struct Phases {
+  int sh, sw;    // stride
+  int hp, wp;    // padded input
+  int hq, wq;    // one phase image: ceil(hp / sh) x ceil(wp / sw)
+  size_t plane;  // hq * wq
+  size_t count;  // C * sh * sw * plane
+  size_t slack;  // zeroed floats after the last phase
+};
+
+Phases phases_of(const Conv2dGeometry& g, const Conv2dParams& p) {
+  Phases f;
+  f.sh = p.stride_h;
+  f.sw = p.stride_w;
+  f.hp = g.input.h + 2 * p.pad_h;
+  f.wp = g.input.w + 2 * p.pad_w;
+  f.hq = (f.hp + f.sh - 1) / f.sh;
+  f.wq = (f.wp + f.sw - 1) / f.sw;
+  f.plane = static_cast<size_t>(f.hq) * static_cast<size_t>(f.wq);
+  f.count = static_cast<size_t>(g.input.c) * f.sh * f.sw * f.plane;
+  f.slack = static_cast<size_t>(f.wq) + 2 * kNR + 8;
+  return f;
+}
+
+// Padded coordinate -> input coordinate, or -1 for a zero.
+void source_map(std::vector<int>& m, int size, int pad, PadMode mode) {
+  m.resize(static_cast<size_t>(size + 2 * pad));
+  for (int i = 0; i < size + 2 * pad; ++i)
+    m[static_cast<size_t>(i)] = pad_index(i - pad, size, mode);
+}
+
+// Writes the phase images of one image x (C, H, W) into dst (f.count + f.slack floats).
+void make_phases(float* dst, const Phases& f, const float* x, const Shape& xs, int pad_w,
+                 const std::vector<int>& rows, const std::vector<int>& cols) {
+  const size_t plane_in = static_cast<size_t>(xs.h) * static_cast<size_t>(xs.w);
+  float* out = dst;
+  for (int c = 0; c < xs.c; ++c) {
+    const float* xc = x + static_cast<size_t>(c) * plane_in;
+    for (int u = 0; u < f.sh; ++u) {
+      for (int v = 0; v < f.sw; ++v) {
+        for (int i = 0; i < f.hq; ++i, out += f.wq) {
+          const int pr = i * f.sh + u;
+          const int sr = pr < f.hp ? rows[static_cast<size_t>(pr)] : -1;
+          if (sr < 0) {
+            std::fill(out, out + f.wq, 0.0f);
+            continue;
+          }
+          const float* src = xc + static_cast<size_t>(sr) * static_cast<size_t>(xs.w);
+          // Interior columns pc in [pad_w, pad_w + W) copy src[pc - pad_w] with stride sw.
+          const int j0 = std::max(0, (pad_w - v + f.sw - 1) / f.sw);
+          const int j1 = std::min(f.wq, (pad_w + xs.w - v + f.sw - 1) / f.sw);
+          for (int j = 0; j < std::min(j0, f.wq); ++j) {
+            const int pc = j * f.sw + v;
+            const int sc = pc < f.wp ? cols[static_cast<size_t>(pc)] : -1;
+            out[j] = sc < 0 ? 0.0f : src[sc];
+          }
+          if (f.sw == 1) {
+            if (j1 > j0) std::memcpy(out + j0, src + (j0 + v - pad_w), sizeof(float) * (j1 - j0));
+          } else {
+            for (int j = j0; j < j1; ++j) out[j] = src[j * f.sw + v - pad_w];
+          }
+          for (int j = std::max(j0, j1); j < f.wq; ++j) {
+            const int pc = j * f.sw + v;
+            const int sc = pc < f.wp ? cols[static_cast<size_t>(pc)] : -1;
+            out[j] = sc < 0 ? 0.0f : src[sc];
+          }
+        }
+      }
+    }
+  }
+  std::fill(out, out + f.slack, 0.0f);
+}
+
+// Where tap (c, a, b) starts in the phase images, relative to output q = 0.
+void tap_offsets(std::vector<int32_t>& off, const Phases& f, const Shape& ws,
+                 const Conv2dParams& p) {
+  off.clear();
+  for (int c = 0; c < ws.c; ++c) {
+    for (int a = 0; a < ws.h; ++a) {
+      for (int b = 0; b < ws.w; ++b) {
+        const int ra = a * p.dilation_h, rb = b * p.dilation_w;
+        const size_t phase = (static_cast<size_t>(c) * f.sh + ra % f.sh) * f.sw + rb % f.sw;
+        off.push_back(static_cast<int32_t>(phase * f.plane + static_cast<size_t>(ra / f.sh) * f.wq +
+                                           rb / f.sw));
+      }
+    }
+  }
+}
+
+// --- the micro-kernel -----------------------------------------------------
+
+// acc[m][v] += w[r][m] * x[off[r] + 4v .. 4v + 3] for r in [0, R): 4 rows x 4*NV
+// pixels in 4*NV accumulators. w is packed (R, 4).
+template <int NV>
+struct Tile {
+  static constexpr int kPixels = 4 * NV;
+  f32x4 a[kMR][NV];
+};
+
+// With kPanel, x is a packed panel (R, 4*NV) read in order and off is unused.
+template <int NV, bool kPanel>
+inline void tile_4xN(Tile<NV>& t, const float* x, const int32_t* off, int R, const float* w) {
+  f32x4 acc[kMR][NV];
+  for (int m = 0; m < kMR; ++m)
+    for (int v = 0; v < NV; ++v) acc[m][v] = t.a[m][v];
+  for (int r = 0; r < R; ++r) {
+    const float* xp = kPanel ? x + static_cast<size_t>(r) * 4 * NV : x + off[r];
+    f32x4 xv[NV];
+    for (int v = 0; v < NV; ++v) xv[v] = load(xp + 4 * v);
+    for (int m = 0; m < kMR; ++m) {
+      const f32x4 wm = splat(w[m]);
+      for (int v = 0; v < NV; ++v) acc[m][v] = acc[m][v] + wm * xv[v];
+    }
+    w += kMR;
+  }
+  for (int m = 0; m < kMR; ++m)
+    for (int v = 0; v < NV; ++v) t.a[m][v] = acc[m][v];
+}
+
+// Runs rows [0, M) (packed (ceil(M/4), R, 4), bias per row or none) over pixels
+// [0, Q) of src: emit(m0, q, tile) for every tile. With many row blocks, each
+// tile's inputs are first copied into a contiguous panel (R x 4*NV floats,
+// which stays in L1 while every row block reads it); with few, the tile reads
+// src in place, pixel blocks outermost.
+template <int NV, typename Emit>
+void igemm(const float* src, const int32_t* off, int R, const float* packed, const float* bias,
+           int M, size_t Q, std::vector<float>& panel_store, Emit&& emit) {
+  constexpr int NR = 4 * NV;
+  const int mb_count = (M + kMR - 1) / kMR;
+  const auto init = [&](Tile<NV>& t, int mb) {
+    for (int m = 0; m < kMR; ++m) {
+      const f32x4 b = splat(bias ? bias[mb * kMR + m] : 0.0f);
+      for (int v = 0; v < NV; ++v) t.a[m][v] = b;
+    }
+  };
+  if (mb_count >= 4) {
+    float* panel = scratch(panel_store, static_cast<size_t>(R) * NR);
+    for (size_t q = 0; q < Q; q += NR) {
+      for (int r = 0; r < R; ++r) {
+        const float* in = src + off[r] + q;
+        float* out = panel + static_cast<size_t>(r) * NR;
+        for (int v = 0; v < NV; ++v) store(out + 4 * v, load(in + 4 * v));
+      }
+      for (int mb = 0; mb < mb_count; ++mb) {
+        Tile<NV> t;
+        init(t, mb);
+        tile_4xN<NV, true>(t, panel, nullptr, R, packed + static_cast<size_t>(mb) * R * kMR);
+        emit(mb * kMR, q, t);
+      }
+    }
+    return;
+  }
+  for (size_t q0 = 0; q0 < Q; q0 += kQB) {
+    const size_t q1 = std::min(Q, q0 + kQB);
+    for (int mb = 0; mb < mb_count; ++mb) {
+      const float* wp = packed + static_cast<size_t>(mb) * R * kMR;
+      for (size_t q = q0; q < q1; q += NR) {
+        Tile<NV> t;
+        init(t, mb);
+        tile_4xN<NV, false>(t, src + q, off, R, wp);
+        emit(mb * kMR, q, t);
+      }
+    }
+  }
+}
+
+// --- packed weights, cached -------------------------------------------------
+
+struct PackCache {
+  Shape shape;
+  int key[4] = {0, 0, 0, 0};
+  std::vector<float> source;  // the weights the pack was made from
+  std::vector<float> packed;
+};
+
+// The cached pack of w for `key`, repacked by pack(out) unless shape, key and
+// every weight value equal those of the last call.
+template <typename Pack>
+const std::vector<float>& cached_pack(PackCache& cache, const Tensor& w, const int (&key)[4],
+                                      Pack&& pack) {
+  if (cache.shape == w.shape && std::equal(key, key + 4, cache.key) && cache.source == w.data) {
+    return cache.packed;
+  }
+  cache.shape = w.shape;
+  std::copy(key, key + 4, cache.key);
+  cache.source = w.data;
+  pack(cache.packed);
+  return cache.packed;
+}
+
+// Forward: (ceil(K/4), C*F1*F2, 4), zero rows past K.
+void pack_forward(std::vector<float>& out, const Tensor& w) {
+  const Shape& ws = w.shape;
+  const int R = ws.c * ws.h * ws.w;
+  const int mb_count = (ws.n + kMR - 1) / kMR;
+  out.assign(static_cast<size_t>(mb_count) * R * kMR, 0.0f);
+  for (int k = 0; k < ws.n; ++k) {
+    for (int r = 0; r < R; ++r) {
+      out[(static_cast<size_t>(k / kMR) * R + r) * kMR + k % kMR] =
+          w.data[static_cast<size_t>(k) * R + r];
+    }
+  }
+}
+
+// The taps (a, b) whose padded offset (a*Dh, b*Dw) falls in phase (u, v).
+struct PhaseTaps {
+  int u, v;
+  std::vector<int> a, b;
+};
+
+std::vector<PhaseTaps> phase_taps(const Shape& ws, const Conv2dParams& p) {
+  std::vector<PhaseTaps> out;
+  for (int u = 0; u < p.stride_h; ++u) {
+    for (int v = 0; v < p.stride_w; ++v) {
+      PhaseTaps t{u, v, {}, {}};
+      for (int a = 0; a < ws.h; ++a) {
+        for (int b = 0; b < ws.w; ++b) {
+          if ((a * p.dilation_h) % p.stride_h == u && (b * p.dilation_w) % p.stride_w == v) {
+            t.a.push_back(a);
+            t.b.push_back(b);
+          }
+        }
+      }
+      if (!t.a.empty()) out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
+// dL/dx: for each phase in phase_taps order, (ceil(C/4), K*taps, 4) with
+// reduction index (k, tap).
+void pack_backward_data(std::vector<float>& out, const Tensor& w,
+                        const std::vector<PhaseTaps>& phases) {
+  const Shape& ws = w.shape;
+  const int mb_count = (ws.c + kMR - 1) / kMR;
+  out.clear();
+  for (const PhaseTaps& t : phases) {
+    const int T = static_cast<int>(t.a.size());
+    const int R = ws.n * T;
+    const size_t base = out.size();
+    out.resize(base + static_cast<size_t>(mb_count) * R * kMR, 0.0f);
+    for (int c = 0; c < ws.c; ++c) {
+      for (int k = 0; k < ws.n; ++k) {
+        for (int s = 0; s < T; ++s) {
+          const int r = k * T + s;
+          out[base + (static_cast<size_t>(c / kMR) * R + r) * kMR + c % kMR] =
+              w.at(k, c, t.a[static_cast<size_t>(s)], t.b[static_cast<size_t>(s)]);
+        }
+      }
+    }
+  }
+}
+
+struct Scratch {
+  std::vector<float> phases, dyp, wide, dxp, dyw, bias, panel;
+  std::vector<int32_t> off;
+  std::vector<int> rows, cols;
+  std::vector<double> dw;
+  PackCache fwd, bwd;
+};
+
+Scratch& scratch() {
+  static thread_local Scratch s;
+  return s;
+}
+
+}  // namespace
+
+bool conv2d_igemm_supported(const Conv2dGeometry& g, const Conv2dParams& p) {
+  const Phases f = phases_of(g, p);
+  const int64_t input = int64_t{g.input.c} * g.input.h * g.input.w;
+  const int64_t limit = 4 * input + (int64_t{1} << 20);
+  const int64_t padded = int64_t{g.input.c} * f.hp * f.wp;
+  const int64_t phases = int64_t{g.input.c} * f.sh * f.sw * f.hq * f.wq;
+  const int64_t oa = (int64_t{g.weight.h} - 1) * p.dilation_h / f.sh;
+  const int64_t ob = (int64_t{g.weight.w} - 1) * p.dilation_w / f.sw;
+  const int64_t dyp = int64_t{g.weight.n} * (f.hq + oa) * (f.wq + ob);
+  const int64_t output = int64_t{g.output.c} * g.output.h * g.output.w;
+  return padded <= limit && phases <= limit && dyp <= 4 * (input + output) + (int64_t{1} << 20);
+}
+
+namespace {
+
+template <int NV>
+void conv2d_fwd_igemm(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
+                      const Conv2dGeometry& g, const Conv2dParams& p) {
+  assert(p.mode == ConvMode::cross_correlation);  // the entry point flips the kernels
+  assert(y.shape == g.output && x.shape == g.input && w.shape == g.weight);
+  const Shape& xs = g.input;
+  const Shape& ys = g.output;
+  const int K = ys.c, H2 = ys.h, W2 = ys.w;
+  const int R = g.weight.c * g.weight.h * g.weight.w;
+  Scratch& s = scratch();
+  const Phases f = phases_of(g, p);
+  source_map(s.rows, xs.h, p.pad_h, p.pad_mode);
+  source_map(s.cols, xs.w, p.pad_w, p.pad_mode);
+  tap_offsets(s.off, f, g.weight, p);
+  const int key[4] = {0, 0, 0, 0};
+  const std::vector<float>& packed =
+      cached_pack(s.fwd, w, key, [&](std::vector<float>& out) { pack_forward(out, w); });
+  const int mpad = (K + kMR - 1) / kMR * kMR;
+  float* bias = scratch(s.bias, static_cast<size_t>(mpad));
+  for (int k = 0; k < mpad; ++k) bias[k] = k < K && !b.empty() ? b[static_cast<size_t>(k)] : 0.0f;
+  float* ph = scratch(s.phases, f.count + f.slack);
+  const size_t Q = static_cast<size_t>(H2) * f.wq;
+  const size_t plane_out = static_cast<size_t>(H2) * W2;
+
+  for (int n = 0; n < ys.n; ++n) {
+    make_phases(ph, f, &x.at(n, 0, 0, 0), xs, p.pad_w, s.rows, s.cols);
+    float* yn = &y.at(n, 0, 0, 0);
+    // (i, j) of the last tile's q: the next tile is usually NR further on, so
+    // most tiles need no division.
+    size_t last_q = 0;
+    int i = 0, j = 0;
+    igemm<NV>(ph, s.off.data(), R, packed.data(), bias, K, Q, s.panel,
+              [&](int m0, size_t q, const Tile<NV>& t) {
+                constexpr int NR = Tile<NV>::kPixels;
+                if (q == last_q + NR) {
+                  j += NR;
+                  while (j >= f.wq) j -= f.wq, ++i;
+                } else if (q != last_q) {
+                  i = static_cast<int>(q / f.wq);
+                  j = static_cast<int>(q % f.wq);
+                }
+                last_q = q;
+                const int mn = std::min(kMR, K - m0);
+                if (j + NR <= W2) {
+                  for (int m = 0; m < mn; ++m) {
+                    float* dst = yn + static_cast<size_t>(m0 + m) * plane_out +
+                                 static_cast<size_t>(i) * W2 + j;
+                    for (int v = 0; v < NV; ++v) store(dst + 4 * v, t.a[m][v]);
+                  }
+                  return;
+                }
+                for (int m = 0; m < mn; ++m) {
+                  float lanes[NR];
+                  for (int v = 0; v < NV; ++v) store(lanes + 4 * v, t.a[m][v]);
+                  float* yk = yn + static_cast<size_t>(m0 + m) * plane_out;
+                  int ii = i, jj = j;
+                  for (int l = 0; l < NR && ii < H2; ++l) {
+                    if (jj < W2) yk[static_cast<size_t>(ii) * W2 + jj] = lanes[l];
+                    if (++jj == f.wq) jj = 0, ++ii;
+                  }
+                }
+              });
+  }
+}
+
+template <int NV>
+void conv2d_bwd_data_igemm(Tensor& dx, const Tensor& dy, const Tensor& w, const Conv2dGeometry& g,
+                           const Conv2dParams& p) {
+  constexpr int NR = Tile<NV>::kPixels;
+  assert(p.mode == ConvMode::cross_correlation);
+  assert(dx.shape == g.input && dy.shape == g.output && w.shape == g.weight);
+  const Shape& xs = g.input;
+  const Shape& ys = g.output;
+  const int K = ys.c, C = xs.c, H2 = ys.h, W2 = ys.w;
+  Scratch& s = scratch();
+  const Phases f = phases_of(g, p);
+  source_map(s.rows, xs.h, p.pad_h, p.pad_mode);
+  source_map(s.cols, xs.w, p.pad_w, p.pad_mode);
+  const std::vector<PhaseTaps> taps = phase_taps(g.weight, p);
+  const int key[4] = {p.stride_h, p.stride_w, p.dilation_h, p.dilation_w};
+  const std::vector<float>& packed = cached_pack(
+      s.bwd, w, key, [&](std::vector<float>& out) { pack_backward_data(out, w, taps); });
+
+  // dL/dy padded by the largest tap shift (oa, ob) on top and left, as wide as a
+  // phase row plus that shift: phase pixel (i, j) of tap (oa, ob) reads
+  // dyp(i + OA - oa, j + OB - ob).
+  const int OA = (g.weight.h - 1) * p.dilation_h / f.sh;
+  const int OB = (g.weight.w - 1) * p.dilation_w / f.sw;
+  const int hd = f.hq + OA, wd = f.wq + OB;
+  const size_t dplane = static_cast<size_t>(hd) * wd;
+  const size_t dslack = static_cast<size_t>(wd) + 2 * kNR + 8;
+  float* dyp = scratch(s.dyp, K * dplane + dslack);
+  std::fill(dyp, dyp + K * dplane + dslack, 0.0f);
+  const size_t Q = static_cast<size_t>(f.hq) * wd;
+  const size_t qpad = (Q + NR - 1) / NR * NR;
+  float* wide = scratch(s.wide, static_cast<size_t>(C) * qpad);
+  const size_t padded_plane = static_cast<size_t>(f.hp) * f.wp;
+  float* dxp = scratch(s.dxp, static_cast<size_t>(C) * padded_plane);
+
+  for (int n = 0; n < ys.n; ++n) {
+    for (int k = 0; k < K; ++k) {
+      for (int i = 0; i < H2; ++i) {
+        std::memcpy(dyp + k * dplane + static_cast<size_t>(i + OA) * wd + OB, &dy.at(n, k, i, 0),
+                    sizeof(float) * W2);
+      }
+    }
+    std::fill(dxp, dxp + C * padded_plane, 0.0f);
+    size_t base = 0;
+    for (const PhaseTaps& t : taps) {
+      const int T = static_cast<int>(t.a.size());
+      const int R = K * T;
+      s.off.clear();
+      for (int k = 0; k < K; ++k) {
+        for (int j = 0; j < T; ++j) {
+          const int oa = t.a[static_cast<size_t>(j)] * p.dilation_h / f.sh;
+          const int ob = t.b[static_cast<size_t>(j)] * p.dilation_w / f.sw;
+          s.off.push_back(
+              static_cast<int32_t>(k * dplane + static_cast<size_t>(OA - oa) * wd + (OB - ob)));
+        }
+      }
+      igemm<NV>(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Q, s.panel,
+                [&](int m0, size_t q, const Tile<NV>& tile) {
+                  for (int m = 0; m < std::min(kMR, C - m0); ++m) {
+                    float* dst = wide + static_cast<size_t>(m0 + m) * qpad + q;
+                    for (int v = 0; v < NV; ++v) store(dst + 4 * v, tile.a[m][v]);
+                  }
+                });
+      base += static_cast<size_t>((C + kMR - 1) / kMR) * R * kMR;
+      // Scatter the phase into the padded gradient.
+      for (int c = 0; c < C; ++c) {
+        for (int i = 0; i < f.hq; ++i) {
+          const int pr = i * f.sh + t.u;
+          if (pr >= f.hp) break;
+          const float* src = wide + c * qpad + static_cast<size_t>(i) * wd;
+          float* dst = dxp + c * padded_plane + static_cast<size_t>(pr) * f.wp;
+          for (int j = 0, pc = t.v; j < f.wq && pc < f.wp; ++j, pc += f.sw) dst[pc] = src[j];
+        }
+      }
+    }
+    // Fold the padded gradient back: padding sends its share to the pixel it copied.
+    float* dxn = &dx.at(n, 0, 0, 0);
+    std::fill(dxn, dxn + static_cast<size_t>(C) * xs.h * xs.w, 0.0f);
+    for (int c = 0; c < C; ++c) {
+      for (int pr = 0; pr < f.hp; ++pr) {
+        const int r = s.rows[static_cast<size_t>(pr)];
+        if (r < 0) continue;
+        float* drow = dxn + (static_cast<size_t>(c) * xs.h + r) * xs.w;
+        const float* srow = dxp + c * padded_plane + static_cast<size_t>(pr) * f.wp;
+        for (int pc = 0; pc < f.wp; ++pc) {
+          const int cc = s.cols[static_cast<size_t>(pc)];
+          if (cc >= 0) drow[cc] += srow[pc];
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void conv2d_f32_fwd_igemm_4x8__simd128(Tensor& y, const Tensor& x, const Tensor& w,
+                                       const std::vector<float>& b, const Conv2dGeometry& g,
+                                       const Conv2dParams& p) {
+  conv2d_fwd_igemm<2>(y, x, w, b, g, p);
+}
+
+void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor& w,
+                                        const std::vector<float>& b, const Conv2dGeometry& g,
+                                        const Conv2dParams& p) {
+  conv2d_fwd_igemm<3>(y, x, w, b, g, p);
+}
+
+void conv2d_f32_bwd_data_igemm_4x8__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
+                                            const Conv2dGeometry& g, const Conv2dParams& p) {
+  conv2d_bwd_data_igemm<2>(dx, dy, w, g, p);
+}
+
+void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
+                                             const Conv2dGeometry& g, const Conv2dParams& p) {
+  conv2d_bwd_data_igemm<3>(dx, dy, w, g, p);
+}
+
+namespace {
+
+// acc[m][t] += dy_m[q..q+3] * x_t[q..q+3] over [q0, q1): MK filters x MT taps.
+template <int MK, int MT>
+inline void dot_tile(double* out, size_t ld, const float* const* d, const float* const* xs,
+                     size_t q0, size_t q1) {
+  f32x4 acc[MK][MT];
+  for (int m = 0; m < MK; ++m)
+    for (int t = 0; t < MT; ++t) acc[m][t] = splat(0.0f);
+  for (size_t q = q0; q < q1; q += 4) {
+    f32x4 xv[MT];
+    for (int t = 0; t < MT; ++t) xv[t] = load(xs[t] + q);
+    for (int m = 0; m < MK; ++m) {
+      const f32x4 g = load(d[m] + q);
+      for (int t = 0; t < MT; ++t) acc[m][t] = acc[m][t] + g * xv[t];
+    }
+  }
+  for (int m = 0; m < MK; ++m)
+    for (int t = 0; t < MT; ++t) out[m * ld + t] += simd::hsum(acc[m][t]);
+}
+
+template <int MK, int MT>
+void conv2d_bwd_filter_dot(Tensor& dw, std::vector<float>& db, const Tensor& dy, const Tensor& x,
+                           const Conv2dGeometry& g, const Conv2dParams& p) {
+  assert(p.mode == ConvMode::cross_correlation);
+  assert(dw.shape == g.weight && dy.shape == g.output && x.shape == g.input);
+  assert(static_cast<int>(db.size()) == g.weight.n);
+  const Shape& xs = g.input;
+  const Shape& ys = g.output;
+  const int K = ys.c, H2 = ys.h, W2 = ys.w;
+  const int R = g.weight.c * g.weight.h * g.weight.w;
+  Scratch& s = scratch();
+  const Phases f = phases_of(g, p);
+  source_map(s.rows, xs.h, p.pad_h, p.pad_mode);
+  source_map(s.cols, xs.w, p.pad_w, p.pad_mode);
+  tap_offsets(s.off, f, g.weight, p);
+  float* ph = scratch(s.phases, f.count + f.slack);
+  // dL/dy as wide as a phase row (zeros past W2), rounded up to whole vectors;
+  // rows padded to a multiple of MK filters with zeros.
+  const size_t L = (static_cast<size_t>(H2) * f.wq + 3) / 4 * 4;
+  const int kpad = (K + MK - 1) / MK * MK;
+  float* dyw = scratch(s.dyw, static_cast<size_t>(kpad) * L);
+  std::fill(dyw, dyw + static_cast<size_t>(kpad) * L, 0.0f);
+  const int rpad = (R + MT - 1) / MT * MT;
+  double* acc = scratch(s.dw, static_cast<size_t>(kpad) * rpad);
+  std::fill(acc, acc + static_cast<size_t>(kpad) * rpad, 0.0);
+  std::vector<double> dbias(static_cast<size_t>(K), 0.0);
+  const int32_t* off = s.off.data();
+
+  for (int n = 0; n < ys.n; ++n) {
+    make_phases(ph, f, &x.at(n, 0, 0, 0), xs, p.pad_w, s.rows, s.cols);
+    for (int k = 0; k < K; ++k) {
+      float sum = 0.0f;
+      for (int i = 0; i < H2; ++i) {
+        const float* src = &dy.at(n, k, i, 0);
+        std::memcpy(dyw + k * L + static_cast<size_t>(i) * f.wq, src, sizeof(float) * W2);
+        for (int j = 0; j < W2; ++j) sum += src[j];
+      }
+      dbias[static_cast<size_t>(k)] += sum;
+    }
+    for (size_t q0 = 0; q0 < L; q0 += kQC) {
+      const size_t q1 = std::min(L, q0 + kQC);
+      for (int k0 = 0; k0 < kpad; k0 += MK) {
+        const float* d[MK];
+        for (int m = 0; m < MK; ++m) d[m] = dyw + static_cast<size_t>(k0 + m) * L;
+        for (int r0 = 0; r0 < rpad; r0 += MT) {
+          const float* xt[MT];
+          for (int t = 0; t < MT; ++t) xt[t] = ph + off[std::min(r0 + t, R - 1)];
+          dot_tile<MK, MT>(acc + static_cast<size_t>(k0) * rpad + r0, static_cast<size_t>(rpad), d,
+                           xt, q0, q1);
+        }
+      }
+    }
+  }
+  for (int k = 0; k < K; ++k) {
+    for (int r = 0; r < R; ++r)
+      dw.data[static_cast<size_t>(k) * R + r] =
+          static_cast<float>(acc[static_cast<size_t>(k) * rpad + r]);
+    db[static_cast<size_t>(k)] = static_cast<float>(dbias[static_cast<size_t>(k)]);
+  }
+}
+
+}  // namespace
+
+void conv2d_f32_bwd_filter_dot_4x3__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p) {
+  conv2d_bwd_filter_dot<4, 3>(dw, db, dy, x, g, p);
+}
+
+void conv2d_f32_bwd_filter_dot_4x2__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p) {
+  conv2d_bwd_filter_dot<4, 2>(dw, db, dy, x, g, p);
+}
+
+void conv2d_f32_bwd_filter_dot_2x4__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                            const Tensor& x, const Conv2dGeometry& g,
+                                            const Conv2dParams& p) {
+  conv2d_bwd_filter_dot<2, 4>(dw, db, dy, x, g, p);
+}
+
+void conv2d_f32_bwd_igemm__simd128(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tensor& dy,
+                                   const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
+                                   const Conv2dParams& p) {
+  conv2d_f32_bwd_data_igemm_4x8__simd128(dx, dy, w, g, p);
+  conv2d_f32_bwd_filter_dot_4x2__simd128(dw, db, dy, x, g, p);
+}
+
+}  // namespace convplay::kernels

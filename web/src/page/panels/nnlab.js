@@ -1,0 +1,817 @@
+// The network lab: train a small CNN (the "tiny" preset, batch norm on or off)
+// on Fashion-MNIST in the worker and watch it learn: the loss and accuracy
+// curves, the first layer's filters, the per-layer gradient norms, the output
+// volume and parameters of every layer, and the confusion matrix; and look
+// inside: one input (a test image, a drawing, an upload) through the network
+// in inference mode, with every layer's feature maps and the class
+// probabilities.
+//
+// Training runs in the worker (engine.nnlab, worker/jobs/nnlab.js) a few
+// mini-batches per job, so the page redraws after each job (about 10 times a
+// second) and stays responsive; Pause simply stops asking for more. The
+// module and the 3.8 MB data pack are loaded the first time the lab is used.
+// Every number drawn comes from the result it was computed with.
+import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
+import { el } from '../dom.js';
+import { rowOf } from '../../common/state.js';
+import { STEPS } from '../../common/lecture-steps.js';
+
+const CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
+const STEPS_PER_JOB = 5;
+const TEST_EVERY = 50; // steps between test points on the curve
+const TEST_POINT_IMAGES = 500;
+
+function numberInput(id, label, value, attrs) {
+  const input = el('input', { id, type: 'number', value, ...attrs });
+  return { input, row: el('label', { for: id }, label, input) };
+}
+
+export function mount(ctx) {
+  const { engine, id } = ctx;
+  const root = ctx.slot('nnlab');
+  ctx.addNav('nnlab', 'Network lab');
+  root.classList.add('cp-nnlab');
+  root.dataset.state = 'idle';
+  root.dataset.step = '0';
+  root.setAttribute('aria-labelledby', id('nnlab-h'));
+
+  // Every control is a row of the state table (common/state.js), so the link
+  // holds the lab's configuration; the limits are the table's.
+  const field = (name, domId, label, attrs = {}) => {
+    const row = rowOf(name);
+    const f = numberInput(id(domId), label, ctx.state[name], {
+      min: row.min,
+      max: row.max,
+      ...attrs,
+    });
+    f.name = name;
+    return f;
+  };
+  const conv = [1, 2].map((n) => ({
+    k: field(`nnk${n}`, `nn-k${n}`, 'K'),
+    f: field(`nnf${n}`, `nn-f${n}`, 'F'),
+    p: field(`nnp${n}`, `nn-p${n}`, 'P'),
+  }));
+  const bn = el('input', { id: id('nn-bn'), type: 'checkbox', checked: ctx.state.nnbn });
+  const lr = field('nnlr', 'nn-lr', 'learning rate', { step: 0.01 });
+  const batch = field('nnbs', 'nn-batch', 'batch size');
+  const epochs = field('nnep', 'nn-epochs', 'epochs');
+  const seed = field('nnseed', 'nn-seed', 'seed');
+  const fields = [...conv.flatMap((c) => [c.k, c.f, c.p]), lr, batch, epochs, seed];
+
+  const train = el(
+    'button',
+    { type: 'button', class: 'primary', 'data-part': 'nn-train' },
+    'Train',
+  );
+  const pause = el('button', { type: 'button', 'data-part': 'nn-pause', disabled: true }, 'Pause');
+  const step = el('button', { type: 'button', 'data-part': 'nn-step' }, 'Step');
+  const reset = el('button', { type: 'button', 'data-part': 'nn-reset' }, 'Reset');
+  const compare = el(
+    'button',
+    { type: 'button', 'data-part': 'nn-compare' },
+    'Compare with and without batch norm',
+  );
+  const compareCanvas = el('canvas', {
+    class: 'cp-nn-curves cp-nn-compare',
+    width: 640,
+    height: 220,
+    role: 'img',
+    'aria-label': 'Training loss and test accuracy without (grey) and with (green) batch norm',
+  });
+  const compareText = el('p', { class: 'cp-nn-compare-text', 'aria-live': 'polite' });
+  const compareBox = el(
+    'div',
+    { class: 'cp-nn-comparebox', hidden: true },
+    el('h3', { text: 'With and without batch norm, side by side' }),
+    el('p', {
+      text: 'The same network, seed, images and learning rate, trained twice: once without batch norm (grey) and once with it after each convolution (green). Watch how fast each loss falls in the first hundred steps, and at which step each test accuracy (the dots) reaches the other one.',
+    }),
+    compareCanvas,
+    compareText,
+  );
+  const status = el('p', { class: 'cp-nn-status', role: 'status', 'aria-live': 'polite' });
+  const error = el('p', { class: 'message error', role: 'alert', hidden: true });
+
+  const layerBody = el('tbody');
+  const layerTable = el(
+    'table',
+    { class: 'cp-nn-layers' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { text: 'layer' }),
+        el('th', { text: 'output W × H × D' }),
+        el('th', { text: 'parameters' }),
+        el('th', { text: '‖dL/dθ‖' }),
+      ),
+    ),
+    layerBody,
+  );
+  const curves = el('canvas', {
+    class: 'cp-nn-curves',
+    width: 640,
+    height: 220,
+    role: 'img',
+    'aria-label': 'Training loss (blue) and test accuracy (red) against the step',
+  });
+  const filters = el('canvas', {
+    class: 'cp-nn-filters',
+    width: 8,
+    height: 8,
+    role: 'img',
+    'aria-label': "The first layer's filters",
+  });
+  const confusion = el('table', { class: 'cp-nn-confusion' });
+  const NO_CONFUSION = 'The confusion matrix appears with the first test point.';
+  const confusionCaption = el('figcaption', { text: NO_CONFUSION });
+
+  // --- look inside: one input through the network -----------------------------------
+  const testIndex = numberInput(id('nn-test'), 'test image #', 0, { min: 0, max: 1999 });
+  const pad = el('canvas', {
+    class: 'cp-nn-pad',
+    width: 28,
+    height: 28,
+    'data-part': 'nn-pad',
+    role: 'img',
+    'aria-label': 'Draw an item here with the mouse or a finger (light on black, as Fashion-MNIST)',
+  });
+  const clearPad = el('button', { type: 'button', 'data-part': 'nn-clear' }, 'Clear');
+  const upload = el('input', {
+    id: id('nn-upload'),
+    type: 'file',
+    accept: 'image/*',
+    'data-part': 'nn-upload',
+  });
+  const invert = el('input', { id: id('nn-invert'), type: 'checkbox', checked: true });
+  const seen = el('canvas', {
+    class: 'cp-nn-seen',
+    width: 28,
+    height: 28,
+    role: 'img',
+    'aria-label': 'The 28 × 28 grey input the network sees',
+  });
+  const inputText = el('p', { class: 'cp-nn-input-text', 'aria-live': 'polite' });
+  const inputError = el('p', {
+    class: 'message error cp-nn-input-error',
+    role: 'alert',
+    hidden: true,
+  });
+  const probs = el('ol', { class: 'cp-nn-probs', 'aria-label': 'Class probabilities' });
+  const maps = el('div', { class: 'cp-nn-maps' });
+  const inside = el(
+    'section',
+    { class: 'cp-nn-inside', 'aria-labelledby': id('nn-inside-h') },
+    el('h3', { id: id('nn-inside-h'), text: 'Look inside: one image through the network' }),
+    el(
+      'div',
+      { class: 'cp-nn-sources' },
+      el('div', {}, testIndex.row),
+      el(
+        'div',
+        { class: 'cp-nn-draw' },
+        pad,
+        el('span', {}, 'draw here (light on black) ', clearPad),
+      ),
+      el(
+        'div',
+        {},
+        el('label', { for: upload.id }, 'upload an image ', upload),
+        el(
+          'label',
+          { for: invert.id },
+          invert,
+          ' invert it (Fashion-MNIST items are light on black)',
+        ),
+      ),
+    ),
+    inputError,
+    el(
+      'div',
+      { class: 'cp-nn-verdict' },
+      el('figure', {}, seen, el('figcaption', { text: 'what the network sees (28 × 28 grey)' })),
+      el('div', {}, inputText, probs),
+    ),
+    el('p', {
+      text: 'Feature maps of every layer for this image (blue negative, red positive, white zero; each layer on its own scale), computed in inference mode: batch norm uses its running statistics.',
+    }),
+    maps,
+  );
+
+  root.replaceChildren(
+    el('h2', { id: id('nnlab-h'), text: 'Network lab: train a small CNN on Fashion-MNIST' }),
+    el('p', {
+      text: 'The "tiny" network: conv - ReLU - max pool 2 - conv - ReLU - max pool 2 - fully connected 10, trained with mini-batch SGD (momentum 0.9, weight decay 5e-4, cosine learning rate) on 10,000 Fashion-MNIST images and tested on 2,000. Batch norm, when on, follows each convolution.',
+    }),
+    el(
+      'div',
+      { class: 'cp-nn-arch' },
+      el(
+        'fieldset',
+        {},
+        el('legend', { text: 'conv 1 (3 × 3 by default)' }),
+        conv[0].k.row,
+        conv[0].f.row,
+        conv[0].p.row,
+      ),
+      el(
+        'fieldset',
+        {},
+        el('legend', { text: 'conv 2' }),
+        conv[1].k.row,
+        conv[1].f.row,
+        conv[1].p.row,
+      ),
+      el('label', { for: bn.id, class: 'cp-nn-bn' }, bn, ' batch norm after each convolution'),
+    ),
+    el('div', { class: 'cp-nn-hyper' }, lr.row, batch.row, epochs.row, seed.row),
+    el('div', { class: 'cp-nn-buttons' }, train, pause, step, reset, compare),
+    status,
+    error,
+    layerTable,
+    el('h3', { text: 'Loss and accuracy' }),
+    curves,
+    el(
+      'div',
+      { class: 'cp-nn-bottom' },
+      el(
+        'figure',
+        {},
+        filters,
+        el('figcaption', { text: "First layer's filters (blue negative, red positive)" }),
+      ),
+      el('figure', {}, confusion, confusionCaption),
+    ),
+    inside,
+  );
+  root.append(compareBox);
+  root.hidden = false;
+
+  // --- the run ------------------------------------------------------------------
+  let run = null; // {plan, layers, losses: [[step, loss]], tests: [[step, acc]], stats}
+  let running = false;
+  let destroyed = false;
+  let busy = Promise.resolve();
+
+  function spec(withBn = bn.checked) {
+    const layers = [];
+    for (const c of conv) {
+      layers.push({
+        type: 'conv',
+        filters: Number(c.k.input.value),
+        kernel: Number(c.f.input.value),
+        stride: 1,
+        pad: Number(c.p.input.value),
+      });
+      if (withBn) layers.push({ type: 'batchnorm' });
+      layers.push({ type: 'relu' }, { type: 'maxpool', kernel: 2, stride: 2 });
+    }
+    layers.push({ type: 'fc', filters: 10 });
+    return { channels: 1, height: 28, width: 28, layers };
+  }
+
+  const config = () => ({
+    learningRate: Number(lr.input.value),
+    batchSize: Number(batch.input.value),
+    epochs: Number(epochs.input.value),
+    seed: Number(seed.input.value),
+  });
+
+  function setState(s, text) {
+    root.dataset.state = s;
+    if (text !== undefined) status.textContent = text;
+    train.disabled = s === 'training' || s === 'loading';
+    pause.disabled = s !== 'training';
+    step.disabled = s === 'training' || s === 'loading';
+    compare.disabled = s === 'training' || s === 'loading';
+  }
+
+  function showError(e) {
+    running = false;
+    error.textContent = e ? e.message : '';
+    error.hidden = !e;
+    if (e) setState('error');
+  }
+
+  async function build() {
+    setState(
+      'loading',
+      run ? 'Building the network…' : 'Loading the lab (the module and 3.8 MB of images)…',
+    );
+    showError(null);
+    try {
+      const r = await engine.nnlab({
+        op: 'build',
+        spec: spec(),
+        seed: config().seed,
+        config: config(),
+      });
+      run = { plan: r, layers: r.layers, losses: [], tests: [], norms: null, step: 0 };
+      drawLayers();
+      drawFilters(r.filters);
+      drawCurves();
+      confusion.replaceChildren();
+      confusionCaption.textContent = NO_CONFUSION;
+      root.dataset.step = '0';
+      testIndex.input.max = String(r.counts.test - 1);
+      await refreshInput();
+      setState(
+        'idle',
+        `${r.counts.train} training and ${r.counts.test} test images; ${r.params.toLocaleString('en')} parameters; ${r.totalSteps} steps of ${config().batchSize} images.`,
+      );
+      return true;
+    } catch (e) {
+      run = null;
+      layerBody.replaceChildren();
+      showError(e);
+      return false;
+    }
+  }
+
+  async function evaluate(limit) {
+    const e = await engine.nnlab({ op: 'evaluate', limit });
+    run.tests.push([run.step, e.accuracy]);
+    return e;
+  }
+
+  async function advance(n) {
+    const r = await engine.nnlab({ op: 'steps', n });
+    if (destroyed) return r;
+    run.step = r.step;
+    run.losses.push([r.step, r.loss]);
+    run.norms = r.gradNorms;
+    root.dataset.step = String(r.step);
+    root.dataset.loss = String(r.loss);
+    if (r.step % TEST_EVERY < n || r.done) {
+      drawConfusion(await evaluate(r.done ? 0 : TEST_POINT_IMAGES));
+    }
+    drawLayers();
+    drawFilters(r.filters);
+    drawCurves();
+    await refreshInput();
+    const last = run.tests.at(-1);
+    status.textContent = `step ${r.step} of ${run.plan.totalSteps} (epoch ${r.epoch + 1}), training loss ${r.loss.toFixed(3)}, learning rate ${r.learningRate.toFixed(4)}${last ? `, test accuracy ${(100 * last[1]).toFixed(1)}%` : ''}`;
+    return r;
+  }
+
+  async function loop() {
+    while (running && !destroyed) {
+      const r = await advance(STEPS_PER_JOB);
+      if (r.done) {
+        running = false;
+        setState('done', `${status.textContent}. Done.`);
+      }
+    }
+  }
+
+  const serial = (fn) => {
+    busy = busy.then(fn).catch((e) => showError(e));
+    return busy;
+  };
+
+  ctx.listen(train, 'click', () =>
+    serial(async () => {
+      if (!run && !(await build())) return;
+      running = true;
+      setState('training');
+      await loop();
+      if (!running && root.dataset.state === 'training')
+        setState('paused', `${status.textContent} (paused)`);
+    }),
+  );
+  ctx.listen(pause, 'click', () => {
+    running = false;
+  });
+  ctx.listen(step, 'click', () =>
+    serial(async () => {
+      if (!run && !(await build())) return;
+      const r = await advance(1);
+      setState(r.done ? 'done' : 'paused');
+    }),
+  );
+  ctx.listen(reset, 'click', () => {
+    running = false;
+    serial(build);
+  });
+  // A control changes its row; a changed row (from a control, a link or a
+  // lecture step) sets the controls and rebuilds the network.
+  for (const f of fields) {
+    ctx.listen(f.input, 'change', () => ctx.set(f.name, f.input.value));
+  }
+  ctx.listen(bn, 'change', () => ctx.set('nnbn', bn.checked));
+  ctx.subscribe((state, changed) => {
+    const names = [...changed];
+    if (names.some((name) => name.startsWith('nn'))) {
+      for (const f of fields) f.input.value = String(state[f.name]);
+      bn.checked = state.nnbn;
+      running = false;
+      serial(build);
+    }
+    // a lecture step that runs the comparison; leaving it pauses the comparison
+    if (names.includes('lstep')) {
+      if (STEPS.find((s) => s.id === state.lstep)?.run === 'compare') {
+        lectureRun = true;
+        serial(runComparison);
+      } else if (lectureRun) {
+        lectureRun = false;
+        running = false;
+      }
+    }
+  });
+
+  // --- with and without batch norm ---------------------------------------------------
+  let comparison = null; // {without, with}: {plan, losses, tests, step, done}
+
+  async function compareStep(key, side) {
+    const r = await engine.nnlab({ op: 'steps', lab: key, n: STEPS_PER_JOB });
+    side.step = r.step;
+    side.done = r.done;
+    side.losses.push([r.step, r.loss]);
+    if (r.step % TEST_EVERY < STEPS_PER_JOB || r.done) {
+      const e = await engine.nnlab({
+        op: 'evaluate',
+        lab: key,
+        limit: r.done ? 0 : TEST_POINT_IMAGES,
+      });
+      side.tests.push([r.step, e.accuracy]);
+    }
+  }
+
+  async function runComparison() {
+    running = false;
+    compareBox.hidden = false;
+    setState('loading', 'Building the two networks of the comparison…');
+    showError(null);
+    comparison = {};
+    for (const [key, withBn] of [
+      ['without', false],
+      ['with', true],
+    ]) {
+      const r = await engine.nnlab({
+        op: 'build',
+        lab: key,
+        spec: spec(withBn),
+        seed: config().seed,
+        config: config(),
+      });
+      comparison[key] = { plan: r, losses: [], tests: [], step: 0, done: false };
+    }
+    running = true;
+    setState('training', 'Training both networks, a few steps each in turn…');
+    while (running && !destroyed && !(comparison.without.done && comparison.with.done)) {
+      for (const key of ['without', 'with']) {
+        if (!comparison[key].done) await compareStep(key, comparison[key]);
+      }
+      root.dataset.compareStep = String(Math.min(comparison.without.step, comparison.with.step));
+      drawComparison();
+    }
+    const finished = comparison.without.done && comparison.with.done;
+    running = false;
+    setState(finished ? 'done' : 'paused');
+  }
+
+  function drawComparison() {
+    const c = comparison;
+    const pct = (side) => {
+      const t = side.tests.at(-1);
+      return t ? `${(100 * t[1]).toFixed(1)}% at step ${t[0]}` : '–';
+    };
+    plot(compareCanvas, c.without.plan.totalSteps, [
+      { losses: c.without.losses, tests: c.without.tests, colour: '#777777' },
+      { losses: c.with.losses, tests: c.with.tests, colour: '#1b7837' },
+    ]);
+    compareText.textContent = `Step ${Math.min(c.without.step, c.with.step)}: training loss ${c.without.losses.at(-1)?.[1].toFixed(3)} without batch norm, ${c.with.losses.at(-1)?.[1].toFixed(3)} with it; test accuracy ${pct(c.without)} without, ${pct(c.with)} with.`;
+  }
+
+  ctx.listen(compare, 'click', () => serial(runComparison));
+
+  // --- drawing ----------------------------------------------------------------------
+  function drawLayers() {
+    const rows = run.layers.map((l, i) => {
+      const [d, h, w] = l.output;
+      const norm = run.norms ? run.norms[i] : null;
+      return el(
+        'tr',
+        {},
+        el('td', { text: l.name }),
+        el('td', { text: `${w} × ${h} × ${d}` }),
+        el('td', { text: l.params ? l.params.toLocaleString('en') : '–' }),
+        el('td', { text: norm === null || !l.params ? '–' : norm.toPrecision(3) }),
+      );
+    });
+    rows.push(
+      el(
+        'tr',
+        { class: 'cp-nn-total' },
+        el('td', { text: 'total' }),
+        el('td'),
+        el('td', { text: run.plan.params.toLocaleString('en') }),
+        el('td'),
+      ),
+    );
+    layerBody.replaceChildren(...rows);
+  }
+
+  function drawFilters(t) {
+    if (!t) return;
+    const [K, C, F] = t.shape;
+    const scale = Math.max(4, Math.floor(48 / F));
+    const cell = F * scale + 4;
+    filters.width = K * cell;
+    filters.height = C * cell;
+    const g = filters.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, filters.width, filters.height);
+    let range = 0;
+    for (const v of t.data) range = Math.max(range, Math.abs(v));
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < C; c++) {
+        for (let a = 0; a < F; a++) {
+          for (let b = 0; b < F; b++) {
+            const [r, gg, bb] = divergingRgb(t.data[((k * C + c) * F + a) * F + b], range);
+            g.fillStyle = `rgb(${r},${gg},${bb})`;
+            g.fillRect(k * cell + 2 + b * scale, c * cell + 2 + a * scale, scale, scale);
+          }
+        }
+      }
+    }
+    filters.dataset.drawn = String(K);
+  }
+
+  /** Loss lines (left axis) and test-accuracy dots and lines (0 to 100%) of each series. */
+  function plot(canvas, total, series) {
+    const g = canvas.getContext('2d');
+    const W = canvas.width,
+      H = canvas.height,
+      pad = 30;
+    g.clearRect(0, 0, W, H);
+    g.strokeStyle = '#888';
+    g.lineWidth = 1;
+    g.strokeRect(pad, 8, W - 2 * pad, H - pad - 8);
+    g.fillStyle = '#333';
+    g.font = '11px sans-serif';
+    g.fillText('step', W / 2, H - 4);
+    g.fillText('loss (lines)', pad + 6, 22);
+    g.fillText('test accuracy 0 to 100% (dots)', W - pad - 180, 22);
+    let maxLoss = 2.5;
+    for (const s of series) {
+      for (const [, l] of s.losses) if (Number.isFinite(l)) maxLoss = Math.max(maxLoss, l);
+    }
+    const x = (step) => pad + ((W - 2 * pad) * step) / Math.max(1, total);
+    const plotH = H - pad - 8;
+    const line = (points, y, colour, width) => {
+      if (!points.length) return;
+      g.strokeStyle = colour;
+      g.lineWidth = width;
+      g.beginPath();
+      points.forEach(([s, v], i) => (i ? g.lineTo(x(s), y(v)) : g.moveTo(x(s), y(v))));
+      g.stroke();
+    };
+    let points = 0;
+    for (const s of series) {
+      line(s.losses, (l) => 8 + plotH * (1 - Math.min(l, maxLoss) / maxLoss), s.colour, 2);
+      line(s.tests, (a) => 8 + plotH * (1 - a), s.testColour ?? s.colour, 1);
+      g.fillStyle = s.testColour ?? s.colour;
+      for (const [st, a] of s.tests) g.fillRect(x(st) - 3, 8 + plotH * (1 - a) - 3, 6, 6);
+      points += s.losses.length + s.tests.length;
+    }
+    canvas.dataset.points = String(points);
+  }
+
+  function drawCurves() {
+    plot(curves, run?.plan.totalSteps ?? 1, [
+      {
+        losses: run?.losses ?? [],
+        tests: run?.tests ?? [],
+        colour: '#2166ac',
+        testColour: '#b2182b',
+      },
+    ]);
+  }
+
+  function drawConfusion(e) {
+    const K = e.classes;
+    let max = 1;
+    for (const v of e.confusion) max = Math.max(max, v);
+    const head = el(
+      'tr',
+      {},
+      el('th', { text: 'true \\ predicted' }),
+      ...CLASSES.slice(0, K).map((c) => el('th', { text: c })),
+    );
+    const rows = [];
+    for (let i = 0; i < K; i++) {
+      const cells = [];
+      for (let j = 0; j < K; j++) {
+        const v = e.confusion[i * K + j];
+        const td = el('td', { text: String(v) });
+        td.style.background = `rgba(33, 102, 172, ${(v / max).toFixed(3)})`;
+        if (v / max > 0.5) td.style.color = '#fff';
+        cells.push(td);
+      }
+      rows.push(el('tr', {}, el('th', { text: CLASSES[i] }), ...cells));
+    }
+    confusion.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
+    confusion.dataset.accuracy = String(e.accuracy);
+    let n = 0;
+    for (const v of e.confusion) n += v;
+    confusionCaption.textContent = `Confusion matrix on ${n.toLocaleString('en')} test images at step ${run.step} (rows: true class, columns: predicted); accuracy ${(100 * e.accuracy).toFixed(1)}%`;
+  }
+
+  // --- look inside -------------------------------------------------------------------
+  let current = { source: 'test', index: 0 }; // the input the views show
+  let inspected = null; // the last classify result, with the input it was computed for
+  let asked = 0; // the latest classify request; older answers are dropped
+
+  async function refreshInput() {
+    if (!run || destroyed) return;
+    const ticket = ++asked;
+    const step = run.step;
+    try {
+      const r = await engine.nnlab({ op: 'classify', input: current });
+      if (ticket !== asked || destroyed) return;
+      inputError.hidden = true;
+      inspected = { ...r, step };
+      drawInspected(inspected);
+    } catch (e) {
+      if (ticket !== asked || destroyed) return;
+      inputError.textContent = e.message;
+      inputError.hidden = false;
+    }
+  }
+
+  function drawInspected(r) {
+    drawGrey(
+      seen,
+      Float32Array.from(r.pixels, (v) => v / 255),
+      28,
+      28,
+    );
+    const top = r.probs[r.predicted];
+    const what =
+      r.input.source === 'test'
+        ? `Test image #${r.input.index} (${CLASSES[r.label]})`
+        : r.input.source === 'drawing'
+          ? 'Your drawing'
+          : `Your image (${r.file.width} × ${r.file.height}, downscaled to 28 × 28 grey${r.input.invert ? ', inverted' : ''})`;
+    inputText.textContent = `${what}: the network (step ${r.step}) says ${CLASSES[r.predicted]}, ${(100 * top).toFixed(1)}%.`;
+    probs.replaceChildren(
+      ...Array.from(r.probs, (p, k) => {
+        const bar = el('span', { class: 'cp-nn-bar' });
+        bar.style.width = `${(100 * p).toFixed(1)}%`;
+        return el(
+          'li',
+          {
+            class: k === r.predicted ? 'cp-nn-top' : null,
+            'data-class': k,
+            'data-p': p,
+          },
+          el('span', { class: 'cp-nn-class', text: CLASSES[k] }),
+          el('span', { class: 'cp-nn-barbox' }, bar),
+          el('span', { class: 'cp-nn-pct', text: `${(100 * p).toFixed(1)}%` }),
+        );
+      }),
+    );
+    maps.replaceChildren(
+      ...r.maps.map((m) => {
+        const [D, H, W] = m.shape;
+        const { absMax } = rangeOf(m.data);
+        const tiles = [];
+        for (let d = 0; d < D; d++) {
+          const c = el('canvas', {
+            width: W,
+            height: H,
+            title: `${m.name}, map ${d + 1} of ${D}`,
+          });
+          c.style.width = `${Math.max(W, H) === 1 ? 14 : Math.max(28, Math.round((56 * W) / 28))}px`;
+          drawDiverging(c, m.data, H, W, { offset: d * H * W, range: absMax });
+          tiles.push(c);
+        }
+        return el(
+          'figure',
+          { class: 'cp-nn-map', 'data-layer': m.layer },
+          el('figcaption', {
+            text: `${m.layer + 1}. ${m.name}: ${W} × ${H} × ${D}, values ${fmtRange(m.data)}`,
+          }),
+          el('div', { class: 'cp-nn-tiles' }, ...tiles),
+        );
+      }),
+    );
+    root.dataset.predicted = String(r.predicted);
+    root.dataset.inputSource = r.input.source;
+    maps.dataset.layers = String(r.maps.length);
+  }
+
+  function fmtRange(data) {
+    const { min, max } = rangeOf(data);
+    return `${min.toPrecision(3)} to ${max.toPrecision(3)}`;
+  }
+
+  ctx.listen(testIndex.input, 'change', () => {
+    const n = Number(testIndex.input.value);
+    current = { source: 'test', index: Number.isInteger(n) ? n : -1 };
+    refreshInput();
+  });
+
+  // The drawing pad: 28 x 28 grey values, light strokes on black as in
+  // Fashion-MNIST, a soft round brush of radius 1.5 pixels.
+  const drawing = new Uint8Array(28 * 28);
+  let last = null;
+  const drawPad = () =>
+    drawGrey(
+      pad,
+      Float32Array.from(drawing, (v) => v / 255),
+      28,
+      28,
+    );
+  function dab(x, y) {
+    for (let i = Math.max(0, Math.floor(y - 2)); i <= Math.min(27, Math.ceil(y + 2)); i++) {
+      for (let j = Math.max(0, Math.floor(x - 2)); j <= Math.min(27, Math.ceil(x + 2)); j++) {
+        const d = Math.hypot(i + 0.5 - y, j + 0.5 - x);
+        const v = Math.round(255 * Math.max(0, Math.min(1, 2 - d)));
+        if (v > drawing[i * 28 + j]) drawing[i * 28 + j] = v;
+      }
+    }
+  }
+  function padPoint(e) {
+    const b = pad.getBoundingClientRect();
+    return [(28 * (e.clientX - b.left)) / b.width, (28 * (e.clientY - b.top)) / b.height];
+  }
+  ctx.listen(pad, 'pointerdown', (e) => {
+    pad.setPointerCapture?.(e.pointerId);
+    last = padPoint(e);
+    dab(...last);
+    drawPad();
+    e.preventDefault();
+  });
+  ctx.listen(pad, 'pointermove', (e) => {
+    if (!last) return;
+    const p = padPoint(e);
+    const n = Math.max(1, Math.ceil(Math.hypot(p[0] - last[0], p[1] - last[1]) / 0.5));
+    for (let t = 1; t <= n; t++) {
+      dab(last[0] + ((p[0] - last[0]) * t) / n, last[1] + ((p[1] - last[1]) * t) / n);
+    }
+    last = p;
+    drawPad();
+  });
+  const endStroke = () => {
+    if (!last) return;
+    last = null;
+    current = { source: 'drawing', pixels: drawing.slice() };
+    refreshInput();
+  };
+  ctx.listen(pad, 'pointerup', endStroke);
+  ctx.listen(pad, 'pointercancel', endStroke);
+  ctx.listen(clearPad, 'click', () => {
+    drawing.fill(0);
+    drawPad();
+  });
+  drawPad();
+
+  let uploaded = null; // the file's bytes
+  ctx.listen(upload, 'change', async () => {
+    const f = upload.files?.[0];
+    if (!f) return;
+    uploaded = new Uint8Array(await f.arrayBuffer());
+    current = { source: 'upload', file: uploaded, invert: invert.checked };
+    refreshInput();
+  });
+  ctx.listen(invert, 'change', () => {
+    if (current.source !== 'upload') return;
+    current = { ...current, invert: invert.checked };
+    refreshInput();
+  });
+
+  // a link that opens the lecture step
+  let lectureRun = STEPS.find((st) => st.id === ctx.state.lstep)?.run === 'compare';
+  if (lectureRun) serial(runComparison);
+  drawCurves();
+  return {
+    destroy() {
+      destroyed = true;
+      running = false;
+    },
+    api: {
+      get run() {
+        return run;
+      },
+      get inspected() {
+        return inspected;
+      },
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// The network lab's job in the worker (protocol.js NnlabJob): one NetworkLab
+// of the module (wasm/js/convplay_nn.mjs) per worker, created with its data
+// pack the first time the lab is used, so neither is loaded before the
+// student opens the lab. Each op returns only what the panel draws.
+import { createNetworkLab } from 'convplay-wasm/convplay_nn.mjs';
+import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
+import packUrl from 'convplay-wasm/fashion-mnist.pack.gz?url';
+
+// key -> Promise<{lab, counts}>: 'main', and the two networks of the comparison
+const labs = new Map();
+
+async function openLab() {
+  const api = await createNetworkLab({ wasmUrl: new URL(wasmUrl, self.location.href).href });
+  const response = await fetch(new URL(packUrl, self.location.href).href);
+  if (!response.ok) {
+    throw new Error(
+      `the Fashion-MNIST pack could not be fetched (HTTP ${response.status}); build it with "bash scripts/build.sh wasm"`,
+    );
+  }
+  const lab = api.NetworkLab();
+  const counts = lab.loadPack(new Uint8Array(await response.arrayBuffer()));
+  return { lab, counts };
+}
+
+/** The first conv layer's filters, [K, C, F, F], or null. */
+function firstFilters(lab, layers) {
+  const i = layers.findIndex((l) => l.type === 'conv');
+  return i < 0 ? null : lab.weights(i);
+}
+
+export async function nnlab(job) {
+  const key = job.lab ?? 'main';
+  if (!labs.has(key)) labs.set(key, openLab());
+  let opened;
+  try {
+    opened = await labs.get(key);
+  } catch (e) {
+    labs.delete(key); // the next job tries again
+    throw e;
+  }
+  const { lab, counts } = opened;
+  switch (job.op) {
+    case 'build': {
+      const d = lab.setNetwork(job.spec, job.seed);
+      const plan = lab.startTraining(job.config);
+      return { ...d, ...plan, counts, filters: firstFilters(lab, d.layers) };
+    }
+    case 'steps': {
+      const r = lab.steps(job.n);
+      const layers = lab.layers().layers;
+      return { ...r, filters: firstFilters(lab, layers), batchnorm: lab.batchnormStats() };
+    }
+    case 'evaluate':
+      return lab.evaluate(job.limit);
+    case 'classify':
+      return classify(lab, job.input);
+    default:
+      throw new Error(`unknown network-lab op "${job.op}"`);
+  }
+}
+
+/**
+ * One input through the network in inference mode. input: {source: 'test', index},
+ * {source: 'drawing', pixels} (H*W bytes, light on black) or {source: 'upload',
+ * file (the file's bytes), invert}: the module decodes it grey and downscales it to
+ * the network's input. -> {input, pixels, label?, probs, predicted, maps}
+ */
+function classify(lab, input) {
+  let pixels;
+  let label;
+  let file = null;
+  if (input.source === 'test') {
+    const t = lab.testImage(input.index);
+    pixels = t.pixels;
+    label = t.label;
+  } else if (input.source === 'drawing') {
+    pixels = input.pixels;
+  } else if (input.source === 'upload') {
+    const r = lab.imageToInput(input.file);
+    pixels = r.pixels;
+    if (input.invert) for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i];
+    file = { width: r.width, height: r.height };
+  } else {
+    throw new Error(`unknown input source "${input.source}" (test, drawing, upload)`);
+  }
+  return { input: { ...input, file: undefined }, file, pixels, label, ...lab.classify(pixels) };
+}
