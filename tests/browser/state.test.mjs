@@ -10,6 +10,7 @@ import {
   coerce,
   convParams,
   kernelHW,
+  rowOf,
 } from '../../web/src/common/state.js';
 
 test('defaults serialize to an empty hash and parse back', () => {
@@ -69,6 +70,22 @@ test('hostile values are clamped, replaced by the default, or ignored; never a t
   for (const junk of [null, undefined, 42, {}, '#&&&==&', '#='.repeat(100000), '#%', '#f=%ZZ']) {
     assert.doesNotThrow(() => parseHash(junk));
   }
+});
+
+test('a float set from code holds what its link says: the link redraws the same page', () => {
+  const s = defaults();
+  const third = Math.fround(1 / 3); // a weight as a Float32Array gives it
+  Object.assign(s, {
+    w2: coerce(rowOf('w2'), [third, -1e-9, 70, 0.1 + 0.2]),
+    bias: coerce(rowOf('bias'), [2 / 3]),
+    bnx: coerce(rowOf('bnx'), [123456789012.5, -1e-7]),
+    bnbeta: coerce(rowOf('bnbeta'), 1 / 7),
+  });
+  assert.deepEqual(s.w2, [0.333333, 0, 70, 0.3]);
+  assert.ok(!Object.is(s.w2[1], -0), 'no -0 (the link writes 0)');
+  assert.deepEqual(s.bnx, [123456789012.5, 0]);
+  assert.equal(s.bnbeta, 0.142857);
+  assert.deepEqual(parseHash(`#${serialize(s)}`), s);
 });
 
 test('every row coerces its own default to itself', () => {

@@ -222,6 +222,15 @@ function clampNum(row, x) {
   return x;
 }
 
+/**
+ * x as a link holds it: 6 decimals (from 1e9 on every digit a double has left,
+ * kept exact), never -0. A float row's value is stored so: the state holds
+ * nothing its link cannot say, and a fresh load of the link draws the same.
+ */
+function linkFloat(x) {
+  return Math.abs(x) >= 1e9 ? x : Math.round(x * 1e6) / 1e6 + 0;
+}
+
 /** One raw value (string from the hash, or any JS value from code) -> a valid value of the row. */
 export function coerce(row, raw) {
   try {
@@ -241,7 +250,7 @@ export function coerce(row, raw) {
       case 'float': {
         const x = typeof raw === 'number' ? raw : Number(String(raw).trim());
         if (!Number.isFinite(x)) return row.default;
-        return clampNum(row, x);
+        return linkFloat(clampNum(row, x));
       }
       case 'bool':
         if (typeof raw === 'boolean') return raw;
@@ -265,7 +274,7 @@ export function coerce(row, raw) {
         const out = [];
         for (const it of items) {
           const x = typeof it === 'number' ? it : Number(String(it).trim());
-          out.push(Number.isFinite(x) ? clampNum(row, x) : 0);
+          out.push(Number.isFinite(x) ? linkFloat(clampNum(row, x)) : 0);
         }
         return out;
       }
@@ -336,7 +345,7 @@ export function parseHash(hash) {
 }
 
 function fmtFloat(x) {
-  return String(Math.round(x * 1e6) / 1e6);
+  return String(linkFloat(x));
 }
 
 function serializeValue(row, v) {
