@@ -238,6 +238,142 @@ class NetworkLab {
     });
   }
 
+  // Images of the student's own classes (C*H*W bytes each, the network's
+  // input shape, labels 0..classes-1) as the training and test sets; any
+  // running training is dropped -> {train, test} counts.
+  val setData(const val& train_pixels, const val& train_labels, const val& test_pixels,
+              const val& test_labels, int classes) {
+    return guarded([&] {
+      require_network();
+      auto make = [&](const val& pixels, const val& labels) {
+        Dataset d;
+        d.channels = net_->spec().channels;
+        d.height = net_->spec().height;
+        d.width = net_->spec().width;
+        d.classes = classes;
+        d.pixels = vector_from_js<uint8_t>(pixels);
+        d.labels = vector_from_js<int>(labels);
+        d.check();
+        return d;
+      };
+      Dataset train = make(train_pixels, train_labels);
+      Dataset test = make(test_pixels, test_labels);
+      trainer_.reset();
+      train_ = std::move(train);
+      test_ = std::move(test);
+      val o = val::object();
+      o.set("train", train_.size());
+      o.set("test", test_.size());
+      return o;
+    });
+  }
+
+  // Every layer with parameters -> [{layer, name, w: {shape, data}, b,
+  // gamma?, beta?, runningMean?, runningVar?}] (copies).
+  val parameters() {
+    return guarded([&] {
+      require_network();
+      val a = val::array();
+      for (size_t i = 0; i < net_->size(); ++i) {
+        const Layer<float>& l = net_->layer(i);
+        if (!l.param_count) continue;
+        val o = val::object();
+        o.set("layer", static_cast<int>(i));
+        o.set("name", l.name);
+        if (!l.w.data.empty()) o.set("w", tensor_to_js(l.w));
+        if (!l.b.empty()) o.set("b", vector_to_js(l.b));
+        if (!l.gamma.empty()) {
+          o.set("gamma", vector_to_js(l.gamma));
+          o.set("beta", vector_to_js(l.beta));
+          o.set("runningMean", vector_to_js(l.running_mean));
+          o.set("runningVar", vector_to_js(l.running_var));
+        }
+        a.call<void>("push", o);
+      }
+      return a;
+    });
+  }
+
+  // The inverse of parameters(): [{layer, w, b, gamma?, ...}] with float
+  // arrays (the wrapper checks they are finite). Every layer with parameters
+  // must be given, each array with this network's size; nothing is changed
+  // unless all of them fit -> {layers} (how many were set).
+  val setParameters(const val& list) {
+    return guarded([&] {
+      require_network();
+      struct Item {
+        size_t layer;
+        std::vector<std::vector<float>*> dst;
+        std::vector<std::vector<float>> src;
+      };
+      std::vector<Item> items;
+      std::vector<size_t> want;
+      for (size_t i = 0; i < net_->size(); ++i)
+        if (net_->layer(i).param_count) want.push_back(i);
+      const int n = list["length"].as<int>();
+      if (static_cast<size_t>(n) != want.size()) {
+        throw Error("the file has parameters for " + std::to_string(n) +
+                    " layers; this network has " + std::to_string(want.size()) +
+                    " layers with parameters");
+      }
+      for (int k = 0; k < n; ++k) {
+        const val o = list[k];
+        const size_t i = want[static_cast<size_t>(k)];
+        Layer<float>& l = net_->layer(i);
+        const int given = o["layer"].as<int>();
+        if (given != static_cast<int>(i)) {
+          throw Error("parameters " + std::to_string(k) + " are for layer " +
+                      std::to_string(given) + "; this network's next layer with parameters is " +
+                      std::to_string(i) + " (" + l.name + ")");
+        }
+        Item it{i, {}, {}};
+        auto take = [&](const char* key, std::vector<float>& dst) {
+          const val v = o[key];
+          if (dst.empty()) {
+            if (!v.isUndefined())
+              throw Error("layer " + std::to_string(i) + " (" + l.name + ") has no " + key);
+            return;
+          }
+          if (v.isUndefined())
+            throw Error("layer " + std::to_string(i) + " (" + l.name + "): " + key + " is missing");
+          std::vector<float> src = vector_from_js<float>(v);
+          if (src.size() != dst.size()) {
+            throw Error("layer " + std::to_string(i) + " (" + l.name + "): " + key + " has " +
+                        std::to_string(src.size()) + " values; this layer has " +
+                        std::to_string(dst.size()));
+          }
+          for (size_t j = 0; j < src.size(); ++j) {
+            if (!std::isfinite(src[j])) {
+              throw Error("layer " + std::to_string(i) + " (" + l.name + "): " + key + "[" +
+                          std::to_string(j) + "] is not a finite number");
+            }
+          }
+          it.dst.push_back(&dst);
+          it.src.push_back(std::move(src));
+        };
+        take("w", l.w.data);
+        take("b", l.b);
+        take("gamma", l.gamma);
+        take("beta", l.beta);
+        take("runningMean", l.running_mean);
+        take("runningVar", l.running_var);
+        if (!l.running_var.empty()) {
+          for (float v : it.src.back()) {
+            if (v < 0.0f)
+              throw Error("layer " + std::to_string(i) + " (" + l.name +
+                          "): runningVar has a negative variance");
+          }
+        }
+        items.push_back(std::move(it));
+      }
+      for (Item& it : items)
+        for (size_t j = 0; j < it.dst.size(); ++j) *it.dst[j] = std::move(it.src[j]);
+      val o = val::object();
+      o.set("layers", n);
+      return o;
+    });
+  }
+
   // -> {layers: [...], params}: see describe().
   val layers() {
     return guarded([&] {
@@ -310,6 +446,9 @@ EMSCRIPTEN_BINDINGS(convplay_nn) {
       .function("weights", &NetworkLab::weights)
       .function("testImage", &NetworkLab::testImage)
       .function("classify", &NetworkLab::classify)
-      .function("imageToInput", &NetworkLab::imageToInput);
+      .function("imageToInput", &NetworkLab::imageToInput)
+      .function("setData", &NetworkLab::setData)
+      .function("parameters", &NetworkLab::parameters)
+      .function("setParameters", &NetworkLab::setParameters);
   emscripten::function("_packFashion", &pack_fashion_js);
 }

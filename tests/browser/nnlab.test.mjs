@@ -320,7 +320,7 @@ test('classifies a drawing made with the mouse and an uploaded image downscaled 
   checkSoftmax(r);
   assert.match(
     await page.textContent('#nnlab .cp-nn-input-text'),
-    /^Your image \(256 × 171, downscaled to 28 × 28 grey, inverted\): the network \(step 1\) says /,
+    /^Your image “coffee.png” \(256 × 171, downscaled to 28 × 28 grey, inverted\): the network \(step 1\) says /,
   );
   const inverted = r.pixels;
   await page.uncheck('#nnlab #nn-invert');

@@ -92,6 +92,85 @@ function bytes(name, v) {
   fail(`${name} must be a Uint8Array or an ArrayBuffer, got ${show(v)}`);
 }
 
+export const CLASS_RULES = {
+  minClasses: 2,
+  maxClasses: 4,
+  minImages: 5,
+  maxImages: 60,
+  maxName: 20,
+};
+const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The rules of a class set made by the student: 2 to 4 classes, each with a
+ * name (1 to 20 characters, no two alike) and 5 to 60 image files (at most
+ * 8 MB each). Throws naming the value and the rule; returns the set.
+ */
+export function checkClassSet(classes) {
+  const { minClasses, maxClasses, minImages, maxImages, maxName } = CLASS_RULES;
+  if (!Array.isArray(classes)) fail(`classes must be an array, got ${show(classes)}`);
+  if (classes.length < minClasses || classes.length > maxClasses) {
+    fail(
+      `${classes.length} ${classes.length === 1 ? 'class' : 'classes'}: the lab trains on ${minClasses} to ${maxClasses} classes`,
+    );
+  }
+  const seen = new Set();
+  return classes.map((c, i) => {
+    object(`classes[${i}]`, c);
+    const name = typeof c.name === 'string' ? c.name.trim() : '';
+    if (!name) fail(`class ${i + 1} has no name: give each class a name`);
+    if (name.length > maxName)
+      fail(`class name "${name.slice(0, 40)}" has ${name.length} characters; at most ${maxName}`);
+    if (seen.has(name.toLowerCase())) fail(`two classes are named "${name}": each name once`);
+    seen.add(name.toLowerCase());
+    if (!Array.isArray(c.images)) fail(`class "${name}": images must be an array of files`);
+    const n = c.images.length;
+    if (n < minImages) {
+      fail(
+        `class "${name}" has ${n} ${n === 1 ? 'image' : 'images'}; each class needs at least ${minImages} (some to train on, one to test)`,
+      );
+    }
+    if (n > maxImages) fail(`class "${name}" has ${n} images; at most ${maxImages} per class`);
+    c.images.forEach((f, k) => {
+      const b = bytes(`class "${name}" image ${k + 1}`, f);
+      if (b.length > MAX_IMAGE_BYTES) {
+        fail(
+          `class "${name}", image ${k + 1} is ${(b.length / 1048576).toFixed(1)} MB; at most ${MAX_IMAGE_BYTES / 1048576} MB per image`,
+        );
+      }
+    });
+    return { name, images: c.images };
+  });
+}
+
+const PARAM_KEYS = ['w', 'b', 'gamma', 'beta', 'runningMean', 'runningVar'];
+
+/** Float32Array of finite numbers (a typed array or a plain array, as JSON gives). */
+function finiteFloats(name, v) {
+  if (!(v instanceof Float32Array || v instanceof Float64Array || Array.isArray(v)))
+    fail(`${name} must be an array of numbers`);
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'number' || !Number.isFinite(v[i]))
+      fail(`${name}[${i}] is ${show(v[i])}, not a finite number`);
+    if (Math.abs(v[i]) > 3.4e38) fail(`${name}[${i}] is ${v[i]}, beyond the float32 range`);
+  }
+  return Float32Array.from(v);
+}
+
+function parameterList(list) {
+  if (!Array.isArray(list)) fail(`parameters must be an array of layers, got ${show(list)}`);
+  return list.map((p, k) => {
+    object(`parameters[${k}]`, p);
+    const out = { layer: int32(`parameters[${k}].layer`, p.layer) };
+    for (const key of PARAM_KEYS) {
+      if (p[key] === undefined) continue;
+      const v = key === 'w' && p.w && !Array.isArray(p.w) && 'data' in p.w ? p.w.data : p[key];
+      out[key] = finiteFloats(`parameters[${k}].${key}`, v);
+    }
+    return out;
+  });
+}
+
 /**
  * The "tiny" preset: conv 8@3x3 - [batch norm] - ReLU - max pool 2 - conv 16@3x3 -
  * [batch norm] - ReLU - max pool 2 - fully connected `classes`, on 28 x 28 grey images.
@@ -132,6 +211,55 @@ export function wrapNetworkLab(core) {
         testImage: (index) => ok(live().testImage(int32('index', index))),
         classify: (pixels) => ok(live().classify(bytes('pixels', pixels))),
         imageToInput: (file) => ok(live().imageToInput(bytes('file', file))),
+        /**
+         * The student's own classes as the training and test sets: classes is
+         * [{name, images: [file bytes]}] (checkClassSet's rules); each image is
+         * decoded grey and downscaled to the network's input by the module;
+         * every `testEvery`-th image of a class is kept for testing.
+         * -> {train, test, classes: names, perClass: [{train, test}]}
+         */
+        setClasses(classes, { testEvery = 5 } = {}) {
+          const set = checkClassSet(classes);
+          int32('testEvery', testEvery);
+          const train = { pixels: [], labels: [] };
+          const test = { pixels: [], labels: [] };
+          const perClass = [];
+          set.forEach((c, label) => {
+            const counts = { train: 0, test: 0 };
+            c.images.forEach((file, i) => {
+              const r = live().imageToInput(bytes(`class "${c.name}" image ${i + 1}`, file));
+              if (r.error !== undefined) fail(`class "${c.name}", image ${i + 1}: ${r.error}`);
+              const into = i % testEvery === testEvery - 1 ? test : train;
+              into.pixels.push(r.pixels);
+              into.labels.push(label);
+              counts[into === test ? 'test' : 'train'] += 1;
+            });
+            perClass.push(counts);
+          });
+          const flat = (parts) => {
+            const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+            let at = 0;
+            for (const p of parts) {
+              out.set(p, at);
+              at += p.length;
+            }
+            return out;
+          };
+          const r = ok(
+            live().setData(
+              flat(train.pixels),
+              Int32Array.from(train.labels),
+              flat(test.pixels),
+              Int32Array.from(test.labels),
+              set.length,
+            ),
+          );
+          return { ...r, classes: set.map((c) => c.name), perClass };
+        },
+        /** Every layer with parameters: [{layer, name, w: {shape, data}, b, gamma?, beta?, runningMean?, runningVar?}]. */
+        parameters: () => ok({ list: live().parameters() }).list,
+        /** The inverse of parameters(); refuses a wrong layer, size or a value that is not finite. */
+        setParameters: (list) => ok(live().setParameters(parameterList(list))),
         delete() {
           if (!deleted) raw.delete();
           deleted = true;

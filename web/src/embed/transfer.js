@@ -3,6 +3,8 @@
 //   configOf(state)            -> {format: 'convplay-config', version: 1, state, image?}
 //   readConfigText(text)       -> the complete state it holds; throws an Error whose
 //                                 message names the first bad field ('state.s: "0" is below 1')
+//   readConfigObject(data)     -> the same for a file already parsed (the network lab's
+//                                 weights file is a configuration with a `network` field)
 //   mapsPng(canvases)          -> Promise<Blob>: every feature map side by side, one PNG
 //   mapsZip(canvases, extra)   -> Promise<Blob>: one PNG per map + the JSON files, a zip (fflate)
 //   download(blob, name, doc)  -> saves the blob (an <a download> with a blob: URL)
@@ -41,6 +43,11 @@ export function readConfigText(text) {
   } catch (e) {
     throw new Error(`the file is not JSON (${e.message})`, { cause: e });
   }
+  return readConfigObject(data);
+}
+
+/** The state of a parsed configuration file; throws naming the first bad field. */
+export function readConfigObject(data) {
   if (!data || typeof data !== 'object' || Array.isArray(data))
     throw new Error('the file is not a convplay configuration: it holds no JSON object');
   if (data.format !== CONFIG_FORMAT)

@@ -15,6 +15,7 @@ import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
 import { el } from '../dom.js';
 import { rowOf } from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
+import { configOf, readConfigObject, download } from '../../embed/transfer.js';
 
 const CLASSES = [
   'T-shirt/top',
@@ -31,6 +32,24 @@ const CLASSES = [
 const STEPS_PER_JOB = 5;
 const TEST_EVERY = 50; // steps between test points on the curve
 const TEST_POINT_IMAGES = 500;
+const MAX_WEIGHTS_BYTES = 32 * 1024 * 1024; // a weights file (conv 32@28x28 twice is ~10 MB)
+const MAX_OWN_CLASSES = 4;
+// the lab's rows of the state table: what a weights file sets
+const LAB_ROWS = [
+  'nnk1',
+  'nnf1',
+  'nnp1',
+  'nnk2',
+  'nnf2',
+  'nnp2',
+  'nnbn',
+  'nnlr',
+  'nnbs',
+  'nnep',
+  'nnseed',
+];
+/** float32 values as the shortest decimals that read back as the same float32. */
+const exact = (a) => Array.from(a, (v) => Number(Math.fround(v).toPrecision(9)));
 
 function numberInput(id, label, value, attrs) {
   const input = el('input', { id, type: 'number', value, ...attrs });
@@ -101,6 +120,73 @@ export function mount(ctx) {
     compareCanvas,
     compareText,
   );
+  // --- the data: Fashion-MNIST or the student's own classes ------------------------
+  const dataFashion = el('input', {
+    id: id('nn-data-fashion'),
+    type: 'radio',
+    name: id('nn-data'),
+    value: 'fashion',
+    checked: true,
+  });
+  const dataOwn = el('input', {
+    id: id('nn-data-own'),
+    type: 'radio',
+    name: id('nn-data'),
+    value: 'own',
+    'data-part': 'nn-data-own',
+  });
+  const classRows = el('div', { class: 'cp-nn-classes' });
+  const addClass = el('button', { type: 'button', 'data-part': 'nn-own-add' }, 'Add a class');
+  const camera = el('button', { type: 'button', 'data-part': 'nn-own-camera' }, 'Start the webcam');
+  const video = el('video', {
+    class: 'cp-nn-video',
+    autoplay: true,
+    muted: true,
+    playsinline: true,
+    hidden: true,
+    'aria-label': 'The webcam: a snapshot button under each class takes the current picture',
+  });
+  const ownText = el('p', { class: 'cp-nn-own-text', 'aria-live': 'polite' });
+  const ownBox = el(
+    'div',
+    { class: 'cp-nn-own', hidden: true },
+    el('p', {
+      text: 'Make 2 to 4 classes (for example "cup", "cat", "hand"), each with a name and 5 to 60 pictures: uploads or webcam snapshots. The module decodes each picture grey and downscales it to the 28 × 28 input; every fifth picture of a class is kept aside to test the network. Pictures of any size are fine: all are downscaled the same way.',
+    }),
+    classRows,
+    el('div', { class: 'cp-nn-buttons' }, addClass, camera),
+    video,
+    ownText,
+  );
+  const dataBox = el(
+    'fieldset',
+    { class: 'cp-nn-data' },
+    el('legend', { text: 'train on' }),
+    el('label', { for: dataFashion.id }, dataFashion, ' Fashion-MNIST (10 classes)'),
+    el('label', { for: dataOwn.id }, dataOwn, ' your own classes (uploads or webcam)'),
+  );
+
+  // --- export and import of the trained weights -----------------------------------
+  const exportBtn = el(
+    'button',
+    { type: 'button', 'data-part': 'nn-export' },
+    'Export the trained weights (JSON)',
+  );
+  const importFile = el('input', {
+    id: id('nn-import'),
+    type: 'file',
+    accept: 'application/json,.json',
+    'data-part': 'nn-import',
+  });
+  const transferText = el('p', { class: 'cp-nn-transfer-text', 'aria-live': 'polite' });
+  const transferBox = el(
+    'div',
+    { class: 'cp-nn-transfer' },
+    exportBtn,
+    el('label', { for: importFile.id }, 'import weights ', importFile),
+    transferText,
+  );
+
   const status = el('p', { class: 'cp-nn-status', role: 'status', 'aria-live': 'polite' });
   const error = el('p', { class: 'message error', role: 'alert', hidden: true });
 
@@ -239,9 +325,12 @@ export function mount(ctx) {
       el('label', { for: bn.id, class: 'cp-nn-bn' }, bn, ' batch norm after each convolution'),
     ),
     el('div', { class: 'cp-nn-hyper' }, lr.row, batch.row, epochs.row, seed.row),
+    dataBox,
+    ownBox,
     el('div', { class: 'cp-nn-buttons' }, train, pause, step, reset, compare),
     status,
     error,
+    transferBox,
     layerTable,
     el('h3', { text: 'Loss and accuracy' }),
     curves,
@@ -252,7 +341,9 @@ export function mount(ctx) {
         'figure',
         {},
         filters,
-        el('figcaption', { text: "First layer's filters (blue negative, red positive)" }),
+        el('figcaption', {
+          text: "First layer's filters (blue negative, red positive); click one to open it in the layer panel",
+        }),
       ),
       el('figure', {}, confusion, confusionCaption),
     ),
@@ -280,7 +371,7 @@ export function mount(ctx) {
       if (withBn) layers.push({ type: 'batchnorm' });
       layers.push({ type: 'relu' }, { type: 'maxpool', kernel: 2, stride: 2 });
     }
-    layers.push({ type: 'fc', filters: 10 });
+    layers.push({ type: 'fc', filters: classCount() });
     return { channels: 1, height: 28, width: 28, layers };
   }
 
@@ -307,31 +398,59 @@ export function mount(ctx) {
     if (e) setState('error');
   }
 
+  // which data the next build trains on: 'fashion' or 'own'; imported: the class
+  // names of an imported network whose own images are not here
+  let mode = 'fashion';
+  let imported = null;
+  let stale = false; // the class set changed since the run was built
+  const classCount = () =>
+    mode === 'own' ? (imported?.length ?? Math.max(2, own.length)) : CLASSES.length;
+
   async function build() {
+    const key = mode === 'own' ? 'own' : 'main';
     setState(
       'loading',
       run ? 'Building the network…' : 'Loading the lab (the module and 3.8 MB of images)…',
     );
     showError(null);
+    stale = false;
     try {
-      const r = await engine.nnlab({
-        op: 'build',
-        spec: spec(),
-        seed: config().seed,
-        config: config(),
-      });
-      run = { plan: r, layers: r.layers, losses: [], tests: [], norms: null, step: 0 };
+      const job = { op: 'build', lab: key, spec: spec(), seed: config().seed, config: config() };
+      if (key === 'own' && imported) job.noData = true;
+      else if (key === 'own') {
+        job.classes = own.map((c) => ({ name: c.name, images: c.images.map((i) => i.bytes) }));
+      }
+      const r = await engine.nnlab(job);
+      run = {
+        plan: r,
+        lab: key,
+        classes: r.own ? r.own.classes : (imported ?? CLASSES),
+        layers: r.layers,
+        losses: [],
+        tests: [],
+        norms: null,
+        step: 0,
+      };
       drawLayers();
       drawFilters(r.filters);
       drawCurves();
       confusion.replaceChildren();
       confusionCaption.textContent = NO_CONFUSION;
       root.dataset.step = '0';
-      testIndex.input.max = String(r.counts.test - 1);
+      testIndex.input.max = String(Math.max(0, r.counts.test - 1));
+      if (current.source === 'test' && current.index >= r.counts.test) {
+        current = { source: 'test', index: 0 };
+        testIndex.input.value = '0';
+      }
       await refreshInput();
+      const data = r.own
+        ? `your ${r.own.classes.length} classes (${r.own.classes.map((c, i) => `${c}: ${r.own.perClass[i].train} to train, ${r.own.perClass[i].test} to test`).join('; ')}): `
+        : '';
       setState(
         'idle',
-        `${r.counts.train} training and ${r.counts.test} test images; ${r.params.toLocaleString('en')} parameters; ${r.totalSteps} steps of ${config().batchSize} images.`,
+        job.noData
+          ? `An imported network for ${run.classes.join(', ')}; its images are not here, so it classifies drawings and uploads but cannot train or be tested.`
+          : `${data}${r.counts.train} training and ${r.counts.test} test images; ${r.params.toLocaleString('en')} parameters; ${r.totalSteps} steps of ${config().batchSize} images.`,
       );
       return true;
     } catch (e) {
@@ -343,13 +462,17 @@ export function mount(ctx) {
   }
 
   async function evaluate(limit) {
-    const e = await engine.nnlab({ op: 'evaluate', limit });
+    const e = await engine.nnlab({ op: 'evaluate', lab: run.lab, limit });
     run.tests.push([run.step, e.accuracy]);
     return e;
   }
 
   async function advance(n) {
-    const r = await engine.nnlab({ op: 'steps', n });
+    if (!run.plan.totalSteps)
+      throw new Error(
+        `this imported network's classes (${run.classes.join(', ')}) have no images here: add pictures to each class to train it`,
+      );
+    const r = await engine.nnlab({ op: 'steps', lab: run.lab, n });
     if (destroyed) return r;
     run.step = r.step;
     run.losses.push([r.step, r.loss]);
@@ -385,7 +508,7 @@ export function mount(ctx) {
 
   ctx.listen(train, 'click', () =>
     serial(async () => {
-      if (!run && !(await build())) return;
+      if ((!run || stale) && !(await build())) return;
       running = true;
       setState('training');
       await loop();
@@ -398,7 +521,7 @@ export function mount(ctx) {
   });
   ctx.listen(step, 'click', () =>
     serial(async () => {
-      if (!run && !(await build())) return;
+      if ((!run || stale) && !(await build())) return;
       const r = await advance(1);
       setState(r.done ? 'done' : 'paused');
     }),
@@ -419,7 +542,7 @@ export function mount(ctx) {
       for (const f of fields) f.input.value = String(state[f.name]);
       bn.checked = state.nnbn;
       running = false;
-      serial(build);
+      if (!quiet) serial(build);
     }
     // a lecture step that runs the comparison; leaving it pauses the comparison
     if (names.includes('lstep')) {
@@ -605,6 +728,7 @@ export function mount(ctx) {
 
   function drawConfusion(e) {
     const K = e.classes;
+    const CLASSES = run.classes;
     let max = 1;
     for (const v of e.confusion) max = Math.max(max, v);
     const head = el(
@@ -641,20 +765,37 @@ export function mount(ctx) {
     if (!run || destroyed) return;
     const ticket = ++asked;
     const step = run.step;
+    const input = current;
     try {
-      const r = await engine.nnlab({ op: 'classify', input: current });
+      const r = await engine.nnlab({ op: 'classify', lab: run.lab, input });
       if (ticket !== asked || destroyed) return;
       inputError.hidden = true;
-      inspected = { ...r, step };
+      inspected = { ...r, step, classes: run.classes, name: input.name };
       drawInspected(inspected);
     } catch (e) {
       if (ticket !== asked || destroyed) return;
-      inputError.textContent = e.message;
+      // the previous picture, prediction and maps belong to another input: gone
+      inspected = null;
+      const what =
+        input.source === 'upload'
+          ? `“${input.name}”`
+          : input.source === 'test'
+            ? `test image #${input.index}`
+            : 'the drawing';
+      inputError.textContent = `${what}: ${e.message}`;
       inputError.hidden = false;
+      seen.getContext('2d').clearRect(0, 0, seen.width, seen.height);
+      inputText.textContent = `No prediction: ${what} could not be fed to the network.`;
+      probs.replaceChildren();
+      maps.replaceChildren();
+      delete root.dataset.predicted;
+      root.dataset.inputSource = 'none';
+      maps.dataset.layers = '0';
     }
   }
 
   function drawInspected(r) {
+    const CLASSES = r.classes;
     drawGrey(
       seen,
       Float32Array.from(r.pixels, (v) => v / 255),
@@ -667,7 +808,7 @@ export function mount(ctx) {
         ? `Test image #${r.input.index} (${CLASSES[r.label]})`
         : r.input.source === 'drawing'
           ? 'Your drawing'
-          : `Your image (${r.file.width} × ${r.file.height}, downscaled to 28 × 28 grey${r.input.invert ? ', inverted' : ''})`;
+          : `Your image${r.name ? ` “${r.name}”` : ''} (${r.file.width} × ${r.file.height}, downscaled to 28 × 28 grey${r.input.invert ? ', inverted' : ''})`;
     inputText.textContent = `${what}: the network (step ${r.step}) says ${CLASSES[r.predicted]}, ${(100 * top).toFixed(1)}%.`;
     probs.replaceChildren(
       ...Array.from(r.probs, (p, k) => {
@@ -686,16 +827,24 @@ export function mount(ctx) {
         );
       }),
     );
+    const pools = r.maps.findIndex((m) => m.type === 'maxpool' || m.type === 'avgpool');
+    const firstBlock = pools < 0 ? 0 : pools;
     maps.replaceChildren(
       ...r.maps.map((m) => {
         const [D, H, W] = m.shape;
         const { absMax } = rangeOf(m.data);
         const tiles = [];
         for (let d = 0; d < D; d++) {
+          // the first block (conv 1 to the first pooling) opens in the layer panel
+          const first = m.layer <= firstBlock;
           const c = el('canvas', {
             width: W,
             height: H,
-            title: `${m.name}, map ${d + 1} of ${D}`,
+            title: `${m.name}, map ${d + 1} of ${D}${first ? ': click to open conv 1 in the layer panel' : ''}`,
+            'data-map': d,
+            'data-layer': m.layer,
+            'data-first': first ? '1' : '0',
+            class: first ? 'cp-nn-openable' : null,
           });
           c.style.width = `${Math.max(W, H) === 1 ? 14 : Math.max(28, Math.round((56 * W) / 28))}px`;
           drawDiverging(c, m.data, H, W, { offset: d * H * W, range: absMax });
@@ -787,13 +936,456 @@ export function mount(ctx) {
     const f = upload.files?.[0];
     if (!f) return;
     uploaded = new Uint8Array(await f.arrayBuffer());
-    current = { source: 'upload', file: uploaded, invert: invert.checked };
+    current = {
+      source: 'upload',
+      file: uploaded,
+      name: f.name,
+      invert: invert.checked && run?.lab !== 'own',
+    };
     refreshInput();
   });
   ctx.listen(invert, 'change', () => {
     if (current.source !== 'upload') return;
-    current = { ...current, invert: invert.checked };
+    current = { ...current, invert: invert.checked && run?.lab !== 'own' };
     refreshInput();
+  });
+
+  // --- the student's own classes ------------------------------------------------------
+  // own: [{name, images: [{bytes, url, from}]}]; the module checks the set's rules
+  // (2 to 4 classes, 5 to 60 pictures each, names) when the network is built.
+  const own = [];
+  const urls = new Set();
+  let stream = null;
+
+  function ownChanged() {
+    imported = null;
+    if (mode === 'own') {
+      stale = true;
+      running = false;
+      const total = own.reduce((n, c) => n + c.images.length, 0);
+      ownText.textContent = `${own.length} ${own.length === 1 ? 'class' : 'classes'}, ${total} pictures. Press Train (or Step) to train on them.`;
+    }
+    drawOwn();
+  }
+
+  function drawOwn() {
+    classRows.replaceChildren(
+      ...own.map((c, ci) => {
+        const name = el('input', {
+          type: 'text',
+          value: c.name,
+          maxlength: 40,
+          placeholder: ['cup', 'cat', 'hand', 'book'][ci],
+          'aria-label': `name of class ${ci + 1}`,
+          'data-part': 'nn-own-name',
+        });
+        name.addEventListener('change', () => {
+          c.name = name.value;
+          ownChanged();
+        });
+        const files = el('input', {
+          type: 'file',
+          accept: 'image/*',
+          multiple: true,
+          'aria-label': `pictures of class ${ci + 1}`,
+          'data-part': 'nn-own-files',
+        });
+        files.addEventListener('change', async () => {
+          const list = [...(files.files ?? [])];
+          files.value = '';
+          for (const f of list) {
+            c.images.push({ bytes: new Uint8Array(await f.arrayBuffer()), from: f.name, blob: f });
+          }
+          ownChanged();
+        });
+        const snap = el(
+          'button',
+          { type: 'button', 'data-part': 'nn-own-snap', disabled: !stream },
+          'Snapshot',
+        );
+        snap.addEventListener('click', () => snapshot(c));
+        const clear = el('button', { type: 'button', 'data-part': 'nn-own-clear' }, 'Clear');
+        clear.addEventListener('click', () => {
+          c.images = [];
+          ownChanged();
+        });
+        const remove = el(
+          'button',
+          { type: 'button', 'data-part': 'nn-own-remove', disabled: own.length <= 1 },
+          'Remove',
+        );
+        remove.addEventListener('click', () => {
+          own.splice(ci, 1);
+          ownChanged();
+        });
+        const thumbs = el('div', { class: 'cp-nn-thumbs' });
+        for (const im of c.images.slice(-12)) {
+          if (!im.url) {
+            im.url = URL.createObjectURL(im.blob);
+            urls.add(im.url);
+          }
+          thumbs.append(el('img', { src: im.url, alt: im.from, width: 28, height: 28 }));
+        }
+        return el(
+          'fieldset',
+          { class: 'cp-nn-class', 'data-class': ci },
+          el('legend', { text: `class ${ci + 1}` }),
+          name,
+          el('label', {}, 'pictures ', files),
+          snap,
+          clear,
+          remove,
+          el('span', {
+            class: 'cp-nn-count',
+            text: `${c.images.length} ${c.images.length === 1 ? 'picture' : 'pictures'}`,
+          }),
+          thumbs,
+        );
+      }),
+    );
+    addClass.disabled = own.length >= MAX_OWN_CLASSES;
+  }
+
+  ctx.listen(addClass, 'click', () => {
+    if (own.length < MAX_OWN_CLASSES) own.push({ name: '', images: [] });
+    ownChanged();
+  });
+
+  function setMode(m) {
+    if (m === mode) return;
+    mode = m;
+    imported = null;
+    dataOwn.checked = m === 'own';
+    dataFashion.checked = m !== 'own';
+    ownBox.hidden = m !== 'own';
+    compare.hidden = m === 'own'; // the comparison trains on Fashion-MNIST
+    invert.disabled = m === 'own';
+    running = false;
+    if (m === 'own') {
+      if (!own.length) own.push({ name: '', images: [] }, { name: '', images: [] });
+      drawOwn();
+      stale = true;
+      status.textContent = 'Name your classes and add pictures, then press Train.';
+    } else {
+      serial(build);
+    }
+  }
+  ctx.listen(dataOwn, 'change', () => setMode('own'));
+  ctx.listen(dataFashion, 'change', () => setMode('fashion'));
+
+  // The webcam: getUserMedia where the browser offers it (https or localhost).
+  const stopCamera = () => {
+    for (const t of stream?.getTracks() ?? []) t.stop();
+    stream = null;
+    video.srcObject = null;
+    video.hidden = true;
+    camera.textContent = 'Start the webcam';
+    drawOwn();
+  };
+  ctx.listen(camera, 'click', async () => {
+    if (stream) {
+      stopCamera();
+      return;
+    }
+    if (!navigator.mediaDevices?.getUserMedia) {
+      ownText.textContent =
+        'This browser gives no camera access here (it needs https or localhost): upload pictures instead.';
+      return;
+    }
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+    } catch (e) {
+      ownText.textContent = `No webcam: ${e.message || e.name}. Upload pictures instead.`;
+      return;
+    }
+    if (destroyed) {
+      stopCamera();
+      return;
+    }
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play().catch(() => {});
+    camera.textContent = 'Stop the webcam';
+    drawOwn();
+  });
+
+  /** The webcam's current picture (its centre square, at most 224 pixels) as a PNG of class c. */
+  async function snapshot(c) {
+    if (!stream || !video.videoWidth) {
+      ownText.textContent = 'The webcam has no picture yet: wait a moment and try again.';
+      return;
+    }
+    const side = Math.min(video.videoWidth, video.videoHeight);
+    const out = Math.min(side, 224);
+    const canvas = el('canvas', { width: out, height: out });
+    canvas
+      .getContext('2d')
+      .drawImage(
+        video,
+        (video.videoWidth - side) / 2,
+        (video.videoHeight - side) / 2,
+        side,
+        side,
+        0,
+        0,
+        out,
+        out,
+      );
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (!blob) {
+      ownText.textContent = 'The snapshot could not be encoded.';
+      return;
+    }
+    c.images.push({ bytes: new Uint8Array(await blob.arrayBuffer()), from: 'snapshot', blob });
+    ownChanged();
+  }
+
+  // --- export and import --------------------------------------------------------------
+  // A weights file is the playground's configuration (embed/transfer.js, format
+  // "convplay-config", version 1: the whole state, so the lab's architecture,
+  // hyperparameters and seed) with one more field, network: {classes, step,
+  // layers: [{layer, name, w: {shape, data}, b, gamma?, beta?, runningMean?,
+  // runningVar?}]}; numbers are float32 written with 9 digits, so they read back
+  // exactly.
+  async function exportWeights() {
+    if (!run) throw new Error('no network yet: press Train or Step first');
+    const { parameters } = await engine.nnlab({ op: 'parameters', lab: run.lab });
+    const file = configOf(ctx.state);
+    file.network = {
+      classes: run.classes.slice(),
+      step: run.step,
+      layers: parameters.map((p) => {
+        const o = { layer: p.layer, name: p.name };
+        if (p.w) o.w = { shape: p.w.shape, data: exact(p.w.data) };
+        for (const k of ['b', 'gamma', 'beta', 'runningMean', 'runningVar'])
+          if (p[k]) o[k] = exact(p[k]);
+        return o;
+      }),
+    };
+    const text = JSON.stringify(file);
+    lastExport = text;
+    download(
+      new Blob([text], { type: 'application/json' }),
+      `convplay-network-step${run.step}.json`,
+      ctx.doc,
+    );
+    transferText.textContent = `Exported the weights at step ${run.step} (${(text.length / 1024).toFixed(0)} KB).`;
+  }
+  let lastExport = null;
+
+  /** The network part of a weights file, checked for its shape; throws naming the field. */
+  function readNetwork(data) {
+    const n = data.network;
+    if (!n || typeof n !== 'object' || Array.isArray(n))
+      throw new Error(
+        'network: missing: this configuration holds no trained weights (export them from the network lab)',
+      );
+    if (
+      !Array.isArray(n.classes) ||
+      n.classes.length < 2 ||
+      n.classes.length > CLASSES.length ||
+      !n.classes.every((c) => typeof c === 'string' && c.length >= 1 && c.length <= 40)
+    )
+      throw new Error(
+        `network.classes: must be 2 to ${CLASSES.length} class names of 1 to 40 characters`,
+      );
+    if (!Array.isArray(n.layers)) throw new Error('network.layers: missing, or not an array');
+    n.layers.forEach((l, i) => {
+      if (!l || typeof l !== 'object' || Array.isArray(l))
+        throw new Error(`network.layers[${i}]: not an object`);
+      if (typeof l.name !== 'string') throw new Error(`network.layers[${i}].name: missing`);
+      if (l.w !== undefined && (!l.w || typeof l.w !== 'object' || !Array.isArray(l.w.data)))
+        throw new Error(`network.layers[${i}].w.data: missing, or not an array of numbers`);
+    });
+    return n;
+  }
+
+  async function importWeights(f) {
+    if (f.size > MAX_WEIGHTS_BYTES)
+      throw new Error(
+        `“${f.name}” is ${(f.size / 1048576).toFixed(1)} MB; a weights file is at most ${MAX_WEIGHTS_BYTES / 1048576} MB`,
+      );
+    let data;
+    try {
+      data = JSON.parse(await f.text());
+    } catch (e) {
+      throw new Error(`“${f.name}” is not JSON (${e.message})`, { cause: e });
+    }
+    const state = readConfigObject(data);
+    const net = readNetwork(data);
+    const fashion =
+      net.classes.length === CLASSES.length && net.classes.every((c, i) => c === CLASSES[i]);
+    // the file's architecture, hyperparameters and seed, then its weights
+    touched = true;
+    quiet = true;
+    try {
+      ctx.update(Object.fromEntries(LAB_ROWS.map((name) => [name, state[name]])));
+    } finally {
+      quiet = false;
+    }
+    if (fashion) setModeQuiet('fashion');
+    else {
+      setModeQuiet('own');
+      const same =
+        own.length === net.classes.length && own.every((c, i) => c.name.trim() === net.classes[i]);
+      imported = same ? null : net.classes.slice();
+    }
+    if (!(await build())) return false;
+    const here = run.layers;
+    for (const [i, l] of net.layers.entries()) {
+      const mine = here[l.layer];
+      if (!mine || mine.name !== l.name)
+        throw new Error(
+          `network.layers[${i}]: layer ${l.layer} is “${l.name}” in the file but “${mine?.name ?? 'nothing'}” in this network (the file's state and weights disagree)`,
+        );
+    }
+    const r = await engine.nnlab({
+      op: 'setParameters',
+      lab: run.lab,
+      parameters: net.layers.map((l) => ({ ...l, w: l.w?.data, name: undefined })),
+    });
+    drawFilters(r.filters);
+    if (run.plan.totalSteps) drawConfusion(await evaluate(0));
+    await refreshInput();
+    transferText.textContent = `Imported “${f.name}”: ${net.classes.length} classes, trained for ${Number(net.step) || 0} steps.`;
+    status.textContent = `Imported weights (${net.classes.join(', ')}); Train goes on training them from here.`;
+    return true;
+  }
+  let quiet = false;
+  let touched = false; // an import has changed the lab's configuration
+  function setModeQuiet(m) {
+    if (m === mode) return;
+    mode = m;
+    dataOwn.checked = m === 'own';
+    dataFashion.checked = m !== 'own';
+    ownBox.hidden = m !== 'own';
+    compare.hidden = m === 'own';
+    invert.disabled = m === 'own';
+    if (m === 'own') drawOwn();
+  }
+
+  ctx.listen(exportBtn, 'click', () =>
+    serial(async () => {
+      try {
+        await exportWeights();
+      } catch (e) {
+        transferText.textContent = `Export failed: ${e.message}`;
+      }
+    }),
+  );
+  ctx.listen(importFile, 'change', () => {
+    const f = importFile.files?.[0];
+    importFile.value = '';
+    if (!f) return;
+    transferText.textContent = `Importing “${f.name}”…`;
+    running = false;
+    const before = Object.fromEntries(LAB_ROWS.map((name) => [name, ctx.state[name]]));
+    const beforeMode = mode;
+    touched = false;
+    serial(() =>
+      importWeights(f).catch((e) => {
+        transferText.textContent = '';
+        let again = '';
+        if (touched) {
+          // weights that did not fit the file's own architecture: the lab's
+          // configuration comes back, freshly initialised
+          again = ' The lab is back to its own configuration, with new weights from its seed.';
+          const changed = LAB_ROWS.some((name) => ctx.state[name] !== before[name]);
+          setModeQuiet(beforeMode);
+          imported = null;
+          if (changed) ctx.update(before);
+          else serial(build);
+        }
+        const err = new Error(`The weights were not imported: ${e.message}${again}`);
+        serial(() => showError(err));
+      }),
+    );
+  });
+
+  // --- open a first-layer filter or map in the layer panel --------------------------
+  // The layer panel computes one convolution of a 1- or 3-channel image, so the
+  // network's first convolution opens there exactly: the input the lab shows
+  // (28 x 28 grey, as a PNG upload), its filters as custom weights and its
+  // biases, F, P, stride 1; the clicked map's pixel is pinned in the inspector.
+  // Deeper convolutions take the many maps of the layer before, which the layer
+  // panel cannot take as its input.
+  async function openInLayerPanel(k, y, x) {
+    if (!run || !inspected) throw new Error('no network and input yet: press Step first');
+    running = false;
+    await busy;
+    await refreshInput(); // the maps and the weights of the same moment
+    const shown = inspected;
+    const { parameters } = await engine.nnlab({ op: 'parameters', lab: run.lab });
+    const first = parameters.find((p) => p.layer === 0);
+    const [K, C, F] = first.w.shape;
+    const open = Math.min(K, rowOf('k').max);
+    const spec0 = run.plan.layers[0];
+    const P = Number(conv[0].p.input.value);
+    const patch = {
+      size: 28,
+      fit: 'keep',
+      grey: C === 1,
+      batch: 1,
+      f: F,
+      fw: F,
+      fsep: false,
+      p: P,
+      pad: 'zero',
+      s: 1,
+      sw: 1,
+      ssep: false,
+      dil: 1,
+      k: open,
+      mode: 'xcorr',
+      filters: Array(open).fill('custom'),
+      bias: exact(first.b.slice(0, open)),
+      at: `${Math.min(k, open - 1)}.${y}.${x}`,
+    };
+    for (let i = 0; i < open; i++)
+      patch[`w${i}`] = exact(first.w.data.slice(i * C * F * F, (i + 1) * C * F * F));
+    const canvas = el('canvas', { width: 28, height: 28 });
+    const g = canvas.getContext('2d');
+    const img = g.createImageData(28, 28);
+    shown.pixels.forEach((v, i) => {
+      img.data.set([v, v, v, 255], 4 * i);
+    });
+    g.putImageData(img, 0, 0);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    ctx.update(patch);
+    await ctx.openFile?.(blob, `network lab input (step ${shown.step})`);
+    root.dataset.opened = `${k}.${y}.${x}`;
+    transferText.textContent = '';
+    status.textContent = `Opened conv 1 (${spec0.name}) in the layer panel: the same ${shown.input.source === 'test' ? `test image #${shown.input.index}` : 'input'} and the weights at step ${shown.step}${K > open ? ` (its first ${open} of ${K} filters: the layer panel shows at most ${open})` : ''}; map ${Math.min(k, open - 1) + 1}, pixel (${y}, ${x}) is pinned in the inspector.`;
+    ctx.goTo('layer-panel', { focus: false });
+  }
+  const openFailed = (e) =>
+    showError(new Error(`Could not open it in the layer panel: ${e.message}`));
+
+  ctx.listen(filters, 'click', (e) => {
+    const t = run?.layers?.[0];
+    if (!t) return;
+    const K = Number(filters.dataset.drawn);
+    const b = filters.getBoundingClientRect();
+    const k = Math.min(K - 1, Math.floor(((e.clientX - b.left) / b.width) * K));
+    const [, H, W] = t.output;
+    openInLayerPanel(k, Math.floor(H / 2), Math.floor(W / 2)).catch(openFailed);
+  });
+  ctx.listen(maps, 'click', (e) => {
+    const tile = e.target.closest?.('canvas[data-map]');
+    if (!tile) return;
+    const layer = Number(tile.dataset.layer);
+    const d = Number(tile.dataset.map);
+    const b = tile.getBoundingClientRect();
+    const y = Math.min(tile.height - 1, Math.floor(((e.clientY - b.top) / b.height) * tile.height));
+    const x = Math.min(tile.width - 1, Math.floor(((e.clientX - b.left) / b.width) * tile.width));
+    if (tile.dataset.first === '1') {
+      const [, H] = run.layers[0].output;
+      // a map of the first block: pool maps show conv pixels 2y, 2x
+      const f = H / tile.height;
+      openInLayerPanel(d, Math.floor(y * f), Math.floor(x * f)).catch(openFailed);
+    } else {
+      status.textContent = `Map ${d + 1} of layer ${layer + 1} (${run.layers[layer].name}) takes the ${run.layers[layer].type === 'fc' ? 'maps' : `${run.layers[layer - 1]?.output[0] ?? ''} maps`} of the layer before as its input; the layer panel convolves a 1- or 3-channel image, so only the first convolution's filters and maps (and the first block's batch norm, ReLU and pooling maps) open there.`;
+    }
   });
 
   // a link that opens the lecture step
@@ -804,6 +1396,8 @@ export function mount(ctx) {
     destroy() {
       destroyed = true;
       running = false;
+      for (const t of stream?.getTracks() ?? []) t.stop();
+      for (const u of urls) URL.revokeObjectURL(u);
     },
     api: {
       get run() {
@@ -812,6 +1406,12 @@ export function mount(ctx) {
       get inspected() {
         return inspected;
       },
+      /** The last weights file exported (its JSON text), or null. */
+      get lastExport() {
+        return lastExport;
+      },
+      /** Inference mode on the first `limit` test images (0: all) of the current run. */
+      evaluate: (limit = 0) => engine.nnlab({ op: 'evaluate', lab: run.lab, limit }),
     },
   };
 }

@@ -6,11 +6,13 @@ import { createNetworkLab } from 'convplay-wasm/convplay_nn.mjs';
 import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
 import packUrl from 'convplay-wasm/fashion-mnist.pack.gz?url';
 
-// key -> Promise<{lab, counts}>: 'main', and the two networks of the comparison
+// key -> Promise<{lab, counts}>: 'main', the two networks of the comparison,
+// and 'own' (the student's own classes: no Fashion-MNIST pack)
 const labs = new Map();
 
-async function openLab() {
+async function openLab(key) {
   const api = await createNetworkLab({ wasmUrl: new URL(wasmUrl, self.location.href).href });
+  if (key === 'own') return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
   const response = await fetch(new URL(packUrl, self.location.href).href);
   if (!response.ok) {
     throw new Error(
@@ -30,7 +32,7 @@ function firstFilters(lab, layers) {
 
 export async function nnlab(job) {
   const key = job.lab ?? 'main';
-  if (!labs.has(key)) labs.set(key, openLab());
+  if (!labs.has(key)) labs.set(key, openLab(key));
   let opened;
   try {
     opened = await labs.get(key);
@@ -38,12 +40,24 @@ export async function nnlab(job) {
     labs.delete(key); // the next job tries again
     throw e;
   }
-  const { lab, counts } = opened;
+  const { lab } = opened;
   switch (job.op) {
     case 'build': {
       const d = lab.setNetwork(job.spec, job.seed);
-      const plan = lab.startTraining(job.config);
-      return { ...d, ...plan, counts, filters: firstFilters(lab, d.layers) };
+      let own = null;
+      if (job.classes) {
+        own = lab.setClasses(job.classes);
+        opened.counts = { train: own.train, test: own.test };
+      }
+      // an imported network of classes whose images are not here: no training run
+      const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(job.config);
+      return { ...d, ...plan, counts: opened.counts, own, filters: firstFilters(lab, d.layers) };
+    }
+    case 'parameters':
+      return { parameters: lab.parameters() };
+    case 'setParameters': {
+      const r = lab.setParameters(job.parameters);
+      return { ...r, filters: firstFilters(lab, lab.layers().layers) };
     }
     case 'steps': {
       const r = lab.steps(job.n);

@@ -1,0 +1,289 @@
+// The network lab on the student's own classes, headless Chromium: classes
+// named by the student, pictures uploaded (of several sizes) or taken with the
+// webcam (Chromium's fake camera), downscaled by the module in the worker and
+// trained like Fashion-MNIST (a train/test split, curves, a confusion matrix and
+// probabilities with the student's names); a bad class set gets a message
+// naming the value and the rule.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launchBrowser, openPage, waitUntil, makePng, RESULTS } from './helpers.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// small deterministic noise
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** n PNGs of a pattern: 'stripes' (vertical), 'bars' (horizontal) or 'disk', of varied sizes. */
+function pictures(kind, n, seed) {
+  const r = rng(seed);
+  const sizes = [
+    [32, 32],
+    [48, 36],
+    [40, 64],
+    [28, 28],
+    [90, 60],
+  ];
+  return Array.from({ length: n }, (_, i) => {
+    const [w, h] = sizes[i % sizes.length];
+    const period = 4 + Math.floor(r() * 3);
+    const phase = Math.floor(r() * period);
+    const cx = w * (0.4 + 0.2 * r());
+    const cy = h * (0.4 + 0.2 * r());
+    const rad = Math.min(w, h) * (0.25 + 0.1 * r());
+    const buffer = makePng(w, h, (x, y) => {
+      const px = Math.floor((x * 28) / w);
+      const py = Math.floor((y * 28) / h);
+      let on;
+      if (kind === 'stripes') on = Math.floor((px + phase) / (period / 2)) % 2 === 0;
+      else if (kind === 'bars') on = Math.floor((py + phase) / (period / 2)) % 2 === 0;
+      else on = (x - cx) ** 2 + (y - cy) ** 2 < rad * rad;
+      const v = Math.max(0, Math.min(255, (on ? 220 : 30) + Math.round((r() - 0.5) * 40)));
+      return [v, v, v];
+    });
+    return { name: `${kind}-${i + 1}.png`, mimeType: 'image/png', buffer };
+  });
+}
+
+const lab = (page) => page.evaluate(() => ({ ...document.getElementById('nnlab').dataset }));
+const cls = (page, i) => page.locator('#nnlab .cp-nn-class').nth(i);
+
+async function nameClass(page, i, name) {
+  await cls(page, i).locator('[data-part="nn-own-name"]').fill(name);
+  await cls(page, i).locator('[data-part="nn-own-name"]').dispatchEvent('change');
+}
+
+async function upload(page, i, files) {
+  await cls(page, i).locator('[data-part="nn-own-files"]').setInputFiles(files);
+  await waitUntil(
+    page,
+    `the pictures of class ${i + 1}`,
+    ([k, n]) =>
+      document.querySelectorAll('#nnlab .cp-nn-class')[k]?.querySelector('.cp-nn-count')
+        ?.textContent === `${n} pictures`,
+    [i, files.length],
+    30000,
+  );
+}
+
+/** Presses Train and waits for a refusal whose message matches want. */
+async function refuses(page, want) {
+  await page.click('#nnlab [data-part="nn-train"]');
+  await waitUntil(
+    page,
+    `the lab to refuse the class set with ${want}`,
+    (source) =>
+      document.getElementById('nnlab').dataset.state === 'error' &&
+      new RegExp(source).test(document.querySelector('#nnlab .message.error').textContent),
+    want.source,
+    60000,
+  );
+}
+
+test('the student names 3 classes, uploads their pictures and trains on them; bad sets are refused', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}#nnep=20&nnbs=16`);
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
+  await page.check('#nnlab [data-part="nn-data-own"]');
+  assert.equal(await page.locator('#nnlab .cp-nn-class').count(), 2);
+
+  // no names yet
+  await refuses(page, /class 1 has no name: give each class a name/);
+  await nameClass(page, 0, 'stripes');
+  await nameClass(page, 1, 'bars');
+  await upload(page, 0, pictures('stripes', 10, 1));
+  await upload(page, 1, pictures('bars', 3, 2));
+  await refuses(
+    page,
+    /class "bars" has 3 images; each class needs at least 5 \(some to train on, one to test\)/,
+  );
+  // one class only
+  await cls(page, 1).locator('[data-part="nn-own-remove"]').click();
+  await refuses(page, /1 class: the lab trains on 2 to 4 classes/);
+  // two classes of one name
+  await page.click('#nnlab [data-part="nn-own-add"]');
+  await nameClass(page, 1, 'Stripes');
+  await upload(page, 1, pictures('bars', 10, 3));
+  await refuses(page, /two classes are named "Stripes": each name once/);
+  // a corrupt picture among them
+  await nameClass(page, 1, 'bars');
+  await cls(page, 1)
+    .locator('[data-part="nn-own-files"]')
+    .setInputFiles([
+      { name: 'torn.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') },
+    ]);
+  await refuses(
+    page,
+    /class "bars", image 11: cannot read the image header \(Image not of any known type, or corrupt\)/,
+  );
+  await cls(page, 1).locator('[data-part="nn-own-clear"]').click();
+  await upload(page, 1, pictures('bars', 10, 4));
+  // at most 4 classes: the fifth cannot be added
+  await page.click('#nnlab [data-part="nn-own-add"]');
+  await page.click('#nnlab [data-part="nn-own-add"]');
+  assert.equal(await page.locator('#nnlab .cp-nn-class').count(), 4);
+  assert.equal(await page.isDisabled('#nnlab [data-part="nn-own-add"]'), true);
+  await cls(page, 3).locator('[data-part="nn-own-remove"]').click();
+  await nameClass(page, 2, 'disk');
+  await upload(page, 2, pictures('disk', 10, 5));
+
+  // train: 24 images to train on, 6 to test, 20 epochs of 2 steps
+  await page.click('#nnlab [data-part="nn-train"]');
+  await waitUntil(
+    page,
+    'training on the own classes to finish',
+    () => document.getElementById('nnlab').dataset.state === 'done',
+    null,
+    120000,
+  );
+  const run = await page.evaluate(() => {
+    const r = window.convplay.panel('nnlab').run;
+    return { classes: r.classes, plan: r.plan, losses: r.losses, tests: r.tests };
+  });
+  assert.deepEqual(run.classes, ['stripes', 'bars', 'disk']);
+  assert.deepEqual(run.plan.counts, { train: 24, test: 6 });
+  assert.equal(run.plan.totalSteps, 40);
+  const losses = run.losses.map(([, l]) => l);
+  assert.ok(losses.at(-1) < losses[0], `the loss went from ${losses[0]} to ${losses.at(-1)}`);
+  const shown = await page.evaluate(() => ({
+    head: [...document.querySelectorAll('#nnlab .cp-nn-confusion thead th')].map(
+      (th) => th.textContent,
+    ),
+    rows: [...document.querySelectorAll('#nnlab .cp-nn-confusion tbody tr')].map((tr) =>
+      [...tr.children].map((td) => td.textContent),
+    ),
+    caption: document.querySelector('#nnlab .cp-nn-bottom figure:last-child figcaption')
+      .textContent,
+    accuracy: Number(document.querySelector('#nnlab .cp-nn-confusion').dataset.accuracy),
+    probs: [...document.querySelectorAll('#nnlab .cp-nn-probs .cp-nn-class')].map(
+      (s) => s.textContent,
+    ),
+    text: document.querySelector('#nnlab .cp-nn-input-text').textContent,
+    status: document.querySelector('#nnlab .cp-nn-status').textContent,
+  }));
+  assert.deepEqual(shown.head, ['true \\ predicted', 'stripes', 'bars', 'disk']);
+  assert.deepEqual(
+    shown.rows.map((r) => r[0]),
+    ['stripes', 'bars', 'disk'],
+  );
+  const total = shown.rows.flatMap((r) => r.slice(1).map(Number)).reduce((a, b) => a + b);
+  assert.equal(total, 6, 'the 6 pictures kept aside');
+  assert.match(shown.caption, /^Confusion matrix on 6 test images at step 40/);
+  assert.deepEqual(shown.probs, ['stripes', 'bars', 'disk']);
+  assert.match(
+    shown.text,
+    /^Test image #0 \(stripes\): the network \(step 40\) says (stripes|bars|disk), /,
+  );
+  // three patterns this different are learnt: at least 5 of the 6 test pictures
+  assert.ok(shown.accuracy >= 5 / 6, `test accuracy ${shown.accuracy}`);
+
+  // a new picture of a disk, uploaded: classified with the student's names, not inverted
+  await page.setInputFiles('#nnlab [data-part="nn-upload"]', pictures('disk', 1, 99));
+  await waitUntil(
+    page,
+    'the upload classified',
+    () => window.convplay.panel('nnlab').inspected?.input.source === 'upload',
+    null,
+    30000,
+  );
+  const up = await page.evaluate(() => window.convplay.panel('nnlab').inspected);
+  assert.equal(up.input.invert, false);
+  assert.equal(up.probs.length, 3);
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await page.locator('#nnlab').screenshot({ path: path.join(RESULTS, 'nnlab-own-1400.png') });
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.locator('#nnlab').screenshot({ path: path.join(RESULTS, 'nnlab-own-390.png') });
+
+  // back to Fashion-MNIST: 10 classes again
+  await page.check('#nnlab #nn-data-fashion');
+  await waitUntil(
+    page,
+    'the Fashion-MNIST network',
+    () =>
+      document.getElementById('nnlab').dataset.state === 'idle' &&
+      window.convplay.panel('nnlab').run?.classes.length === 10,
+    null,
+    60000,
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+  void lab;
+});
+
+test('webcam snapshots make a class (Chromium fake camera)', async () => {
+  const cam = await launchBrowser({
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ],
+  });
+  try {
+    const { page, errors } = await openPage(cam, server.url);
+    await page.locator('#nnlab').scrollIntoViewIfNeeded();
+    await page.check('#nnlab [data-part="nn-data-own"]');
+    await page.click('#nnlab [data-part="nn-own-camera"]');
+    await waitUntil(
+      page,
+      'the webcam picture',
+      () => document.querySelector('#nnlab .cp-nn-video').videoWidth > 0,
+      null,
+      30000,
+    );
+    await nameClass(page, 0, 'camera');
+    for (let i = 0; i < 5; i++) {
+      await cls(page, 0).locator('[data-part="nn-own-snap"]').click();
+      await waitUntil(
+        page,
+        `snapshot ${i + 1}`,
+        (n) =>
+          document.querySelector('#nnlab .cp-nn-class .cp-nn-count').textContent ===
+          `${n} ${n === 1 ? 'picture' : 'pictures'}`,
+        i + 1,
+        30000,
+      );
+      await page.waitForTimeout(150); // the fake camera's picture moves
+    }
+    assert.equal(await cls(page, 0).locator('.cp-nn-thumbs img').count(), 5);
+    await nameClass(page, 1, 'stripes');
+    await upload(page, 1, pictures('stripes', 5, 7));
+    await page.click('#nnlab [data-part="nn-step"]');
+    await waitUntil(
+      page,
+      'one step on the snapshots',
+      () => Number(document.getElementById('nnlab').dataset.step) >= 1,
+      null,
+      60000,
+    );
+    const run = await page.evaluate(() => window.convplay.panel('nnlab').run);
+    assert.deepEqual(run.classes, ['camera', 'stripes']);
+    assert.deepEqual(run.plan.counts, { train: 8, test: 2 });
+    await page.click('#nnlab [data-part="nn-own-camera"]');
+    assert.equal(await page.isHidden('#nnlab .cp-nn-video'), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await cam.close();
+  }
+});
