@@ -68,7 +68,7 @@ async function nameClass(page, i, name) {
   await cls(page, i).locator('[data-part="nn-own-name"]').dispatchEvent('change');
 }
 
-async function upload(page, i, files) {
+async function upload(page, i, files, total = files.length) {
   await cls(page, i).locator('[data-part="nn-own-files"]').setInputFiles(files);
   await waitUntil(
     page,
@@ -76,7 +76,7 @@ async function upload(page, i, files) {
     ([k, n]) =>
       document.querySelectorAll('#nnlab .cp-nn-class')[k]?.querySelector('.cp-nn-count')
         ?.textContent === `${n} pictures`,
-    [i, files.length],
+    [i, total],
     30000,
   );
 }
@@ -92,7 +92,14 @@ async function refuses(page, want) {
       new RegExp(source).test(document.querySelector('#nnlab .message.error').textContent),
     want.source,
     60000,
-  );
+  ).catch(async (e) => {
+    const now = await page.evaluate(() => ({
+      state: document.getElementById('nnlab').dataset.state,
+      error: document.querySelector('#nnlab .message.error').textContent,
+      status: document.querySelector('#nnlab .cp-nn-status').textContent,
+    }));
+    throw new Error(`${e.message}\nthe lab: ${JSON.stringify(now)}`);
+  });
 }
 
 test('the student names 3 classes, uploads their pictures and trains on them; bad sets are refused', async () => {
@@ -121,14 +128,15 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   await refuses(page, /two classes are named "Stripes": each name once/);
   // a corrupt picture among them
   await nameClass(page, 1, 'bars');
-  await cls(page, 1)
-    .locator('[data-part="nn-own-files"]')
-    .setInputFiles([
-      { name: 'torn.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') },
-    ]);
+  await upload(
+    page,
+    1,
+    [{ name: 'torn.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') }],
+    11,
+  );
   await refuses(
     page,
-    /class "bars", image 11: cannot read the image header \(Image not of any known type, or corrupt\)/,
+    /class "bars", image 11: .*cannot read the image header \(Image not of any known type, or corrupt\)/,
   );
   await cls(page, 1).locator('[data-part="nn-own-clear"]').click();
   await upload(page, 1, pictures('bars', 10, 4));

@@ -410,7 +410,11 @@ export function mount(ctx) {
     const key = mode === 'own' ? 'own' : 'main';
     setState(
       'loading',
-      run ? 'Building the network…' : 'Loading the lab (the module and 3.8 MB of images)…',
+      key === 'own'
+        ? 'Decoding your pictures and building the network…'
+        : run
+          ? 'Building the network…'
+          : 'Loading the lab (the module and 3.8 MB of images)…',
     );
     showError(null);
     stale = false;
@@ -456,6 +460,7 @@ export function mount(ctx) {
     } catch (e) {
       run = null;
       layerBody.replaceChildren();
+      status.textContent = 'No network: see the message below.';
       showError(e);
       return false;
     }
