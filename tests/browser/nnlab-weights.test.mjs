@@ -279,8 +279,8 @@ test('a first-layer map opens in the layer panel: the same image, the same weigh
   // a deeper map says why it does not open
   await page.locator('#nnlab .cp-nn-map[data-layer="4"] canvas').first().click();
   assert.match(
-    await page.textContent('#nnlab .cp-nn-status'),
-    /the layer panel convolves a 1- or 3-channel image, so only the first convolution's filters and maps/,
+    await page.textContent('#nnlab .cp-nn-map-note'),
+    /^Map 1 of layer 5 \(conv 16@3x3 stride 1 pad 0\) is computed from the 8 maps of layer 4; the layer panel convolves a 1- or 3-channel image, so only the first convolution's filters and maps/,
   );
   await page.locator('#layer-panel').scrollIntoViewIfNeeded();
   fs.mkdirSync(RESULTS, { recursive: true });

@@ -15,6 +15,7 @@ import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
 import { el } from '../dom.js';
 import { rowOf } from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
+import { zlibSync } from 'fflate';
 import { configOf, readConfigObject, download } from '../../embed/transfer.js';
 
 const CLASSES = [
@@ -48,6 +49,40 @@ const LAB_ROWS = [
   'nnep',
   'nnseed',
 ];
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** An 8-bit grey PNG of w x h bytes (no alpha: the layer panel reads it as it is). */
+function greyPng(pixels, w, h) {
+  const raw = new Uint8Array(h * (w + 1));
+  for (let y = 0; y < h; y++) raw.set(pixels.subarray(y * w, (y + 1) * w), y * (w + 1) + 1);
+  const chunk = (type, data) => {
+    const out = new Uint8Array(12 + data.length);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, data.length);
+    for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+    out.set(data, 8);
+    let c = 0xffffffff;
+    for (let i = 4; i < 8 + data.length; i++) c = CRC[(c ^ out[i]) & 255] ^ (c >>> 8);
+    v.setUint32(8 + data.length, (c ^ 0xffffffff) >>> 0);
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, w);
+  new DataView(ihdr.buffer).setUint32(4, h);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8 bits, grey, deflate, no filter, no interlace
+  const parts = [
+    new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlibSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
+  return new Blob(parts, { type: 'image/png' });
+}
+
 /** float32 values as the shortest decimals that read back as the same float32. */
 const exact = (a) => Array.from(a, (v) => Number(Math.fround(v).toPrecision(9)));
 
@@ -259,6 +294,7 @@ export function mount(ctx) {
   });
   const probs = el('ol', { class: 'cp-nn-probs', 'aria-label': 'Class probabilities' });
   const maps = el('div', { class: 'cp-nn-maps' });
+  const mapNote = el('p', { class: 'cp-nn-map-note', 'aria-live': 'polite' });
   const inside = el(
     'section',
     { class: 'cp-nn-inside', 'aria-labelledby': id('nn-inside-h') },
@@ -293,8 +329,9 @@ export function mount(ctx) {
       el('div', {}, inputText, probs),
     ),
     el('p', {
-      text: 'Feature maps of every layer for this image (blue negative, red positive, white zero; each layer on its own scale), computed in inference mode: batch norm uses its running statistics.',
+      text: 'Feature maps of every layer for this image (blue negative, red positive, white zero; each layer on its own scale), computed in inference mode: batch norm uses its running statistics. Click a map of the first convolution (or of its batch norm, ReLU or pooling) to open conv 1 in the layer panel with this image and these weights.',
     }),
+    mapNote,
     maps,
   );
 
@@ -358,7 +395,7 @@ export function mount(ctx) {
   let destroyed = false;
   let busy = Promise.resolve();
 
-  function spec(withBn = bn.checked) {
+  function spec(withBn = bn.checked, classes = classCount()) {
     const layers = [];
     for (const c of conv) {
       layers.push({
@@ -371,7 +408,7 @@ export function mount(ctx) {
       if (withBn) layers.push({ type: 'batchnorm' });
       layers.push({ type: 'relu' }, { type: 'maxpool', kernel: 2, stride: 2 });
     }
-    layers.push({ type: 'fc', filters: classCount() });
+    layers.push({ type: 'fc', filters: classes });
     return { channels: 1, height: 28, width: 28, layers };
   }
 
@@ -592,7 +629,7 @@ export function mount(ctx) {
       const r = await engine.nnlab({
         op: 'build',
         lab: key,
-        spec: spec(withBn),
+        spec: spec(withBn, CLASSES.length), // the comparison trains on Fashion-MNIST
         seed: config().seed,
         config: config(),
       });
@@ -1348,19 +1385,13 @@ export function mount(ctx) {
     };
     for (let i = 0; i < open; i++)
       patch[`w${i}`] = exact(first.w.data.slice(i * C * F * F, (i + 1) * C * F * F));
-    const canvas = el('canvas', { width: 28, height: 28 });
-    const g = canvas.getContext('2d');
-    const img = g.createImageData(28, 28);
-    shown.pixels.forEach((v, i) => {
-      img.data.set([v, v, v, 255], 4 * i);
-    });
-    g.putImageData(img, 0, 0);
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    const blob = greyPng(Uint8Array.from(shown.pixels), 28, 28);
     ctx.update(patch);
     await ctx.openFile?.(blob, `network lab input (step ${shown.step})`);
     root.dataset.opened = `${k}.${y}.${x}`;
     transferText.textContent = '';
-    status.textContent = `Opened conv 1 (${spec0.name}) in the layer panel: the same ${shown.input.source === 'test' ? `test image #${shown.input.index}` : 'input'} and the weights at step ${shown.step}${K > open ? ` (its first ${open} of ${K} filters: the layer panel shows at most ${open})` : ''}; map ${Math.min(k, open - 1) + 1}, pixel (${y}, ${x}) is pinned in the inspector.`;
+    status.textContent =
+      mapNote.textContent = `Opened conv 1 (${spec0.name}) in the layer panel: the same ${shown.input.source === 'test' ? `test image #${shown.input.index}` : 'input'} and the weights at step ${shown.step}${K > open ? ` (its first ${open} of ${K} filters: the layer panel shows at most ${open})` : ''}; map ${Math.min(k, open - 1) + 1}, pixel (${y}, ${x}) is pinned in the inspector.`;
     ctx.goTo('layer-panel', { focus: false });
   }
   const openFailed = (e) =>
@@ -1389,7 +1420,7 @@ export function mount(ctx) {
       const f = H / tile.height;
       openInLayerPanel(d, Math.floor(y * f), Math.floor(x * f)).catch(openFailed);
     } else {
-      status.textContent = `Map ${d + 1} of layer ${layer + 1} (${run.layers[layer].name}) takes the ${run.layers[layer].type === 'fc' ? 'maps' : `${run.layers[layer - 1]?.output[0] ?? ''} maps`} of the layer before as its input; the layer panel convolves a 1- or 3-channel image, so only the first convolution's filters and maps (and the first block's batch norm, ReLU and pooling maps) open there.`;
+      mapNote.textContent = `Map ${d + 1} of layer ${layer + 1} (${run.layers[layer].name}) is computed from the ${run.layers[layer - 1]?.output[0] ?? ''} maps of layer ${layer}; the layer panel convolves a 1- or 3-channel image, so only the first convolution's filters and maps (and the first block's batch norm, ReLU and pooling maps) open there.`;
     }
   });
 
