@@ -291,7 +291,8 @@ test('classifies a drawing made with the mouse and an uploaded image downscaled 
   await page.click('#nnlab [data-part="nn-step"]');
   await answer(page, 'test', 0);
 
-  // a vertical stroke down the middle of the pad
+  // a vertical stroke down the middle of the pad (in view: Step scrolled the page up)
+  await page.locator('#nnlab [data-part="nn-pad"]').scrollIntoViewIfNeeded();
   const box = await page.locator('#nnlab [data-part="nn-pad"]').boundingBox();
   const cx = box.x + box.width / 2;
   await page.mouse.move(cx, box.y + box.height * 0.2);
