@@ -161,20 +161,32 @@ export const JOBS = [
 
 /**
  * 'nnlab': the network lab (worker/jobs/nnlab.js). Its NetworkLab and the
- * Fashion-MNIST pack are loaded by the first such job. Ops:
- *   build    {spec, seed, config}: a new network (He-initialised from seed) and a
- *            new training run -> {layers, params, stepsPerEpoch, totalSteps,
- *            counts: {train, test}, filters: Tensor32 | null}
- *   steps    {n}: up to n mini-batches -> {steps, step, epoch, loss, accuracy,
- *            learningRate, gradNorms, done, filters, batchnorm}
+ * Fashion-MNIST pack are loaded by the first such job ('own': no pack). Ops:
+ *   build    {spec, seed, config, classes?, noData?}: a new network (He-initialised
+ *            from seed) and a new training run; classes [{name, images: [file
+ *            bytes]}] (lab 'own'): the student's classes, decoded and split by the
+ *            module; noData: no training run (an imported network without its
+ *            pictures) -> {layers, params, stepsPerEpoch, totalSteps, counts:
+ *            {train, test}, own: {classes, perClass} | null, filters: Tensor32 | null}
+ *   steps    {n, testEvery?, testLimit?, input?}: up to n mini-batches -> {steps,
+ *            step, epoch, loss, accuracy, learningRate, gradNorms, done, filters,
+ *            batchnorm, evaluation? (when a multiple of testEvery was passed or the
+ *            run is done: evaluate's answer on testLimit images, all when done),
+ *            classified? (input through the network: classify's answer) or
+ *            classifyError? (its message)}
  *   evaluate {limit}: inference mode on the first `limit` test images (0: all)
  *            -> {loss, accuracy, classes, confusion}
  *   classify {input: {source: 'test', index} | {source: 'drawing', pixels} |
  *            {source: 'upload', file, invert}}: one image in inference mode ->
  *            {input, file, pixels, label?, probs, predicted, maps: [{layer, name,
  *            type, shape, data}]}
+ *   parameters {}: -> {parameters: [{layer, name, w?: Tensor32, b?, gamma?, beta?,
+ *            runningMean?, runningVar?}]} (every layer with parameters)
+ *   setParameters {parameters}: the inverse (checked by the module: every layer,
+ *            every size, finite values) -> {layers, filters}
  * @typedef {object} NnlabJob
  * @property {'nnlab'} type
- * @property {'build' | 'steps' | 'evaluate' | 'classify'} op
- * @property {string} [lab]  which network: 'main' (default), or the comparison's 'without' / 'with'
+ * @property {'build' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters'} op
+ * @property {string} [lab]  which network: 'main' (default), 'own' (the student's classes),
+ *   or the comparison's 'without' / 'with'
  */

@@ -514,20 +514,31 @@ export function mount(ctx) {
       throw new Error(
         `this imported network's classes (${run.classes.join(', ')}) have no images here: add pictures to each class to train it`,
       );
-    const r = await engine.nnlab({ op: 'steps', lab: run.lab, n });
+    // one message per redraw: the steps, the test point when due, the shown input
+    const ticket = ++asked;
+    const input = current;
+    const r = await engine.nnlab({
+      op: 'steps',
+      lab: run.lab,
+      n,
+      testEvery: TEST_EVERY,
+      testLimit: TEST_POINT_IMAGES,
+      input,
+    });
     if (destroyed) return r;
     run.step = r.step;
     run.losses.push([r.step, r.loss]);
     run.norms = r.gradNorms;
     root.dataset.step = String(r.step);
     root.dataset.loss = String(r.loss);
-    if (r.step % TEST_EVERY < n || r.done) {
-      drawConfusion(await evaluate(r.done ? 0 : TEST_POINT_IMAGES));
+    if (r.evaluation) {
+      run.tests.push([run.step, r.evaluation.accuracy]);
+      drawConfusion(r.evaluation);
     }
     drawLayers();
     drawFilters(r.filters);
     drawCurves();
-    await refreshInput();
+    showInput(ticket, input, r.step, r.classified, r.classifyError);
     const last = run.tests.at(-1);
     status.textContent = `step ${r.step} of ${run.plan.totalSteps} (epoch ${r.epoch + 1}), training loss ${r.loss.toFixed(3)}, learning rate ${r.learningRate.toFixed(4)}${last ? `, test accuracy ${(100 * last[1]).toFixed(1)}%` : ''}`;
     return r;
@@ -808,14 +819,24 @@ export function mount(ctx) {
     const ticket = ++asked;
     const step = run.step;
     const input = current;
+    let r = null;
+    let error = null;
     try {
-      const r = await engine.nnlab({ op: 'classify', lab: run.lab, input });
-      if (ticket !== asked || destroyed) return;
+      r = await engine.nnlab({ op: 'classify', lab: run.lab, input });
+    } catch (e) {
+      error = e.message;
+    }
+    showInput(ticket, input, step, r, error);
+  }
+
+  /** Draws the answer for input (computed at step), unless a newer request was made. */
+  function showInput(ticket, input, step, r, error) {
+    if (ticket !== asked || destroyed) return;
+    if (r) {
       inputError.hidden = true;
       inspected = { ...r, step, classes: run.classes, name: input.name };
       drawInspected(inspected);
-    } catch (e) {
-      if (ticket !== asked || destroyed) return;
+    } else {
       // the previous picture, prediction and maps belong to another input: gone
       inspected = null;
       const what =
@@ -824,7 +845,7 @@ export function mount(ctx) {
           : input.source === 'test'
             ? `test image #${input.index}`
             : 'the drawing';
-      inputError.textContent = `${what}: ${e.message}`;
+      inputError.textContent = `${what}: ${error}`;
       inputError.hidden = false;
       seen.getContext('2d').clearRect(0, 0, seen.width, seen.height);
       inputText.textContent = `No prediction: ${what} could not be fed to the network.`;

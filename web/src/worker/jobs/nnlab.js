@@ -60,9 +60,22 @@ export async function nnlab(job) {
       return { ...r, filters: firstFilters(lab, lab.layers().layers) };
     }
     case 'steps': {
+      // the steps, then (so one message per redraw) the test point when one is
+      // due and the shown input through the network
       const r = lab.steps(job.n);
       const layers = lab.layers().layers;
-      return { ...r, filters: firstFilters(lab, layers), batchnorm: lab.batchnormStats() };
+      const out = { ...r, filters: firstFilters(lab, layers), batchnorm: lab.batchnormStats() };
+      if (job.testEvery && (r.step % job.testEvery < job.n || r.done)) {
+        out.evaluation = lab.evaluate(r.done ? 0 : job.testLimit);
+      }
+      if (job.input) {
+        try {
+          out.classified = classify(lab, job.input);
+        } catch (e) {
+          out.classifyError = e.message;
+        }
+      }
+      return out;
     }
     case 'evaluate':
       return lab.evaluate(job.limit);
