@@ -216,6 +216,15 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   await page.setViewportSize({ width: 390, height: 900 });
   await page.locator('#nnlab').screenshot({ path: path.join(RESULTS, 'nnlab-own-390.png') });
 
+  // the trained network of the own classes, exported, then imported into a fresh
+  // page that has none of its pictures: it classifies with the names, cannot train
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#nnlab [data-part="nn-export"]'),
+  ]);
+  const exported = fs.readFileSync(await download.path());
+  assert.deepEqual(JSON.parse(exported).network.classes, ['stripes', 'bars', 'disk']);
+
   // back to Fashion-MNIST: 10 classes again
   await page.check('#nnlab #nn-data-fashion');
   await waitUntil(
@@ -229,6 +238,50 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   );
   assert.deepEqual(errors, []);
   await page.close();
+
+  const fresh = await openPage(browser, server.url);
+  const p2 = fresh.page;
+  await p2.locator('#nnlab').scrollIntoViewIfNeeded();
+  await p2.setInputFiles('#nnlab [data-part="nn-import"]', {
+    name: 'own.json',
+    mimeType: 'application/json',
+    buffer: exported,
+  });
+  await waitUntil(
+    p2,
+    'the import of the own-class network',
+    () =>
+      /^Imported “own\.json”: 3 classes, trained for 40 steps/.test(
+        document.querySelector('#nnlab .cp-nn-transfer-text').textContent,
+      ),
+    null,
+    60000,
+  );
+  assert.equal(await p2.isChecked('#nnlab [data-part="nn-data-own"]'), true);
+  await p2.setInputFiles('#nnlab [data-part="nn-upload"]', pictures('disk', 1, 99));
+  await waitUntil(
+    p2,
+    'the upload classified by the imported network',
+    () => window.convplay.panel('nnlab').inspected?.input.source === 'upload',
+    null,
+    30000,
+  );
+  const again = await p2.evaluate(() => window.convplay.panel('nnlab').inspected);
+  assert.deepEqual(again.probs, up.probs, 'the same probabilities as in the page that trained it');
+  assert.deepEqual(again.classes, ['stripes', 'bars', 'disk']);
+  await p2.click('#nnlab [data-part="nn-step"]');
+  await waitUntil(
+    p2,
+    'Step to be refused',
+    () =>
+      /this imported network's classes \(stripes, bars, disk\) have no images here/.test(
+        document.querySelector('#nnlab .message.error').textContent,
+      ),
+    null,
+    30000,
+  );
+  assert.deepEqual(fresh.errors, []);
+  await p2.close();
   void lab;
 });
 
