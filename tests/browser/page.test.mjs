@@ -291,7 +291,7 @@ test('filter presets and direct weight editing', async () => {
   );
   assert.match(await page.locator('#output-volume figcaption').first().textContent(), /identity/);
   await page.locator('#filter-bank .filter >> nth=0 >> button.edit').click();
-  const w = page.locator('#editor input[aria-label="filter 1, channel R, row 1, column 1"]');
+  const w = page.locator('#editor input[aria-label="filter 1, channel R, row 0, column 0"]');
   await w.fill('2');
   await afterRecompute(page, () => w.press('Enter'));
   assert.match(await settledHash(page), /filters=custom/);

@@ -232,6 +232,13 @@ function linkFloat(x) {
 }
 
 /** One raw value (string from the hash, or any JS value from code) -> a valid value of the row. */
+/** A decimal number written in a link or a field ("0x10", "1_000", "Infinity" are not), else NaN. */
+function decimal(raw) {
+  if (typeof raw === 'number') return raw;
+  const text = String(raw).trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
+}
+
 export function coerce(row, raw) {
   try {
     if (raw === undefined || raw === null) return clone(row.default);
@@ -243,12 +250,12 @@ export function coerce(row, raw) {
       return row.default;
     switch (row.type) {
       case 'int': {
-        const x = typeof raw === 'number' ? raw : Number(String(raw).trim());
+        const x = decimal(raw);
         if (!Number.isFinite(x)) return row.default;
         return clampNum(row, Math.round(x));
       }
       case 'float': {
-        const x = typeof raw === 'number' ? raw : Number(String(raw).trim());
+        const x = decimal(raw);
         if (!Number.isFinite(x)) return row.default;
         return linkFloat(clampNum(row, x));
       }
@@ -273,7 +280,7 @@ export function coerce(row, raw) {
         if (items.length > (row.maxLength ?? 1024)) return clone(row.default);
         const out = [];
         for (const it of items) {
-          const x = typeof it === 'number' ? it : Number(String(it).trim());
+          const x = decimal(it);
           out.push(Number.isFinite(x) ? linkFloat(clampNum(row, x)) : 0);
         }
         return out;
