@@ -223,8 +223,23 @@ export function mountPlayground(root, options = {}) {
     /** A sample photo's URL. */
     photoUrl: (name) => (PHOTOS[name] ? new URL(PHOTOS[name], import.meta.url).href : null),
     sourceKey: null, // the worker key of the current image (set by the image panel)
+    inView: true, // false while no part of the instance is on screen ('view' is emitted)
     recompute,
   };
+
+  // an instance scrolled out of view stops what runs by itself (step-through
+  // playback, webcam frames) until it is back
+  if (typeof IntersectionObserver !== 'undefined') {
+    const seen = new IntersectionObserver((entries) => {
+      const inView = entries.at(-1).isIntersecting;
+      if (inView === ctx.inView) return;
+      ctx.inView = inView;
+      container.dataset.inView = String(inView);
+      emit('view', inView);
+    });
+    seen.observe(container);
+    onDestroy(() => seen.disconnect());
+  }
 
   // in-page links scroll to their section without touching the URL hash (the hash is the state)
   ctx.listen(container, 'click', (e) => {
