@@ -139,7 +139,7 @@ test('export, reset, import: the same weights and the same predictions; bad file
   const back = await inspected(page);
   assert.deepEqual(back.probs, trained.probs, 'the same predictions as before the reset');
   assert.deepEqual(back.maps[0].data, trained.maps[0].data);
-  assert.match(page.url(), /nnk1=6/);
+  await waitUntil(page, 'the link to hold nnk1=6', () => /nnk1=6/.test(location.hash), null, 10000);
   assert.equal(await page.inputValue('#nnlab #nn-k1'), '6');
   // the exported weights are exactly the imported ones
   const [d2] = await Promise.all([
