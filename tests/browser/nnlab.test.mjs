@@ -370,14 +370,17 @@ test('classifies a drawing made with the mouse and an uploaded image downscaled 
 test('the link holds the lab: architecture, hyperparameters and seed', async () => {
   const hash = 'nnk1=4&nnf1=5&nnp1=1&nnk2=6&nnbn=1&nnlr=0.02&nnbs=16&nnep=2&nnseed=7';
   let { page, errors } = await openPage(browser, `${server.url}#${hash}`);
-  const values = () =>
-    page.evaluate(() =>
+  // the panels below the first view mount in their own tasks after it
+  const values = async () => {
+    await page.waitForSelector('#nnlab #nn-k1', { timeout: 30000 });
+    return page.evaluate(() =>
       Object.fromEntries(
         [...document.querySelectorAll('#nnlab .cp-nn-arch input, #nnlab .cp-nn-hyper input')].map(
           (i) => [i.id.replace(/^.*nn-/, ''), i.type === 'checkbox' ? i.checked : i.value],
         ),
       ),
     );
+  };
   const want = {
     k1: '4',
     f1: '5',
