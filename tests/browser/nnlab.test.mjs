@@ -458,7 +458,7 @@ test('the lecture step runs the comparison with and without batch norm', async (
   await waitUntil(
     page,
     'the lecture step to train both networks to step 10',
-    () => Number(document.getElementById('nnlab').dataset.compareStep || 0) >= 10,
+    () => Number(document.getElementById('nnlab')?.dataset.compareStep || 0) >= 10,
     null,
     120000,
   );
