@@ -35,6 +35,15 @@ struct BasicTensor {
   explicit BasicTensor(Shape s) : shape(s), data(static_cast<size_t>(s.count()), T(0)) {}
   BasicTensor(Shape s, std::vector<T> values);  // throws if sizes differ
 
+  // Takes shape s, every value 0, in the storage it already has: no
+  // allocation when s holds no more values than its capacity (an output
+  // buffer written again by the next call of the same layer). Throws Error
+  // for a bad shape before changing anything.
+  void reset(const Shape& s) {
+    data.assign(static_cast<size_t>(s.count()), T(0));
+    shape = s;
+  }
+
   int64_t size() const { return static_cast<int64_t>(data.size()); }
   size_t index(int n, int c, int h, int w) const {
     return ((static_cast<size_t>(n) * shape.c + c) * shape.h + h) * shape.w + w;
