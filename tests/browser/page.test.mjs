@@ -15,6 +15,7 @@ import {
   outputDims,
   makePng,
   canvasDigest,
+  settledHash,
 } from './helpers.mjs';
 
 let server, browser;
@@ -215,7 +216,7 @@ test('hovering and pinning an output pixel shows its products, and their sum is 
   const box = await map.boundingBox();
   await map.click({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
   await page.waitForFunction(() => /Pinned/.test(document.getElementById('inspect').textContent));
-  assert.match(await page.evaluate(() => location.hash), /at=1\.\d+\.\d+/);
+  assert.match(await settledHash(page), /at=1\.\d+\.\d+/);
   const sum = await page.locator('#inspect .inspect-sum').textContent();
   const core = await page.locator('#inspect .inspect-core').textContent();
   assert.equal(sum, core);
@@ -290,11 +291,11 @@ test('filter presets and direct weight editing', async () => {
   );
   assert.match(await page.locator('#output-volume figcaption').first().textContent(), /identity/);
   await page.locator('#filter-bank .filter >> nth=0 >> button.edit').click();
-  const w = page.locator('#editor input[aria-label="filter 1, channel R, row 1, column 1"]');
+  const w = page.locator('#editor input[aria-label="filter 1, channel R, row 0, column 0"]');
   await w.fill('2');
   await afterRecompute(page, () => w.press('Enter'));
-  assert.match(await page.evaluate(() => location.hash), /filters=custom/);
-  assert.match(await page.evaluate(() => location.hash), /w0=2,0,0,0,0\.333333/);
+  assert.match(await settledHash(page), /filters=custom/);
+  assert.match(await settledHash(page), /w0=2,0,0,0,0\.333333/);
   await page.locator('#bias-input').fill('0.5');
   await afterRecompute(page, () => page.locator('#bias-input').press('Enter'));
   assert.match(await page.locator('#filter-bank .bias').first().textContent(), /b = 0\.5/);
@@ -370,7 +371,7 @@ test('the header links and "Skip to the layer" scroll without touching the state
   // the plug-ins (which add their rows to the state) are mounted
   await page.waitForSelector('#bnlab[data-state="ok"]', { timeout: 20000 });
   await page.waitForSelector('#gradients[data-state]', { timeout: 20000, state: 'attached' });
-  const hash = await page.evaluate(() => location.hash);
+  const hash = await settledHash(page);
   const state = await page.evaluate(() => JSON.stringify(window.convplay.state));
   const runs = await page.evaluate(() => document.querySelector('.cp-playground').dataset.runs);
   for (const id of ['inspect-panel', 'volume', 'layer-panel', 'image-panel']) {
@@ -385,7 +386,7 @@ test('the header links and "Skip to the layer" scroll without touching the state
       id,
     );
     assert.equal(
-      await page.evaluate(() => location.hash),
+      await settledHash(page),
       hash,
       `after the ${id} link: the hash is still the state`,
     );

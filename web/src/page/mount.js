@@ -160,6 +160,7 @@ export function mountPlayground(root, options = {}) {
     loadHash: store.loadHash,
     reset: store.reset,
     serialize: store.serialize,
+    flushHash: store.flushHash,
     usesHash: store.usesHash,
     subscribe(fn) {
       const off = store.subscribe(fn);
@@ -222,8 +223,23 @@ export function mountPlayground(root, options = {}) {
     /** A sample photo's URL. */
     photoUrl: (name) => (PHOTOS[name] ? new URL(PHOTOS[name], import.meta.url).href : null),
     sourceKey: null, // the worker key of the current image (set by the image panel)
+    inView: true, // false while no part of the instance is on screen ('view' is emitted)
     recompute,
   };
+
+  // an instance scrolled out of view stops what runs by itself (step-through
+  // playback, webcam frames) until it is back
+  if (typeof IntersectionObserver !== 'undefined') {
+    const seen = new IntersectionObserver((entries) => {
+      const inView = entries.at(-1).isIntersecting;
+      if (inView === ctx.inView) return;
+      ctx.inView = inView;
+      container.dataset.inView = String(inView);
+      emit('view', inView);
+    });
+    seen.observe(container);
+    onDestroy(() => seen.disconnect());
+  }
 
   // in-page links scroll to their section without touching the URL hash (the hash is the state)
   ctx.listen(container, 'click', (e) => {
@@ -330,11 +346,15 @@ export function mountPlayground(root, options = {}) {
     if (key > recoveredAt) workerNotice('');
     const drawing = [];
     for (const panel of mounted) {
+      if (!panel.view.update) continue;
+      const begun = performance.now();
       try {
-        drawing.push(panel.view.update?.(r));
+        drawing.push(panel.view.update(r));
       } catch (e) {
         console.error(`${panel.id}:`, e);
       }
+      // each view's synchronous share of the redraw (npm run bench:page prints them)
+      performance.measure(`convplay:update:${panel.id}`, { start: begun });
     }
     // a view may finish drawing in later tasks (many large maps): drawn when all are
     await Promise.all(drawing.map((d) => Promise.resolve(d).catch((e) => console.error(e))));
@@ -449,9 +469,13 @@ export function mountPlayground(root, options = {}) {
     get result() {
       return result;
     },
-    /** True when the last change has been computed and drawn. */
+    /** True while the last change waits (at most HASH_DELAY_MS) to be written to the URL. */
+    get hashPending() {
+      return store.hashPending;
+    },
+    /** True when the last change has been computed and drawn (and is in the URL). */
     get idle() {
-      return drawn === requested && !engine.busy;
+      return drawn === requested && !engine.busy && !store.hashPending;
     },
     /** The public API of panel id (e.g. 'gradients', 'bnlab'), or undefined. */
     panel: (id) => mounted.find((m) => m.id === id)?.view.api,
