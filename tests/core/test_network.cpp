@@ -464,8 +464,10 @@ TEST_CASE("Adam learns the separable set to 100%, the same way for the same seed
     TrainConfig cfg;
     cfg.optimizer = Optimizer::adam;
     cfg.batch_size = 10;
-    cfg.epochs = 15;
-    cfg.learning_rate = 0.02;  // 0.01 leaves 2 of 60 images wrong without batch norm
+    // 30 epochs: with 15, a network seed or the WASM build's rounding can
+    // leave 1 or 2 of the 60 images wrong (8 of 8 seeds reach 100% with 30).
+    cfg.epochs = 30;
+    cfg.learning_rate = 0.02;
     cfg.seed = 11;
     Network<float> net(small_net(bn), 5);
     Trainer t(net, train, cfg);
