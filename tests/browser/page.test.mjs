@@ -263,6 +263,44 @@ test('every pixel sum of the inspector equals the core, in every pad mode and bo
   await page.close();
 });
 
+test('the padded input shows each image pixel where the padding maps of the module put it', async () => {
+  for (const hash of [
+    'p=3&pad=reflect&size=24',
+    'p=2&pad=circular&grey=1&size=20',
+    'p=2&pad=zero&size=16',
+  ]) {
+    const { page, errors } = await openPage(browser, server.url, { hash });
+    const bad = await page.evaluate(() => {
+      const r = window.convplay.result;
+      const cv = document.querySelector('#input-volume canvas.padded');
+      const [, c, h, w] = r.input.shape;
+      const mapH = r.padMapH ?? Array.from({ length: h }, (_, i) => i);
+      const mapW = r.padMapW ?? Array.from({ length: w }, (_, i) => i);
+      if (cv.width !== mapW.length || cv.height !== mapH.length)
+        return [`size ${cv.width} x ${cv.height}`];
+      const px = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      const out = [];
+      for (let y = 0; y < mapH.length; y++) {
+        for (let x = 0; x < mapW.length; x++) {
+          for (let ch = 0; ch < 3; ch++) {
+            const iy = mapH[y],
+              ix = mapW[x];
+            const want =
+              iy < 0 || ix < 0 ? 0 : 255 * r.input.data[(c === 3 ? ch : 0) * h * w + iy * w + ix];
+            const got = px[4 * (y * cv.width + x) + ch];
+            if (Math.abs(got - want) > 0.5 + 1e-9)
+              out.push(`(${y}, ${x}, ${ch}): ${got} vs ${want}`);
+          }
+        }
+      }
+      return out.slice(0, 5);
+    });
+    assert.deepEqual(bad, [], hash);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('hostile URL hash values are clamped or ignored', async () => {
   const { page, errors } = await openPage(browser, server.url, {
     hash:

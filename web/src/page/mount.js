@@ -373,6 +373,7 @@ export function mountPlayground(root, options = {}) {
         performance.mark('convplay:first-view');
         performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });
       }
+      resolveFirst?.();
     });
     syncDataset();
     container.dataset.layer = r.error ? 'error' : 'ok';
@@ -384,7 +385,15 @@ export function mountPlayground(root, options = {}) {
       ms,
     );
     container.dispatchEvent(new CustomEvent('convplay:result', { detail: r }));
-    resolveFirst?.();
+  }
+
+  /** Resolves in a new task (input and frames may come first). */
+  function nextTask() {
+    return new Promise((resolve) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve();
+      ch.port2.postMessage(null);
+    });
   }
 
   /** fn once the frame that shows the last changes is painted (the task after the next frame). */
@@ -404,23 +413,20 @@ export function mountPlayground(root, options = {}) {
     );
   });
 
-  // the panels of the static list: the layer's now, the others once the first view is drawn
+  // the panels of the static list: the layer's now, the others once the first view is painted
   const mounted = [];
-  function mountPanels(optional) {
-    for (const panel of PANELS) {
-      const shown = panels.includes(panel.id);
-      if (Boolean(panel.optional) !== optional || (!shown && panel.optional)) continue;
-      try {
-        const view = panel.mount(ctx) ?? {};
-        mounted.push({ id: panel.id, view });
-        if (!shown && panel.section) $(panel.section).hidden = true;
-        if (optional && result) view.update?.(result);
-      } catch (e) {
-        console.error(`${panel.id}:`, e);
-      }
+  function mountPanel(panel) {
+    const shown = panels.includes(panel.id);
+    try {
+      const view = panel.mount(ctx) ?? {};
+      mounted.push({ id: panel.id, view });
+      if (!shown && panel.section) $(panel.section).hidden = true;
+      if (panel.optional && result) view.update?.(result);
+    } catch (e) {
+      console.error(`${panel.id}:`, e);
     }
   }
-  mountPanels(false);
+  for (const panel of PANELS) if (!panel.optional) mountPanel(panel);
   onDestroy(() => {
     for (const { view } of mounted) view.destroy?.();
   });
@@ -443,9 +449,15 @@ export function mountPlayground(root, options = {}) {
     performance.mark('convplay:module-ready');
     emit('ready'); // the image panel loads the first image and computes the layer
     await first;
+    // then the panels below mount, one task each, and start their own jobs: the first view
+    // never waits for them, and the page answers input between them
+    for (const panel of PANELS) {
+      if (!panel.optional || !panels.includes(panel.id)) continue;
+      await nextTask();
+      if (destroyed) return;
+      mountPanel(panel);
+    }
     if (destroyed) return;
-    // then the panels below mount and start their own jobs: the first view never waits for them
-    mountPanels(true);
     emit('started');
   })();
   ready.catch(() => {});
