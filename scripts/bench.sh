@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # `npm run bench`: builds the module (and, with --native, the native bench),
-# then runs tests/bench/bench.mjs (arguments are passed on: --json, --runs N,
-# --native).
+# then runs tests/bench/bench.mjs (the kernels) and tests/bench/train.mjs (the
+# training rows); arguments are passed on (--json, --runs N, --native).
+# `--op train` runs only the training rows, `--op kernels` only the kernels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+op=all
+prev=""
+for a in "$@"; do
+  [ "$prev" = --op ] && op="$a"
+  prev="$a"
+done
+case "$op" in
+  all | train | kernels) ;;
+  *)
+    echo "bench: --op must be train or kernels, not '$op'" >&2
+    exit 2
+    ;;
+esac
 bash scripts/build.sh wasm >/dev/null
 for a in "$@"; do
+  [ "$op" = train ] && break
   if [ "$a" = --native ]; then
     cmake --preset native-release >/dev/null
     cmake --build --preset native-release --target convplay_bench -j "$JOBS" >/dev/null
   fi
 done
-node --no-experimental-fetch tests/bench/bench.mjs "$@"
-node tests/bench/train.mjs "$@"
+if [ "$op" != train ]; then node --no-experimental-fetch tests/bench/bench.mjs "$@"; fi
+if [ "$op" != kernels ]; then node tests/bench/train.mjs "$@"; fi

@@ -49,8 +49,9 @@ class NetworkLab {
     });
   }
 
-  // config: {batchSize?, epochs?, learningRate?, momentum?, weightDecay?,
-  // schedule?, seed?} -> {stepsPerEpoch, totalSteps}.
+  // config: {batchSize?, epochs?, learningRate?, optimizer? ('sgd' or
+  // 'adam'), momentum?, beta1?, beta2?, weightDecay?, schedule?, seed?} ->
+  // {stepsPerEpoch, totalSteps}.
   val startTraining(const val& config) {
     return guarded([&] {
       require_network();

@@ -46,7 +46,11 @@ inline TrainConfig train_config_from_js(const val& o) {
   set_if_present(c.batch_size, o, "batchSize");
   set_if_present(c.epochs, o, "epochs");
   set_if_present(c.learning_rate, o, "learningRate");
+  if (!o["optimizer"].isUndefined())
+    c.optimizer = optimizer_from_string(o["optimizer"].as<std::string>());
   set_if_present(c.momentum, o, "momentum");
+  set_if_present(c.beta1, o, "beta1");
+  set_if_present(c.beta2, o, "beta2");
   set_if_present(c.weight_decay, o, "weightDecay");
   if (!o["schedule"].isUndefined())
     c.schedule = schedule_from_string(o["schedule"].as<std::string>());

@@ -349,16 +349,24 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
   const int C = x.shape.c;
   const int64_t m = static_cast<int64_t>(x.shape.n) * x.shape.h * x.shape.w;
 
-  // Computed into locals; the rule var + eps > 0 is checked before anything is written.
-  Tensor out(x.shape);
+  // y is written in place (its storage reused, unless it is x); the rule
+  // var + eps > 0 is checked before the statistics are written.
+  Tensor spare;
+  Tensor& out = &y == &x ? spare : y;
+  out.reset(x.shape);
   std::vector<double> mu, va;
   kernels::batchnorm_f32_variant(variant).forward(out, mu, va, x, gamma, beta, p.eps);
   std::vector<float> r(static_cast<size_t>(C));
-  for (int c = 0; c < C; ++c) {
-    const size_t k = static_cast<size_t>(c);
-    r[k] = static_cast<float>(checked_rstd<float>(va[k], p.eps, c, m, "var"));
+  try {
+    for (int c = 0; c < C; ++c) {
+      const size_t k = static_cast<size_t>(c);
+      r[k] = static_cast<float>(checked_rstd<float>(va[k], p.eps, c, m, "var"));
+    }
+  } catch (const Error&) {
+    if (&out == &y) y = Tensor();
+    throw;
   }
-  y = std::move(out);
+  if (&out != &y) y = std::move(out);
   rstd = std::move(r);
   mean.resize(static_cast<size_t>(C));
   var.resize(static_cast<size_t>(C));
@@ -393,7 +401,9 @@ void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<
                   ", it must be a finite number > 0");
     }
   }
-  Tensor out(x.shape);
+  Tensor spare;
+  Tensor& out = &dx == &x || &dx == &dy ? spare : dx;
+  out.reset(x.shape);
   std::vector<double> dg, db, mu;
   kernels::batchnorm_f32_variant(variant).backward(out, dg, db, mu, dy, x, gamma, mean, rstd);
   // The mean must be this x's, or the saved state belongs to another input:
@@ -404,12 +414,13 @@ void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<
     const double want = static_cast<double>(mean[k]);
     const double slack = 1e-4 / static_cast<double>(rstd[k]) + 1e-6 * std::fabs(want);
     if (!(std::fabs(mu[k] - want) <= slack)) {
+      if (&out == &dx) dx = Tensor();
       throw Error("batchnorm backward: channel " + std::to_string(c) + " of x has mean " +
                   num(mu[k]) + " but the saved mean is " + num(want) +
                   "; pass the saved state of this x's forward pass");
     }
   }
-  dx = std::move(out);
+  if (&out != &dx) dx = std::move(out);
   dgamma.assign(dg.begin(), dg.end());
   dbeta.assign(db.begin(), db.end());
   for (size_t k = 0; k < dg.size(); ++k) {

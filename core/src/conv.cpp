@@ -185,8 +185,8 @@ Conv2dGeometry prepare_backward(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vec
                                 const BasicTensor<T>& dy, const BasicTensor<T>& x,
                                 const BasicTensor<T>& w, const Conv2dParams& p) {
   const Conv2dGeometry g = check_backward(dy, x, w, p);
-  dx = BasicTensor<T>(g.input);
-  dw = BasicTensor<T>(g.weight);
+  dx.reset(g.input);
+  dw.reset(g.weight);
   db.assign(static_cast<size_t>(g.weight.n), T(0));
   return g;
 }
@@ -261,7 +261,7 @@ void kernels::conv2d_forward_with(const std::string& variant, Tensor& y, const T
   const Conv2dGeometry g = check_forward(x, w, b, p);
   const Conv2dParams pk = correlating(p);
   const auto& v = choose(conv2d_f32_fwd_variants(), g, pk, variant);
-  y = Tensor(g.output);
+  y.reset(g.output);  // its storage reused: a warm call of the same layer does not allocate
   Tensor flipped;
   v.run(y, x, kernel_weights(w, p, flipped), b, g, pk);
 }
@@ -305,7 +305,7 @@ void kernels::conv2d_backward_data_with(const std::string& variant, Tensor& dx, 
   check_dy(dy, g);
   const Conv2dParams pk = correlating(p);
   const auto& v = choose(conv2d_f32_bwd_data_variants(), g, pk, variant);
-  dx = Tensor(g.input);
+  dx.reset(g.input);
   Tensor flipped;
   v.run(dx, dy, kernel_weights(w, p, flipped), g, pk);
 }
@@ -323,7 +323,7 @@ void kernels::conv2d_backward_filter_with(const std::string& variant, Tensor& dw
   check_dy(dy, g);
   const Conv2dParams pk = correlating(p);
   const auto& v = choose(conv2d_f32_bwd_filter_variants(), g, pk, variant);
-  dw = Tensor(g.weight);
+  dw.reset(g.weight);
   db.assign(static_cast<size_t>(g.weight.n), 0.0f);
   v.run(dw, db, dy, x, g, pk);
   unflip(dw, p);

@@ -11,6 +11,7 @@
 #include "convplay/kernels.h"
 #include "fast/layers_f32.h"
 #include "ref/layers_ref.h"
+#include "simd/layers_simd128.h"
 
 namespace convplay {
 namespace {
@@ -37,6 +38,22 @@ kernels::LayerDesc desc(const Shape& in, const Shape& out, Pool2dParams p = {}) 
   return kernels::LayerDesc{in, out, p};
 }
 
+// Where an entry point writes its result: the caller's tensor itself, its
+// storage reused (a warm call of the same layer does not allocate), or
+// `spare` when that tensor is also one of the inputs. Zeroed, shaped s.
+template <typename T, typename... In>
+BasicTensor<T>& output(BasicTensor<T>& y, BasicTensor<T>& spare, const Shape& s, const In&... in) {
+  const bool aliased = ((static_cast<const void*>(&y) == static_cast<const void*>(&in)) || ...);
+  BasicTensor<T>& o = aliased ? spare : y;
+  o.reset(s);
+  return o;
+}
+
+template <typename T>
+void finish(BasicTensor<T>& y, BasicTensor<T>& o) {
+  if (&o != &y) y = std::move(o);
+}
+
 // The last variant that supports the layer (the reference, first, supports all).
 template <typename V>
 const V& pick(const std::vector<V>& variants, const kernels::LayerDesc& d) {
@@ -53,13 +70,14 @@ const V& pick(const std::vector<V>& variants, const kernels::LayerDesc& d) {
 template <typename T>
 void relu_forward(BasicTensor<T>& y, const BasicTensor<T>& x) {
   check_data(x, "relu", "x");
-  BasicTensor<T> out(x.shape);
+  BasicTensor<T> spare;
+  BasicTensor<T>& out = output(y, spare, x.shape, x);
   if constexpr (std::is_same_v<T, float>) {
     pick(kernels::relu_f32_fwd_variants(), desc(x.shape, x.shape)).run(out, x);
   } else {
     kernels::relu_fwd__ref(out, x);
   }
-  y = std::move(out);
+  finish(y, out);
 }
 
 template <typename T>
@@ -67,13 +85,14 @@ void relu_backward(BasicTensor<T>& dx, const BasicTensor<T>& dy, const BasicTens
   check_data(x, "relu", "x");
   check_data(dy, "relu", "dL/dy");
   check_same(dy.shape, x.shape, "relu", "dL/dy");
-  BasicTensor<T> out(x.shape);
+  BasicTensor<T> spare;
+  BasicTensor<T>& out = output(dx, spare, x.shape, dy, x);
   if constexpr (std::is_same_v<T, float>) {
     pick(kernels::relu_f32_bwd_variants(), desc(x.shape, x.shape)).run(out, dy, x);
   } else {
     kernels::relu_bwd__ref(out, dy, x);
   }
-  dx = std::move(out);
+  finish(dx, out);
 }
 
 // --- pooling -------------------------------------------------------------------
@@ -96,15 +115,15 @@ void maxpool2d_forward(BasicTensor<T>& y, std::vector<int32_t>& argmax, const Ba
   check_data(x, "max pooling", "x");
   const Shape ys = pool2d_output_shape(x.shape, p);
   if (x.size() > int64_t{INT32_MAX}) throw Error("max pooling: x is too large for int32 indices");
-  BasicTensor<T> out(ys);
-  std::vector<int32_t> arg(out.data.size());
+  BasicTensor<T> spare;
+  BasicTensor<T>& out = output(y, spare, ys, x);
+  argmax.assign(out.data.size(), 0);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::maxpool2d_f32_fwd_variants(), desc(x.shape, ys, p)).run(out, arg, x, p);
+    pick(kernels::maxpool2d_f32_fwd_variants(), desc(x.shape, ys, p)).run(out, argmax, x, p);
   } else {
-    kernels::maxpool2d_fwd__ref(out, arg, x, p);
+    kernels::maxpool2d_fwd__ref(out, argmax, x, p);
   }
-  y = std::move(out);
-  argmax = std::move(arg);
+  finish(y, out);
 }
 
 template <typename T>
@@ -128,26 +147,28 @@ void maxpool2d_backward(BasicTensor<T>& dx, const BasicTensor<T>& dy,
                   " values)");
     }
   }
-  BasicTensor<T> out(x_shape);
+  BasicTensor<T> spare;
+  BasicTensor<T>& out = output(dx, spare, x_shape, dy);
   if constexpr (std::is_same_v<T, float>) {
     pick(kernels::maxpool2d_f32_bwd_variants(), desc(x_shape, ys, p)).run(out, dy, argmax, p);
   } else {
     kernels::maxpool2d_bwd__ref(out, dy, argmax, p);
   }
-  dx = std::move(out);
+  finish(dx, out);
 }
 
 template <typename T>
 void avgpool2d_forward(BasicTensor<T>& y, const BasicTensor<T>& x, const Pool2dParams& p) {
   check_data(x, "average pooling", "x");
   const Shape ys = pool2d_output_shape(x.shape, p);
-  BasicTensor<T> out(ys);
+  BasicTensor<T> spare;
+  BasicTensor<T>& out = output(y, spare, ys, x);
   if constexpr (std::is_same_v<T, float>) {
     pick(kernels::avgpool2d_f32_fwd_variants(), desc(x.shape, ys, p)).run(out, x, p);
   } else {
     kernels::avgpool2d_fwd__ref(out, x, p);
   }
-  y = std::move(out);
+  finish(y, out);
 }
 
 template <typename T>
@@ -159,13 +180,14 @@ void avgpool2d_backward(BasicTensor<T>& dx, const BasicTensor<T>& dy, const Shap
     throw Error("average pooling: dL/dy has shape " + dy.shape.str() +
                 " but the layer's output is " + ys.str());
   }
-  BasicTensor<T> out(x_shape);
+  BasicTensor<T> spare;
+  BasicTensor<T>& out = output(dx, spare, x_shape, dy);
   if constexpr (std::is_same_v<T, float>) {
     pick(kernels::avgpool2d_f32_bwd_variants(), desc(x_shape, ys, p)).run(out, dy, p);
   } else {
     kernels::avgpool2d_bwd__ref(out, dy, p);
   }
-  dx = std::move(out);
+  finish(dx, out);
 }
 
 // --- flatten + fully connected -----------------------------------------------
@@ -195,13 +217,14 @@ void linear_forward(BasicTensor<T>& y, const BasicTensor<T>& x, const BasicTenso
     throw Error("fully connected: bias has " + num(static_cast<int64_t>(b.size())) +
                 " values but there are " + num(w.shape.n) + " outputs");
   }
-  BasicTensor<T> out(ys);
+  BasicTensor<T> spare;
+  BasicTensor<T>& out = output(y, spare, ys, x, w);
   if constexpr (std::is_same_v<T, float>) {
     pick(kernels::linear_f32_fwd_variants(), desc(x.shape, ys)).run(out, x, w, b);
   } else {
     kernels::linear_fwd__ref(out, x, w, b);
   }
-  y = std::move(out);
+  finish(y, out);
 }
 
 template <typename T>
@@ -323,19 +346,23 @@ bool supports_all(const LayerDesc&) { return true; }
 
 const std::vector<LayerVariant<ReluF32Fwd>>& relu_f32_fwd_variants() {
   static const std::vector<LayerVariant<ReluF32Fwd>> v = {
-      {"relu_f32_fwd__ref", supports_all, relu_fwd__ref<float>}};
+      {"relu_f32_fwd__ref", supports_all, relu_fwd__ref<float>},
+      {"relu_f32_fwd__simd128", supports_all, relu_f32_fwd__simd128}};
   return v;
 }
 const std::vector<LayerVariant<ReluF32Bwd>>& relu_f32_bwd_variants() {
   static const std::vector<LayerVariant<ReluF32Bwd>> v = {
-      {"relu_f32_bwd__ref", supports_all, relu_bwd__ref<float>}};
+      {"relu_f32_bwd__ref", supports_all, relu_bwd__ref<float>},
+      {"relu_f32_bwd__simd128", supports_all, relu_f32_bwd__simd128}};
   return v;
 }
 const std::vector<LayerVariant<MaxpoolF32Fwd>>& maxpool2d_f32_fwd_variants() {
   static const std::vector<LayerVariant<MaxpoolF32Fwd>> v = {
       {"maxpool2d_f32_fwd__ref", supports_all, maxpool2d_fwd__ref<float>},
       {"maxpool2d_f32_fwd_2x2s2__scalar", maxpool2d_2x2s2_supported,
-       maxpool2d_f32_fwd_2x2s2__scalar}};
+       maxpool2d_f32_fwd_2x2s2__scalar},
+      {"maxpool2d_f32_fwd_2x2s2__simd128", maxpool2d_2x2s2_supported,
+       maxpool2d_f32_fwd_2x2s2__simd128}};
   return v;
 }
 const std::vector<LayerVariant<MaxpoolF32Bwd>>& maxpool2d_f32_bwd_variants() {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace convplay {
@@ -110,6 +111,14 @@ Schedule schedule_from_string(const std::string& s) {
   if (s == "cosine") return Schedule::cosine;
   if (s == "constant") return Schedule::constant;
   throw Error("unknown learning-rate schedule '" + s + "' (constant or cosine)");
+}
+
+const char* to_string(Optimizer o) { return o == Optimizer::adam ? "adam" : "sgd"; }
+
+Optimizer optimizer_from_string(const std::string& s) {
+  if (s == "sgd") return Optimizer::sgd;
+  if (s == "adam") return Optimizer::adam;
+  throw Error("unknown optimizer '" + s + "' (sgd or adam)");
 }
 
 NetworkSpec tiny_network(bool batchnorm, int classes) {
@@ -260,8 +269,15 @@ const BasicTensor<T>& Network<T>::forward(const BasicTensor<T>& x, bool train) {
         break;
       case LayerType::batchnorm:
         if (train) {
-          batchnorm_forward_train(l.y, l.saved, *in, l.gamma, l.beta, bnp, &l.running_mean,
-                                  &l.running_var);
+          if constexpr (std::is_same_v<T, float>) {
+            // The lean float32 kernels: mean, var and rstd, no xhat.
+            batchnorm_forward_train_f32(l.y, l.saved.mean, l.saved.var, l.saved.rstd, *in, l.gamma,
+                                        l.beta, bnp, &l.running_mean, &l.running_var);
+            l.saved.xhat = BasicTensor<T>();
+          } else {
+            batchnorm_forward_train(l.y, l.saved, *in, l.gamma, l.beta, bnp, &l.running_mean,
+                                    &l.running_var);
+          }
         } else {
           batchnorm_forward_infer(l.y, *in, l.gamma, l.beta, l.running_mean, l.running_var, bnp);
         }
@@ -289,22 +305,41 @@ void Network<T>::backward(const BasicTensor<T>& dlogits) {
   if (x_.data.empty() || dlogits.shape != layers_.back().y.shape) {
     throw Error("backward needs a training forward pass first, and dL/dlogits of its shape");
   }
-  BasicTensor<T> dy = dlogits, dx;
+  // dL/dy of layer i comes from grads_[i + 1] (dlogits for the last layer);
+  // layer i writes its dL/dx into grads_[i]. The first layer's dL/dx (the
+  // gradient of the image) is not needed: a first convolution computes only
+  // its parameters' gradients, and grads_[0] stays empty.
+  grads_.resize(layers_.size());
   for (size_t i = layers_.size(); i-- > 0;) {
     Layer<T>& l = layers_[i];
     const BasicTensor<T>& x = i == 0 ? x_ : layers_[i - 1].y;
+    const BasicTensor<T>& dy = i + 1 == layers_.size() ? dlogits : grads_[i + 1];
+    BasicTensor<T>& dx = grads_[i];
     double g2 = 0.0;
     switch (l.spec.type) {
       case LayerType::conv:
-        conv2d_backward(dx, l.dw, l.db, dy, x, l.w, conv_params(l.spec));
+        if constexpr (std::is_same_v<T, float>) {
+          if (i == 0) {
+            conv2d_backward_filter(l.dw, l.db, dy, x, l.w.shape, conv_params(l.spec));
+            dx = BasicTensor<T>();
+          } else {
+            conv2d_backward(dx, l.dw, l.db, dy, x, l.w, conv_params(l.spec));
+          }
+        } else {
+          conv2d_backward(dx, l.dw, l.db, dy, x, l.w, conv_params(l.spec));
+        }
         g2 = sum_squares(l.dw.data) + sum_squares(l.db);
         break;
       case LayerType::batchnorm: {
-        BatchNormGrads<T> g;
-        batchnorm_backward(g, dy, x, l.gamma, l.saved);
-        dx = std::move(g.dx);
-        l.dgamma = std::move(g.dgamma);
-        l.dbeta = std::move(g.dbeta);
+        if constexpr (std::is_same_v<T, float>) {
+          batchnorm_backward_f32(dx, l.dgamma, l.dbeta, dy, x, l.gamma, l.saved.mean, l.saved.rstd);
+        } else {
+          BatchNormGrads<T> g;
+          batchnorm_backward(g, dy, x, l.gamma, l.saved);
+          dx = std::move(g.dx);
+          l.dgamma = std::move(g.dgamma);
+          l.dbeta = std::move(g.dbeta);
+        }
         g2 = sum_squares(l.dgamma) + sum_squares(l.dbeta);
         break;
       }
@@ -323,8 +358,6 @@ void Network<T>::backward(const BasicTensor<T>& dlogits) {
         break;
     }
     l.grad_norm = std::sqrt(g2);
-    l.input_grad_norm = std::sqrt(sum_squares(dx.data));
-    std::swap(dy, dx);
   }
 }
 
@@ -369,14 +402,19 @@ void Dataset::check() const {
 }
 
 Tensor Dataset::batch(const int* idx, int count) const {
-  Tensor t(Shape{count, channels, height, width});
+  Tensor t;
+  batch(t, idx, count);
+  return t;
+}
+
+void Dataset::batch(Tensor& t, const int* idx, int count) const {
+  t.reset(Shape{count, channels, height, width});
   const size_t per = static_cast<size_t>(image_size());
   for (int i = 0; i < count; ++i) {
     const uint8_t* src = pixels.data() + static_cast<size_t>(idx[i]) * per;
     float* dst = t.data.data() + static_cast<size_t>(i) * per;
     for (size_t k = 0; k < per; ++k) dst[k] = static_cast<float>(src[k]) * (1.0f / 255.0f);
   }
-  return t;
 }
 
 std::vector<int> Dataset::batch_labels(const int* idx, int count) const {
@@ -414,13 +452,25 @@ Trainer::Trainer(Network<float>& net, const Dataset& train, const TrainConfig& c
   if (!(cfg.momentum >= 0.0 && cfg.momentum < 1.0)) {
     throw Error("momentum " + num(cfg.momentum) + " must be in [0, 1)");
   }
+  if (!(cfg.beta1 >= 0.0 && cfg.beta1 < 1.0)) {
+    throw Error("Adam's beta1 " + num(cfg.beta1) + " must be in [0, 1)");
+  }
+  if (!(cfg.beta2 >= 0.0 && cfg.beta2 < 1.0)) {
+    throw Error("Adam's beta2 " + num(cfg.beta2) + " must be in [0, 1)");
+  }
+  if (!(cfg.adam_eps > 0.0) || !std::isfinite(cfg.adam_eps)) {
+    throw Error("Adam's epsilon " + num(cfg.adam_eps) + " must be a finite number > 0");
+  }
   if (!(cfg.weight_decay >= 0.0) || !std::isfinite(cfg.weight_decay)) {
     throw Error("weight decay " + num(cfg.weight_decay) + " must be a finite number >= 0");
   }
   steps_per_epoch_ = (train.size() + cfg.batch_size - 1) / cfg.batch_size;
   total_steps_ = steps_per_epoch_ * cfg.epochs;
   order_.resize(static_cast<size_t>(train.size()));
-  for (const ParamRef<float>& p : net.params()) velocity_.emplace_back(p.value->size(), 0.0f);
+  for (const ParamRef<float>& p : net.params()) {
+    velocity_.emplace_back(p.value->size(), 0.0f);
+    if (cfg.optimizer == Optimizer::adam) second_.emplace_back(p.value->size(), 0.0f);
+  }
 }
 
 double Trainer::learning_rate_at(int step) const {
@@ -448,18 +498,21 @@ StepStats Trainer::step() {
   const int first = in_epoch * cfg_.batch_size;
   const int count = std::min(cfg_.batch_size, data_.size() - first);
   const int* idx = order_.data() + first;
-  const Tensor x = data_.batch(idx, count);
-  const std::vector<int> labels = data_.batch_labels(idx, count);
+  data_.batch(x_, idx, count);
+  labels_.assign(idx, idx + count);
+  for (int& l : labels_) l = data_.labels[static_cast<size_t>(l)];
 
-  // What a stop restores: every parameter, momentum and running statistic.
+  // What a stop restores: every parameter, optimiser state and running statistic.
   std::vector<ParamRef<float>> params = net_.params();
-  std::vector<std::vector<float>> saved_params;
-  for (const auto& p : params) saved_params.push_back(*p.value);
-  std::vector<std::pair<std::vector<float>, std::vector<float>>> saved_running;
+  saved_params_.resize(params.size());
+  for (size_t k = 0; k < params.size(); ++k) saved_params_[k] = *params[k].value;
+  saved_running_.resize(2 * net_.size());
   for (size_t i = 0; i < net_.size(); ++i) {
-    saved_running.emplace_back(net_.layer(i).running_mean, net_.layer(i).running_var);
+    saved_running_[2 * i] = net_.layer(i).running_mean;
+    saved_running_[2 * i + 1] = net_.layer(i).running_var;
   }
-  const std::vector<std::vector<float>> saved_velocity = velocity_;
+  saved_velocity_ = velocity_;
+  saved_second_ = second_;
 
   StepStats s;
   s.step = step_ + 1;
@@ -467,7 +520,7 @@ StepStats Trainer::step() {
   s.learning_rate = learning_rate_at(step_);
 
   Tensor probs;
-  s.loss = net_.loss_and_gradient(x, labels, &probs);
+  s.loss = net_.loss_and_gradient(x_, labels_, &probs);
   const char* what = nullptr;
   if (!std::isfinite(s.loss))
     what = std::isnan(s.loss) ? "the loss is NaN" : "the loss is infinite";
@@ -476,29 +529,57 @@ StepStats Trainer::step() {
       if (!std::isfinite(sum_squares(*p.grad))) what = "a gradient is not finite";
     }
   }
+  double b1t = beta1_t_, b2t = beta2_t_;
   if (!what) {
     const float lr = static_cast<float>(s.learning_rate);
-    const float mu = static_cast<float>(cfg_.momentum);
     const float wd = static_cast<float>(cfg_.weight_decay);
-    for (size_t k = 0; k < params.size(); ++k) {
-      std::vector<float>& w = *params[k].value;
-      const std::vector<float>& g = *params[k].grad;
-      std::vector<float>& v = velocity_[k];
-      const float decay = params[k].decay ? wd : 0.0f;
-      for (size_t i = 0; i < w.size(); ++i) {
-        v[i] = mu * v[i] + g[i] + decay * w[i];
-        w[i] -= lr * v[i];
+    if (cfg_.optimizer == Optimizer::sgd) {
+      const float mu = static_cast<float>(cfg_.momentum);
+      for (size_t k = 0; k < params.size(); ++k) {
+        std::vector<float>& w = *params[k].value;
+        const std::vector<float>& g = *params[k].grad;
+        std::vector<float>& v = velocity_[k];
+        const float decay = params[k].decay ? wd : 0.0f;
+        for (size_t i = 0; i < w.size(); ++i) {
+          v[i] = mu * v[i] + g[i] + decay * w[i];
+          w[i] -= lr * v[i];
+        }
       }
-      if (!std::isfinite(sum_squares(w))) what = "an updated weight is not finite";
+    } else {
+      // Bias corrections: b^t as a running product in double (plain IEEE
+      // multiplications, so the same on every platform, unlike pow).
+      b1t = beta1_t_ * cfg_.beta1;
+      b2t = beta2_t_ * cfg_.beta2;
+      const float b1 = static_cast<float>(cfg_.beta1), b2 = static_cast<float>(cfg_.beta2);
+      const float c1 = static_cast<float>(1.0 / (1.0 - b1t));
+      const float c2 = static_cast<float>(1.0 / (1.0 - b2t));
+      const float eps = static_cast<float>(cfg_.adam_eps);
+      for (size_t k = 0; k < params.size(); ++k) {
+        std::vector<float>& w = *params[k].value;
+        const std::vector<float>& g = *params[k].grad;
+        std::vector<float>& m = velocity_[k];
+        std::vector<float>& v = second_[k];
+        const float decay = params[k].decay ? wd : 0.0f;
+        for (size_t i = 0; i < w.size(); ++i) {
+          const float gi = g[i] + decay * w[i];
+          m[i] = b1 * m[i] + (1.0f - b1) * gi;
+          v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
+          w[i] -= lr * (m[i] * c1) / (std::sqrt(v[i] * c2) + eps);
+        }
+      }
+    }
+    for (const auto& p : params) {
+      if (!std::isfinite(sum_squares(*p.value))) what = "an updated weight is not finite";
     }
   }
   if (what) {
-    for (size_t k = 0; k < params.size(); ++k) *params[k].value = saved_params[k];
+    for (size_t k = 0; k < params.size(); ++k) *params[k].value = saved_params_[k];
     for (size_t i = 0; i < net_.size(); ++i) {
-      net_.layer(i).running_mean = saved_running[i].first;
-      net_.layer(i).running_var = saved_running[i].second;
+      net_.layer(i).running_mean = saved_running_[2 * i];
+      net_.layer(i).running_var = saved_running_[2 * i + 1];
     }
-    velocity_ = saved_velocity;
+    velocity_ = saved_velocity_;
+    second_ = saved_second_;
     stopped_ = true;
     throw Error("step " + num(int64_t{s.step}) + " (epoch " + num(int64_t{s.epoch + 1}) +
                 "): " + what + ", so training stopped; the weights are " +
@@ -508,12 +589,14 @@ StepStats Trainer::step() {
                 num(s.learning_rate / 10) + ").");
   }
 
+  beta1_t_ = b1t;
+  beta2_t_ = b2t;
   int correct = 0;
   const size_t K = static_cast<size_t>(probs.shape.c);
   for (int n = 0; n < count; ++n) {
     const float* p = probs.data.data() + static_cast<size_t>(n) * K;
     const int pred = static_cast<int>(std::max_element(p, p + K) - p);
-    correct += pred == labels[static_cast<size_t>(n)];
+    correct += pred == labels_[static_cast<size_t>(n)];
   }
   s.accuracy = static_cast<double>(correct) / count;
   for (size_t i = 0; i < net_.size(); ++i) s.grad_norms.push_back(net_.layer(i).grad_norm);

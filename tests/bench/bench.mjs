@@ -5,7 +5,7 @@
 //
 //   node --no-experimental-fetch tests/bench/bench.mjs [--json] [--runs N] [--wall] [--quick] [--native]
 //
-// Shapes (issue 11): S1 AlexNet conv1 227x227x3, 96 filters 11x11, S 4, P 0;
+// Shapes: S1 AlexNet conv1 227x227x3, 96 filters 11x11, S 4, P 0;
 // S2 56x56x64, 64 filters 3x3, S 1, P 1; S3 512x512x3, 8 filters 3x3, S 1,
 // P 1; S4 128x128x16, 32 filters 5x5, S 2, P 2; BN: N 32, C 64, 28x28,
 // training forward + backward. Ops: fwd (the same weights every call), fwd_newW

@@ -1,4 +1,4 @@
-// The batch-norm lab (issue 5) in the real page, headless Chromium.
+// The batch-norm lab in the real page, headless Chromium.
 //
 // The lecture's case, worked by hand (README §1), x = [1, 3], gamma = 2,
 // beta = 0.5, L = sum w_i y_i with w = dL/dy = [1, -2]:

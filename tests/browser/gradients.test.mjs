@@ -1,4 +1,4 @@
-// The gradients panel (web/src/panels/gradients.js): the backward pass of the
+// The gradients panel (web/src/page/panels/gradients.js): the backward pass of the
 // page's layer on the real image.
 //  - one chosen output pixel lights up exactly its receptive field in dL/dX
 //    (the set is derived here from the geometry, i*S - P + a*D, routed through

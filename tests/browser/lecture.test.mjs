@@ -1,4 +1,4 @@
-// Lecture mode (web/src/panels/lecture.js): every step shows the sizes it
+// Lecture mode (web/src/page/panels/lecture.js): every step shows the sizes it
 // states (on the page's own output dimensions, computed by the module), each
 // step has its own link, previous/next work, and the keyboard reaches them.
 import { test, before, after } from 'node:test';

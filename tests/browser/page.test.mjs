@@ -1,4 +1,4 @@
-// The playground page (issue 4) in headless Chromium: first view, image
+// The playground page in headless Chromium: first view, image
 // upload, hyperparameters and their sizes, impossible layers, corrupt files,
 // the inspector, keyboard-only use. Screenshots go to test-results/.
 import { test, before, after } from 'node:test';

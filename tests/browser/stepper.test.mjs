@@ -1,4 +1,4 @@
-// The step-through mode (web/src/panels/stepper.js): the displayed sum of the
+// The step-through mode (web/src/page/panels/stepper.js): the displayed sum of the
 // products equals the module's output value (checked independently here with
 // the module in Node on the numbers the page shows), the buttons move the
 // window by the stride, and the keyboard reaches the controls.

@@ -263,10 +263,19 @@ TEST_CASE("every float variant of the layers matches the reference") {
                         {"odd_h_w_2x2s2", {1, 2, 7, 5}, {2, 2}},
                         {"w_lt_2", {1, 1, 3, 2}, {2, 2}},
                         {"overlap_3s2", {2, 2, 9, 7}, {3, 2}},
-                        {"stride_1", {1, 2, 5, 6}, {2, 1}}};
+                        {"stride_1", {1, 2, 5, 6}, {2, 1}},
+                        // The tiny network's maps: vector body and scalar tail.
+                        {"w_26_2x2s2", {2, 3, 26, 26}, {2, 2}},
+                        {"w_11_odd_2x2s2", {2, 4, 11, 11}, {2, 2}},
+                        {"w_17_tail_2x2s2", {1, 1, 4, 17}, {2, 2}},
+                        // Values in {-1, 0, 1}: ties in every window, exact zeros.
+                        {"ties_2x2s2", {2, 2, 10, 24}, {2, 2}}};
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    const Tensor x = random_tensor<float>(c.x, rng);
+    Tensor x = random_tensor<float>(c.x, rng);
+    if (std::string(c.name).rfind("ties", 0) == 0) {
+      for (float& v : x.data) v = std::round(v * 1.5f);
+    }
     const Shape ys = pool2d_output_shape(c.x, c.p);
     const kernels::LayerDesc d{c.x, ys, c.p};
     const Tensor dy = random_tensor<float>(ys, rng);
@@ -320,11 +329,12 @@ TEST_CASE("every float variant of the layers matches the reference") {
       v.run(y, x);
       CHECK(worst_difference(y.data, want.data) == 0.0);
     }
+    const Tensor dy_x = random_tensor<float>(c.x, rng);
     for (const auto& v : kernels::relu_f32_bwd_variants()) {
       CAPTURE(v.name);
       Tensor dx(c.x), want(c.x);
-      kernels::relu_f32_bwd_variants().front().run(want, x, x);
-      v.run(dx, x, x);
+      kernels::relu_f32_bwd_variants().front().run(want, dy_x, x);
+      v.run(dx, dy_x, x);
       CHECK(worst_difference(dx.data, want.data) == 0.0);
     }
   }

@@ -127,3 +127,27 @@ test('a diverging run stops, names the step and suggests a lower learning rate',
   lab.startTraining({ learningRate: 0.01 });
   assert.equal(lab.steps(1).step, 1);
 });
+
+test('Adam: an optimizer option that trains, deterministically, and refuses bad names', () => {
+  lab.loadPack(pack());
+  const run = (optimizer) => {
+    lab.setNetwork(tinyNetwork(), 4);
+    lab.startTraining({ epochs: 1, seed: 4, learningRate: 0.003, optimizer });
+    const first = lab.steps(10);
+    let last;
+    for (let i = 0; i < 5; ++i) last = lab.steps(10);
+    return { first: first.loss, last: last.loss };
+  };
+  const adam = run('adam');
+  assert.ok(adam.last < adam.first, `${adam.last} < ${adam.first}`);
+  assert.deepEqual(run('adam'), adam);
+  assert.notDeepEqual(run('sgd'), adam);
+  assert.throws(
+    () => lab.startTraining({ optimizer: 'rmsprop' }),
+    convplayError(/unknown optimizer 'rmsprop' \(sgd or adam\)/),
+  );
+  assert.throws(
+    () => lab.startTraining({ optimizer: 'adam', beta2: 1 }),
+    convplayError(/beta2 1 must be in \[0, 1\)/),
+  );
+});

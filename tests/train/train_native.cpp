@@ -4,7 +4,8 @@
 // object: {"impl":"native","epochs":..,"test_accuracy":..,"images_per_s":..,"seconds":..}.
 //
 //   convplay_train [--data DIR] [--epochs 3] [--batch 32] [--lr 0.05]
-//                  [--momentum 0.9] [--weight-decay 5e-4] [--schedule cosine]
+//                  [--optimizer sgd|adam] [--momentum 0.9] [--weight-decay 5e-4]
+//                  [--schedule cosine]
 //                  [--bn | --no-bn] [--seed 1] [--train-limit N] [--test-limit N]
 #include <chrono>
 #include <cstdio>
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
         cfg.momentum = number("--momentum", v);
       } else if (a == "--weight-decay") {
         cfg.weight_decay = number("--weight-decay", v);
+      } else if (a == "--optimizer") {
+        cfg.optimizer = optimizer_from_string(v);
       } else if (a == "--schedule") {
         cfg.schedule = schedule_from_string(v);
       } else if (a == "--seed") {

@@ -68,7 +68,10 @@ const CONFIG_FIELDS = {
   batchSize: int32,
   epochs: int32,
   learningRate: number,
+  optimizer: string, // 'sgd' (with momentum, the default) or 'adam' (beta1, beta2)
   momentum: number,
+  beta1: number,
+  beta2: number,
   weightDecay: number,
   schedule: string,
   seed: int32,

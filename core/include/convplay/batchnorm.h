@@ -79,7 +79,10 @@ namespace convplay {
 //
 // Forward: y = gamma * (x - mean) * rstd + beta, mean and rstd = 1/sqrt(var + eps)
 // per channel (C values each) kept for the backward pass; var is the biased
-// batch variance. Running statistics as in batchnorm_forward_train.
+// batch variance. Running statistics as in batchnorm_forward_train. y (and
+// dx below) reuse their storage, so a warm step does not allocate: when an
+// error is found only after the kernel ran (var + eps == 0; a mean that is
+// not x's), y (dx) is left empty, and nothing else is written.
 void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vector<float>& var,
                                  std::vector<float>& rstd, const Tensor& x,
                                  const std::vector<float>& gamma, const std::vector<float>& beta,

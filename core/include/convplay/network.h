@@ -54,11 +54,10 @@ struct Layer {
   std::vector<T> gamma, beta, dgamma, dbeta;  // batch norm, per channel
   std::vector<T> running_mean, running_var;   // batch norm, inference mode
 
-  BasicTensor<T> y;              // output of the last forward pass (N, ...)
-  BatchNormSaved<T> saved;       // batch norm, training mode: mean, var, rstd, xhat
-  std::vector<int32_t> argmax;   // max pooling
-  double grad_norm = 0.0;        // || dL/dparams ||_2 of the last backward pass
-  double input_grad_norm = 0.0;  // || dL/dx ||_2 of the last backward pass
+  BasicTensor<T> y;             // output of the last forward pass (N, ...)
+  BatchNormSaved<T> saved;      // batch norm, training mode: mean, var, rstd (xhat: double only)
+  std::vector<int32_t> argmax;  // max pooling
+  double grad_norm = 0.0;       // || dL/dparams ||_2 of the last backward pass
 };
 
 // A parameter vector and its gradient, for optimisers.
@@ -95,7 +94,9 @@ class Network {
   const BasicTensor<T>& forward(const BasicTensor<T>& x, bool train);
 
   // After forward(x, true): dL/dlogits -> every parameter's gradient, and the
-  // per-layer gradient norms.
+  // per-layer gradient norms. Buffers are kept between calls: a step of the
+  // same batch size does not allocate. Float batch norm runs the float32
+  // kernels (batchnorm_forward_train_f32 / batchnorm_backward_f32).
   void backward(const BasicTensor<T>& dlogits);
 
   // forward + softmax cross-entropy + backward; returns the mean loss. Only
@@ -107,7 +108,8 @@ class Network {
   NetworkSpec spec_;
   int classes_ = 0;
   std::vector<Layer<T>> layers_;
-  BasicTensor<T> x_;  // input of the last training forward pass
+  BasicTensor<T> x_;                   // input of the last training forward pass
+  std::vector<BasicTensor<T>> grads_;  // dL/dx of each layer, kept between steps
 };
 
 // Images in [0, 255] (uint8, NCHW per image) and their labels.
@@ -122,6 +124,7 @@ struct Dataset {
   void check() const;
   // Images idx[0..count) as a (count, C, H, W) float tensor, x / 255.
   Tensor batch(const int* idx, int count) const;
+  void batch(Tensor& out, const int* idx, int count) const;  // into out's storage
   std::vector<int> batch_labels(const int* idx, int count) const;
 };
 
@@ -129,12 +132,22 @@ enum class Schedule { constant, cosine };
 const char* to_string(Schedule s);
 Schedule schedule_from_string(const std::string& s);  // throws Error
 
+// sgd: SGD with momentum. adam: Adam (Kingma and Ba), as PyTorch's
+// torch.optim.Adam with weight_decay (L2: the decay is added to g).
+enum class Optimizer { sgd, adam };
+const char* to_string(Optimizer o);
+Optimizer optimizer_from_string(const std::string& s);  // throws Error
+
 struct TrainConfig {
   int batch_size = 32;
   int epochs = 3;
-  double learning_rate = 0.05;
-  double momentum = 0.9;                 // v = momentum * v + g;  w -= lr * v
-  double weight_decay = 5e-4;            // g += weight_decay * w, for conv and fc weights
+  double learning_rate = 0.05;  // Adam usually wants less, e.g. 0.001 to 0.005
+  Optimizer optimizer = Optimizer::sgd;
+  double momentum = 0.9;              // sgd: v = momentum * v + g;  w -= lr * v
+  double beta1 = 0.9, beta2 = 0.999;  // adam, at step t (1-based):
+  double adam_eps = 1e-8;             //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+                                      //   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+  double weight_decay = 5e-4;         // g += weight_decay * w, for conv and fc weights
   Schedule schedule = Schedule::cosine;  // cosine: lr * (1 + cos(pi * step / steps)) / 2
   uint64_t seed = 1;                     // the order of the images
 };
@@ -148,9 +161,10 @@ struct StepStats {
   std::vector<double> grad_norms;  // per layer (0 for layers without parameters)
 };
 
-// Mini-batch SGD over a dataset, one step at a time (the page calls step()
-// between frames; the native program loops). Each epoch visits every image
-// once in an order drawn from the seed; the last batch may be smaller.
+// Mini-batch training (SGD with momentum, or Adam) over a dataset, one step
+// at a time (the page calls step() between frames; the native program loops).
+// Each epoch visits every image once in an order drawn from the seed; the
+// last batch may be smaller.
 class Trainer {
  public:
   // Throws Error for a bad configuration, an empty dataset or images that do
@@ -176,7 +190,14 @@ class Trainer {
   const Dataset& data_;
   TrainConfig cfg_;
   std::vector<int> order_;
-  std::vector<std::vector<float>> velocity_;
+  std::vector<std::vector<float>> velocity_;  // sgd: v; adam: m
+  std::vector<std::vector<float>> second_;    // adam: v
+  double beta1_t_ = 1.0, beta2_t_ = 1.0;      // adam: beta1^t, beta2^t after t steps
+  // What a stop restores (kept between steps, so a step does not allocate).
+  std::vector<std::vector<float>> saved_params_, saved_velocity_, saved_second_;
+  std::vector<std::vector<float>> saved_running_;
+  Tensor x_;
+  std::vector<int> labels_;
   uint64_t rng_;
   int step_ = 0, steps_per_epoch_ = 0, total_steps_ = 0;
   bool stopped_ = false;

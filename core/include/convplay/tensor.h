@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,19 @@ struct BasicTensor {
   BasicTensor() = default;
   explicit BasicTensor(Shape s) : shape(s), data(static_cast<size_t>(s.count()), T(0)) {}
   BasicTensor(Shape s, std::vector<T> values);  // throws if sizes differ
+
+  // Takes shape s, every value 0, in the storage it already has: no
+  // allocation when s holds no more values than its capacity (an output
+  // buffer written again by the next call of the same layer). Throws Error
+  // for a bad shape before changing anything.
+  void reset(const Shape& s) {
+    const size_t n = static_cast<size_t>(s.count());
+    data.resize(n);
+    // All bits zero is 0 for float and double; memset stays fast in every
+    // translation unit, whatever its optimisation level.
+    if (n > 0) std::memset(static_cast<void*>(data.data()), 0, n * sizeof(T));
+    shape = s;
+  }
 
   int64_t size() const { return static_cast<int64_t>(data.size()); }
   size_t index(int n, int c, int h, int w) const {

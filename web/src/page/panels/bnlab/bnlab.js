@@ -1,4 +1,4 @@
-// The batch-norm lab (issue 5): the lecture's computational graph of batch
+// The batch-norm lab: the lecture's computational graph of batch
 // normalization with every forward value and every gradient on it, computed
 // by the module (batchnormForward / batchnormBackward, double precision),
 // each gradient beside its finite-difference check, and a step-through of
