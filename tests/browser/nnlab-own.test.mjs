@@ -103,7 +103,7 @@ async function refuses(page, want) {
 }
 
 test('the student names 3 classes, uploads their pictures and trains on them; bad sets are refused', async () => {
-  const { page, errors } = await openPage(browser, `${server.url}#nnep=20&nnbs=16`);
+  const { page, errors } = await openPage(browser, `${server.url}#nnep=20&nnbs=16&nnbn=0`);
   await page.locator('#nnlab').scrollIntoViewIfNeeded();
   await page.check('#nnlab [data-part="nn-data-own"]');
   assert.equal(await page.locator('#nnlab .cp-nn-class').count(), 2);

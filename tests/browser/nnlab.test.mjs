@@ -62,7 +62,7 @@ test('the lab trains in the worker: the loss goes down, curves and filters are d
   }));
   assert.ok(drawn.points > 5);
   assert.equal(drawn.filters, 8);
-  assert.equal(drawn.rows, 8); // 7 layers and the total
+  assert.equal(drawn.rows, 10); // 9 layers (batch norm by default) and the total
   assert.equal(drawn.output, '26 × 26 × 8');
 
   // pause: the step stops moving; train again: it moves on
@@ -101,7 +101,7 @@ test('the lab trains in the worker: the loss goes down, curves and filters are d
 });
 
 test('an impossible architecture is refused with the layer and the rule', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(browser, `${server.url}#nnbn=0`);
   await page.fill('#nnlab #nn-f2', '14');
   await page.dispatchEvent('#nnlab #nn-f2', 'change');
   await waitUntil(
@@ -208,7 +208,7 @@ function checkSoftmax(r) {
 }
 
 test('feature maps of every layer and the class probabilities for a chosen test image', async () => {
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(browser, `${server.url}#nnbn=0`);
   await page.locator('#nnlab').scrollIntoViewIfNeeded();
   for (let i = 0; i < 3; i++) await page.click('#nnlab [data-part="nn-step"]');
   await waitUntil(
@@ -445,7 +445,7 @@ test('the link holds the lab: architecture, hyperparameters and seed', async () 
   assert.equal(v.k1, '32');
   assert.equal(v.lr, '0.05');
   assert.equal(v.batch, '1');
-  assert.equal(v.bn, false);
+  assert.equal(v.bn, true); // the default
   assert.deepEqual(errors, []);
   await page.close();
 });

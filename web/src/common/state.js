@@ -165,10 +165,10 @@ export const PROPS = [
   { name: 'nnk2', type: 'int', default: 16, min: 1, max: 32, kind: 'view' },
   { name: 'nnf2', type: 'int', default: 3, min: 1, max: 28, kind: 'view' },
   { name: 'nnp2', type: 'int', default: 0, min: 0, max: 5, kind: 'view' },
-  { name: 'nnbn', type: 'bool', default: false, kind: 'view' },
+  { name: 'nnbn', type: 'bool', default: true, kind: 'view' },
   { name: 'nnlr', type: 'float', default: 0.05, min: 0.0001, max: 10, kind: 'view' },
   { name: 'nnbs', type: 'int', default: 32, min: 1, max: 512, kind: 'view' },
-  { name: 'nnep', type: 'int', default: 1, min: 1, max: 20, kind: 'view' },
+  { name: 'nnep', type: 'int', default: 2, min: 1, max: 20, kind: 'view' },
   { name: 'nnseed', type: 'int', default: 1, min: 0, max: 1000000, kind: 'view' },
 ];
 // Custom weights of filter i (when its preset is 'custom'): w0 .. w15, F1*F2*D1 numbers, (c, row, col) order.
