@@ -85,7 +85,13 @@ test('the measure sees a leak: 4 KiB kept by malloc shows in usedBytes', async (
 
 test('a large layer leaves no scratch behind: after its backward pass a small forward holds only the weight packs', () => {
   const wave = (n, f) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * f));
-  const tensor = (shape, f = 0.37) => ({ shape, data: wave(shape.reduce((a, b) => a * b), f) });
+  const tensor = (shape, f = 0.37) => ({
+    shape,
+    data: wave(
+      shape.reduce((a, b) => a * b),
+      f,
+    ),
+  });
   const small = () =>
     cp.conv2dForward(tensor([1, 3, 32, 32]), tensor([4, 3, 3, 3]), null, { padH: 1, padW: 1 });
   const large = { x: tensor([1, 3, 200, 200]), w: tensor([16, 3, 11, 11], 0.11) };
