@@ -29,6 +29,7 @@ import {
   closeSuite,
   openPage,
   waitIdle,
+  waitUntil,
   makePng,
   pictureDigest,
   visibleBanners,
@@ -350,12 +351,19 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
     window.convplay.set('img', v);
   }, rnd.pick(SAMPLES));
   await waitIdle(page, 90000);
+  // the network lab builds in its own queue (the page's idle is the layer's): wait for it
+  const labSettled = () =>
+    !['loading', 'training'].includes(
+      document.querySelector('[data-part=nnlab]')?.dataset.state ?? '',
+    );
+  await waitUntil(page, 'the network lab to settle', labSettled, null, 90000);
   const seconds = (Date.now() - t0) / 1000;
 
   const hash = await page.evaluate(() => window.convplay.hash);
   const restarts = await page.evaluate(() => window.convplay.root.dataset.restarts ?? '0');
   const fresh = await openPage(browser, server.url, { hash });
   await waitIdle(fresh.page, 90000);
+  await waitUntil(fresh.page, 'the network lab to settle', labSettled, null, 90000);
   const banners = await visibleBanners(page);
   const freshBanners = await visibleBanners(fresh.page);
   const picture = await pictureDigest(page);
