@@ -90,6 +90,32 @@ void check_params(const BatchNormParams& p) {
   }
 }
 
+// The arguments of a training-mode forward pass: x, eps and momentum, one
+// gamma, beta (and running statistics, when given) per channel.
+template <typename T>
+void check_forward_train(const BasicTensor<T>& x, const std::vector<T>& gamma,
+                         const std::vector<T>& beta, const BatchNormParams& p,
+                         const std::vector<T>* running_mean, const std::vector<T>* running_var) {
+  check_tensor(x, "x");
+  check_params(p);
+  const int C = x.shape.c;
+  check_per_channel(gamma, "gamma", C);
+  check_per_channel(beta, "beta", C);
+  if (running_mean) check_per_channel(*running_mean, "running_mean", C);
+  if (running_var) check_per_channel(*running_var, "running_var", C);
+}
+
+// dL/dy has the shape of x.
+template <typename T>
+void check_backward_shapes(const BasicTensor<T>& dy, const BasicTensor<T>& x) {
+  check_tensor(x, "x");
+  check_tensor(dy, "dL/dy");
+  if (dy.shape != x.shape) {
+    throw Error("batchnorm backward: dL/dy has shape " + dy.shape.str() + " but x has shape " +
+                x.shape.str() + "; they must be equal");
+  }
+}
+
 // 1 / sqrt(var + eps), or Error when var + eps is not > 0 or the result does
 // not fit in T (a float rstd overflows for var + eps below ~1e-76). m is the
 // batch size for a batch variance, 0 for a running variance (no batch hint).
@@ -124,13 +150,8 @@ void batchnorm_forward_train(BasicTensor<T>& y, BatchNormSaved<T>& saved, const 
                              const BatchNormParams& p, std::vector<T>* running_mean,
                              std::vector<T>* running_var) {
   // --- validate once: nothing is written before every check has passed ---
-  check_tensor(x, "x");
-  check_params(p);
+  check_forward_train(x, gamma, beta, p, running_mean, running_var);
   const int C = x.shape.c;
-  check_per_channel(gamma, "gamma", C);
-  check_per_channel(beta, "beta", C);
-  if (running_mean) check_per_channel(*running_mean, "running_mean", C);
-  if (running_var) check_per_channel(*running_var, "running_var", C);
   const int64_t m = static_cast<int64_t>(x.shape.n) * x.shape.h * x.shape.w;
 
   std::vector<double> mean(static_cast<size_t>(C)), var(mean), rstd(mean);
@@ -228,12 +249,7 @@ template <typename T>
 void batchnorm_backward(BatchNormGrads<T>& g, const BasicTensor<T>& dy, const BasicTensor<T>& x,
                         const std::vector<T>& gamma, const BatchNormSaved<T>& saved) {
   // --- validate once ---
-  check_tensor(x, "x");
-  check_tensor(dy, "dL/dy");
-  if (dy.shape != x.shape) {
-    throw Error("batchnorm backward: dL/dy has shape " + dy.shape.str() + " but x has shape " +
-                x.shape.str() + "; they must be equal");
-  }
+  check_backward_shapes(dy, x);
   const int C = x.shape.c;
   check_per_channel(gamma, "gamma", C);
   check_per_channel(saved.mean, "saved.mean", C);
@@ -329,13 +345,8 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
                                  const std::vector<float>& gamma, const std::vector<float>& beta,
                                  const BatchNormParams& p, std::vector<float>* running_mean,
                                  std::vector<float>* running_var, const std::string& variant) {
-  check_tensor(x, "x");
-  check_params(p);
+  check_forward_train(x, gamma, beta, p, running_mean, running_var);
   const int C = x.shape.c;
-  check_per_channel(gamma, "gamma", C);
-  check_per_channel(beta, "beta", C);
-  if (running_mean) check_per_channel(*running_mean, "running_mean", C);
-  if (running_var) check_per_channel(*running_var, "running_var", C);
   const int64_t m = static_cast<int64_t>(x.shape.n) * x.shape.h * x.shape.w;
 
   // Computed into locals; the rule var + eps > 0 is checked before anything is written.
@@ -370,12 +381,7 @@ void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<
                             const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
                             const std::vector<float>& mean, const std::vector<float>& rstd,
                             const std::string& variant) {
-  check_tensor(x, "x");
-  check_tensor(dy, "dL/dy");
-  if (dy.shape != x.shape) {
-    throw Error("batchnorm backward: dL/dy has shape " + dy.shape.str() + " but x has shape " +
-                x.shape.str() + "; they must be equal");
-  }
+  check_backward_shapes(dy, x);
   const int C = x.shape.c;
   check_per_channel(gamma, "gamma", C);
   check_per_channel(mean, "mean", C);

@@ -13,6 +13,7 @@ import {
   waitIdle,
   visibleBanners,
   RESULTS,
+  settledUrl,
 } from './helpers.mjs';
 
 let server, browser, cp;
@@ -47,11 +48,11 @@ test('the AlexNet preset shows 55 x 55 x 96 and 34,848 + 96', async () => {
     () => document.querySelector('#output-volume .dims-out')?.textContent === '55 × 55 × 16',
   );
   assert.equal(await outputDims(page), '55 × 55 × 16');
-  assert.match(page.url(), /alex=1/);
+  assert.match(await settledUrl(page), /alex=1/);
   await page.locator('#alexnet').screenshot({ path: path.join(RESULTS, 'alexnet.png') });
   assert.deepEqual(errors, []);
   // the link reproduces it
-  const again = await openPage(browser, page.url().replace(/^[^#]*/, server.url));
+  const again = await openPage(browser, (await settledUrl(page)).replace(/^[^#]*/, server.url));
   await again.page.waitForSelector('#alexnet[data-dims="55x55x96"]', { timeout: 30000 });
   await again.page.close();
   await page.close();

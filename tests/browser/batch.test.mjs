@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { buildWeights } from '../../web/src/common/filters.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openSuite, closeSuite, openPage, ROOT } from './helpers.mjs';
+import { openSuite, closeSuite, openPage, ROOT, settledHash } from './helpers.mjs';
 
 let server, browser, cp;
 before(async () => ({ server, browser, cp } = await openSuite({ module: true })));
@@ -233,7 +233,7 @@ test("batch = 3 with batch norm: the statistics, loss and dL/dgamma, dL/dbeta ar
   await page.keyboard.press('ArrowUp');
   await waitGrad(page, 2);
   assert.equal(await page.evaluate(() => window.convplay.state.batch), 2);
-  assert.match(await page.evaluate(() => location.hash), /batch=2/);
+  assert.match(await settledHash(page), /batch=2/);
 
   // back to N = 1: image 1's own statistics, m = H2 · W2, no batch strip (unchanged behaviour)
   await page.selectOption('#g-batch', '1');
@@ -254,7 +254,7 @@ test("batch = 3 with batch norm: the statistics, loss and dL/dgamma, dL/dbeta ar
   assert.match(one.bnText, new RegExp(`m = H2 · W2 = ${H2} · ${W2} = ${H2 * W2} values per map`));
   assert.equal(one.stripHidden, true);
   assert.doesNotMatch(one.inDims, /batch/);
-  assert.doesNotMatch(await page.evaluate(() => location.hash), /batch=/);
+  assert.doesNotMatch(await settledHash(page), /batch=/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -15,7 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildWeights } from '../../web/src/common/filters.js';
 import path from 'node:path';
-import { openSuite, closeSuite, openPage, shot, ROOT } from './helpers.mjs';
+import { openSuite, closeSuite, openPage, shot, ROOT, settledHash } from './helpers.mjs';
 
 let server, browser, cp;
 before(async () => ({ server, browser, cp } = await openSuite({ module: true })));
@@ -318,7 +318,7 @@ test('a few gradient steps lower the loss shown, and the learned weights go into
     li.map((e) => Number(e.dataset.value)),
   );
   assert.deepEqual(hist, losses, 'the history lists the loss after each step');
-  const hash = await page.evaluate(() => location.hash);
+  const hash = await settledHash(page);
   assert.match(hash, /filters=custom,custom/);
   assert.match(hash, /w0=/);
   // "5 steps" keeps going down

@@ -447,3 +447,15 @@ export function visibleBanners(page) {
     return out;
   });
 }
+
+/** The page's URL once the last state change is written to it (the page writes it within 120 ms). */
+export async function settledUrl(page) {
+  await page.waitForFunction(() => !window.convplay?.hashPending, null, { timeout: 10000 });
+  return page.url();
+}
+
+/** location.hash once the last state change is written to it. */
+export async function settledHash(page) {
+  await page.waitForFunction(() => !window.convplay?.hashPending, null, { timeout: 10000 });
+  return page.evaluate(() => location.hash);
+}

@@ -4,7 +4,7 @@
 // disabled; destroying A leaves B working.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSuite, closeSuite, waitUntil, shot, makePng } from './helpers.mjs';
+import { openSuite, closeSuite, waitUntil, shot, makePng, settledHash } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
@@ -128,7 +128,7 @@ test('two playgrounds on one page: own state, own worker, own ids, no URL hash',
   assert.equal((await look(page, 'a')).runs, aRuns, 'A recomputed when B changed');
   assert.equal((await look(page, 'a')).f, 7);
   // neither wrote the URL; both called their own onStateChange
-  assert.equal(await page.evaluate(() => location.hash), '');
+  assert.equal(await settledHash(page), '');
   const changes = await page.evaluate(() => window.playgrounds.changes);
   assert.ok(changes.a >= 1 && changes.b >= 1, JSON.stringify(changes));
   // the styles reach inside the shadow root (adopted there): B's panels are laid out as A's

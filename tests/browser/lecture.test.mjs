@@ -4,7 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, RESULTS } from './helpers.mjs';
+import {
+  startServer,
+  launchBrowser,
+  openPage,
+  RESULTS,
+  settledUrl,
+  settledHash,
+} from './helpers.mjs';
 
 let server, browser;
 before(async () => {
@@ -95,7 +102,7 @@ test('each lecture step shows the sizes it states', async () => {
       const st = await page.evaluate(() => ({ ...document.querySelector('#stepper').dataset }));
       assert.equal(`${st.w2} × ${st.h2} × 1`, output, `${id}: the step-through`);
     }
-    assert.match(page.url(), new RegExp(`lstep=${id}(&|$)`));
+    assert.match(await settledUrl(page), new RegExp(`lstep=${id}(&|$)`));
     if (['sobel', 'flip', 'nopad', 'alexnet'].includes(id)) {
       await page.locator('#lecture').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(RESULTS, `lecture-${id}.png`) });
@@ -149,7 +156,7 @@ test('a changed layer is flagged and "Reset this step" brings the step back', as
   await waitForStep(page, 'sobel');
   await page.click('.cp-lec-leave');
   await page.waitForFunction(() => document.querySelector('#lecture').dataset.step === '');
-  assert.doesNotMatch(page.url(), /lstep=/);
+  assert.doesNotMatch(await settledUrl(page), /lstep=/);
   await page.close();
 });
 
@@ -214,10 +221,7 @@ test('a hand-written short link (#lstep=id) opens the step as prepared, and link
     // a change on top of the step is kept in the link, relative to the step
     await page.evaluate(() => window.convplay.set('k', 2));
     await page.waitForFunction(() => location.hash.includes('k=2'), null, { timeout: 10000 });
-    assert.match(
-      await page.evaluate(() => location.hash),
-      new RegExp(`^#(.*&)?lstep=${id}(&.*)?$`),
-    );
+    assert.match(await settledHash(page), new RegExp(`^#(.*&)?lstep=${id}(&.*)?$`));
     assert.deepEqual(errors, []);
     await page.close();
   }

@@ -5,7 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, waitUntil, RESULTS } from './helpers.mjs';
+import {
+  startServer,
+  launchBrowser,
+  openPage,
+  waitUntil,
+  RESULTS,
+  settledUrl,
+} from './helpers.mjs';
 
 let server, browser;
 before(async () => {
@@ -471,7 +478,7 @@ test('the lecture step runs the comparison with and without batch norm', async (
     null,
     30000,
   );
-  assert.match(page.url(), /lstep=sobel/);
+  assert.match(await settledUrl(page), /lstep=sobel/);
   assert.deepEqual(errors, []);
   await page.close();
 });

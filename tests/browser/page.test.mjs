@@ -15,6 +15,7 @@ import {
   outputDims,
   makePng,
   canvasDigest,
+  settledHash,
 } from './helpers.mjs';
 
 let server, browser;
@@ -215,7 +216,7 @@ test('hovering and pinning an output pixel shows its products, and their sum is 
   const box = await map.boundingBox();
   await map.click({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
   await page.waitForFunction(() => /Pinned/.test(document.getElementById('inspect').textContent));
-  assert.match(await page.evaluate(() => location.hash), /at=1\.\d+\.\d+/);
+  assert.match(await settledHash(page), /at=1\.\d+\.\d+/);
   const sum = await page.locator('#inspect .inspect-sum').textContent();
   const core = await page.locator('#inspect .inspect-core').textContent();
   assert.equal(sum, core);
@@ -262,6 +263,44 @@ test('every pixel sum of the inspector equals the core, in every pad mode and bo
   await page.close();
 });
 
+test('the padded input shows each image pixel where the padding maps of the module put it', async () => {
+  for (const hash of [
+    'p=3&pad=reflect&size=24',
+    'p=2&pad=circular&grey=1&size=20',
+    'p=2&pad=zero&size=16',
+  ]) {
+    const { page, errors } = await openPage(browser, server.url, { hash });
+    const bad = await page.evaluate(() => {
+      const r = window.convplay.result;
+      const cv = document.querySelector('#input-volume canvas.padded');
+      const [, c, h, w] = r.input.shape;
+      const mapH = r.padMapH ?? Array.from({ length: h }, (_, i) => i);
+      const mapW = r.padMapW ?? Array.from({ length: w }, (_, i) => i);
+      if (cv.width !== mapW.length || cv.height !== mapH.length)
+        return [`size ${cv.width} x ${cv.height}`];
+      const px = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      const out = [];
+      for (let y = 0; y < mapH.length; y++) {
+        for (let x = 0; x < mapW.length; x++) {
+          for (let ch = 0; ch < 3; ch++) {
+            const iy = mapH[y],
+              ix = mapW[x];
+            const want =
+              iy < 0 || ix < 0 ? 0 : 255 * r.input.data[(c === 3 ? ch : 0) * h * w + iy * w + ix];
+            const got = px[4 * (y * cv.width + x) + ch];
+            if (Math.abs(got - want) > 0.5 + 1e-9)
+              out.push(`(${y}, ${x}, ${ch}): ${got} vs ${want}`);
+          }
+        }
+      }
+      return out.slice(0, 5);
+    });
+    assert.deepEqual(bad, [], hash);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('hostile URL hash values are clamped or ignored', async () => {
   const { page, errors } = await openPage(browser, server.url, {
     hash:
@@ -290,11 +329,11 @@ test('filter presets and direct weight editing', async () => {
   );
   assert.match(await page.locator('#output-volume figcaption').first().textContent(), /identity/);
   await page.locator('#filter-bank .filter >> nth=0 >> button.edit').click();
-  const w = page.locator('#editor input[aria-label="filter 1, channel R, row 1, column 1"]');
+  const w = page.locator('#editor input[aria-label="filter 1, channel R, row 0, column 0"]');
   await w.fill('2');
   await afterRecompute(page, () => w.press('Enter'));
-  assert.match(await page.evaluate(() => location.hash), /filters=custom/);
-  assert.match(await page.evaluate(() => location.hash), /w0=2,0,0,0,0\.333333/);
+  assert.match(await settledHash(page), /filters=custom/);
+  assert.match(await settledHash(page), /w0=2,0,0,0,0\.333333/);
   await page.locator('#bias-input').fill('0.5');
   await afterRecompute(page, () => page.locator('#bias-input').press('Enter'));
   assert.match(await page.locator('#filter-bank .bias').first().textContent(), /b = 0\.5/);
@@ -370,7 +409,7 @@ test('the header links and "Skip to the layer" scroll without touching the state
   // the plug-ins (which add their rows to the state) are mounted
   await page.waitForSelector('#bnlab[data-state="ok"]', { timeout: 20000 });
   await page.waitForSelector('#gradients[data-state]', { timeout: 20000, state: 'attached' });
-  const hash = await page.evaluate(() => location.hash);
+  const hash = await settledHash(page);
   const state = await page.evaluate(() => JSON.stringify(window.convplay.state));
   const runs = await page.evaluate(() => document.querySelector('.cp-playground').dataset.runs);
   for (const id of ['inspect-panel', 'volume', 'layer-panel', 'image-panel']) {
@@ -385,7 +424,7 @@ test('the header links and "Skip to the layer" scroll without touching the state
       id,
     );
     assert.equal(
-      await page.evaluate(() => location.hash),
+      await settledHash(page),
       hash,
       `after the ${id} link: the hash is still the state`,
     );

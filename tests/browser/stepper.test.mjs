@@ -149,6 +149,30 @@ test('stepper: padding cells are told apart and play animates', async () => {
   await page.close();
 });
 
+test('stepper: playback pauses while the playground is off screen', async () => {
+  const { page } = await openStepper('p=1');
+  await page.click('.cp-step-play');
+  assert.equal(await page.getAttribute('.cp-step-play', 'aria-pressed'), 'true');
+  // the whole playground leaves the screen (as an embedded one does when the course page scrolls)
+  await page.evaluate(() => {
+    document.querySelector('.cp-playground').style.transform = 'translateY(200000px)';
+  });
+  await page.waitForFunction(
+    () => document.querySelector('.cp-playground').dataset.inView === 'false',
+  );
+  assert.equal(await page.getAttribute('.cp-step-play', 'aria-pressed'), 'false');
+  const pos = await page.evaluate(() => document.querySelector('#stepper').dataset.pos);
+  await page.waitForTimeout(600);
+  assert.equal(await page.evaluate(() => document.querySelector('#stepper').dataset.pos), pos);
+  await page.evaluate(() => {
+    document.querySelector('.cp-playground').style.transform = '';
+  });
+  await page.waitForFunction(
+    () => document.querySelector('.cp-playground').dataset.inView === 'true',
+  );
+  await page.close();
+});
+
 test('stepper: the keyboard reaches the controls', async () => {
   const { page } = await openStepper('');
   await page.focus('#cp-step-scrub'); // start near, then Tab backwards and forwards through the stepper

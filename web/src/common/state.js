@@ -232,6 +232,13 @@ function linkFloat(x) {
 }
 
 /** One raw value (string from the hash, or any JS value from code) -> a valid value of the row. */
+/** A decimal number written in a link or a field ("0x10", "1_000", "Infinity" are not), else NaN. */
+function decimal(raw) {
+  if (typeof raw === 'number') return raw;
+  const text = String(raw).trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
+}
+
 export function coerce(row, raw) {
   try {
     if (raw === undefined || raw === null) return clone(row.default);
@@ -243,12 +250,12 @@ export function coerce(row, raw) {
       return row.default;
     switch (row.type) {
       case 'int': {
-        const x = typeof raw === 'number' ? raw : Number(String(raw).trim());
+        const x = decimal(raw);
         if (!Number.isFinite(x)) return row.default;
         return clampNum(row, Math.round(x));
       }
       case 'float': {
-        const x = typeof raw === 'number' ? raw : Number(String(raw).trim());
+        const x = decimal(raw);
         if (!Number.isFinite(x)) return row.default;
         return linkFloat(clampNum(row, x));
       }
@@ -273,7 +280,7 @@ export function coerce(row, raw) {
         if (items.length > (row.maxLength ?? 1024)) return clone(row.default);
         const out = [];
         for (const it of items) {
-          const x = typeof it === 'number' ? it : Number(String(it).trim());
+          const x = decimal(it);
           out.push(Number.isFinite(x) ? linkFloat(clampNum(row, x)) : 0);
         }
         return out;
@@ -402,6 +409,9 @@ export function isAnchorHash(hash) {
  * follow hashchange (only the full page does; an embedded instance never
  * touches the URL).
  */
+/** The longest the URL lags behind the state (ms). */
+export const HASH_DELAY_MS = 120;
+
 export function createStore({ initial = '', hash = false } = {}) {
   const useHash = hash && typeof location !== 'undefined' && typeof history !== 'undefined';
   let state;
@@ -415,6 +425,7 @@ export function createStore({ initial = '', hash = false } = {}) {
   } else state = parseHash(String(initial ?? ''));
   const listeners = new Set();
   let writing = false;
+  let pendingWrite = 0;
 
   function writeHash() {
     if (!useHash) return;
@@ -429,9 +440,24 @@ export function createStore({ initial = '', hash = false } = {}) {
     writing = false;
   }
 
+  function flushHash() {
+    clearTimeout(pendingWrite);
+    pendingWrite = 0;
+    writeHash();
+  }
+
+  // The URL follows the state at most every HASH_DELAY_MS: a same-document
+  // navigation costs the main thread several milliseconds (the browser also
+  // reloads the favicon), which stays off the path from an input to its frame,
+  // and a drag never reaches the browser's navigation throttle.
+  function scheduleHash() {
+    if (useHash && !pendingWrite) pendingWrite = setTimeout(flushHash, HASH_DELAY_MS);
+  }
+  const onPageHide = () => pendingWrite && flushHash();
+  if (useHash) window.addEventListener('pagehide', onPageHide);
+
   function notify(changed) {
     if (!changed.size) return;
-    writeHash();
     for (const fn of [...listeners]) {
       try {
         fn(state, changed);
@@ -439,6 +465,7 @@ export function createStore({ initial = '', hash = false } = {}) {
         console.error(e);
       }
     }
+    scheduleHash();
   }
 
   function update(patch) {
@@ -473,7 +500,7 @@ export function createStore({ initial = '', hash = false } = {}) {
     if (writing) return;
     // an in-page link: the browser has scrolled to it; the URL goes back to the state
     if (isAnchorHash(location.hash)) {
-      writeHash();
+      flushHash();
       return;
     }
     loadHash(location.hash);
@@ -488,13 +515,21 @@ export function createStore({ initial = '', hash = false } = {}) {
     loadHash,
     reset: () => loadHash(''),
     serialize: () => serialize(state),
+    /** Writes a pending change to the URL now. */
+    flushHash: () => pendingWrite && flushHash(),
+    /** True while a change waits to be written to the URL. */
+    get hashPending() {
+      return pendingWrite !== 0;
+    },
     subscribe(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
     destroy() {
       listeners.clear();
+      clearTimeout(pendingWrite);
       if (useHash) window.removeEventListener('hashchange', onHashChange);
+      if (useHash) window.removeEventListener('pagehide', onPageHide);
     },
   };
 }

@@ -160,6 +160,7 @@ export function mountPlayground(root, options = {}) {
     loadHash: store.loadHash,
     reset: store.reset,
     serialize: store.serialize,
+    flushHash: store.flushHash,
     usesHash: store.usesHash,
     subscribe(fn) {
       const off = store.subscribe(fn);
@@ -222,8 +223,23 @@ export function mountPlayground(root, options = {}) {
     /** A sample photo's URL. */
     photoUrl: (name) => (PHOTOS[name] ? new URL(PHOTOS[name], import.meta.url).href : null),
     sourceKey: null, // the worker key of the current image (set by the image panel)
+    inView: true, // false while no part of the instance is on screen ('view' is emitted)
     recompute,
   };
+
+  // an instance scrolled out of view stops what runs by itself (step-through
+  // playback, webcam frames) until it is back
+  if (typeof IntersectionObserver !== 'undefined') {
+    const seen = new IntersectionObserver((entries) => {
+      const inView = entries.at(-1).isIntersecting;
+      if (inView === ctx.inView) return;
+      ctx.inView = inView;
+      container.dataset.inView = String(inView);
+      emit('view', inView);
+    });
+    seen.observe(container);
+    onDestroy(() => seen.disconnect());
+  }
 
   // in-page links scroll to their section without touching the URL hash (the hash is the state)
   ctx.listen(container, 'click', (e) => {
@@ -330,11 +346,15 @@ export function mountPlayground(root, options = {}) {
     if (key > recoveredAt) workerNotice('');
     const drawing = [];
     for (const panel of mounted) {
+      if (!panel.view.update) continue;
+      const begun = performance.now();
       try {
-        drawing.push(panel.view.update?.(r));
+        drawing.push(panel.view.update(r));
       } catch (e) {
         console.error(`${panel.id}:`, e);
       }
+      // each view's synchronous share of the redraw (npm run bench:page prints them)
+      performance.measure(`convplay:update:${panel.id}`, { start: begun });
     }
     // a view may finish drawing in later tasks (many large maps): drawn when all are
     await Promise.all(drawing.map((d) => Promise.resolve(d).catch((e) => console.error(e))));
@@ -353,6 +373,7 @@ export function mountPlayground(root, options = {}) {
         performance.mark('convplay:first-view');
         performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });
       }
+      resolveFirst?.();
     });
     syncDataset();
     container.dataset.layer = r.error ? 'error' : 'ok';
@@ -364,7 +385,15 @@ export function mountPlayground(root, options = {}) {
       ms,
     );
     container.dispatchEvent(new CustomEvent('convplay:result', { detail: r }));
-    resolveFirst?.();
+  }
+
+  /** Resolves in a new task (input and frames may come first). */
+  function nextTask() {
+    return new Promise((resolve) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve();
+      ch.port2.postMessage(null);
+    });
   }
 
   /** fn once the frame that shows the last changes is painted (the task after the next frame). */
@@ -384,23 +413,20 @@ export function mountPlayground(root, options = {}) {
     );
   });
 
-  // the panels of the static list: the layer's now, the others once the first view is drawn
+  // the panels of the static list: the layer's now, the others once the first view is painted
   const mounted = [];
-  function mountPanels(optional) {
-    for (const panel of PANELS) {
-      const shown = panels.includes(panel.id);
-      if (Boolean(panel.optional) !== optional || (!shown && panel.optional)) continue;
-      try {
-        const view = panel.mount(ctx) ?? {};
-        mounted.push({ id: panel.id, view });
-        if (!shown && panel.section) $(panel.section).hidden = true;
-        if (optional && result) view.update?.(result);
-      } catch (e) {
-        console.error(`${panel.id}:`, e);
-      }
+  function mountPanel(panel) {
+    const shown = panels.includes(panel.id);
+    try {
+      const view = panel.mount(ctx) ?? {};
+      mounted.push({ id: panel.id, view });
+      if (!shown && panel.section) $(panel.section).hidden = true;
+      if (panel.optional && result) view.update?.(result);
+    } catch (e) {
+      console.error(`${panel.id}:`, e);
     }
   }
-  mountPanels(false);
+  for (const panel of PANELS) if (!panel.optional) mountPanel(panel);
   onDestroy(() => {
     for (const { view } of mounted) view.destroy?.();
   });
@@ -423,9 +449,15 @@ export function mountPlayground(root, options = {}) {
     performance.mark('convplay:module-ready');
     emit('ready'); // the image panel loads the first image and computes the layer
     await first;
+    // then the panels below mount, one task each, and start their own jobs: the first view
+    // never waits for them, and the page answers input between them
+    for (const panel of PANELS) {
+      if (!panel.optional || !panels.includes(panel.id)) continue;
+      await nextTask();
+      if (destroyed) return;
+      mountPanel(panel);
+    }
     if (destroyed) return;
-    // then the panels below mount and start their own jobs: the first view never waits for them
-    mountPanels(true);
     emit('started');
   })();
   ready.catch(() => {});
@@ -449,9 +481,13 @@ export function mountPlayground(root, options = {}) {
     get result() {
       return result;
     },
-    /** True when the last change has been computed and drawn. */
+    /** True while the last change waits (at most HASH_DELAY_MS) to be written to the URL. */
+    get hashPending() {
+      return store.hashPending;
+    },
+    /** True when the last change has been computed and drawn (and is in the URL). */
     get idle() {
-      return drawn === requested && !engine.busy;
+      return drawn === requested && !engine.busy && !store.hashPending;
     },
     /** The public API of panel id (e.g. 'gradients', 'bnlab'), or undefined. */
     panel: (id) => mounted.find((m) => m.id === id)?.view.api,

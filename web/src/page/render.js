@@ -194,6 +194,53 @@ export function drawImage(canvas, tensor) {
   ctx.putImageData(img, 0, 0);
 }
 
+/**
+ * Draws a [1, C, H, W] image (C = 1 or 3, values in [0, 1]) seen through
+ * padding maps in one pass: row y of the canvas shows image row mapH[y] and
+ * column x shows column mapW[x] (the module's padSourceIndex; -1 is a zero
+ * of the padding, drawn black). Null maps mean no padding on that axis.
+ */
+export function drawPadded(canvas, tensor, mapH, mapW) {
+  const [, c, h, w] = tensor.shape;
+  const d = tensor.data;
+  if ((c !== 1 && c !== 3) || d.length < c * h * w) {
+    throw new RangeError(`cannot draw a ${w} x ${h} x ${c} image from ${d.length} values`);
+  }
+  const H = mapH ? mapH.length : h;
+  const W = mapW ? mapW.length : w;
+  if (!(H >= 1 && W >= 1 && H <= MAX_SIDE && W <= MAX_SIDE)) {
+    throw new RangeError(`cannot draw a ${W} x ${H} padded image`);
+  }
+  if (canvas.width !== W) canvas.width = W;
+  if (canvas.height !== H) canvas.height = H;
+  const img = imageDataFor(canvas, W, H);
+  const px = img.data;
+  const cols = new Int32Array(W);
+  for (let x = 0; x < W; x++) cols[x] = mapW ? mapW[x] : x;
+  const plane = h * w;
+  const g = c === 3 ? plane : 0;
+  const b = c === 3 ? 2 * plane : 0;
+  for (let y = 0; y < H; y++) {
+    const iy = mapH ? mapH[y] : y;
+    let o = 4 * y * W;
+    for (let x = 0; x < W; x++, o += 4) {
+      const ix = cols[x];
+      if (iy < 0 || ix < 0) {
+        px[o] = 0;
+        px[o + 1] = 0;
+        px[o + 2] = 0;
+      } else {
+        const i = iy * w + ix;
+        px[o] = d[i] * 255;
+        px[o + 1] = d[g + i] * 255;
+        px[o + 2] = d[b + i] * 255;
+      }
+      px[o + 3] = 255;
+    }
+  }
+  canvas.getContext('2d').putImageData(img, 0, 0);
+}
+
 /** A legend element: the colour bar from -range to +range, with the map's actual min and max. */
 export function makeLegend() {
   const el = document.createElement('div');

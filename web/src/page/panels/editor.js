@@ -101,7 +101,8 @@ export function mount(ctx) {
           input.value = String(Math.round(w[idx] * 1e4) / 1e4);
           input.setAttribute(
             'aria-label',
-            `filter ${current + 1}, channel ${d1 === 1 ? 'grey' : CHANNEL_NAMES[c]}, row ${i + 1}, column ${j + 1}`,
+            // rows and columns counted from 0, as in the inspector and the code
+            `filter ${current + 1}, channel ${d1 === 1 ? 'grey' : CHANNEL_NAMES[c]}, row ${i}, column ${j}`,
           );
           input.dataset.index = String(idx);
           input.addEventListener('change', () => {

@@ -272,7 +272,8 @@ export function mount(ctx) {
     const loop = async () => {
       if (!webcamOn) return;
       rafId = requestAnimationFrame(loop);
-      if (app.engine.busy || video.readyState < 2) return; // drop this frame
+      // dropped: while the worker is busy, and while the playground is off screen
+      if (app.engine.busy || video.readyState < 2 || !ctx.inView) return;
       const vw = video.videoWidth,
         vh = video.videoHeight;
       const s = app.state;
@@ -281,9 +282,9 @@ export function mount(ctx) {
       const h = s.fit === 'square' ? s.size : Math.max(1, Math.round(vh * scale));
       frameCanvas.width = w;
       frameCanvas.height = h;
-      const ctx = frameCanvas.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(video, 0, 0, w, h);
-      const rgba = new Uint8Array(ctx.getImageData(0, 0, w, h).data.buffer);
+      const g = frameCanvas.getContext('2d', { willReadFrequently: true });
+      g.drawImage(video, 0, 0, w, h);
+      const rgba = new Uint8Array(g.getImageData(0, 0, w, h).data.buffer);
       app.engine.setSource('webcam', { kind: 'rgba', width: w, height: h, rgba });
       app.sourceKey = 'webcam';
       if (first) {

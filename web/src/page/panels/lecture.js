@@ -84,6 +84,7 @@ export function mount(ctx) {
     if (!step) return;
     const hash = stepHash(step);
     if (ctx.usesHash) {
+      ctx.flushHash(); // the entry Back returns to holds the state as it is now
       try {
         history.pushState(null, '', `#${hash}`);
       } catch {

@@ -208,6 +208,9 @@ export function mount(ctx) {
     if (timer) stop();
     else start();
   });
+  ctx.on('view', (inView) => {
+    if (!inView) stop(); // playback pauses off screen; Play goes on from the same window
+  });
   back.addEventListener('click', () => {
     stop();
     if (model && pos > 0) {

@@ -5,7 +5,15 @@
 // from the live sliders; the filter cards and weight grids are updated in place.
 // Hovering (or moving with the arrow keys over) an output pixel reports it to
 // the inspector (ctx.setHover); clicking (or Enter) pins it (state 'at').
-import { drawImage, drawGrey, drawDiverging, makeLegend, fmt, rangeOf } from '../render.js';
+import {
+  drawImage,
+  drawGrey,
+  drawDiverging,
+  drawPadded,
+  makeLegend,
+  fmt,
+  rangeOf,
+} from '../render.js';
 import { presetOf, FILTER_PRESETS } from '../../common/state.js';
 import { PRESET_LABELS } from '../../common/filters.js';
 import { textEl as el } from '../dom.js';
@@ -127,18 +135,7 @@ export function mount(ctx) {
     // the padded composite, read through the module's padSourceIndex maps
     const H = h1 + 2 * ph,
       W = w1 + 2 * pw;
-    const data = new Float32Array(d1 * H * W);
-    for (let c = 0; c < d1; c++) {
-      for (let y = 0; y < H; y++) {
-        const iy = mapH ? mapH[y] : y;
-        for (let x = 0; x < W; x++) {
-          const ix = mapW ? mapW[x] : x;
-          data[c * H * W + y * W + x] =
-            iy < 0 || ix < 0 ? 0 : r.input.data[c * h1 * w1 + iy * w1 + ix];
-        }
-      }
-    }
-    drawImage(padded, { shape: [1, d1, H, W], data });
+    drawPadded(padded, r.input, mapH, mapW);
     padded.setAttribute(
       'aria-label',
       `the input image, ${w1} × ${h1}, with ${ph} pixel(s) of ${r.layer.pad} padding`,
