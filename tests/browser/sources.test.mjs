@@ -61,14 +61,17 @@ test('five samples, an upload, then the first sample again: the dropped image is
   await page.close();
 });
 
-test("a file over 2048 x 2048 pixels is handed over decoded: the picture is the module's", async () => {
+test("a file over 2048 x 2048 pixels is kept as its picture at 512: the picture is the module's", async () => {
   const { page, errors } = await openPage(browser, server.url, { hash: 'size=200' });
   const png = bigPng(2100, 2060);
   await afterRecompute(page, () =>
     page.setInputFiles('#file', { name: 'large.png', mimeType: 'image/png', buffer: png }),
   );
-  const decoder = await page.evaluate(() => window.convplay.engine.lastDecode);
-  assert.equal(decoder.small, undefined, 'decoded in the short-lived worker');
+  // the worker keeps the large file as its picture, and so does the page (to send again)
+  const kept = await page.evaluate(() =>
+    [...window.convplay.engine.sources.values()].map((v) => v.source.kind),
+  );
+  assert.ok(kept.includes('decoded'), `the page keeps ${kept}`);
   const r = await page.evaluate(() => {
     const { input, info } = window.convplay.result;
     return { shape: input.shape, info, data: Array.from(input.data) };
@@ -94,7 +97,10 @@ test("a file over 2048 x 2048 pixels is handed over decoded: the picture is the 
       buffer: makePng(40, 30, (x, y) => [x * 6, y * 8, 90]),
     }),
   );
-  assert.equal(await page.evaluate(() => window.convplay.engine.lastDecode.small), true);
+  const kinds = await page.evaluate(() =>
+    [...window.convplay.engine.sources.values()].map((v) => v.source.kind),
+  );
+  assert.ok(!kinds.includes('decoded'), `the page keeps ${kinds}`);
   assert.deepEqual(await visibleBanners(page), {});
   assert.deepEqual(errors, []);
   await page.close();

@@ -82,3 +82,28 @@ test('the measure sees a leak: 4 KiB kept by malloc shows in usedBytes', async (
   core._free(p);
   assert.equal(api.memoryStats().usedBytes, start);
 });
+
+test('a large layer leaves no scratch behind: after its backward pass a small forward holds only the weight packs', () => {
+  const wave = (n, f) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * f));
+  const tensor = (shape, f = 0.37) => ({
+    shape,
+    data: wave(
+      shape.reduce((a, b) => a * b),
+      f,
+    ),
+  });
+  const small = () =>
+    cp.conv2dForward(tensor([1, 3, 32, 32]), tensor([4, 3, 3, 3]), null, { padH: 1, padW: 1 });
+  const large = { x: tensor([1, 3, 200, 200]), w: tensor([16, 3, 11, 11], 0.11) };
+  const params = { padH: 5, padW: 5, padMode: 'reflect' };
+  small();
+  const start = cp.memoryStats().usedBytes;
+  const y = cp.conv2dForward(large.x, large.w, null, params);
+  cp.conv2dBackward(tensor(y.shape, 0.05), large.x, large.w, params);
+  small();
+  // kept between calls: the packed weights of the last forward and backward-data calls
+  // (each a copy of the weights and their pack: 16 x 3 x 11 x 11 floats, rounded up)
+  const packs = 2 * 2 * 16 * 3 * 11 * 11 * 4 + 4096;
+  const grown = cp.memoryStats().usedBytes - start;
+  assert.ok(grown <= packs, `${grown} bytes kept after the large layer (at most ${packs})`);
+});

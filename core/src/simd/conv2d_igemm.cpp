@@ -23,17 +23,12 @@ constexpr int kNR = 12;          // pixels per micro-kernel tile: 3 f32x4
 constexpr size_t kQB = 12 * 24;  // pixels per cache block (all filters run over it)
 constexpr size_t kQC = 512;      // pixels per dL/dw block
 
-// A scratch buffer sized for the call: a warm call of the same layer does not
-// allocate, and one much smaller than the buffer gives the memory back (a
-// large layer once must not keep its buffers for the rest of a session).
+// A scratch buffer of at least n elements. Scratch lives for one call (the
+// kernels' Scratch below): nothing a call needs stays allocated after it, so
+// the memory a session holds never depends on the layers it computed before.
 template <typename T>
 T* scratch(std::vector<T>& v, size_t n) {
-  constexpr size_t kKeep = size_t{1} << 16;  // elements kept whatever the call
-  if (v.size() < n) {
-    v.resize(n);
-  } else if (v.size() > 4 * n + kKeep) {
-    std::vector<T>(n).swap(v);
-  }
+  if (v.size() < n) v.resize(n);
   return v.data();
 }
 
@@ -233,7 +228,9 @@ const std::vector<float>& cached_pack(PackCache& cache, const Tensor& w, const i
   }
   cache.shape = w.shape;
   std::copy(key, key + 4, cache.key);
-  cache.source = w.data;
+  // fresh vectors: a pack of larger weights before must not keep its capacity
+  cache.source = std::vector<float>(w.data.begin(), w.data.end());
+  std::vector<float>().swap(cache.packed);
   pack(cache.packed);
   return cache.packed;
 }
@@ -301,17 +298,24 @@ void pack_backward_data(std::vector<float>& out, const Tensor& w,
   }
 }
 
+// One call's buffers (freed when it returns).
 struct Scratch {
   std::vector<float> phases, dyp, wide, dxp, dyw, bias, panel;
   std::vector<int32_t> off;
   std::vector<int> rows, cols;
   std::vector<double> dw;
+};
+
+// The packed weights of the last forward and backward-data calls, kept across
+// calls (a warm call of the same layer does not repack): at most two copies
+// of two weight tensors.
+struct PackCaches {
   PackCache fwd, bwd;
 };
 
-Scratch& scratch() {
-  static thread_local Scratch s;
-  return s;
+PackCaches& pack_caches() {
+  static thread_local PackCaches caches;
+  return caches;
 }
 
 }  // namespace
@@ -340,14 +344,14 @@ void conv2d_fwd_igemm(Tensor& y, const Tensor& x, const Tensor& w, const std::ve
   const Shape& ys = g.output;
   const int K = ys.c, H2 = ys.h, W2 = ys.w;
   const int R = g.weight.c * g.weight.h * g.weight.w;
-  Scratch& s = scratch();
+  Scratch s;
   const Phases f = phases_of(g, p);
   source_map(s.rows, xs.h, p.pad_h, p.pad_mode);
   source_map(s.cols, xs.w, p.pad_w, p.pad_mode);
   tap_offsets(s.off, f, g.weight, p);
   const int key[4] = {0, 0, 0, 0};
-  const std::vector<float>& packed =
-      cached_pack(s.fwd, w, key, [&](std::vector<float>& out) { pack_forward(out, w); });
+  const std::vector<float>& packed = cached_pack(
+      pack_caches().fwd, w, key, [&](std::vector<float>& out) { pack_forward(out, w); });
   const int mpad = (K + kMR - 1) / kMR * kMR;
   float* bias = scratch(s.bias, static_cast<size_t>(mpad));
   for (int k = 0; k < mpad; ++k) bias[k] = k < K && !b.empty() ? b[static_cast<size_t>(k)] : 0.0f;
@@ -405,14 +409,15 @@ void conv2d_bwd_data_igemm(Tensor& dx, const Tensor& dy, const Tensor& w, const 
   const Shape& xs = g.input;
   const Shape& ys = g.output;
   const int K = ys.c, C = xs.c, H2 = ys.h, W2 = ys.w;
-  Scratch& s = scratch();
+  Scratch s;
   const Phases f = phases_of(g, p);
   source_map(s.rows, xs.h, p.pad_h, p.pad_mode);
   source_map(s.cols, xs.w, p.pad_w, p.pad_mode);
   const std::vector<PhaseTaps> taps = phase_taps(g.weight, p);
   const int key[4] = {p.stride_h, p.stride_w, p.dilation_h, p.dilation_w};
-  const std::vector<float>& packed = cached_pack(
-      s.bwd, w, key, [&](std::vector<float>& out) { pack_backward_data(out, w, taps); });
+  const std::vector<float>& packed =
+      cached_pack(pack_caches().bwd, w, key,
+                  [&](std::vector<float>& out) { pack_backward_data(out, w, taps); });
 
   // dL/dy padded by the largest tap shift (oa, ob) on top and left, as wide as a
   // phase row plus that shift: phase pixel (i, j) of tap (oa, ob) reads
@@ -543,7 +548,7 @@ void conv2d_bwd_filter_dot(Tensor& dw, std::vector<float>& db, const Tensor& dy,
   const Shape& ys = g.output;
   const int K = ys.c, H2 = ys.h, W2 = ys.w;
   const int R = g.weight.c * g.weight.h * g.weight.w;
-  Scratch& s = scratch();
+  Scratch s;
   const Phases f = phases_of(g, p);
   source_map(s.rows, xs.h, p.pad_h, p.pad_mode);
   source_map(s.cols, xs.w, p.pad_w, p.pad_mode);

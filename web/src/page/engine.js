@@ -31,21 +31,16 @@
 // A job pending through two deaths is rejected (name 'WorkerCrash'); after
 // four deaths without one answer in between the engine gives up ('failed').
 //
-// Sources. The engine keeps what it sent for every source (a small file's
-// bytes; a large file decoded once in a short-lived worker, see decodeApart),
-// so a job the worker refuses because it dropped that source (error name
+// Sources. The engine keeps what it sent for every source (a file's bytes,
+// a synthetic picture's name, a webcam frame), so a job the worker refuses because it dropped that source (error name
 // 'MissingSource') is answered after the source is sent again, unnoticed.
 import { spawnWorker } from '../common/spawn-worker.js';
 
 const DEFAULT_JOB_TIMEOUT = 30000;
 const MAX_DEATHS = 4;
-// Files with more pixels than this never reach the playground's worker: a
-// short-lived worker decodes them (its WASM memory goes with it) and hands
-// over the picture at the largest working size.
-export const DIRECT_DECODE_PIXELS = 2048 * 2048;
-export const HANDOVER_SIDE = 512; // the state's largest working size (state.js row 'size')
-const DECODE_TIMEOUT = 120000;
-const DECODE_JOB_ID = 1; // the one job a short-lived decoding worker gets
+// The state's largest working size (state.js row 'size'): a user's file is
+// decoded at it first (worker/sources.js keeps a large file only as that picture).
+export const LARGEST_SIDE = 512;
 
 export function createEngine(options = {}) {
   return new Engine(options);
@@ -297,78 +292,25 @@ class Engine {
 
   /**
    * Remembers an image source in the worker under key (the bytes are copied,
-   * never transferred). A file (but a photo shipped with the page,
-   * shipped: true) is decoded first in a short-lived worker: a
-   * corrupt file rejects there, and a large one reaches the playground's
-   * worker only as its picture at the largest working size.
+   * never transferred). A file is decoded by the worker at once, so a corrupt
+   * one rejects and the previous source stays; a file from the user at the
+   * largest working size (a large one's memory is the module's throwaway
+   * instance's, and the worker keeps only its picture), a photo shipped with
+   * the page (shipped: true) at maxSide. Resolves the file's sizes and channels.
    */
-  async setSource(key, source, maxSide = 512, { shipped = false } = {}) {
-    let sent = source;
-    let handover = null;
-    // a photo shipped with the page is known to be small: no detour through a decoder
-    if (source.kind === 'bytes' && !shipped) {
-      handover = await this.decodeApart(source.bytes);
-      if (handover) sent = { kind: 'decoded', image: handover.image, info: handover.info };
-    }
-    const info = await this.post('source', { key, source: sent, maxSide });
+  async setSource(key, source, maxSide = LARGEST_SIDE, { shipped = false } = {}) {
+    const side = source.kind === 'bytes' && !shipped ? LARGEST_SIDE : maxSide;
+    const { decoded, ...info } = await this.post('source', { key, source, maxSide: side });
+    // a large file: the worker's picture of it is what a new worker is sent, not the file
+    const kept = decoded ? { kind: 'decoded', image: decoded.image, info: decoded.info } : source;
     this.sources.delete(key);
-    this.sources.set(key, { source: sent, maxSide });
-    return handover ? { ...info, decodedApart: handover.stats } : info;
+    this.sources.set(key, { source: kept, maxSide: side });
+    return info;
   }
 
   /** Forgets a source the page no longer offers (an earlier upload). */
   forget(key) {
     this.sources.delete(key);
-  }
-
-  /**
-   * Decodes a file in a worker of its own, terminated at once (with it the
-   * WASM memory the decoder grew). Resolves null for a file small enough to
-   * be decoded where it is used (at most DIRECT_DECODE_PIXELS), else
-   * {image, info, stats} at HANDOVER_SIDE; rejects with the module's message.
-   */
-  decodeApart(bytes) {
-    if (this.destroyed) return Promise.reject(new Error('the playground was destroyed'));
-    const w = spawnWorker();
-    this.decoders = (this.decoders ?? new Set()).add(w);
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        w.terminate();
-        this.decoders.delete(w);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`decoding the file took more than ${DECODE_TIMEOUT / 1000} s`));
-      }, DECODE_TIMEOUT);
-      w.onmessage = ({ data }) => {
-        if (data.id !== DECODE_JOB_ID) {
-          if (data.ready === false) {
-            done();
-            reject(workerError(data.error));
-          }
-          return; // the worker's "ready"
-        }
-        done();
-        if (data.ok) {
-          const { info, stats, small } = data.result;
-          this.lastDecode = { info, stats, small }; // for tests: the sizes, the decoder's memory
-          resolve(data.result.small ? null : data.result);
-        } else reject(workerError(data.error));
-      };
-      w.onerror = (event) => {
-        event.preventDefault?.();
-        done();
-        reject(new Error(`the decoder failed: ${event.message || 'it could not start'}`));
-      };
-      w.postMessage({
-        id: DECODE_JOB_ID,
-        type: 'decodeApart',
-        bytes,
-        maxSide: HANDOVER_SIDE,
-        directPixels: DIRECT_DECODE_PIXELS,
-      });
-    });
   }
 
   layer(job) {
@@ -439,7 +381,6 @@ class Engine {
   destroy() {
     if (this.destroyed) return;
     this.worker.terminate();
-    for (const d of this.decoders ?? []) d.terminate();
     this.fail(new Error('the playground was destroyed'));
     this.destroyed = true;
   }

@@ -68,6 +68,10 @@ function adoptStyles(target) {
 
 let instances = 0; // only for default id prefixes
 
+// redraws whose performance measures are kept (the page benchmark reads the latest)
+const MAX_MEASURES = 2000;
+const measureNames = new Set(['convplay:redraw', 'convplay:draw']);
+
 function fmtMs(ms) {
   return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
 }
@@ -355,6 +359,7 @@ export function mountPlayground(root, options = {}) {
       }
       // each view's synchronous share of the redraw (npm run bench:page prints them)
       performance.measure(`convplay:update:${panel.id}`, { start: begun });
+      measureNames.add(`convplay:update:${panel.id}`);
     }
     // a view may finish drawing in later tasks (many large maps): drawn when all are
     await Promise.all(drawing.map((d) => Promise.resolve(d).catch((e) => console.error(e))));
@@ -369,6 +374,10 @@ export function mountPlayground(root, options = {}) {
       // from the input event to the frame that shows it, and from the worker's reply to that frame
       if (start !== null) performance.measure('convplay:redraw', { start, end: painted });
       performance.measure('convplay:draw', { start: arrived, end: painted });
+      // the browser keeps every entry: a long session keeps the last MAX_MEASURES redraws' only
+      if (runs % MAX_MEASURES === 0) {
+        for (const name of measureNames) performance.clearMeasures(name);
+      }
       if (runs === 1 && !performance.getEntriesByName('convplay:first-view').length) {
         performance.mark('convplay:first-view');
         performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });

@@ -33,7 +33,6 @@ export const JOBS = [
   'sizes',
   'stats',
   'crash',
-  'decodeApart',
   'nnlab',
 ];
 
@@ -54,15 +53,16 @@ export const JOBS = [
  * @property {string} key
  * @property {{kind: 'bytes', bytes: Uint8Array} | {kind: 'synthetic', name: string}
  *   | {kind: 'rgba', width: number, height: number, rgba: Uint8Array}
- *   | {kind: 'decoded', image: Tensor32, info: object}} source  'decoded': a file of more
- *   than 2048 x 2048 pixels, decoded by a short-lived worker ('decodeApart')
- *   at 512 on its longest side; info {originalWidth, originalHeight, downscaled, fileChannels}
+ *   | {kind: 'decoded', image: Tensor32, info: object}} source  'decoded': a picture at
+ *   most 512 on its longest side (kept so for a file of more than 2048 x 2048 pixels); info {originalWidth, originalHeight, downscaled, fileChannels}
  * @property {number} [maxSide]  decode at most this long a side (default 512)
  *
  * @typedef {object} SourceInfo
  * @property {number} [width] @property {number} [height]
  * @property {number} [originalWidth] @property {number} [originalHeight]
  * @property {boolean} [downscaled] @property {number} [fileChannels]
+ * @property {{image: Tensor32, info: object}} [decoded]  a file of more than 2048 x 2048
+ *   pixels: the picture the worker keeps of it (the page keeps it to send again)
  */
 
 /**
@@ -149,14 +149,6 @@ export const JOBS = [
  * engine.testCrash): dies as told, {how: 'exit' | 'throw' | 'abort' | 'hang'}.
  * @typedef {{type: 'stats'}} StatsJob
  * @typedef {{type: 'crash', how: 'exit' | 'throw' | 'abort' | 'hang'}} CrashJob
- */
-
-/**
- * 'decodeApart': the only job of a short-lived worker (page/engine.js
- * decodeApart, worker/jobs/decode-apart.js): decode a file, hand over the
- * picture at most maxSide on its longest side, then be terminated.
- * @typedef {{type: 'decodeApart', bytes: Uint8Array, maxSide: number,
- *   directPixels: number}} DecodeApartJob
  */
 
 /**

@@ -3,9 +3,10 @@
 // A source is remembered under its key (at most MAX_SOURCES, the one used
 // longest ago dropped; the page sends it again when a job asks for it: the
 // error's name is 'MissingSource', its key the source's): a file's bytes
-// (decoded by the module, stb_image), a large file's picture decoded by the
-// page's short-lived decoder (kind 'decoded', at most 512 on its longest
-// side), a synthetic picture drawn here, or an RGBA webcam frame. workingImage() turns one into
+// (decoded by the module, stb_image), a large file's picture (kind 'decoded',
+// at most 512 on its longest side: a file of more than LARGE_FILE_PIXELS is
+// decoded once, in the module's throwaway instance, and only its picture
+// kept), a synthetic picture drawn here, or an RGBA webcam frame. workingImage() turns one into
 // the layer's input: decoded at most `size` pixels on its longest side; with
 // fit 'square' its centre square is cropped (never stretched) and resized to
 // size x size; with grey, one luminance channel. info says what was done, so
@@ -13,6 +14,7 @@
 // three equal channels, a crop).
 
 const MAX_SOURCES = 6;
+export const LARGE_FILE_PIXELS = 2048 * 2048;
 
 /** Synthetic pictures: 'stripes' | 'checker' | 'circle', [1, 3, h, w]. */
 export function synthetic(name, h, w) {

@@ -4,12 +4,11 @@
 import createConvplay from 'convplay-wasm/convplay.mjs';
 import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
 import { runLab } from '../common/bnlab-math.js';
-import { Sources } from './sources.js';
+import { Sources, LARGE_FILE_PIXELS } from './sources.js';
 import { Pipeline, errorOf } from './pipeline.js';
 import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
-import { decodeApart } from './jobs/decode-apart.js';
 import { nnlab } from './jobs/nnlab.js';
 import { buildWeights } from '../common/filters.js';
 
@@ -58,23 +57,29 @@ const currentImage = () => pipeline.last?.image ?? sources.working?.image ?? nul
 
 /** One handler per job type (protocol.js JOBS). */
 const HANDLERS = {
-  decodeApart,
   async source(cp, job) {
     const src = job.source;
     if (src.kind === 'bytes') {
       // decoded once now: a corrupt file is refused before it replaces anything
       const maxSide = job.maxSide || 512;
       const d = cp.decodeImage(src.bytes, { maxSide });
-      // kept: the working image at this size needs no second decode
-      sources.set(job.key, { ...src, decoded: { maxSide, d } });
-      return {
-        width: d.image.shape[3],
-        height: d.image.shape[2],
+      const info = {
         originalWidth: d.originalWidth,
         originalHeight: d.originalHeight,
         downscaled: d.downscaled,
         fileChannels: d.fileChannels,
       };
+      const out = { width: d.image.shape[3], height: d.image.shape[2], ...info };
+      if (d.originalWidth * d.originalHeight > LARGE_FILE_PIXELS) {
+        // a large file is kept as this picture (another working size resizes it: decoding
+        // the file again would take seconds), and so is the page's copy (out.decoded)
+        sources.set(job.key, { kind: 'decoded', image: d.image, info });
+        const image = { shape: d.image.shape.slice(), data: d.image.data.slice() };
+        return { ...out, decoded: { image, info } };
+      }
+      // a small one as its bytes, with this decode
+      sources.set(job.key, { ...src, decoded: { maxSide, d } });
+      return out;
     }
     if (src.kind === 'decoded') {
       sources.set(job.key, src);

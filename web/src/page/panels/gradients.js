@@ -341,6 +341,13 @@ export function mount(ctx) {
     const r = ctx.result;
     syncControls();
     if (!s.gon) {
+      // off: nothing shows the last gradients, and the next tick computes them afresh
+      // (kept, they would hold a layer's planes and their gradients for the session)
+      seq += 1;
+      last = lastResult = lastKey = lastJob = null;
+      history = [];
+      pendingSteps = 0;
+      while (waiters.length) waiters.shift()(null); // a step under way ends
       root.dataset.state = 'off';
       status.textContent = 'Tick "Compute the gradients" to run the backward pass.';
       return null;
