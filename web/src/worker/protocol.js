@@ -160,8 +160,8 @@ export const JOBS = [
  *            module; noData: no training run (an imported network without its
  *            pictures) -> {layers, params, stepsPerEpoch, totalSteps, counts:
  *            {train, test}, own: {classes, perClass} | null, filters: Tensor32 | null}
- *   steps    {n, testEvery?, testLimit?, input?}: up to n mini-batches -> {steps,
- *            step, epoch, loss, accuracy, learningRate, gradNorms, done, filters,
+ *   steps    {n, budgetMs?, testEvery?, testLimit?, input?}: up to n mini-batches
+ *            (fewer when budgetMs has run out, at least one) -> {steps, step, epoch, loss, accuracy, learningRate, gradNorms, done, filters,
  *            batchnorm, evaluation? (when a multiple of testEvery was passed or the
  *            run is done: evaluate's answer on testLimit images, all when done),
  *            classified? (input through the network: classify's answer) or

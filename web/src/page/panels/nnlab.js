@@ -31,6 +31,10 @@ const CLASSES = [
   'Ankle boot',
 ];
 const STEPS_PER_JOB = 5;
+// while training runs, each job takes as many steps as fit in STEP_BUDGET_MS (and at most
+// MAX_STEPS_PER_JOB): with the redraw after it, the page shows more than 10 updates a second
+const STEP_BUDGET_MS = 40;
+const MAX_STEPS_PER_JOB = 50;
 const TEST_EVERY = 50; // steps between test points on the curve
 const TEST_POINT_IMAGES = 500;
 const MAX_WEIGHTS_BYTES = 32 * 1024 * 1024; // a weights file (conv 32@28x28 twice is ~10 MB)
@@ -509,7 +513,7 @@ export function mount(ctx) {
     return e;
   }
 
-  async function advance(n) {
+  async function advance(n, budgetMs = 0) {
     if (!run.plan.totalSteps)
       throw new Error(
         `this imported network's classes (${run.classes.join(', ')}) have no images here: add pictures to each class to train it`,
@@ -521,6 +525,7 @@ export function mount(ctx) {
       op: 'steps',
       lab: run.lab,
       n,
+      budgetMs,
       testEvery: TEST_EVERY,
       testLimit: TEST_POINT_IMAGES,
       input,
@@ -546,7 +551,7 @@ export function mount(ctx) {
 
   async function loop() {
     while (running && !destroyed) {
-      const r = await advance(STEPS_PER_JOB);
+      const r = await advance(MAX_STEPS_PER_JOB, STEP_BUDGET_MS);
       if (r.done) {
         running = false;
         setState('done', `${status.textContent}. Done.`);
@@ -892,14 +897,25 @@ export function mount(ctx) {
     );
     const pools = r.maps.findIndex((m) => m.type === 'maxpool' || m.type === 'avgpool');
     const firstBlock = pools < 0 ? 0 : pools;
-    maps.replaceChildren(
-      ...r.maps.map((m) => {
-        const [D, H, W] = m.shape;
-        const { absMax } = rangeOf(m.data);
-        const tiles = [];
-        for (let d = 0; d < D; d++) {
-          // the first block (conv 1 to the first pooling) opens in the layer panel
-          const first = m.layer <= firstBlock;
+    drawMaps(r.maps, firstBlock);
+    root.dataset.predicted = String(r.predicted);
+    root.dataset.inputSource = r.input.source;
+    maps.dataset.layers = String(r.maps.length);
+  }
+
+  // The maps of every layer, kept and drawn again in place while the shapes
+  // stay: new canvases at every redraw (about a hundred) made the garbage
+  // collector stop the page for a third of a second now and then.
+  function drawMaps(list, firstBlock) {
+    while (maps.children.length > list.length) maps.lastChild.remove();
+    list.forEach((m, i) => {
+      const [D, H, W] = m.shape;
+      // the first block (conv 1 to the first pooling) opens in the layer panel
+      const first = m.layer <= firstBlock;
+      const key = `${m.layer}|${m.name}|${D}|${H}|${W}|${first}`;
+      let fig = maps.children[i];
+      if (!fig || fig.dataset.key !== key) {
+        const tiles = Array.from({ length: D }, (_, d) => {
           const c = el('canvas', {
             width: W,
             height: H,
@@ -910,22 +926,25 @@ export function mount(ctx) {
             class: first ? 'cp-nn-openable' : null,
           });
           c.style.width = `${Math.max(W, H) === 1 ? 14 : Math.max(28, Math.round((56 * W) / 28))}px`;
-          drawDiverging(c, m.data, H, W, { offset: d * H * W, range: absMax });
-          tiles.push(c);
-        }
-        return el(
+          return c;
+        });
+        const made = el(
           'figure',
-          { class: 'cp-nn-map', 'data-layer': m.layer },
-          el('figcaption', {
-            text: `${m.layer + 1}. ${m.name}: ${W} × ${H} × ${D}, values ${fmtRange(m.data)}`,
-          }),
+          { class: 'cp-nn-map', 'data-layer': m.layer, 'data-key': key },
+          el('figcaption'),
           el('div', { class: 'cp-nn-tiles' }, ...tiles),
         );
-      }),
-    );
-    root.dataset.predicted = String(r.predicted);
-    root.dataset.inputSource = r.input.source;
-    maps.dataset.layers = String(r.maps.length);
+        if (fig) fig.replaceWith(made);
+        else maps.append(made);
+        fig = made;
+      }
+      const { absMax } = rangeOf(m.data);
+      const tiles = fig.lastChild.children;
+      for (let d = 0; d < D; d++) {
+        drawDiverging(tiles[d], m.data, H, W, { offset: d * H * W, range: absMax });
+      }
+      fig.firstChild.textContent = `${m.layer + 1}. ${m.name}: ${W} × ${H} × ${D}, values ${fmtRange(m.data)}`;
+    });
   }
 
   function fmtRange(data) {

@@ -62,10 +62,24 @@ export async function nnlab(job) {
     case 'steps': {
       // the steps, then (so one message per redraw) the test point when one is
       // due and the shown input through the network
-      const r = lab.steps(job.n);
+      // n steps at most; with budgetMs, as many as fit in it (at least one), so
+      // that the page redraws at a steady rate whatever the network's size
+      const t0 = performance.now();
+      let r = lab.steps(1);
+      const first = r.step - 1;
+      for (let done = 1; done < job.n && !r.done; done++) {
+        if (job.budgetMs && performance.now() - t0 >= job.budgetMs) break;
+        r = lab.steps(1);
+      }
       const layers = lab.layers().layers;
-      const out = { ...r, filters: firstFilters(lab, layers), batchnorm: lab.batchnormStats() };
-      if (job.testEvery && (r.step % job.testEvery < job.n || r.done)) {
+      const out = {
+        ...r,
+        steps: r.step - first,
+        filters: firstFilters(lab, layers),
+        batchnorm: lab.batchnormStats(),
+      };
+      const every = job.testEvery;
+      if (every && (Math.floor(first / every) !== Math.floor(r.step / every) || r.done)) {
         out.evaluation = lab.evaluate(r.done ? 0 : job.testLimit);
       }
       if (job.input) {
