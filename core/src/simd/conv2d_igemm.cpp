@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #include "pad.h"
 #include "simd/vec.h"
@@ -23,13 +24,25 @@ constexpr int kNR = 12;          // pixels per micro-kernel tile: 3 f32x4
 constexpr size_t kQB = 12 * 24;  // pixels per cache block (all filters run over it)
 constexpr size_t kQC = 512;      // pixels per dL/dw block
 
-// A scratch buffer of at least n elements. Scratch lives for one call (the
-// kernels' Scratch below): nothing a call needs stays allocated after it, so
-// the memory a session holds never depends on the layers it computed before.
+// Scratch lives for one call (the kernels' Scratch below): nothing a call
+// needs stays allocated after it, so the memory a session holds never depends
+// on the layers it computed before. Its buffers are not zeroed when they are
+// allocated: every kernel writes (or fills) what it reads, and zeroing each
+// call's buffers twice cost up to half of a backward pass.
 template <typename T>
-T* scratch(std::vector<T>& v, size_t n) {
-  if (v.size() < n) v.resize(n);
-  return v.data();
+struct Buffer {
+  std::unique_ptr<T[]> data;
+  size_t size = 0;
+};
+
+// A buffer of at least n elements (their values unspecified).
+template <typename T>
+T* scratch(Buffer<T>& b, size_t n) {
+  if (b.size < n) {
+    b.data.reset(new T[n]);
+    b.size = n;
+  }
+  return b.data.get();
 }
 
 // n floats from src to dst (distinct buffers), inline: for the short rows
@@ -169,7 +182,7 @@ inline void tile_4xN(Tile<NV>& t, const float* x, const int32_t* off, int R, con
 // src in place, pixel blocks outermost.
 template <int NV, typename Emit>
 void igemm(const float* src, const int32_t* off, int R, const float* packed, const float* bias,
-           int M, size_t Q, std::vector<float>& panel_store, Emit&& emit) {
+           int M, size_t Q, Buffer<float>& panel_store, Emit&& emit) {
   constexpr int NR = 4 * NV;
   const int mb_count = (M + kMR - 1) / kMR;
   const auto init = [&](Tile<NV>& t, int mb) {
@@ -300,10 +313,10 @@ void pack_backward_data(std::vector<float>& out, const Tensor& w,
 
 // One call's buffers (freed when it returns).
 struct Scratch {
-  std::vector<float> phases, dyp, wide, dxp, dyw, bias, panel;
+  Buffer<float> phases, dyp, wide, dxp, dyw, bias, panel;
   std::vector<int32_t> off;
   std::vector<int> rows, cols;
-  std::vector<double> dw;
+  Buffer<double> dw;
 };
 
 // The packed weights of the last forward and backward-data calls, kept across
