@@ -4,24 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import {
-  startServer,
-  launchBrowser,
-  openPage,
-  RESULTS,
-  settledUrl,
-  settledHash,
-} from './helpers.mjs';
+import { openPage, RESULTS, settledUrl, settledHash, openSuite, closeSuite } from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await openSuite()));
+after(() => closeSuite({ server, browser }));
 
 // The lecture's steps and the sizes they state (W x H x D), in order.
 const EXPECTED = [

@@ -8,17 +8,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, waitUntil, makePng, RESULTS } from './helpers.mjs';
+import {
+  launchBrowser,
+  openPage,
+  waitUntil,
+  makePng,
+  RESULTS,
+  openSuite,
+  closeSuite,
+} from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await openSuite()));
+after(() => closeSuite({ server, browser }));
 
 // small deterministic noise
 function rng(seed) {

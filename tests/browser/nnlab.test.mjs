@@ -5,24 +5,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  startServer,
-  launchBrowser,
-  openPage,
-  waitUntil,
-  RESULTS,
-  settledUrl,
-} from './helpers.mjs';
+import { openPage, waitUntil, RESULTS, settledUrl, openSuite, closeSuite } from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await openSuite()));
+after(() => closeSuite({ server, browser }));
 
 const lab = (page) => page.evaluate(() => ({ ...document.getElementById('nnlab').dataset }));
 

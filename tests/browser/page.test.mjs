@@ -4,8 +4,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer,
-  launchBrowser,
   openPage,
   shot,
   setInput,
@@ -16,17 +14,13 @@ import {
   makePng,
   canvasDigest,
   settledHash,
+  openSuite,
+  closeSuite,
 } from './helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await openSuite()));
+after(() => closeSuite({ server, browser }));
 
 const inputDims = (page) => page.locator('#input-volume .dims-in').textContent();
 
