@@ -217,6 +217,22 @@ export async function waitUntil(page, what, fn, arg, timeout = 15000) {
   }
 }
 
+/** The network lab's state: its element's data-* fields (state, step, loss, ...). */
+export function labState(page) {
+  return page.evaluate(() => ({ ...document.getElementById('nnlab').dataset }));
+}
+
+/** Waits until the network lab has taken at least `step` training steps. */
+export function waitLabStep(page, step, timeout = 60000) {
+  return waitUntil(
+    page,
+    `the lab to reach step ${step}`,
+    (n) => Number(document.getElementById('nnlab').dataset.step) >= n,
+    step,
+    timeout,
+  );
+}
+
 /** Waits until the page has finished at least n computations (html[data-runs]). */
 export async function waitForRuns(page, n, timeout = 15000) {
   await waitUntil(

@@ -16,6 +16,8 @@ import {
   RESULTS,
   openSuite,
   closeSuite,
+  waitLabStep,
+  labState,
 } from './helpers.mjs';
 
 let server, browser;
@@ -62,7 +64,8 @@ function pictures(kind, n, seed) {
   });
 }
 
-const lab = (page) => page.evaluate(() => ({ ...document.getElementById('nnlab').dataset }));
+const lab = labState;
+
 const cls = (page, i) => page.locator('#nnlab .cp-nn-class').nth(i);
 
 async function nameClass(page, i, name) {
@@ -332,13 +335,7 @@ test('webcam snapshots make a class (Chromium fake camera)', async () => {
     await nameClass(page, 1, 'stripes');
     await upload(page, 1, pictures('stripes', 5, 7));
     await page.click('#nnlab [data-part="nn-step"]');
-    await waitUntil(
-      page,
-      'one step on the snapshots',
-      () => Number(document.getElementById('nnlab').dataset.step) >= 1,
-      null,
-      60000,
-    );
+    await waitLabStep(page, 1, 60000);
     const run = await page.evaluate(() => window.convplay.panel('nnlab').run);
     assert.deepEqual(run.classes, ['camera', 'stripes']);
     assert.deepEqual(run.plan.counts, { train: 8, test: 2 });

@@ -8,13 +8,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, waitUntil, RESULTS, openSuite, closeSuite } from './helpers.mjs';
+import {
+  openPage,
+  waitUntil,
+  RESULTS,
+  openSuite,
+  closeSuite,
+  waitLabStep,
+  labState,
+} from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
 after(() => closeSuite({ server, browser }));
 
-const lab = (page) => page.evaluate(() => ({ ...document.getElementById('nnlab').dataset }));
+const lab = labState;
+
 const inspected = (page) => page.evaluate(() => window.convplay.panel('nnlab').inspected);
 
 async function steps(page, n) {
@@ -328,13 +337,7 @@ test('a failed upload takes the previous prediction off the screen', async () =>
   assert.equal(shown.inspected, null);
   // the next training step does not bring the old prediction back
   await page.click('#nnlab [data-part="nn-step"]');
-  await waitUntil(
-    page,
-    'step 2',
-    () => Number(document.getElementById('nnlab').dataset.step) >= 2,
-    null,
-    30000,
-  );
+  await waitLabStep(page, 2, 30000);
   await page.waitForTimeout(300);
   assert.equal(await page.locator('#nnlab .cp-nn-probs li').count(), 0);
   // a good file afterwards is classified again

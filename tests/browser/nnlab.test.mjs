@@ -5,13 +5,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, waitUntil, RESULTS, settledUrl, openSuite, closeSuite } from './helpers.mjs';
+import {
+  openPage,
+  waitUntil,
+  RESULTS,
+  settledUrl,
+  openSuite,
+  closeSuite,
+  waitLabStep,
+  labState,
+} from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
 after(() => closeSuite({ server, browser }));
 
-const lab = (page) => page.evaluate(() => ({ ...document.getElementById('nnlab').dataset }));
+const lab = labState;
 
 async function shotLab(page, name) {
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -23,13 +32,7 @@ test('the lab trains in the worker: the loss goes down, curves and filters are d
   await page.locator('#nnlab').scrollIntoViewIfNeeded();
   assert.equal((await lab(page)).state, 'idle');
   await page.click('#nnlab [data-part="nn-train"]');
-  await waitUntil(
-    page,
-    'the lab to reach step 60',
-    () => Number(document.getElementById('nnlab').dataset.step) >= 60,
-    null,
-    90000,
-  );
+  await waitLabStep(page, 60, 90000);
   const run = await page.evaluate(() => {
     const { losses, tests } = window.convplay.panel('nnlab').run;
     return { losses, tests };
@@ -198,13 +201,7 @@ test('feature maps of every layer and the class probabilities for a chosen test 
   const { page, errors } = await openPage(browser, `${server.url}#nnbn=0`);
   await page.locator('#nnlab').scrollIntoViewIfNeeded();
   for (let i = 0; i < 3; i++) await page.click('#nnlab [data-part="nn-step"]');
-  await waitUntil(
-    page,
-    'three steps',
-    () => Number(document.getElementById('nnlab').dataset.step) >= 3,
-    null,
-    60000,
-  );
+  await waitLabStep(page, 3, 60000);
   let r = await answer(page, 'test', 0);
   assert.equal(r.label, 9, 'Fashion-MNIST test image 0 is an ankle boot');
   assert.deepEqual(
@@ -383,13 +380,7 @@ test('the link holds the lab: architecture, hyperparameters and seed', async () 
   };
   assert.deepEqual(await values(), want);
   await page.click('#nnlab [data-part="nn-step"]');
-  await waitUntil(
-    page,
-    'one step',
-    () => Number(document.getElementById('nnlab').dataset.step) >= 1,
-    null,
-    60000,
-  );
+  await waitLabStep(page, 1, 60000);
   const layers = await page.evaluate(() =>
     [...document.querySelectorAll('#nnlab .cp-nn-layers tbody tr')].map((tr) =>
       [...tr.children].slice(0, 2).map((td) => td.textContent),

@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "convplay/conv.h"
 #include "convplay/kernels.h"
 
 using namespace convplay;
+using namespace convplay::test;
 
 namespace {
 
@@ -38,16 +40,6 @@ Conv2dParams params(int stride, int pad, int dilation = 1, PadMode pm = PadMode:
 }
 
 // The message of the Error that f throws ("" if none).
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE("output size: the lecture's worked examples") {

@@ -6,25 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "convplay/idx.h"
 
 using namespace convplay;
+using namespace convplay::test;
 
 namespace {
-
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 IdxArray read(const std::vector<uint8_t>& b, size_t* consumed = nullptr) {
   return read_idx(b.data(), b.size(), "test", consumed);

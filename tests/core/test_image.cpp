@@ -13,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "convplay/image.h"
 
 using namespace convplay;
+using namespace convplay::test;
 
 namespace {
 
@@ -174,10 +176,6 @@ std::string error_of(const Bytes& b, const DecodeOptions& opt = {}) {
     return e.what();
   }
   return "(no error)";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
 }
 
 }  // namespace

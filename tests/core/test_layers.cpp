@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "convplay/kernels.h"
 #include "convplay/layers.h"
 
 using namespace convplay;
+using namespace convplay::test;
 
 namespace {
 
@@ -22,20 +24,6 @@ BasicTensor<T> random_tensor(Shape s, std::mt19937& rng, double lo = -1.0, doubl
   BasicTensor<T> t(s);
   for (auto& v : t.data) v = static_cast<T>(u(rng));
   return t;
-}
-
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
 }
 
 // Central difference of loss() with respect to v.

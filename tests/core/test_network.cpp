@@ -10,25 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "convplay/network.h"
 
 using namespace convplay;
+using namespace convplay::test;
 
 namespace {
-
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
 
 // Three classes of 8x8 grey images: a horizontal bar, a vertical bar, a
 // diagonal, each at a random place with noise. Separable by a small CNN.
