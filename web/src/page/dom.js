@@ -24,3 +24,12 @@ export function textEl(tag, cls, text) {
   if (text !== undefined) e.textContent = text;
   return e;
 }
+
+/** Resolves in a new task: pending input events and a frame may come first. */
+export function nextTask() {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(null);
+  });
+}

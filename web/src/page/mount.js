@@ -37,6 +37,7 @@ import { createStore, changeKind, snapshot, batchImages, isAnchorHash } from '..
 import { createEngine } from './engine.js';
 import { markup } from './template.js';
 import { PANELS, PANEL_IDS, PHOTOS } from './panels/index.js';
+import { nextTask } from './dom.js';
 
 const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss, nnlabCss].join('\n');
 
@@ -396,22 +397,9 @@ export function mountPlayground(root, options = {}) {
     container.dispatchEvent(new CustomEvent('convplay:result', { detail: r }));
   }
 
-  /** Resolves in a new task (input and frames may come first). */
-  function nextTask() {
-    return new Promise((resolve) => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve();
-      ch.port2.postMessage(null);
-    });
-  }
-
   /** fn once the frame that shows the last changes is painted (the task after the next frame). */
   function afterPaint(fn) {
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => fn();
-      ch.port2.postMessage(null);
-    });
+    requestAnimationFrame(() => nextTask().then(fn));
   }
 
   store.subscribe((state, changed) => {

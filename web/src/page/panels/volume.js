@@ -16,21 +16,12 @@ import {
 } from '../render.js';
 import { presetOf, FILTER_PRESETS } from '../../common/state.js';
 import { PRESET_LABELS } from '../../common/filters.js';
-import { textEl as el } from '../dom.js';
+import { textEl as el, nextTask } from '../dom.js';
 import { createGrid, updateGrid } from '../grid.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
 // the longest a task of drawing maps may run before it lets the page answer input
 const FRAME_BUDGET_MS = 12;
-
-/** Resolves in a new task (after pending input events). */
-function yieldTask() {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => resolve();
-    ch.port2.postMessage(null);
-  });
-}
 
 /** Parses the state's pinned pixel "k.y.x" -> {k, y, x} or null. */
 export function parsePin(at) {
@@ -474,7 +465,7 @@ export function mount(ctx) {
     for (let k = 0; k < K; k++) {
       // many large maps: drawn a few at a time, the page answering input in between
       if (performance.now() - t0 > FRAME_BUDGET_MS) {
-        await yieldTask();
+        await nextTask();
         if (my !== outputGen) return;
         t0 = performance.now();
       }
