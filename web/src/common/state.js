@@ -18,6 +18,9 @@
 //   store.state                 the state (read it; change it only through set/update)
 //   store.set(name, v), store.update({...}), store.loadHash(h), store.reset()
 //   store.subscribe(fn)         fn(state, changedNames) after every change; returns unsubscribe
+//   createStore({ initial, locked: ['f'] })   locked rows keep their starting value
+//                               (locks.js); store.onRefused(fn) hears every refusal
+//   store.restart(h, rows?)     a new starting state (all of it, or only rows)
 //   store.destroy()             stops listening to hashchange
 // Types: 'int' (clamped to [min, max]), 'float' (clamped), 'bool' (1/0,
 // true/false), 'enum' (one of options), 'list' (comma-separated values each
@@ -26,6 +29,7 @@
 // (at most maxLength characters, [A-Za-z0-9_.-] only).
 import { stepPatch } from './lecture-steps.js';
 import { MAX_M, STEPS as BN_STEPS } from './bnlab-math.js';
+import { createLock } from './locks.js';
 
 export const MAX_FILTERS = 16;
 export const FILTER_PRESETS = [
@@ -407,12 +411,15 @@ export function isAnchorHash(hash) {
  * {field: value} object (over the defaults); options.hash: true to start from
  * location.hash, write every change back to it (history.replaceState) and
  * follow hashchange (only the full page does; an embedded instance never
- * touches the URL).
+ * touches the URL). options.locked: rows that keep their starting value
+ * whatever changes the state (locks.js). options.resetTo: what reset() goes
+ * back to, 'start' (the starting state) or 'defaults'; by default an
+ * instance that owns the URL resets to the defaults, any other to its start.
  */
 /** The longest the URL lags behind the state (ms). */
 export const HASH_DELAY_MS = 120;
 
-export function createStore({ initial = '', hash = false } = {}) {
+export function createStore({ initial = '', hash = false, locked = [], resetTo } = {}) {
   const useHash = hash && typeof location !== 'undefined' && typeof history !== 'undefined';
   let state;
   if (useHash) state = parseHash(location.hash);
@@ -423,7 +430,10 @@ export function createStore({ initial = '', hash = false } = {}) {
       if (row) state[k] = coerce(row, v);
     }
   } else state = parseHash(String(initial ?? ''));
+  const lock = createLock(locked, state);
+  let startHash = (resetTo ?? (useHash ? 'defaults' : 'start')) === 'start' ? serialize(state) : '';
   const listeners = new Set();
+  const refusals = new Set();
   let writing = false;
   let pendingWrite = 0;
 
@@ -468,12 +478,22 @@ export function createStore({ initial = '', hash = false } = {}) {
     scheduleHash();
   }
 
-  function update(patch) {
+  function refused(list) {
+    if (!list.length) return;
+    scheduleHash(); // a link that asked for other values shows the kept ones
+    for (const fn of [...refusals]) {
+      try {
+        fn(list);
+      } catch (e) {
+        console.error(e);
+      }
+    }
+  }
+
+  /** Sets the fields of patch (values already valid); returns the names that changed. */
+  function apply(patch) {
     const changed = new Set();
-    for (const [name, raw] of Object.entries(patch)) {
-      const row = BY_NAME.get(name);
-      if (!row) continue;
-      const v = coerce(row, raw);
+    for (const [name, v] of Object.entries(patch)) {
       if (!same(v, state[name])) {
         state[name] = v;
         changed.add(name);
@@ -483,17 +503,40 @@ export function createStore({ initial = '', hash = false } = {}) {
     return changed;
   }
 
+  function update(patch) {
+    const next = {};
+    const refusedRows = [];
+    for (const [name, raw] of Object.entries(patch)) {
+      const row = BY_NAME.get(name);
+      if (!row) continue;
+      const v = coerce(row, raw);
+      if (lock.refuse(name, v)) refusedRows.push({ name, wanted: v, kept: lock.value(name) });
+      else next[name] = v;
+    }
+    const changed = apply(next);
+    refused(refusedRows);
+    return changed;
+  }
+
   function loadHash(h) {
     const next = parseHash(h);
-    const changed = new Set();
-    for (const row of PROPS) {
-      if (!same(next[row.name], state[row.name])) {
-        state[row.name] = next[row.name];
-        changed.add(row.name);
-      }
-    }
-    notify(changed);
+    const refusedRows = lock.keep(next);
+    const changed = apply(next);
+    refused(refusedRows);
     return changed;
+  }
+
+  /**
+   * A new starting state (hash h): the locked rows take its values and
+   * reset() returns to it. rows: only these fields change now (the others
+   * keep what the student made of them); default: the whole state.
+   */
+  function restart(h, rows = null) {
+    startHash = String(h ?? '').replace(/^#/, '');
+    const start = parseHash(startHash);
+    lock.rebase(start);
+    const names = rows ? rows.filter((n) => BY_NAME.has(n)) : PROPS.map((r) => r.name);
+    return apply(Object.fromEntries(names.map((n) => [n, start[n]])));
   }
 
   const onHashChange = () => {
@@ -513,7 +556,17 @@ export function createStore({ initial = '', hash = false } = {}) {
     update,
     set: (name, value) => update({ [name]: value }),
     loadHash,
-    reset: () => loadHash(''),
+    reset: () => loadHash(startHash),
+    restart,
+    /** True for a row that keeps its starting value (locked, or carried by a locked row). */
+    isLocked: (name) => lock.has(name),
+    /** fn([{name, wanted, kept}]) whenever a change would have moved a locked row. */
+    onRefused(fn) {
+      refusals.add(fn);
+      return () => refusals.delete(fn);
+    },
+    /** The value a locked row keeps. */
+    lockedValue: (name) => lock.value(name),
     serialize: () => serialize(state),
     /** Writes a pending change to the URL now. */
     flushHash: () => pendingWrite && flushHash(),
@@ -527,6 +580,7 @@ export function createStore({ initial = '', hash = false } = {}) {
     },
     destroy() {
       listeners.clear();
+      refusals.clear();
       clearTimeout(pendingWrite);
       if (useHash) window.removeEventListener('hashchange', onHashChange);
       if (useHash) window.removeEventListener('pagehide', onPageHide);

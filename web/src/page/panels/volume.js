@@ -257,6 +257,8 @@ export function mount(ctx) {
     sel.addEventListener('change', () => ctx.setPreset(k, sel.value));
     const edit = el('button', 'edit', 'edit');
     edit.type = 'button';
+    // locked filters (the element's filter-kinds): neither a preset nor a weight changes
+    sel.disabled = edit.disabled = ctx.locked('filters');
     edit.setAttribute('aria-label', `edit the weights of filter ${k + 1}`);
     edit.addEventListener('click', () => ctx.editFilter?.(k));
     head.append(name, sel, edit);
