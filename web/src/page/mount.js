@@ -43,6 +43,7 @@ import { markup } from './template.js';
 import { PANELS, PANEL_IDS, PHOTOS } from './panels/index.js';
 import { nextTask } from './dom.js';
 import { showRefusals } from './lock-notice.js';
+import { fitNav } from './nav.js';
 
 const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss, nnlabCss].join('\n');
 
@@ -268,7 +269,8 @@ export function mountPlayground(root, options = {}) {
       return;
     }
     if (!id.startsWith(p)) return;
-    if (ctx.goTo(id.slice(p.length))) e.preventDefault();
+    // an embedded instance never writes the host page's URL, even for a section it hides
+    if (ctx.goTo(id.slice(p.length)) || !store.usesHash) e.preventDefault();
   });
 
   function setStatus(text, ms) {
@@ -436,6 +438,7 @@ export function mountPlayground(root, options = {}) {
   });
   // the first screen's two lines and "Start the lecture" belong to lecture mode
   container.querySelector('.cp-start').hidden = !panels.includes('lecture');
+  fitNav(container, $);
 
   let resolveFirst;
   const first = new Promise((resolve) => {
@@ -462,6 +465,7 @@ export function mountPlayground(root, options = {}) {
       mountPanel(panel);
     }
     if (destroyed) return;
+    fitNav(container, $); // with the links of the panels mounted since
     emit('started');
   })();
   ready.catch(() => {});
