@@ -44,6 +44,7 @@ import { PANELS, PANEL_IDS, PHOTOS } from './panels/index.js';
 import { nextTask } from './dom.js';
 import { showRefusals } from './lock-notice.js';
 import { fitNav } from './nav.js';
+import { watchViolations, explainLoadFailure } from './load-error.js';
 
 const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss, nnlabCss].join('\n');
 
@@ -114,6 +115,9 @@ export function mountPlayground(root, options = {}) {
   const onDestroy = (fn) => disposers.push(fn);
   onDestroy(adoptStyles(rootNode));
 
+  // where the worker, the .wasm and the photos come from (embed.js's site)
+  const assetBase = new URL('/', import.meta.url).href;
+  const violations = watchViolations(doc, assetBase);
   const store = createStore({ initial, hash, locked, resetTo: reset });
   onDestroy(() => store.destroy());
   const engine = createEngine(jobTimeout ? { jobTimeout } : {});
@@ -449,9 +453,13 @@ export function mountPlayground(root, options = {}) {
       await engine.ready;
     } catch (e) {
       $('boot').hidden = true;
-      showFatal(`${e.message}. Build it with "bash scripts/build.sh wasm" (or run "npm start").`);
+      const seen = violations.stop();
+      showFatal(
+        explainLoadFailure(e, { violations: seen, assetBase, pageOrigin: location.origin }),
+      );
       throw e;
     }
+    violations.stop();
     $('boot').hidden = true;
     performance.mark('convplay:module-ready');
     emit('ready'); // the image panel loads the first image and computes the layer

@@ -151,7 +151,21 @@ self.onmessage = async (event) => {
   }
 };
 
+// what the worker's own Content-Security-Policy refused while the module loaded
+// (the page names the directive when the module cannot load)
+const violations = [];
+const onViolation = (e) =>
+  violations.push({
+    directive: e.effectiveDirective || e.violatedDirective,
+    blocked: e.blockedURI,
+  });
+self.addEventListener('securitypolicyviolation', onViolation);
+
 cpPromise.then(
-  () => self.postMessage({ ready: true }),
-  (e) => self.postMessage({ ready: false, error: errorOf(e) }),
+  () => {
+    self.removeEventListener('securitypolicyviolation', onViolation);
+    self.postMessage({ ready: true });
+  },
+  // the violation's event comes in a task after the failure it caused
+  (e) => setTimeout(() => self.postMessage({ ready: false, error: { ...errorOf(e), violations } })),
 );
