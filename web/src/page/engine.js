@@ -89,8 +89,7 @@ class Engine {
       event.preventDefault?.();
       if (gen !== this.generation) return;
       const what = event.message || 'could not load the worker or the WASM module';
-      if (!this.everReady)
-        this.fail(Object.assign(new Error(`the worker failed: ${what}`), { worker: true }));
+      if (!this.everReady) this.fail(new Error(`the worker failed: ${what}`));
       else this.died(`it failed: ${what}`);
     };
   }

@@ -53,7 +53,7 @@ function wasmRefused(err) {
 
 /**
  * The sentence shown when the module could not load. err: the engine's error
- * (err.violations: the worker's own; err.worker: the worker did not start);
+ * (err.violations: what the worker's own policy refused, if it started);
  * violations: the page's (watchViolations); assetBase: the URL embed.js loads
  * its files from; pageOrigin: the page's origin.
  */
