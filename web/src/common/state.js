@@ -26,6 +26,7 @@
 // (at most maxLength characters, [A-Za-z0-9_.-] only).
 import { stepPatch } from './lecture-steps.js';
 import { MAX_M, STEPS as BN_STEPS } from './bnlab-math.js';
+import { VERSION_KEY, linkVersion, migrateFields, versionedHash } from './link-format.js';
 
 export const MAX_FILTERS = 16;
 export const FILTER_PRESETS = [
@@ -339,9 +340,29 @@ function base(s) {
   return b;
 }
 
-/** URL hash -> a complete, valid state object. Never throws. */
+/**
+ * A hash in today's format (or one with a `v` field: migrated from that
+ * version) -> a complete, valid state object. Never throws.
+ */
 export function parseHash(hash) {
   const given = readHash(hash);
+  if (given.has(VERSION_KEY)) migrateFields(given, linkVersion(given.get(VERSION_KEY)).version);
+  return stateOf(given);
+}
+
+/**
+ * A link's hash (the page's URL) -> a complete, valid state object, as it was
+ * when the link was made: a link without `v` is version 1 (link-format.js). An
+ * empty hash is today's defaults. Never throws.
+ */
+export function parseLink(hash) {
+  const given = readHash(hash);
+  if (given.size) migrateFields(given, linkVersion(given.get(VERSION_KEY)).version);
+  return stateOf(given);
+}
+
+/** The fields of a hash (today's format) -> a complete, valid state object. */
+function stateOf(given) {
   const s = {};
   for (const row of PROPS) {
     s[row.name] = given.has(row.name) ? coerce(row, given.get(row.name)) : clone(row.default);
@@ -374,6 +395,11 @@ function same(a, b) {
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
+}
+
+/** State -> the link of it (without '#'): `v=<format version>&` and serialize(s). */
+export function linkOf(s) {
+  return versionedHash(serialize(s));
 }
 
 /** State -> URL hash (without '#'): only the values that differ from the base (the defaults, or a lecture step's set-up). */
@@ -415,7 +441,7 @@ export const HASH_DELAY_MS = 120;
 export function createStore({ initial = '', hash = false } = {}) {
   const useHash = hash && typeof location !== 'undefined' && typeof history !== 'undefined';
   let state;
-  if (useHash) state = parseHash(location.hash);
+  if (useHash) state = parseLink(location.hash);
   else if (initial && typeof initial === 'object') {
     state = parseHash('');
     for (const [k, v] of Object.entries(initial)) {
@@ -429,8 +455,7 @@ export function createStore({ initial = '', hash = false } = {}) {
 
   function writeHash() {
     if (!useHash) return;
-    const text = serialize(state);
-    const url = `${location.pathname}${location.search}${text ? `#${text}` : ''}`;
+    const url = `${location.pathname}${location.search}#${linkOf(state)}`;
     writing = true;
     try {
       history.replaceState(history.state, '', url);
@@ -483,8 +508,9 @@ export function createStore({ initial = '', hash = false } = {}) {
     return changed;
   }
 
-  function loadHash(h) {
-    const next = parseHash(h);
+  /** Loads a hash (today's format unless it has `v`); link: true reads it as a link (parseLink). */
+  function loadHash(h, { link = false } = {}) {
+    const next = link ? parseLink(h) : parseHash(h);
     const changed = new Set();
     for (const row of PROPS) {
       if (!same(next[row.name], state[row.name])) {
@@ -503,7 +529,7 @@ export function createStore({ initial = '', hash = false } = {}) {
       flushHash();
       return;
     }
-    loadHash(location.hash);
+    loadHash(location.hash, { link: true });
   };
   if (useHash) window.addEventListener('hashchange', onHashChange);
 
@@ -514,7 +540,8 @@ export function createStore({ initial = '', hash = false } = {}) {
     set: (name, value) => update({ [name]: value }),
     loadHash,
     reset: () => loadHash(''),
-    serialize: () => serialize(state),
+    /** The state's link hash (`v=1&...`): what the URL holds and a fresh load reads back. */
+    serialize: () => linkOf(state),
     /** Writes a pending change to the URL now. */
     flushHash: () => pendingWrite && flushHash(),
     /** True while a change waits to be written to the URL. */

@@ -73,7 +73,10 @@ export interface PlaygroundInstance {
   /** Replaces the whole state from a hash string. */
   loadHash(hash: string): Set<string>;
   reset(): Set<string>;
-  /** The state as a hash string (without '#'): only what differs from the defaults. */
+  /**
+   * The state as a link's hash (without '#'): the format version (`v=1`), then only what
+   * differs from the defaults. A link without `v` is read as version 1.
+   */
   readonly hash: string;
   /** The last layer result drawn, or null. */
   readonly result: LayerResult | null;

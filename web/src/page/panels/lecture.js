@@ -8,9 +8,9 @@ import * as S from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
 import { el } from '../dom.js';
 
-/** The URL hash (without '#') of a step: the defaults, the step's patch, lstep = its id. */
+/** The link hash (without '#') of a step: the defaults, the step's patch, lstep = its id. */
 export function stepHash(step) {
-  return S.serialize({ ...S.defaults(), ...step.patch, lstep: step.id });
+  return S.linkOf({ ...S.defaults(), ...step.patch, lstep: step.id });
 }
 
 const dimsText = (d) => `${d[0]} × ${d[1]} × ${d[2]}`;
