@@ -3,17 +3,16 @@
 // pack the first time the lab is used, so neither is loaded before the
 // student opens the lab. Each op returns only what the panel draws.
 import { createNetworkLab } from 'convplay-wasm/convplay_nn.mjs';
-import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
-import packUrl from 'convplay-wasm/fashion-mnist.pack.gz?url';
+import { PACK_URL, WASM_URL } from '../asset-urls.js';
 
 // key -> Promise<{lab, counts}>: 'main', the two networks of the comparison,
 // and 'own' (the student's own classes: no Fashion-MNIST pack)
 const labs = new Map();
 
 async function openLab(key) {
-  const api = await createNetworkLab({ wasmUrl: new URL(wasmUrl, self.location.href).href });
+  const api = await createNetworkLab({ wasmUrl: WASM_URL });
   if (key === 'own') return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
-  const response = await fetch(new URL(packUrl, self.location.href).href);
+  const response = await fetch(PACK_URL);
   if (!response.ok) {
     throw new Error(
       `the Fashion-MNIST pack could not be fetched (HTTP ${response.status}); build it with "bash scripts/build.sh wasm"`,
