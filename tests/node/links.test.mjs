@@ -98,3 +98,23 @@ test('a bad or newer version is read as today with a note naming the value and t
   assert.equal(parseLink(`v=${LINK_VERSION + 1}&f=5`).f, 5);
   assert.equal(serialize(parseLink('v=abc&k=2')), 'k=2');
 });
+
+test('the configuration file carries the same format version and goes through the same table', async () => {
+  const { configOf, readConfigObject, CONFIG_VERSION } =
+    await import('../../web/src/embed/transfer.js');
+  assert.equal(CONFIG_VERSION, LINK_VERSION);
+  for (const { what, state } of RECORDED.links) {
+    const file = JSON.parse(JSON.stringify(configOf(state)));
+    assert.equal(file.version, LINK_VERSION);
+    assert.deepEqual(readConfigObject(file), state, what);
+  }
+  const read = (version) => () =>
+    readConfigObject({ format: 'convplay-config', version, state: { f: 5 } });
+  assert.equal(read(1)().f, 5);
+  assert.throws(read(LINK_VERSION + 1), /^Error: version: "2" is newer than this page reads \(1\)/);
+  for (const bad of [0, -1, 1.5, '1', null])
+    assert.throws(
+      read(bad),
+      /^Error: version: .* is not a format version \(a whole number from 1 to 1\)/,
+    );
+});
