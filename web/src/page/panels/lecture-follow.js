@@ -1,8 +1,8 @@
 // A lecture step scrolls to its panel while the step's own results are still being
-// drawn (more maps above it, a larger step-through grid): for a few seconds, each
+// drawn (more maps above it, a larger step-through grid): for ten seconds, each
 // time the instance's height changes, the panel is brought back to the top of the
 // screen, until the student scrolls, taps or types.
-const FOLLOW_MS = 3000;
+const FOLLOW_MS = 10000;
 
 /** Returns follow(id): scroll to section id now and keep it there while the page settles. */
 export function followPanel(ctx) {

@@ -3,7 +3,8 @@
 // (a patch over the defaults, applied as one hash, so every step has its own
 // link), two or three sentences, and the sizes it states — which the panel
 // checks against what the page computes (the module's geometry) and shows
-// beside them. Each step brings the panel it is about into view.
+// beside them. Each step brings the panel it is about into view; the step's text
+// and its buttons stay on screen in a bar at the bottom (lecture-dock.js).
 import * as S from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
 import { el } from '../dom.js';
@@ -114,7 +115,7 @@ export function mount(ctx) {
     }
     app.loadHash(hash); // the whole state becomes the step's (Back returns to the previous step)
     title.focus({ preventScroll: true });
-    // the panel the step is about comes into view (the lecture text stays on top of it)
+    // the panel the step is about comes into view (the step's bar stays over its lower part)
     if (step.focus) follow(step.focus);
     else if (root.getBoundingClientRect().top < 0) root.scrollIntoView({ block: 'start' });
   };
