@@ -105,7 +105,9 @@ const HANDLERS = {
   },
   stepper: (cp, job) =>
     stepperModel(cp, job.state, job.state.sin === 'image' ? currentImage() : null),
-  alexnet: (cp, job) => alexnet(cp, currentImage(), job.seed),
+  // on the image of the layer the page drew (job.layerKey), else the current one
+  alexnet: (cp, job) =>
+    alexnet(cp, job.layerKey ? pipeline.layerAt(job.layerKey).image : currentImage(), job.seed),
   bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
   geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
   sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
