@@ -110,6 +110,23 @@ function validValue(rnd, row) {
         { length: rnd.int(0, Math.min(6, row.maxLength)) },
         () => Math.round((rnd.next() * 20 - 10) * 100) / 100,
       );
+    case 'names':
+      // class names as a student types them: empty, short words, a comma, a percent sign
+      return Array.from({ length: rnd.int(1, row.maxLength) }, () =>
+        rnd.pick([
+          '',
+          'cup',
+          'cat',
+          'hand',
+          'Cup',
+          '12',
+          'a,b',
+          '50%',
+          ' x ',
+          'ünï',
+          'a'.repeat(25),
+        ]),
+      );
     case 'string':
       if (row.name === 'lstep') return rnd.chance(0.3) ? '' : rnd.pick(STEPS).id;
       if (row.name === 'at') return `${rnd.int(0, 3)}.${rnd.int(0, 40)}.${rnd.int(0, 40)}`;
