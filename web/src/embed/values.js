@@ -26,6 +26,7 @@ export function quote(raw) {
 
 /** A value of row as a reader would write it ('on', '1,2', '(none)'). */
 export function shown(row, v) {
+  if (row.type === 'names') return v.map((n) => JSON.stringify(n)).join(', ');
   if (Array.isArray(v)) return v.length ? v.join(',') : '(none)';
   if (row.type === 'bool') return v ? 'on' : 'off';
   if (v === '') return '(none)';
