@@ -44,7 +44,7 @@ const MAX_WEIGHTS_BYTES = 32 * 1024 * 1024; // a weights file (conv 32@28x28 twi
 const MAX_OWN_CLASSES = 4;
 // the fewest steps a run on the student's own classes takes (a few dozen pictures in
 // batches of 32 are one step an epoch: 2 epochs would be 2 steps, and nothing learnt)
-const MIN_OWN_STEPS = 200;
+const MIN_OWN_STEPS = 100;
 // the lab's rows of the state table: what a weights file sets
 const LAB_ROWS = [
   'nnk1',
