@@ -646,7 +646,8 @@ export function mount(ctx) {
   for (const f of fields) {
     ctx.listen(f.input, 'change', () => {
       const { value, note } = readField(f.input, rowOf(f.name), f.says);
-      fieldNotice.textContent = note ?? '';
+      // a field that reads back the value already used (its text set after a notice) keeps the notice
+      if (note || value !== ctx.state[f.name]) fieldNotice.textContent = note ?? '';
       ctx.set(f.name, value);
       f.input.value = String(ctx.state[f.name]); // also when the value used is the one before
     });
