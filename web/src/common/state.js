@@ -26,7 +26,9 @@
 // true/false), 'enum' (one of options), 'list' (comma-separated values each
 // one of options, at most maxLength), 'floats' (comma-separated numbers,
 // each clamped to [min, max], at most maxLength; empty = none), 'string'
-// (at most maxLength characters, [A-Za-z0-9_.-] only).
+// (at most maxLength characters, [A-Za-z0-9_.-] only), 'names' (1 to maxLength
+// free-text names of at most itemLength characters each, comma-separated in a
+// link with a name's own ',' and '%' written %2C and %25).
 import { stepPatch } from './lecture-steps.js';
 import { MAX_M, STEPS as BN_STEPS } from './bnlab-math.js';
 import { createLock } from './locks.js';
@@ -174,6 +176,10 @@ export const PROPS = [
   { name: 'nnbs', type: 'int', default: 32, min: 1, max: 512, kind: 'view' },
   { name: 'nnep', type: 'int', default: 2, min: 1, max: 20, kind: 'view' },
   { name: 'nnseed', type: 'int', default: 1, min: 0, max: 1000000, kind: 'view' },
+  // what the lab trains on, and the names of the student's own classes (their
+  // pictures stay in the page: a link cannot carry them)
+  { name: 'nndata', type: 'enum', default: 'fashion', options: ['fashion', 'own'], kind: 'view' },
+  { name: 'nncls', type: 'names', default: ['', ''], maxLength: 4, itemLength: 40, kind: 'view' },
 ];
 // Custom weights of filter i (when its preset is 'custom'): w0 .. w15, F1*F2*D1 numbers, (c, row, col) order.
 for (let i = 0; i < MAX_FILTERS; i++) {
@@ -293,12 +299,26 @@ export function coerce(row, raw) {
         const v = String(raw).slice(0, row.maxLength ?? 64);
         return /^[A-Za-z0-9_.-]*$/.test(v) ? v : row.default;
       }
+      case 'names':
+        return coerceNames(row, raw);
       default:
         return clone(row.default);
     }
   } catch {
     return clone(row.default);
   }
+}
+
+// A name in a link: its own ',' and '%' escaped, so that ',' separates the names.
+const escapeName = (n) => n.replace(/[%,]/g, (c) => (c === '%' ? '%25' : '%2C'));
+const unescapeName = (n) => n.replace(/%(25|2C)/gi, (m, c) => (c === '25' ? '%' : ','));
+
+/** Names (an array, or a link's comma-separated text): control characters dropped, each cut to itemLength. */
+function coerceNames(row, raw) {
+  const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map(unescapeName);
+  if (items.length < 1 || items.length > (row.maxLength ?? 64)) return clone(row.default);
+  // eslint-disable-next-line no-control-regex
+  return items.map((n) => n.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, row.itemLength ?? 64));
 }
 
 function readHash(hash) {
@@ -365,6 +385,8 @@ function serializeValue(row, v) {
       return v ? '1' : '0';
     case 'list':
       return v.join(',');
+    case 'names':
+      return v.map(escapeName).join(',');
     case 'floats':
       return v.map(fmtFloat).join(',');
     case 'float':

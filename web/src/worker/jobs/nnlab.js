@@ -35,6 +35,22 @@ async function openLab(key) {
   return { lab, counts };
 }
 
+// the most epochs a run is raised to (the module's limit is 1,000)
+const MAX_RAISED_EPOCHS = 1000;
+
+/**
+ * config with enough epochs for at least minSteps steps on `train` images (the
+ * module's steps per epoch: ceil(train / batch)): {config, epochsRaised: {from,
+ * to} or null}. A small set of the student's own is one step an epoch.
+ */
+function atLeastSteps(config, train, minSteps) {
+  if (!minSteps || !train) return { config, epochsRaised: null };
+  const perEpoch = Math.ceil(train / config.batchSize);
+  const need = Math.min(MAX_RAISED_EPOCHS, Math.ceil(minSteps / perEpoch));
+  if (need <= config.epochs) return { config, epochsRaised: null };
+  return { config: { ...config, epochs: need }, epochsRaised: { from: config.epochs, to: need } };
+}
+
 /** The first conv layer's filters, [K, C, F, F], or null. */
 function firstFilters(lab, layers) {
   const i = layers.findIndex((l) => l.type === 'conv');
@@ -61,8 +77,16 @@ export async function nnlab(job) {
         opened.counts = { train: own.train, test: own.test };
       }
       // an imported network of classes whose images are not here: no training run
-      const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(job.config);
-      return { ...d, ...plan, counts: opened.counts, own, filters: firstFilters(lab, d.layers) };
+      const { config, epochsRaised } = atLeastSteps(job.config, opened.counts.train, job.minSteps);
+      const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(config);
+      return {
+        ...d,
+        ...plan,
+        epochsRaised: job.noData ? null : epochsRaised,
+        counts: opened.counts,
+        own,
+        filters: firstFilters(lab, d.layers),
+      };
     }
     case 'parameters':
       return { parameters: lab.parameters() };
