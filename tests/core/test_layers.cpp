@@ -247,7 +247,7 @@ namespace {
 // against these rather than the reference with itself).
 Tensor maxpool_backward_oracle(const Shape& xs, const Tensor& dy,
                                const std::vector<int32_t>& argmax) {
-  std::vector<double> dx(xs.count(), 0.0);
+  std::vector<double> dx(static_cast<size_t>(xs.count()), 0.0);
   for (size_t i = 0; i < dy.data.size(); ++i) dx[static_cast<size_t>(argmax[i])] += dy.data[i];
   return Tensor(xs, std::vector<float>(dx.begin(), dx.end()));
 }
