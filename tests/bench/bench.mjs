@@ -227,11 +227,22 @@ async function main() {
       ok(raw._conv2dForwardWith(L.x, x, wShape, wA, bias, params, 'conv2d_f32_fwd__ref')),
     );
     const refDx = ref('dX', () =>
-      ok(raw._conv2dBackwardData(yShape, dy, wShape, wA, L.x, params, 'conv2d_f32_bwd_data__ref')),
+      ok(
+        raw._conv2dBackwardData(yShape, dy, wShape, wA, L.x, params, 'conv2d_f32_bwd_data__ref', 0),
+      ),
     );
     const refDw = ref('dW', () =>
       ok(
-        raw._conv2dBackwardFilter(yShape, dy, L.x, x, wShape, params, 'conv2d_f32_bwd_filter__ref'),
+        raw._conv2dBackwardFilter(
+          yShape,
+          dy,
+          L.x,
+          x,
+          wShape,
+          params,
+          'conv2d_f32_bwd_filter__ref',
+          0,
+        ),
       ),
     );
     const refY = ok(
@@ -439,10 +450,11 @@ async function main() {
           null,
           null,
           'batchnorm_f32__ref',
+          0,
         ),
       );
       return ok(
-        raw._batchnormBackward32(BN.x, dy, BN.x, x, gamma, f.mean, f.rstd, 'batchnorm_f32__ref'),
+        raw._batchnormBackward32(BN.x, dy, BN.x, x, gamma, f.mean, f.rstd, 'batchnorm_f32__ref', 0),
       );
     };
     const refBn = QUICK ? null : row('BN', 'bn', 'reference', time(refStep, 5, 1), 0);
