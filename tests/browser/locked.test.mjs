@@ -5,10 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launchBrowser, shot } from './helpers.mjs';
+import { launchBrowser, makePng, shot } from './helpers.mjs';
 import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
 
 let browser, server;
+const TEACHER_PNG = makePng(40, 30, (x, y) => [(x * 6) & 255, (y * 8) & 255, ((x + y) * 3) & 255]);
 const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>test</title>
 <link rel="icon" href="data:,"><script type="module" src="/embed.js"></script></head><body>${body}</body></html>`;
 
@@ -21,6 +22,10 @@ before(async () => {
       '/test/all.html': page(
         `<conv-playground id="all" sample="checker" size="32" kernel="5" padding="0" filters="2"
           filter-kinds="box,sobelx" locked="kernel,filters,filter-kinds,sample,size"></conv-playground>`,
+      ),
+      '/test/image.html': page(
+        `<conv-playground id="img" image="data:image/png;base64,${TEACHER_PNG.toString('base64')}"
+          panels="image,layer,volume" locked="sample"></conv-playground>`,
       ),
       '/test/lab.html': page(
         `<conv-playground id="lab" panels="nnlab" nnk1="6" locked="nnk1"></conv-playground>`,
@@ -254,6 +259,31 @@ test('the iframe mode: Reset returns to the link it was given, locked values sta
   await idle();
   const after = await pg.evaluate(() => window.convplay.state);
   assert.deepEqual([after.f, after.k], [5, 2]);
+  assert.deepEqual(violations, [], violations.join('\n'));
+  assert.deepEqual(errors, [], errors.join('\n'));
+  await pg.close();
+});
+
+test("the element's own image (image=) opens though the sample is locked, and Reset returns to it", async () => {
+  const { page: pg, violations, errors } = await watchPage(browser, `${server.url}test/image.html`);
+  await pg.waitForFunction(() => document.getElementById('img').state?.img === 'upload', null, {
+    timeout: 30000,
+  });
+  const dims = () =>
+    pg.locator('#img').locator('[data-part="output-volume"] .dims-out').textContent();
+  await settled(pg, 'img');
+  const first = await dims();
+  assert.equal(
+    await pg.locator('#img').locator('[data-part="sample"]').isDisabled(),
+    true,
+    'the sample is locked',
+  );
+  await pg.evaluate(() => document.getElementById('img').playground.update({ p: 4, k: 3 }));
+  assert.equal((await settled(pg, 'img')).p, 4);
+  await clickIn(pg, 'img', '[data-part="reset"]');
+  const s = await settled(pg, 'img');
+  assert.deepEqual(pick(s, ['img', 'p', 'k']), { img: 'upload', p: 1, k: 4 });
+  assert.equal(await dims(), first);
   assert.deepEqual(violations, [], violations.join('\n'));
   assert.deepEqual(errors, [], errors.join('\n'));
   await pg.close();

@@ -574,6 +574,16 @@ export function createStore({ initial = '', hash = false, locked = [], resetTo }
     return changed;
   }
 
+  /** The fields of patch join the starting state (and the state now), locked or not. */
+  function extendStart(patch) {
+    const start = parseHash(startHash);
+    for (const [name, raw] of Object.entries(patch)) {
+      const row = BY_NAME.get(name);
+      if (row) start[name] = coerce(row, raw);
+    }
+    return restart(serialize(start), Object.keys(patch));
+  }
+
   /**
    * A new starting state (hash h): the locked rows take its values and
    * reset() returns to it. rows: only these fields change now (the others
@@ -606,6 +616,7 @@ export function createStore({ initial = '', hash = false, locked = [], resetTo }
     loadHash,
     reset: () => loadHash(startHash),
     restart,
+    extendStart,
     /** True for a row that keeps its starting value (locked, or carried by a locked row). */
     isLocked: (name) => lock.has(name),
     /** fn([{name, wanted, kept}]) whenever a change would have moved a locked row. */

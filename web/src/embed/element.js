@@ -197,7 +197,8 @@ export class ConvPlayground extends HTMLElement {
         throw new Error(`${bytes.length} bytes is more than ${MAX_IMAGE_BYTES}`);
       await instance.ready;
       if (instance !== this.instance) return;
-      await instance.openFile(new Blob([bytes]), cfg.image.name);
+      // the teacher's image: part of the starting state (Reset returns to it), even when locked
+      await instance.openFile(new Blob([bytes]), cfg.image.name, { start: true });
     } catch (e) {
       if (instance !== this.instance) return;
       this.showNotes([...cfg.notes, `image: could not load ${cfg.image.name}: ${e.message}`]);

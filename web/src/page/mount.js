@@ -175,6 +175,7 @@ export function mountPlayground(root, options = {}) {
     update: store.update,
     loadHash: store.loadHash,
     reset: store.reset,
+    extendStart: store.extendStart,
     serialize: store.serialize,
     flushHash: store.flushHash,
     usesHash: store.usesHash,
@@ -518,7 +519,7 @@ export function mountPlayground(root, options = {}) {
       await recompute();
     },
     /** Opens an image file (a Blob) as an upload. */
-    openFile: (blob, name) => ctx.openFile?.(blob, name),
+    openFile: (blob, name, opts) => ctx.openFile?.(blob, name, opts),
     /** The inspector's hovered pixel {k, y, x} (or null). */
     setHover: (h) => ctx.setHover?.(h),
     destroy() {
