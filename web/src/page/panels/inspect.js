@@ -80,6 +80,8 @@ export function mount(ctx) {
     const ref = topSection();
     const before = ref?.getBoundingClientRect().top;
     panel.classList.toggle('cp-sheet', on);
+    // a real sheet (a narrow playground): the lecture's bar folds its text to leave the maps room
+    ctx.emit('sheet', on && getComputedStyle(panel).position === 'fixed');
     // the panel leaves or joins the page's flow: when that was above the screen, the page
     // scrolls by as much (the browser's scroll anchoring does not follow a fixed panel)
     const moved = ref ? ref.getBoundingClientRect().top - before : 0;

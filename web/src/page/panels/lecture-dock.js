@@ -1,7 +1,8 @@
 // The lecture's step bar: while a step is open, its number, title and text, and
 // Previous / Next, stick to the bottom of the screen over whatever panel the step
 // scrolled to (at every width), so the lecture never has to be scrolled back to.
-// The text folds away ("Hide the text") and opens again with every new step. The
+// The text folds away ("Hide text", or when the phone's inspector sheet opens) and
+// opens again with every new step. The
 // bar's height is published as --cp-dock-h on the instance (the phone's inspector
 // sheet sits above it).
 import { el } from '../dom.js';
@@ -21,7 +22,8 @@ export function mountDock(ctx, { counter, textBox, buttons, toggleBefore = null 
   });
   // the step's number, Previous and Next first (one row on a phone), then the rest
   buttons.insertBefore(toggle, toggleBefore);
-  const bar = el('div', { class: 'cp-lec-bar' }, counter, buttons);
+  buttons.prepend(counter);
+  const bar = el('div', { class: 'cp-lec-bar' }, buttons);
   const dock = el(
     'div',
     {
@@ -39,10 +41,14 @@ export function mountDock(ctx, { counter, textBox, buttons, toggleBefore = null 
   function setOpen(open) {
     textBox.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
-    toggle.textContent = open ? 'Hide the text' : 'Show the text';
+    toggle.textContent = open ? 'Hide text' : 'Show text';
   }
   toggle.addEventListener('click', () => setOpen(textBox.hidden));
   setOpen(true);
+  // a pinned pixel's inspector opens as a sheet above the bar (phone): the text makes room
+  ctx.on('sheet', (on) => {
+    if (on) setOpen(false);
+  });
 
   const publish = () => {
     const h = dock.hidden ? 0 : dock.getBoundingClientRect().height;
