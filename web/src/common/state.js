@@ -26,9 +26,12 @@
 // true/false), 'enum' (one of options), 'list' (comma-separated values each
 // one of options, at most maxLength), 'floats' (comma-separated numbers,
 // each clamped to [min, max], at most maxLength; empty = none), 'string'
-// (at most maxLength characters, [A-Za-z0-9_.-] only).
+// (at most maxLength characters, [A-Za-z0-9_.-] only), 'names' (1 to maxLength
+// free-text names of at most itemLength characters each, comma-separated in a
+// link with a name's own ',' and '%' written %2C and %25).
 import { stepPatch } from './lecture-steps.js';
 import { MAX_M, STEPS as BN_STEPS } from './bnlab-math.js';
+import { VERSION_KEY, linkVersion, migrateFields, versionedHash } from './link-format.js';
 import { createLock } from './locks.js';
 
 export const MAX_FILTERS = 16;
@@ -174,6 +177,10 @@ export const PROPS = [
   { name: 'nnbs', type: 'int', default: 32, min: 1, max: 512, kind: 'view' },
   { name: 'nnep', type: 'int', default: 2, min: 1, max: 20, kind: 'view' },
   { name: 'nnseed', type: 'int', default: 1, min: 0, max: 1000000, kind: 'view' },
+  // what the lab trains on, and the names of the student's own classes (their
+  // pictures stay in the page: a link cannot carry them)
+  { name: 'nndata', type: 'enum', default: 'fashion', options: ['fashion', 'own'], kind: 'view' },
+  { name: 'nncls', type: 'names', default: ['', ''], maxLength: 4, itemLength: 40, kind: 'view' },
 ];
 // Custom weights of filter i (when its preset is 'custom'): w0 .. w15, F1*F2*D1 numbers, (c, row, col) order.
 for (let i = 0; i < MAX_FILTERS; i++) {
@@ -293,12 +300,26 @@ export function coerce(row, raw) {
         const v = String(raw).slice(0, row.maxLength ?? 64);
         return /^[A-Za-z0-9_.-]*$/.test(v) ? v : row.default;
       }
+      case 'names':
+        return coerceNames(row, raw);
       default:
         return clone(row.default);
     }
   } catch {
     return clone(row.default);
   }
+}
+
+// A name in a link: its own ',' and '%' escaped, so that ',' separates the names.
+const escapeName = (n) => n.replace(/[%,]/g, (c) => (c === '%' ? '%25' : '%2C'));
+const unescapeName = (n) => n.replace(/%(25|2C)/gi, (m, c) => (c === '25' ? '%' : ','));
+
+/** Names (an array, or a link's comma-separated text): control characters dropped, each cut to itemLength. */
+function coerceNames(row, raw) {
+  const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map(unescapeName);
+  if (items.length < 1 || items.length > (row.maxLength ?? 64)) return clone(row.default);
+  // eslint-disable-next-line no-control-regex
+  return items.map((n) => n.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, row.itemLength ?? 64));
 }
 
 function readHash(hash) {
@@ -343,9 +364,29 @@ function base(s) {
   return b;
 }
 
-/** URL hash -> a complete, valid state object. Never throws. */
+/**
+ * A hash in today's format (or one with a `v` field: migrated from that
+ * version) -> a complete, valid state object. Never throws.
+ */
 export function parseHash(hash) {
   const given = readHash(hash);
+  if (given.has(VERSION_KEY)) migrateFields(given, linkVersion(given.get(VERSION_KEY)).version);
+  return stateOf(given);
+}
+
+/**
+ * A link's hash (the page's URL) -> a complete, valid state object, as it was
+ * when the link was made: a link without `v` is version 1 (link-format.js). An
+ * empty hash is today's defaults. Never throws.
+ */
+export function parseLink(hash) {
+  const given = readHash(hash);
+  if (given.size) migrateFields(given, linkVersion(given.get(VERSION_KEY)).version);
+  return stateOf(given);
+}
+
+/** The fields of a hash (today's format) -> a complete, valid state object. */
+function stateOf(given) {
   const s = {};
   for (const row of PROPS) {
     s[row.name] = given.has(row.name) ? coerce(row, given.get(row.name)) : clone(row.default);
@@ -365,6 +406,8 @@ function serializeValue(row, v) {
       return v ? '1' : '0';
     case 'list':
       return v.join(',');
+    case 'names':
+      return v.map(escapeName).join(',');
     case 'floats':
       return v.map(fmtFloat).join(',');
     case 'float':
@@ -378,6 +421,11 @@ function same(a, b) {
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
+}
+
+/** State -> the link of it (without '#'): `v=<format version>&` and serialize(s). */
+export function linkOf(s) {
+  return versionedHash(serialize(s));
 }
 
 /** State -> URL hash (without '#'): only the values that differ from the base (the defaults, or a lecture step's set-up). */
@@ -422,7 +470,7 @@ export const HASH_DELAY_MS = 120;
 export function createStore({ initial = '', hash = false, locked = [], resetTo } = {}) {
   const useHash = hash && typeof location !== 'undefined' && typeof history !== 'undefined';
   let state;
-  if (useHash) state = parseHash(location.hash);
+  if (useHash) state = parseLink(location.hash);
   else if (initial && typeof initial === 'object') {
     state = parseHash('');
     for (const [k, v] of Object.entries(initial)) {
@@ -439,8 +487,7 @@ export function createStore({ initial = '', hash = false, locked = [], resetTo }
 
   function writeHash() {
     if (!useHash) return;
-    const text = serialize(state);
-    const url = `${location.pathname}${location.search}${text ? `#${text}` : ''}`;
+    const url = `${location.pathname}${location.search}#${linkOf(state)}`;
     writing = true;
     try {
       history.replaceState(history.state, '', url);
@@ -518,8 +565,9 @@ export function createStore({ initial = '', hash = false, locked = [], resetTo }
     return changed;
   }
 
-  function loadHash(h) {
-    const next = parseHash(h);
+  /** Loads a hash (today's format unless it has `v`); link: true reads it as a link (parseLink). */
+  function loadHash(h, { link = false } = {}) {
+    const next = link ? parseLink(h) : parseHash(h);
     const refusedRows = lock.keep(next);
     const changed = apply(next);
     refused(refusedRows);
@@ -556,7 +604,7 @@ export function createStore({ initial = '', hash = false, locked = [], resetTo }
       flushHash();
       return;
     }
-    loadHash(location.hash);
+    loadHash(location.hash, { link: true });
   };
   if (useHash) window.addEventListener('hashchange', onHashChange);
 
@@ -578,7 +626,8 @@ export function createStore({ initial = '', hash = false, locked = [], resetTo }
     },
     /** The value a locked row keeps. */
     lockedValue: (name) => lock.value(name),
-    serialize: () => serialize(state),
+    /** The state's link hash (`v=1&...`): what the URL holds and a fresh load reads back. */
+    serialize: () => linkOf(state),
     /** Writes a pending change to the URL now. */
     flushHash: () => pendingWrite && flushHash(),
     /** True while a change waits to be written to the URL. */

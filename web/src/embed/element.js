@@ -24,6 +24,7 @@ import { decodeDataUrl } from '../common/bytes.js';
 import { ATTRIBUTES, OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
 import embedCss from './embed.css?inline';
+import { VERSION } from '../common/version.js';
 
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 let sheet = null; // one constructable style sheet for every element's shadow root
@@ -41,6 +42,11 @@ let count = 0;
 export class ConvPlayground extends HTMLElement {
   static get observedAttributes() {
     return OBSERVED;
+  }
+
+  /** convplay's version (package.json's): `customElements.get('conv-playground').version`. */
+  static get version() {
+    return VERSION;
   }
 
   constructor() {

@@ -91,7 +91,10 @@ export interface PlaygroundInstance {
    * reset() returns to it. rows: only these fields change now; default: all.
    */
   restart(hash: string, rows?: string[]): Set<string>;
-  /** The state as a hash string (without '#'): only what differs from the defaults. */
+  /**
+   * The state as a link's hash (without '#'): the format version (`v=1`), then only what
+   * differs from the defaults. A link without `v` is read as version 1.
+   */
   readonly hash: string;
   /** The last layer result drawn, or null. */
   readonly result: LayerResult | null;
