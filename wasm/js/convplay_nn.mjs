@@ -242,7 +242,12 @@ export function wrapNetworkLab(core) {
 /** Loads the module (options: {wasmBinary} or nothing) and returns the lab API. */
 export async function createNetworkLab(options = {}) {
   const moduleArg = {};
-  if (options.wasmBinary) moduleArg.wasmBinary = options.wasmBinary;
+  if (options.wasmBinary) {
+    moduleArg.wasmBinary = options.wasmBinary;
+    // nothing is fetched: the glue must not resolve the .wasm's name against the
+    // script's URL (a worker's blob: URL is no base: that throws)
+    moduleArg.locateFile = (file) => file;
+  }
   if (options.wasmUrl) {
     moduleArg.locateFile = (file) => (file.endsWith('.wasm') ? options.wasmUrl : file);
   }

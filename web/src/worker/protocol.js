@@ -126,6 +126,8 @@ export const JOBS = [
  * @typedef {object} AlexnetJob
  * @property {'alexnet'} type
  * @property {number} seed
+ * @property {number} [layerKey]  the layer job whose image to use (refused with StaleLayer
+ *   when the worker holds a newer one); without it, the worker's current image
  */
 
 /**

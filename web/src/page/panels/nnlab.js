@@ -15,6 +15,7 @@ import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
 import { el } from '../dom.js';
 import { rowOf } from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
+import { describeLocked } from '../../common/locks.js';
 import { zlibSync } from 'fflate';
 import { configOf, readConfigObject, download } from '../../embed/transfer.js';
 import { readField } from './nnlab-fields.js';
@@ -1367,6 +1368,17 @@ export function mount(ctx) {
     return n;
   }
 
+  /** Throws when patch would move a row the page locks (what asks for it: `who`). */
+  function refuseLocked(patch, who) {
+    const held = Object.keys(patch).filter(
+      (n) => ctx.locked(n) && String(patch[n]) !== String(ctx.state[n]),
+    );
+    if (held.length)
+      throw new Error(
+        `${who} needs other values than this page locks: ${describeLocked(held, (n) => ctx.state[n])}`,
+      );
+  }
+
   async function importWeights(f) {
     if (f.size > MAX_WEIGHTS_BYTES)
       throw new Error(
@@ -1380,6 +1392,7 @@ export function mount(ctx) {
     }
     const state = readConfigObject(data);
     const net = readNetwork(data);
+    refuseLocked(Object.fromEntries(LAB_ROWS.map((name) => [name, state[name]])), 'this file');
     const fashion =
       net.classes.length === CLASSES.length && net.classes.every((c, i) => c === CLASSES[i]);
     // the file's architecture, hyperparameters and seed, then its weights
@@ -1516,6 +1529,7 @@ export function mount(ctx) {
     };
     for (let i = 0; i < open; i++)
       patch[`w${i}`] = exact(first.w.data.slice(i * C * F * F, (i + 1) * C * F * F));
+    refuseLocked({ ...patch, img: 'upload' }, 'conv 1');
     const blob = greyPng(Uint8Array.from(shown.pixels), 28, 28);
     ctx.update(patch);
     await ctx.openFile?.(blob, `network lab input (step ${shown.step})`);
