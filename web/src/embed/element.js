@@ -15,11 +15,13 @@
 //   clamped is listed in a visible note inside the element.
 // - The instance is created when the element first comes near the viewport
 //   and holds one of the page's few workers (budget.js): far from the view it
-//   gives its worker back (the drawing and the state stay) and gets a new one
-//   when it returns. Moved in the DOM, it keeps its instance; removed, it
-//   keeps its state for when it is put back.
+//   gives its worker back: one more than a screen away is taken down (its
+//   state kept, its height too) and built again from that state when it
+//   returns; one evicted nearer only sleeps (its drawing stays). Moved in
+//   the DOM, it keeps its instance; removed, it keeps its state for when it
+//   is put back.
 import { mountPlayground } from '../page/mount.js';
-import { snapshot } from '../common/state.js';
+import { snapshot, parseHash } from '../common/state.js';
 import { decodeDataUrl } from '../common/bytes.js';
 import { OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
@@ -57,7 +59,8 @@ let count = 0;
  * @fires {CustomEvent<{state: Record<string, unknown>, changed: string[]}>} change -
  *   The same change with the state table's short names (f, p, ...); kept for the pages
  *   written before convplay-change.
- * @fires {Event} load - The playground drew its first view (again after panels or locked changed).
+ * @fires {Event} load - The playground drew its first view (again after panels or locked
+ *   changed, and when one taken down far from the view is built again).
  * @fires {CustomEvent<{message: string, attribute?: string}>} error - The WebAssembly
  *   module could not be loaded (ready then rejects), or image= could not be opened.
  *
@@ -139,9 +142,10 @@ export class ConvPlayground extends HTMLElement {
     return this.instance;
   }
 
-  /** The current state (a copy, the state table's short names), or null before the instance exists. */
+  /** The current state (a copy, the state table's short names), or null before the element came into view. */
   get state() {
-    return this.instance ? snapshot(this.instance.state) : null;
+    if (this.instance) return snapshot(this.instance.state);
+    return this.savedHash === null ? null : parseHash(this.savedHash);
   }
 
   connectedCallback() {
@@ -166,7 +170,7 @@ export class ConvPlayground extends HTMLElement {
     );
     const far = new IntersectionObserver(
       (entries) => {
-        if (!last(entries) && budget.holds(this) && this.yieldWorker()) budget.release(this);
+        if (!last(entries) && budget.holds(this) && this.park()) budget.release(this);
       },
       { rootMargin: FAR_MARGIN },
     );
@@ -221,6 +225,27 @@ export class ConvPlayground extends HTMLElement {
   /** The budget's call: gives the worker back; false while it is busy. @internal */
   yieldWorker() {
     return this.instance ? this.instance.sleep() : true;
+  }
+
+  /**
+   * Far from the view: the instance goes (its worker, its views and their
+   * memory), its state (the whole hash) stays for its return; the element
+   * keeps its height meanwhile. An instance that holds what its hash cannot
+   * bring back (an uploaded image, the webcam, a trained network) only
+   * sleeps. False while it is busy. @internal
+   */
+  park() {
+    const instance = this.instance;
+    if (!instance) return true;
+    const img = instance.state.img;
+    if (img === 'upload' || img === 'webcam' || instance.engine.keepsWork) return instance.sleep();
+    if (!instance.idle) return false;
+    this.mountEl.style.minHeight = `${Math.ceil(this.mountEl.getBoundingClientRect().height)}px`;
+    this.savedHash = instance.hash;
+    instance.destroy();
+    this.instance = null;
+    this.structure = '';
+    return true;
   }
 
   config() {
@@ -311,6 +336,7 @@ export class ConvPlayground extends HTMLElement {
 
   loaded(instance) {
     if (instance !== this.instance) return;
+    this.keepHeightUntilGrown(instance);
     this.exposeParts();
     this.resolveReady(this);
     this.dispatchEvent(new Event('load'));
@@ -320,6 +346,26 @@ export class ConvPlayground extends HTMLElement {
     if (instance !== this.instance) return;
     this.rejectReady(e);
     this.fireError(e.message);
+  }
+
+  /**
+   * A parked element kept its height (mountEl's min-height): it goes once
+   * the new instance has grown back to it (its panels below mount after the
+   * first view), or at the student's first change.
+   */
+  keepHeightUntilGrown(instance) {
+    const kept = parseFloat(this.mountEl.style.minHeight);
+    if (!kept) return;
+    const done = () => {
+      this.mountEl.style.minHeight = '';
+      watch.disconnect();
+      instance.root.removeEventListener('convplay:statechange', done);
+    };
+    const watch = new ResizeObserver(() => {
+      if (instance.root.getBoundingClientRect().height >= kept - 1) done();
+    });
+    watch.observe(instance.root);
+    instance.root.addEventListener('convplay:statechange', done);
   }
 
   fireError(message, attribute) {

@@ -36,7 +36,7 @@ function defineStateProperty(cls, { attr, prop, row }) {
     configurable: true,
     enumerable: true,
     get() {
-      const live = this.playground?.state;
+      const live = this.state; // the instance's, or the one a parked element keeps
       if (live) return copy(live[row.name]);
       const raw = this.getAttribute(attr);
       return raw === null ? copy(row.default) : checkValue(row, raw, attr).value;
