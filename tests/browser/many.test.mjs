@@ -72,6 +72,7 @@ test('ten playgrounds: at most 3 workers while scrolling through and back; state
     await settled(pg, id);
     await note();
   }
+  assert.ok(most.browser <= 3, `${most.browser} workers were alive at once on the way down`);
   // at the end: the first elements were taken down, each keeping the height it had
   const parked = await pg.evaluate((ids) => {
     const out = {};
