@@ -14,10 +14,10 @@
 // - Every attribute is validated (values.js); what had to be refused or
 //   clamped is listed in a visible note inside the element.
 // - The instance is created when the element first comes near the viewport
-//   and holds one of the page's few workers (budget.js): far from the view it
-//   gives its worker back: one more than a screen away is taken down (its
-//   state kept, its height too) and built again from that state when it
-//   returns; one evicted nearer only sleeps (its drawing stays). Moved in
+//   and holds one of the page's few workers (budget.js): more than a screen
+//   from the view it gives its worker back (it sleeps: its drawing stays);
+//   more than three screens away it is taken down (its state kept, its
+//   height too) and built again from that state when it returns. Moved in
 //   the DOM, it keeps its instance; removed, it keeps its state for when it
 //   is put back.
 import { mountPlayground } from '../page/mount.js';
@@ -33,6 +33,7 @@ import embedCss from './embed.css?inline';
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const NEAR_MARGIN = '200px 0px'; // an element this close to the view starts
 const FAR_MARGIN = '100% 0px'; // one farther than a screen away gives its worker back
+const PARK_MARGIN = '300% 0px'; // one farther than three screens away is taken down
 let sheet = null; // one constructable style sheet for every element's shadow root
 const budget = createBudget(3); // the page's workers: one per playground near the view
 
@@ -170,11 +171,17 @@ export class ConvPlayground extends HTMLElement {
     );
     const far = new IntersectionObserver(
       (entries) => {
-        if (!last(entries) && budget.holds(this) && this.park()) budget.release(this);
+        if (!last(entries) && budget.holds(this) && this.yieldWorker()) budget.release(this);
       },
       { rootMargin: FAR_MARGIN },
     );
-    return [near, far];
+    const gone = new IntersectionObserver(
+      (entries) => {
+        if (!last(entries) && this.instance && this.park()) budget.release(this);
+      },
+      { rootMargin: PARK_MARGIN },
+    );
+    return [near, far, gone];
   }
 
   disconnectedCallback() {
