@@ -35,6 +35,7 @@ export default [
   {
     files: [
       'tests/browser/**/*.mjs',
+      'tests/release/**/*.mjs',
       'tests/bench/page.mjs',
       'tests/bench/nnlab.mjs',
       'tests/bench/many.mjs',

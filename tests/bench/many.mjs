@@ -4,9 +4,13 @@
 // build measured in the same run (a fresh browser each):
 //   - first view: from the navigation to the first element's first drawn result
 //     ('convplay:first-view');
-//   - live workers (the browser's count) and the renderer's memory (the RSS of
-//     Chromium's renderer processes, which hold the page and its workers,
-//     from /proc), the most seen during the scroll and at the end;
+//   - live workers (the browser's count) and the memory of the page's renderer
+//     process (it holds the page and its workers; the renderer with the most
+//     memory, Chromium's own UI renderer left out): its RSS and its private
+//     memory (RssAnon, what Chrome's task manager calls the memory footprint
+//     on Linux), from /proc, the most seen during the scroll and at the end;
+//     and the RSS summed over every renderer process (a spare one and the UI's
+//     included: about 235 MB for a blank page);
 //   - the page's JS heap (CDP Runtime.getHeapUsage) and every live worker's
 //     WebAssembly memory (the instance's engine.stats().heapBytes) at the end.
 //
@@ -21,22 +25,34 @@ import { manyPage, MANY_IDS } from '../browser/many-page.mjs';
 const MB = 1048576;
 const mb = (b) => (b / MB).toFixed(0);
 
-/** The summed RSS (bytes) of the browser's renderer processes. */
-async function rendererRss(browser) {
+const kB = (status, key) =>
+  Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+
+/** {rss, anon} of the page's renderer and sum (every renderer's RSS), in bytes. */
+async function rendererMemory(browser) {
   const cdp = await browser.newBrowserCDPSession();
   const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
   await cdp.detach();
-  let total = 0;
+  const out = { rss: 0, anon: 0, sum: 0 };
   for (const p of processInfo.filter((x) => x.type === 'renderer')) {
     try {
       const status = fs.readFileSync(`/proc/${p.id}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      const ui = fs.readFileSync(`/proc/${p.id}/cmdline`, 'utf8').includes('top-chrome-webui');
+      const rss = kB(status, 'VmRSS');
+      out.sum += rss;
+      if (!ui && rss > out.rss) Object.assign(out, { rss, anon: kB(status, 'RssAnon') });
     } catch {
       /* the process ended */
     }
   }
-  return total;
+  return out;
 }
+
+const most = (a, b) => ({
+  rss: Math.max(a.rss, b.rss),
+  anon: Math.max(a.anon, b.anon),
+  sum: Math.max(a.sum, b.sum),
+});
 
 async function settled(page, id) {
   await page.waitForFunction(
@@ -72,13 +88,13 @@ async function measure(dir) {
     () => performance.getEntriesByName('convplay:first-view')[0]?.duration ?? NaN,
   );
   let mostWorkers = 0;
-  let mostRss = 0;
+  let peak = { rss: 0, anon: 0, sum: 0 };
   for (const id of [...MANY_IDS, ...MANY_IDS.slice().reverse()]) {
     await page.locator(`#${id}`).scrollIntoViewIfNeeded();
     await settled(page, id);
     await page.waitForTimeout(300);
     mostWorkers = Math.max(mostWorkers, page.workers().length);
-    mostRss = Math.max(mostRss, await rendererRss(browser));
+    peak = most(peak, await rendererMemory(browser));
   }
   await page.waitForTimeout(2000);
   const cdp = await page.context().newCDPSession(page);
@@ -90,8 +106,8 @@ async function measure(dir) {
     firstView,
     mostWorkers,
     endWorkers: page.workers().length,
-    mostRss,
-    endRss: await rendererRss(browser),
+    peak,
+    end: await rendererMemory(browser),
     jsHeap: usedSize,
     wasm,
   };
@@ -110,8 +126,10 @@ for (const dir of dirs) {
   const total = r.wasm.reduce((a, b) => a + b, 0);
   console.log(
     `${r.dist}: first view ${r.firstView.toFixed(0)} ms; workers: ${r.mostWorkers} at most, ` +
-      `${r.endWorkers} at the end; renderer RSS ${mb(r.mostRss)} MB at most, ${mb(r.endRss)} MB ` +
-      `at the end; JS heap ${mb(r.jsHeap)} MB; WASM memory of the live workers ` +
+      `${r.endWorkers} at the end; the page's renderer: RSS ${mb(r.peak.rss)} MB at most, ` +
+      `${mb(r.end.rss)} MB at the end, private ${mb(r.peak.anon)} MB at most, ${mb(r.end.anon)} ` +
+      `MB at the end; every renderer's RSS summed ${mb(r.peak.sum)} MB at most; ` +
+      `JS heap ${mb(r.jsHeap)} MB; WASM memory of the live workers ` +
       `${r.wasm.map(mb).join(' + ') || 0} = ${mb(total)} MB`,
   );
 }

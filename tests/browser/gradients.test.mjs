@@ -487,13 +487,13 @@ test('the batch-norm steps open lecture mode and show the lab', async () => {
   assert.deepEqual(ids.slice(0, 3), ['bn-graph', 'bn-backward', 'bn-m2']);
   await page.click('#lecture .cp-lec-start');
   await page.waitForFunction(() => document.querySelector('#lecture').dataset.step === 'bn-graph');
-  await page.click('#lecture .cp-lec-next');
+  await page.click('[data-part="lecture-dock"] .cp-lec-next');
   await page.waitForFunction(
     () => window.convplay.state.lstep === 'bn-backward' && window.convplay.state.bnmode === 'step',
   );
   assert.equal(await page.isVisible('#bnlab'), true);
-  // the step's "See …" link names the lab, and following it keeps the step (the hash is the state)
-  const look = page.locator('#lecture .cp-lec-look');
+  // the step's "See …" link (in the step's bar) names the lab, and following it keeps the step (the hash is the state)
+  const look = page.locator('[data-part="lecture-dock"] .cp-lec-look');
   assert.equal(await look.textContent(), 'See the batch-norm lab');
   await look.click();
   await page.waitForFunction(() => document.activeElement?.id === 'bnlab', null, {

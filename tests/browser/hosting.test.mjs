@@ -1,14 +1,15 @@
 // How a course site hosts the release (dist/), in headless Chromium: embed.js
 // served from another origin than the course page, under exactly the
-// Content-Security-Policy lines the README gives teachers; and a course page's
-// own script that imports mountPlayground from dist/embed.js.
+// Content-Security-Policy lines the README gives teachers; and, under its
+// same-site lines, a course page's own script that imports mountPlayground
+// from dist/embed.js.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, ROOT, shot } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
+import { needRelease, serveDist, watchPage } from './release-helpers.mjs';
 
 const EXAMPLE_ORIGIN = 'https://convplay.example.org';
 
@@ -22,16 +23,21 @@ after(async () => {
 });
 
 /**
- * The README's policy for an embed.js from another origin: the code block of
- * "For teachers" that names the example origin, on one line.
+ * The README's policies for embed.js: the code blocks of "For teachers" that
+ * hold a script-src, on one line each ({sameOrigin, crossOrigin}; the cross-origin
+ * one names the example origin).
  */
-function readmeCrossOriginPolicy() {
+function readmePolicies() {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## For teachers'));
-  const blocks = [...section.matchAll(/```\n([^`]*?)```/g)].map((m) => m[1]);
-  const block = blocks.find((b) => b.includes(EXAMPLE_ORIGIN) && b.includes('script-src'));
-  assert.ok(block, 'the README gives no CSP lines for embed.js from another origin');
-  return block.replace(/\s+/g, ' ').trim();
+  const blocks = [...section.matchAll(/```\n([^`]*?)```/g)]
+    .map((m) => m[1].replace(/\s+/g, ' ').trim())
+    .filter((b) => b.includes('script-src'));
+  const crossOrigin = blocks.find((b) => b.includes(EXAMPLE_ORIGIN));
+  const sameOrigin = blocks.find((b) => !b.includes(EXAMPLE_ORIGIN));
+  assert.ok(crossOrigin, 'the README gives no CSP lines for embed.js from another origin');
+  assert.ok(sameOrigin, 'the README gives no CSP lines for embed.js on the same site');
+  return { sameOrigin, crossOrigin };
 }
 
 /** Distinct colours (sampled) of each feature map drawn in root (a document or shadow root). */
@@ -57,7 +63,7 @@ async function assertMapsDrawn(page, selector, count) {
 test("embed.js from another origin, under the README's CSP lines: the element draws, no violation", async () => {
   const convplay = await serveDist({ headers: { 'Access-Control-Allow-Origin': '*' } });
   const origin = convplay.url.replace(/\/$/, '');
-  const policy = `default-src 'self'; ${readmeCrossOriginPolicy().replaceAll(EXAMPLE_ORIGIN, origin)}`;
+  const policy = `default-src 'self'; ${readmePolicies().crossOrigin.replaceAll(EXAMPLE_ORIGIN, origin)}`;
   const courseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convplay-course-'));
   const course = await serveDist({
     dir: courseDir,
@@ -93,9 +99,9 @@ test("embed.js from another origin, under the README's CSP lines: the element dr
   }
 });
 
-test("a course page's own script mounts a playground with dist/embed.js's mountPlayground", async () => {
+test("under the README's same-site CSP lines, a course page's own script mounts a playground with dist/embed.js's mountPlayground", async () => {
   const server = await serveDist({
-    csp: STRICT_CSP,
+    csp: `default-src 'self'; ${readmePolicies().sameOrigin}`,
     extra: {
       '/test/mount.html': `<!doctype html><html><head><meta charset="utf-8"><title>mount</title>
 <link rel="icon" href="data:,"><script type="module" src="/test/mount.js"></script></head>

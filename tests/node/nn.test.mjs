@@ -110,6 +110,12 @@ test('bad networks, settings and data give clear messages', () => {
     convplayError(/train images: the header needs 16 bytes/),
   );
   assert.throws(() => lab.loadPack('pack'), convplayError(/must be a Uint8Array/));
+  // the page's field clamps the index; the module refuses one beyond its test set
+  lab.loadPack(pack());
+  assert.throws(
+    () => lab.testImage(5000),
+    convplayError(/test image 5000 does not exist \(the pack has 2000 test images\)/),
+  );
 });
 
 test('a diverging run stops, names the step and suggests a lower learning rate', () => {

@@ -29,6 +29,7 @@ import { createBudget } from './budget.js';
 import { applyAttributes } from './apply.js';
 import { defineProperties, upgradeProperties, byAttribute, attributeNames } from './properties.js';
 import embedCss from './embed.css?inline';
+import { VERSION } from '../common/version.js';
 
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const NEAR_MARGIN = '200px 0px'; // an element this close to the view starts
@@ -84,6 +85,11 @@ let count = 0;
 export class ConvPlayground extends HTMLElement {
   static get observedAttributes() {
     return OBSERVED;
+  }
+
+  /** convplay's version (package.json's): `customElements.get('conv-playground').version`. */
+  static get version() {
+    return VERSION;
   }
 
   /** The most playgrounds of this page that hold a worker at once (default 3). */
@@ -309,12 +315,13 @@ export class ConvPlayground extends HTMLElement {
     this.imageKey = '';
     const options = {
       // a hash: a lecture step's set-up is its base; a removed element's own state when put back
-      initial: restoring ? this.savedHash : patchHash(cfg.patch),
+      initial: patchHash(cfg.patch), // the starting state (Reset returns to it)
       locked: cfg.locked,
       idPrefix: this.idPrefix,
       onStateChange: (state, changed) => this.announce(state, changed),
     };
     if (cfg.panels) options.panels = cfg.panels;
+    const saved = this.savedHash;
     this.savedHash = null;
     if (!restoring) this.pending = null;
     const instance = mountPlayground(this.mountEl, options);
@@ -326,8 +333,10 @@ export class ConvPlayground extends HTMLElement {
       (e) => this.failed(instance, e),
     );
     this.showNotes(cfg.notes);
-    if (restoring) this.applyPending(cfg);
-    else this.loadImage(cfg);
+    if (restoring) {
+      instance.loadHash(saved); // the state it had, over that starting state
+      this.applyPending(cfg);
+    } else this.loadImage(cfg);
   }
 
   /** convplay-change (attribute names) and change (the state table's names). @internal */
@@ -401,7 +410,8 @@ export class ConvPlayground extends HTMLElement {
       const bytes = await imageBytes(key);
       await instance.ready;
       if (instance !== this.instance) return;
-      await instance.openFile(new Blob([bytes]), cfg.image.name);
+      // the teacher's image: part of the starting state (Reset returns to it), even when locked
+      await instance.openFile(new Blob([bytes]), cfg.image.name, { start: true });
     } catch (e) {
       if (instance !== this.instance) return;
       const message = `image: could not load ${cfg.image.name}: ${e.message}`;

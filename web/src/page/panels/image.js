@@ -155,8 +155,10 @@ export function mount(ctx) {
   grey.addEventListener('change', () => app.set('grey', grey.checked));
 
   // ---- files: picker, drop, paste -----------------------------------------
-  async function openFile(blob, name) {
-    if (!blob || ctx.locked('img')) return;
+  // start: the page's own image (the element's image=): it opens even when the
+  // image is locked, and becomes part of the starting state that Reset returns to
+  async function openFile(blob, name, { start = false } = {}) {
+    if (!blob || (ctx.locked('img') && !start)) return;
     if (blob.size > MAX_FILE_BYTES) {
       showError(
         `“${name}” is ${(blob.size / 1048576).toFixed(0)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB. The previous image is kept.`,
@@ -180,7 +182,9 @@ export function mount(ctx) {
     showError('');
     stopWebcam();
     app.sourceKey = key;
-    if (app.state.img === 'upload') app.recompute();
+    if (start) {
+      if (!app.extendStart({ img: 'upload' }).size) app.recompute();
+    } else if (app.state.img === 'upload') app.recompute();
     else app.set('img', 'upload');
   }
   app.openFile = openFile; // for the instance's openFile()
