@@ -33,7 +33,12 @@ export default [
   },
   // the browser tests' page.evaluate callbacks run in the page
   {
-    files: ['tests/browser/**/*.mjs', 'tests/bench/page.mjs', 'tests/bench/nnlab.mjs'],
+    files: [
+      'tests/browser/**/*.mjs',
+      'tests/release/**/*.mjs',
+      'tests/bench/page.mjs',
+      'tests/bench/nnlab.mjs',
+    ],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {

@@ -2,8 +2,8 @@
 # Builds one part of convplay: native (tests, ASan + UBSan), wasm (the module),
 # web (the static page in dist/, needs wasm), release (`npm run build`: dist/
 # ready to copy to a static host: the full page, dist/embed.js with the
-# example course page, and the single-file page dist/convplay.html; prints
-# each file's raw and gzip size).
+# example course page, the single-file page dist/convplay.html and the module
+# alone in dist/module/; prints each file's raw and gzip size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -34,6 +34,11 @@ case "$part" in
     npx vite build --config web/vite/embed.config.js --logLevel warn
     npx vite build --config web/vite/single-file.config.js --logLevel warn
     cp build/single/convplay.html dist/convplay.html
+    # the module alone (its JS API, .d.ts, single file) for the package's exports
+    mkdir -p dist/module
+    (cd build/wasm-release/dist && cp convplay.mjs convplay_wrap.mjs convplay_core.mjs \
+      convplay_core.wasm convplay.d.ts convplay_nn.mjs convplay.single.js package.json \
+      "$OLDPWD/dist/module/")
     echo "dist/: raw and gzip -9 bytes"
     (cd dist && find . -type f ! -name '*.png' ! -name '*.jpg' | sort | while read -r f; do
       printf '%-44s %10s %10s\n' "${f#./}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"

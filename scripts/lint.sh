@@ -2,7 +2,8 @@
 # Style checks that `npm test` runs first: clang-format (the repository's
 # .clang-format) on every C++ file; ESLint (eslint.config.js) and Prettier
 # (.prettierrc.json) on the JavaScript of web/, tests/ and wasm/js.
-# `lint.sh --fix` rewrites files instead (npm run format).
+# `lint.sh --fix` rewrites files instead (npm run format). Also the kernels'
+# includes (scripts/check_layers.sh: the core's layers point one way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ if [ "$fix" = 1 ]; then
   npx --no-install prettier --log-level warn --write "${js[@]}"
   npx --no-install eslint --fix "${js[@]}"
 else
+  bash scripts/check_layers.sh
   echo "== lint: clang-format on ${#cxx[@]} C++ files"
   clang-format --dry-run --Werror "${cxx[@]}"
   echo "== lint: eslint and prettier on the JavaScript (web/, tests/, wasm/js)"

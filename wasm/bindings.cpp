@@ -21,6 +21,7 @@
 #include "convert.h"
 #include "convplay/convplay.h"
 #include "convplay/kernels.h"
+#include "resident.h"
 
 namespace convplay::wasm {
 namespace {
@@ -77,32 +78,65 @@ val conv2d_backward_js(const val& dy_shape, const val& dy_data, const val& x_sha
   });
 }
 
+// Float32 versions: every tensor argument is a resident tensor's id or
+// (shape, data) (resident.h); every tensor result goes where its `out` says
+// (0: a copy for JavaScript, -1: a new resident tensor, id: that one).
+
+// x, w, bias (K values, or null) -> y.
+val conv2d_forward32_js(const val& x_shape, const val& x_data, const val& w_shape,
+                        const val& w_data, const val& bias, const val& params, int out) {
+  return guarded([&] {
+    const TensorArg x(x_shape, x_data), w(w_shape, w_data);
+    const std::vector<float> b = bias.isNull() ? std::vector<float>() : vector_from_js<float>(bias);
+    TensorOut y(out);
+    conv2d_forward(y.tensor(), *x, *w, b, conv_params_from_js(params));
+    return y.to_js();
+  });
+}
+
+// dy, x, w -> {dx, dw, db}.
+val conv2d_backward32_js(const val& dy_shape, const val& dy_data, const val& x_shape,
+                         const val& x_data, const val& w_shape, const val& w_data,
+                         const val& params, int dx_out, int dw_out) {
+  return guarded([&] {
+    const TensorArg dy(dy_shape, dy_data), x(x_shape, x_data), w(w_shape, w_data);
+    TensorOut dx(dx_out), dw(dw_out);
+    std::vector<float> db;
+    conv2d_backward(dx.tensor(), dw.tensor(), db, *dy, *x, *w, conv_params_from_js(params));
+    val o = val::object();
+    o.set("dx", dx.to_js());
+    o.set("dw", dw.to_js());
+    o.set("db", vector_to_js(db));
+    return o;
+  });
+}
+
 // dL/dx alone: dy (N,K,H2,W2), w, the input's shape -> dx (N,C,H1,W1).
 // `kernel` names a variant of the dispatch list, or "" for its choice.
 val conv2d_backward_data_js(const val& dy_shape, const val& dy_data, const val& w_shape,
                             const val& w_data, const val& x_shape, const val& params,
-                            const std::string& kernel) {
+                            const std::string& kernel, int out) {
   return guarded([&] {
-    Tensor dx;
-    kernels::conv2d_backward_data_with(kernel, dx, tensor_from_js<float>(dy_shape, dy_data),
-                                       tensor_from_js<float>(w_shape, w_data),
-                                       shape_from_js(x_shape), conv_params_from_js(params));
-    return tensor_to_js(dx);
+    const TensorArg dy(dy_shape, dy_data), w(w_shape, w_data);
+    TensorOut dx(out);
+    kernels::conv2d_backward_data_with(kernel, dx.tensor(), *dy, *w, shape_from_js(x_shape),
+                                       conv_params_from_js(params));
+    return dx.to_js();
   });
 }
 
 // dL/dw and dL/db alone: dy, x, the weights' shape -> {dw, db}.
 val conv2d_backward_filter_js(const val& dy_shape, const val& dy_data, const val& x_shape,
                               const val& x_data, const val& w_shape, const val& params,
-                              const std::string& kernel) {
+                              const std::string& kernel, int out) {
   return guarded([&] {
-    Tensor dw;
+    const TensorArg dy(dy_shape, dy_data), x(x_shape, x_data);
+    TensorOut dw(out);
     std::vector<float> db;
-    kernels::conv2d_backward_filter_with(kernel, dw, db, tensor_from_js<float>(dy_shape, dy_data),
-                                         tensor_from_js<float>(x_shape, x_data),
-                                         shape_from_js(w_shape), conv_params_from_js(params));
+    kernels::conv2d_backward_filter_with(kernel, dw.tensor(), db, *dy, *x, shape_from_js(w_shape),
+                                         conv_params_from_js(params));
     val o = val::object();
-    o.set("dw", tensor_to_js(dw));
+    o.set("dw", dw.to_js());
     o.set("db", vector_to_js(db));
     return o;
   });
@@ -114,10 +148,9 @@ val conv2d_forward_with_js(const val& x_shape, const val& x_data, const val& w_s
                            const std::string& kernel) {
   return guarded([&] {
     const std::vector<float> b = bias.isNull() ? std::vector<float>() : vector_from_js<float>(bias);
+    const TensorArg x(x_shape, x_data), w(w_shape, w_data);
     Tensor y;
-    kernels::conv2d_forward_with(kernel, y, tensor_from_js<float>(x_shape, x_data),
-                                 tensor_from_js<float>(w_shape, w_data), b,
-                                 conv_params_from_js(params));
+    kernels::conv2d_forward_with(kernel, y, *x, *w, b, conv_params_from_js(params));
     return tensor_to_js(y);
   });
 }
@@ -125,18 +158,19 @@ val conv2d_forward_with_js(const val& x_shape, const val& x_data, const val& w_s
 // Float32 training forward (lean): {y, mean, var, rstd, runningMean?, runningVar?}.
 val batchnorm_forward32_js(const val& x_shape, const val& x_data, const val& gamma, const val& beta,
                            const val& options, const val& running_mean, const val& running_var,
-                           const std::string& kernel) {
+                           const std::string& kernel, int out) {
   return guarded([&] {
     std::vector<float> rm, rv, mean, var, rstd;
     const bool has_rm = optional_vector_from_js(rm, running_mean);
     const bool has_rv = optional_vector_from_js(rv, running_var);
-    Tensor y;
-    batchnorm_forward_train_f32(y, mean, var, rstd, tensor_from_js<float>(x_shape, x_data),
-                                vector_from_js<float>(gamma), vector_from_js<float>(beta),
-                                batchnorm_params_from_js(options), has_rm ? &rm : nullptr,
-                                has_rv ? &rv : nullptr, kernel);
+    const TensorArg x(x_shape, x_data);
+    TensorOut y(out);
+    kernels::batchnorm_forward_train_f32_with(
+        kernel, y.tensor(), mean, var, rstd, *x, vector_from_js<float>(gamma),
+        vector_from_js<float>(beta), batchnorm_params_from_js(options), has_rm ? &rm : nullptr,
+        has_rv ? &rv : nullptr);
     val o = val::object();
-    o.set("y", tensor_to_js(y));
+    o.set("y", y.to_js());
     o.set("mean", vector_to_js(mean));
     o.set("var", vector_to_js(var));
     o.set("rstd", vector_to_js(rstd));
@@ -149,15 +183,16 @@ val batchnorm_forward32_js(const val& x_shape, const val& x_data, const val& gam
 // Float32 backward (lean): dy, x, gamma, the forward's mean and rstd -> {dx, dgamma, dbeta}.
 val batchnorm_backward32_js(const val& dy_shape, const val& dy_data, const val& x_shape,
                             const val& x_data, const val& gamma, const val& mean, const val& rstd,
-                            const std::string& kernel) {
+                            const std::string& kernel, int out) {
   return guarded([&] {
-    Tensor dx;
+    const TensorArg dy(dy_shape, dy_data), x(x_shape, x_data);
+    TensorOut dx(out);
     std::vector<float> dgamma, dbeta;
-    batchnorm_backward_f32(dx, dgamma, dbeta, tensor_from_js<float>(dy_shape, dy_data),
-                           tensor_from_js<float>(x_shape, x_data), vector_from_js<float>(gamma),
-                           vector_from_js<float>(mean), vector_from_js<float>(rstd), kernel);
+    kernels::batchnorm_backward_f32_with(kernel, dx.tensor(), dgamma, dbeta, *dy, *x,
+                                         vector_from_js<float>(gamma), vector_from_js<float>(mean),
+                                         vector_from_js<float>(rstd));
     val o = val::object();
-    o.set("dx", tensor_to_js(dx));
+    o.set("dx", dx.to_js());
     o.set("dgamma", vector_to_js(dgamma));
     o.set("dbeta", vector_to_js(dbeta));
     return o;
@@ -265,15 +300,51 @@ val decode_image_js(const val& bytes, const val& options) {
 val encode_png_js(const val& shape, const val& data) {
   return guarded([&] {
     val o = val::object();
-    o.set("png", vector_to_js(encode_png(tensor_from_js<float>(shape, data))));
+    o.set("png", vector_to_js(encode_png(*TensorArg(shape, data))));
     return o;
   });
 }
 
 // (1, C, H, W) -> {shape: [1, C, h, w], data}.
-val resize_image_js(const val& shape, const val& data, int h, int w) {
-  return guarded(
-      [&] { return tensor_to_js(resize_image(tensor_from_js<float>(shape, data), h, w)); });
+val resize_image_js(const val& shape, const val& data, int h, int w, int out) {
+  return guarded([&] {
+    TensorOut y(out);
+    y.tensor() = resize_image(*TensorArg(shape, data), h, w);
+    return y.to_js();
+  });
+}
+
+// --- resident tensors (resident.h) -----------------------------------------
+
+// [N, C, H, W] and its data (or null: zeros) -> {id, shape}.
+val tensor_create_js(const val& shape, const val& data) {
+  return guarded([&] {
+    TensorOut t(-1);
+    t.tensor() = data.isNull() ? Tensor(shape_from_js(shape)) : tensor_from_js<float>(shape, data);
+    return t.to_js();
+  });
+}
+
+// -> {view: a Float32Array over the tensor's data in the module's memory}
+// (valid until the memory grows: the wrapper re-fetches it for every use).
+val tensor_view_js(int id) {
+  return guarded([&] {
+    const Tensor& t = residents().get(id);
+    val o = val::object();
+    o.set("view", val(emscripten::typed_memory_view(t.data.size(), t.data.data())));
+    return o;
+  });
+}
+
+// Frees the tensor; false when the id held none (disposed twice).
+bool tensor_dispose_js(int id) { return residents().remove(id); }
+
+// {tensors, tensorBytes}: what the table holds.
+val tensor_stats_js() {
+  val o = val::object();
+  o.set("tensors", static_cast<double>(residents().count()));
+  o.set("tensorBytes", residents().bytes());
+  return o;
 }
 
 // -> {index}: the input coordinate padded coordinate i reads, or -1.
@@ -313,8 +384,8 @@ EMSCRIPTEN_BINDINGS(convplay) {
   using emscripten::function;
   function("_convOutputSize", &conv_output_size_js);
   function("_conv2dGeometry", &conv2d_geometry_js);
-  function("_conv2dForward", &conv2d_forward_js<float>);
-  function("_conv2dBackward", &conv2d_backward_js<float>);
+  function("_conv2dForward", &conv2d_forward32_js);
+  function("_conv2dBackward", &conv2d_backward32_js);
   function("_conv2dForward64", &conv2d_forward_js<double>);
   function("_conv2dBackward64", &conv2d_backward_js<double>);
   function("_conv2dBackwardData", &conv2d_backward_data_js);
@@ -331,6 +402,10 @@ EMSCRIPTEN_BINDINGS(convplay) {
   function("_resizeImage", &resize_image_js);
   function("_padSourceIndex", &pad_source_index_js);
   function("_defaults", &defaults_js);
+  function("_tensorCreate", &tensor_create_js);
+  function("_tensorView", &tensor_view_js);
+  function("_tensorDispose", &tensor_dispose_js);
+  function("_tensorStats", &tensor_stats_js);
   function("_heapUsed", &heap_used_js);
   function("_heapSize", &heap_size_js);
 }

@@ -7,6 +7,7 @@
 // .wasm as 'convplay-wasm/convplay_core.wasm?url'); the alias points at the
 // module's build output. CONVPLAY_WASM_DIR overrides it (e.g. to try the page
 // against another build of the module).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -14,6 +15,11 @@ import { devEmbed } from './vite/dev-embed.js';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webDir, '..');
+
+// The version the page and the element show (web/src/common/version.js, the
+// About line of index.html as %VITE_CONVPLAY_VERSION%): package.json's.
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+process.env.VITE_CONVPLAY_VERSION = pkg.version;
 const wasmDir = process.env.CONVPLAY_WASM_DIR
   ? path.resolve(process.env.CONVPLAY_WASM_DIR)
   : path.resolve(repoRoot, 'build/wasm-release/dist');

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "convplay/kernels.h"
+#include "dispatch.h"
 #include "ref/batchnorm_ref.h"
 #include "simd/batchnorm_simd128.h"
 
@@ -344,7 +345,16 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
                                  std::vector<float>& rstd, const Tensor& x,
                                  const std::vector<float>& gamma, const std::vector<float>& beta,
                                  const BatchNormParams& p, std::vector<float>* running_mean,
-                                 std::vector<float>* running_var, const std::string& variant) {
+                                 std::vector<float>* running_var) {
+  kernels::batchnorm_forward_train_f32_with("", y, mean, var, rstd, x, gamma, beta, p, running_mean,
+                                            running_var);
+}
+
+void kernels::batchnorm_forward_train_f32_with(
+    const std::string& variant, Tensor& y, std::vector<float>& mean, std::vector<float>& var,
+    std::vector<float>& rstd, const Tensor& x, const std::vector<float>& gamma,
+    const std::vector<float>& beta, const BatchNormParams& p, std::vector<float>* running_mean,
+    std::vector<float>* running_var) {
   check_forward_train(x, gamma, beta, p, running_mean, running_var);
   const int C = x.shape.c;
   const int64_t m = static_cast<int64_t>(x.shape.n) * x.shape.h * x.shape.w;
@@ -355,7 +365,8 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
   Tensor& out = &y == &x ? spare : y;
   out.reset(x.shape);
   std::vector<double> mu, va;
-  kernels::batchnorm_f32_variant(variant).forward(out, mu, va, x, gamma, beta, p.eps);
+  pick_variant(batchnorm_f32_variants(), variant, LayerDesc{x.shape, x.shape, {}})
+      .forward(out, mu, va, x, gamma, beta, p.eps);
   std::vector<float> r(static_cast<size_t>(C));
   try {
     for (int c = 0; c < C; ++c) {
@@ -387,8 +398,16 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
 
 void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<float>& dbeta,
                             const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
-                            const std::vector<float>& mean, const std::vector<float>& rstd,
-                            const std::string& variant) {
+                            const std::vector<float>& mean, const std::vector<float>& rstd) {
+  kernels::batchnorm_backward_f32_with("", dx, dgamma, dbeta, dy, x, gamma, mean, rstd);
+}
+
+void kernels::batchnorm_backward_f32_with(const std::string& variant, Tensor& dx,
+                                          std::vector<float>& dgamma, std::vector<float>& dbeta,
+                                          const Tensor& dy, const Tensor& x,
+                                          const std::vector<float>& gamma,
+                                          const std::vector<float>& mean,
+                                          const std::vector<float>& rstd) {
   check_backward_shapes(dy, x);
   const int C = x.shape.c;
   check_per_channel(gamma, "gamma", C);
@@ -405,7 +424,8 @@ void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<
   Tensor& out = &dx == &x || &dx == &dy ? spare : dx;
   out.reset(x.shape);
   std::vector<double> dg, db, mu;
-  kernels::batchnorm_f32_variant(variant).backward(out, dg, db, mu, dy, x, gamma, mean, rstd);
+  pick_variant(batchnorm_f32_variants(), variant, LayerDesc{x.shape, x.shape, {}})
+      .backward(out, dg, db, mu, dy, x, gamma, mean, rstd);
   // The mean must be this x's, or the saved state belongs to another input:
   // to within 1e-4 standard deviations (1/rstd), as the kernels sum in
   // float lanes in their own order.
@@ -431,21 +451,17 @@ void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<
 
 namespace kernels {
 
+namespace {
+bool supports_any(const LayerDesc&) { return true; }
+}  // namespace
+
 const std::vector<BatchNormF32Variant>& batchnorm_f32_variants() {
   static const std::vector<BatchNormF32Variant> variants = {
-      {"batchnorm_f32__ref", batchnorm_f32_fwd__ref, batchnorm_f32_bwd__ref},
-      {"batchnorm_f32__simd128", batchnorm_f32_fwd__simd128, batchnorm_f32_bwd__simd128},
+      {"batchnorm_f32__ref", supports_any, batchnorm_f32_fwd__ref, batchnorm_f32_bwd__ref},
+      {"batchnorm_f32__simd128", supports_any, batchnorm_f32_fwd__simd128,
+       batchnorm_f32_bwd__simd128},
   };
   return variants;
-}
-
-const BatchNormF32Variant& batchnorm_f32_variant(const std::string& variant) {
-  const auto& variants = batchnorm_f32_variants();
-  if (variant.empty()) return variants.back();
-  for (const auto& v : variants) {
-    if (variant == v.name) return v;
-  }
-  throw Error("unknown kernel '" + variant + "'");
 }
 
 }  // namespace kernels

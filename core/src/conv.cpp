@@ -3,8 +3,9 @@
 #include <string>
 
 #include "convplay/kernels.h"
-#include "fast/conv2d_rows.h"
+#include "dispatch.h"
 #include "pad.h"
+#include "portable/conv2d_rows.h"
 #include "ref/conv2d_ref.h"
 #include "simd/conv2d_igemm.h"
 
@@ -191,15 +192,6 @@ Conv2dGeometry prepare_backward(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vec
   return g;
 }
 
-// The last variant that supports the layer (the reference, first, supports all).
-template <typename V>
-const V& pick(const std::vector<V>& variants, const Conv2dGeometry& g, const Conv2dParams& p) {
-  for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
-    if (it->supports(g, p)) return *it;
-  }
-  return variants.front();
-}
-
 template <typename T>
 void check_data(const BasicTensor<T>& t, const char* what) {
   if (t.size() != t.shape.count())
@@ -235,19 +227,6 @@ void unflip(BasicTensor<T>& dw, const Conv2dParams& p) {
   if (p.mode == ConvMode::convolution) dw = kernels::flip_kernels(dw);
 }
 
-// The named variant (for benchmarks), or the dispatch list's choice when `name` is empty.
-template <typename V>
-const V& choose(const std::vector<V>& variants, const Conv2dGeometry& g, const Conv2dParams& p,
-                const std::string& name) {
-  if (name.empty()) return pick(variants, g, p);
-  for (const V& v : variants) {
-    if (name != v.name) continue;
-    if (!v.supports(g, p)) throw Error("kernel " + name + " does not support this layer");
-    return v;
-  }
-  throw Error("unknown kernel '" + name + "'");
-}
-
 }  // namespace
 
 void conv2d_forward(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
@@ -260,7 +239,7 @@ void kernels::conv2d_forward_with(const std::string& variant, Tensor& y, const T
                                   const Conv2dParams& p) {
   const Conv2dGeometry g = check_forward(x, w, b, p);
   const Conv2dParams pk = correlating(p);
-  const auto& v = choose(conv2d_f32_fwd_variants(), g, pk, variant);
+  const auto& v = pick_variant(conv2d_f32_fwd_variants(), variant, g, pk);
   y.reset(g.output);  // its storage reused: a warm call of the same layer does not allocate
   Tensor flipped;
   v.run(y, x, kernel_weights(w, p, flipped), b, g, pk);
@@ -279,7 +258,7 @@ void conv2d_backward(Tensor& dx, Tensor& dw, std::vector<float>& db, const Tenso
   const Conv2dGeometry g = prepare_backward(dx, dw, db, dy, x, w, p);
   Tensor flipped;
   const Conv2dParams pk = correlating(p);
-  pick(kernels::conv2d_f32_bwd_variants(), g, pk)
+  kernels::pick_variant(kernels::conv2d_f32_bwd_variants(), "", g, pk)
       .run(dx, dw, db, dy, x, kernel_weights(w, p, flipped), g, pk);
   unflip(dw, p);
 }
@@ -304,7 +283,7 @@ void kernels::conv2d_backward_data_with(const std::string& variant, Tensor& dx, 
   check_data(w, "weight");
   check_dy(dy, g);
   const Conv2dParams pk = correlating(p);
-  const auto& v = choose(conv2d_f32_bwd_data_variants(), g, pk, variant);
+  const auto& v = pick_variant(conv2d_f32_bwd_data_variants(), variant, g, pk);
   dx.reset(g.input);
   Tensor flipped;
   v.run(dx, dy, kernel_weights(w, p, flipped), g, pk);
@@ -322,7 +301,7 @@ void kernels::conv2d_backward_filter_with(const std::string& variant, Tensor& dw
   check_data(x, "input");
   check_dy(dy, g);
   const Conv2dParams pk = correlating(p);
-  const auto& v = choose(conv2d_f32_bwd_filter_variants(), g, pk, variant);
+  const auto& v = pick_variant(conv2d_f32_bwd_filter_variants(), variant, g, pk);
   dw.reset(g.weight);
   db.assign(static_cast<size_t>(g.weight.n), 0.0f);
   v.run(dw, db, dy, x, g, pk);
@@ -353,8 +332,6 @@ const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_variants() {
   static const std::vector<Conv2dF32FwdVariant> variants = {
       {"conv2d_f32_fwd__ref", supports_all, conv2d_f32_fwd__ref},
       {"conv2d_f32_fwd_rows__auto", conv2d_rows_supported, conv2d_f32_fwd_rows__auto},
-      {"conv2d_f32_fwd_igemm_4x12__simd128", conv2d_igemm_supported,
-       conv2d_f32_fwd_igemm_4x12__simd128},
       {"conv2d_f32_fwd_igemm_4x8__simd128", conv2d_igemm_supported,
        conv2d_f32_fwd_igemm_4x8__simd128},
   };
@@ -373,8 +350,6 @@ const std::vector<Conv2dF32BwdVariant>& conv2d_f32_bwd_variants() {
 const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_variants() {
   static const std::vector<Conv2dF32BwdDataVariant> variants = {
       {"conv2d_f32_bwd_data__ref", supports_all, conv2d_f32_bwd_data__ref},
-      {"conv2d_f32_bwd_data_igemm_4x12__simd128", conv2d_igemm_supported,
-       conv2d_f32_bwd_data_igemm_4x12__simd128},
       {"conv2d_f32_bwd_data_igemm_4x8__simd128", conv2d_igemm_supported,
        conv2d_f32_bwd_data_igemm_4x8__simd128},
   };
@@ -384,10 +359,6 @@ const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_variants() {
 const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_variants() {
   static const std::vector<Conv2dF32BwdFilterVariant> variants = {
       {"conv2d_f32_bwd_filter__ref", supports_all, conv2d_f32_bwd_filter__ref},
-      {"conv2d_f32_bwd_filter_dot_4x3__simd128", conv2d_igemm_supported,
-       conv2d_f32_bwd_filter_dot_4x3__simd128},
-      {"conv2d_f32_bwd_filter_dot_2x4__simd128", conv2d_igemm_supported,
-       conv2d_f32_bwd_filter_dot_2x4__simd128},
       {"conv2d_f32_bwd_filter_dot_4x2__simd128", conv2d_igemm_supported,
        conv2d_f32_bwd_filter_dot_4x2__simd128},
   };

@@ -9,7 +9,8 @@
 
 #include "convplay/conv.h"
 #include "convplay/kernels.h"
-#include "fast/layers_f32.h"
+#include "dispatch.h"
+#include "portable/layers_f32.h"
 #include "ref/layers_ref.h"
 #include "simd/layers_simd128.h"
 
@@ -34,8 +35,8 @@ void check_same(const Shape& a, const Shape& b, const char* layer, const char* w
   }
 }
 
-kernels::LayerDesc desc(const Shape& in, const Shape& out, Pool2dParams p = {}) {
-  return kernels::LayerDesc{in, out, p};
+LayerDesc desc(const Shape& in, const Shape& out, Pool2dParams p = {}) {
+  return LayerDesc{in, out, p};
 }
 
 // Where an entry point writes its result: the caller's tensor itself, its
@@ -54,15 +55,6 @@ void finish(BasicTensor<T>& y, BasicTensor<T>& o) {
   if (&o != &y) y = std::move(o);
 }
 
-// The last variant that supports the layer (the reference, first, supports all).
-template <typename V>
-const V& pick(const std::vector<V>& variants, const kernels::LayerDesc& d) {
-  for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
-    if (it->supports(d)) return *it;
-  }
-  return variants.front();
-}
-
 }  // namespace
 
 // --- ReLU ----------------------------------------------------------------------
@@ -73,7 +65,7 @@ void relu_forward(BasicTensor<T>& y, const BasicTensor<T>& x) {
   BasicTensor<T> spare;
   BasicTensor<T>& out = output(y, spare, x.shape, x);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::relu_f32_fwd_variants(), desc(x.shape, x.shape)).run(out, x);
+    kernels::pick_variant(kernels::relu_f32_fwd_variants(), "", desc(x.shape, x.shape)).run(out, x);
   } else {
     kernels::relu_fwd__ref(out, x);
   }
@@ -88,7 +80,8 @@ void relu_backward(BasicTensor<T>& dx, const BasicTensor<T>& dy, const BasicTens
   BasicTensor<T> spare;
   BasicTensor<T>& out = output(dx, spare, x.shape, dy, x);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::relu_f32_bwd_variants(), desc(x.shape, x.shape)).run(out, dy, x);
+    kernels::pick_variant(kernels::relu_f32_bwd_variants(), "", desc(x.shape, x.shape))
+        .run(out, dy, x);
   } else {
     kernels::relu_bwd__ref(out, dy, x);
   }
@@ -119,7 +112,8 @@ void maxpool2d_forward(BasicTensor<T>& y, std::vector<int32_t>& argmax, const Ba
   BasicTensor<T>& out = output(y, spare, ys, x);
   argmax.assign(out.data.size(), 0);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::maxpool2d_f32_fwd_variants(), desc(x.shape, ys, p)).run(out, argmax, x, p);
+    kernels::pick_variant(kernels::maxpool2d_f32_fwd_variants(), "", desc(x.shape, ys, p))
+        .run(out, argmax, x, p);
   } else {
     kernels::maxpool2d_fwd__ref(out, argmax, x, p);
   }
@@ -150,7 +144,8 @@ void maxpool2d_backward(BasicTensor<T>& dx, const BasicTensor<T>& dy,
   BasicTensor<T> spare;
   BasicTensor<T>& out = output(dx, spare, x_shape, dy);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::maxpool2d_f32_bwd_variants(), desc(x_shape, ys, p)).run(out, dy, argmax, p);
+    kernels::pick_variant(kernels::maxpool2d_f32_bwd_variants(), "", desc(x_shape, ys, p))
+        .run(out, dy, argmax, p);
   } else {
     kernels::maxpool2d_bwd__ref(out, dy, argmax, p);
   }
@@ -164,7 +159,8 @@ void avgpool2d_forward(BasicTensor<T>& y, const BasicTensor<T>& x, const Pool2dP
   BasicTensor<T> spare;
   BasicTensor<T>& out = output(y, spare, ys, x);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::avgpool2d_f32_fwd_variants(), desc(x.shape, ys, p)).run(out, x, p);
+    kernels::pick_variant(kernels::avgpool2d_f32_fwd_variants(), "", desc(x.shape, ys, p))
+        .run(out, x, p);
   } else {
     kernels::avgpool2d_fwd__ref(out, x, p);
   }
@@ -183,7 +179,8 @@ void avgpool2d_backward(BasicTensor<T>& dx, const BasicTensor<T>& dy, const Shap
   BasicTensor<T> spare;
   BasicTensor<T>& out = output(dx, spare, x_shape, dy);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::avgpool2d_f32_bwd_variants(), desc(x_shape, ys, p)).run(out, dy, p);
+    kernels::pick_variant(kernels::avgpool2d_f32_bwd_variants(), "", desc(x_shape, ys, p))
+        .run(out, dy, p);
   } else {
     kernels::avgpool2d_bwd__ref(out, dy, p);
   }
@@ -220,7 +217,8 @@ void linear_forward(BasicTensor<T>& y, const BasicTensor<T>& x, const BasicTenso
   BasicTensor<T> spare;
   BasicTensor<T>& out = output(y, spare, ys, x, w);
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::linear_f32_fwd_variants(), desc(x.shape, ys)).run(out, x, w, b);
+    kernels::pick_variant(kernels::linear_f32_fwd_variants(), "", desc(x.shape, ys))
+        .run(out, x, w, b);
   } else {
     kernels::linear_fwd__ref(out, x, w, b);
   }
@@ -239,7 +237,8 @@ void linear_backward(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vector<T>& db,
   BasicTensor<T> ox(x.shape), ow(w.shape);
   std::vector<T> ob(static_cast<size_t>(w.shape.n));
   if constexpr (std::is_same_v<T, float>) {
-    pick(kernels::linear_f32_bwd_variants(), desc(x.shape, ys)).run(ox, ow, ob, dy, x, w);
+    kernels::pick_variant(kernels::linear_f32_bwd_variants(), "", desc(x.shape, ys))
+        .run(ox, ow, ob, dy, x, w);
   } else {
     kernels::linear_bwd__ref(ox, ow, ob, dy, x, w);
   }
@@ -359,8 +358,6 @@ const std::vector<LayerVariant<ReluF32Bwd>>& relu_f32_bwd_variants() {
 const std::vector<LayerVariant<MaxpoolF32Fwd>>& maxpool2d_f32_fwd_variants() {
   static const std::vector<LayerVariant<MaxpoolF32Fwd>> v = {
       {"maxpool2d_f32_fwd__ref", supports_all, maxpool2d_fwd__ref<float>},
-      {"maxpool2d_f32_fwd_2x2s2__scalar", maxpool2d_2x2s2_supported,
-       maxpool2d_f32_fwd_2x2s2__scalar},
       {"maxpool2d_f32_fwd_2x2s2__simd128", maxpool2d_2x2s2_supported,
        maxpool2d_f32_fwd_2x2s2__simd128}};
   return v;

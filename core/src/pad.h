@@ -7,7 +7,7 @@
 
 #include <cassert>
 
-#include "convplay/conv.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay {
 

@@ -12,8 +12,12 @@
 // (new weights every call, as after a gradient step), dX (dL/dx alone), dW
 // (dL/dw and dL/db alone), bn; plus the page's full recompute at its defaults.
 //
-// Every side takes JavaScript arrays in and gives JavaScript arrays out (the
-// copies into and out of WASM memory are timed on both sides). Each peer's
+// Two kinds of rows. Arrays (fwd, fwd_newW, dX, dW, bn): every side takes
+// JavaScript arrays in and gives JavaScript arrays out (the copies into and
+// out of WASM memory are timed on both sides). Resident (fwd_res, dX_res,
+// dW_res, bn_res): both sides keep their input tensors in WASM memory (our
+// tensor(), TensorFlow.js's tensors) and read the output back into a
+// JavaScript array each call, the way TensorFlow.js is used. Each peer's
 // result is compared with ours in the same run; a row whose numbers differ is
 // marked and gets no ratio. ratio = our ms / the peer's ms (below 1: we are
 // faster), except for `peak`, where it is our GFLOP/s / the peak's.
@@ -223,11 +227,22 @@ async function main() {
       ok(raw._conv2dForwardWith(L.x, x, wShape, wA, bias, params, 'conv2d_f32_fwd__ref')),
     );
     const refDx = ref('dX', () =>
-      ok(raw._conv2dBackwardData(yShape, dy, wShape, wA, L.x, params, 'conv2d_f32_bwd_data__ref')),
+      ok(
+        raw._conv2dBackwardData(yShape, dy, wShape, wA, L.x, params, 'conv2d_f32_bwd_data__ref', 0),
+      ),
     );
     const refDw = ref('dW', () =>
       ok(
-        raw._conv2dBackwardFilter(yShape, dy, L.x, x, wShape, params, 'conv2d_f32_bwd_filter__ref'),
+        raw._conv2dBackwardFilter(
+          yShape,
+          dy,
+          L.x,
+          x,
+          wShape,
+          params,
+          'conv2d_f32_bwd_filter__ref',
+          0,
+        ),
       ),
     );
     const refY = ok(
@@ -318,9 +333,85 @@ async function main() {
     const peerDw = row(L.shape, 'dW', 'xnnpack-dilated', time(tfDw), flops);
     const dwH = kchwToHwck(dw.dw.data, wShape);
     if (worst(dwH, xdw) > 1e-3) peerDw.note = `MISMATCH ${worst(dwH, xdw)}`;
-    tf.dispose([biasT, wT]);
+
+    // resident: both sides keep x, w, dy in WASM memory and read the output back
+    const xR = cp.tensor(L.x, x),
+      wR = cp.tensor(wShape, wA),
+      dyR = cp.tensor(yShape, dy);
+    const yR = cp.tensor(yShape),
+      dxR = cp.tensor(L.x),
+      dwR = cp.tensor(wShape);
+    const fwdRes = row(
+      L.shape,
+      'fwd_res',
+      'convplay',
+      time(() => cp.conv2dForward(xR, wR, bias, params, yR).read()),
+      flops,
+    );
+    const dXRes = row(
+      L.shape,
+      'dX_res',
+      'convplay',
+      time(() => cp.conv2dBackwardData(dyR, wR, L.x, params, dxR).read()),
+      flops,
+    );
+    const dWRes = row(
+      L.shape,
+      'dW_res',
+      'convplay',
+      time(() => cp.conv2dBackwardFilter(dyR, xR, wShape, params, dwR).dw.read()),
+      flops,
+    );
+    if (worst(yR.read(), y.data) > 1e-6) fwdRes.note = 'MISMATCH';
+    for (const t of [xR, wR, dyR, yR, dxR, dwR]) t.dispose();
+    const xT = tf.tensor4d(xN, [n, h, w, c]),
+      dyT = tf.tensor4d(dyN, [n, h2, w2, L.k]);
+    const peerFwdRes = row(
+      L.shape,
+      'fwd_res',
+      'xnnpack',
+      time(() => {
+        const yt = tf.add(tf.conv2d(xT, wT, L.s, pad), biasT);
+        yt.dataSync();
+        yt.dispose();
+      }),
+      flops,
+    );
+    const peerDxRes = row(
+      L.shape,
+      'dX_res',
+      'xnnpack',
+      time(() => {
+        const r = tf.conv2dTranspose(dyT, wT, [n, h, w, c], L.s, L.p);
+        r.dataSync();
+        r.dispose();
+      }),
+      flops,
+    );
+    const peerDwRes = row(
+      L.shape,
+      'dW_res',
+      'xnnpack-dilated',
+      time(() => {
+        const r = tf.tidy(() => {
+          const xc = tf.transpose(xT, [3, 1, 2, 0]);
+          const g = tf.transpose(dyT, [1, 2, 0, 3]);
+          const full = tf.conv2d(xc, g, 1, pad, 'NHWC', L.s);
+          return tf.transpose(tf.slice(full, [0, 0, 0, 0], [c, L.f, L.f, L.k]), [1, 2, 0, 3]);
+        });
+        r.dataSync();
+        const db = tf.sum(dyT, [0, 1, 2]);
+        db.dataSync();
+        tf.dispose([r, db]);
+      }),
+      flops,
+    );
+    tf.dispose([biasT, wT, xT, dyT]);
 
     for (const [op, ours, peer, r, name] of [
+      ['fwd_res', fwdRes, peerFwdRes, refFwd, 'xnnpack'],
+      ['dX_res', dXRes, peerDxRes, refDx, 'xnnpack'],
+      ['dW_res', dWRes, peerDwRes, refDw, 'xnnpack-dilated'],
       ['fwd', fwd, peerFwd, refFwd, 'xnnpack'],
       ['fwd_newW', fwdNew, peerFwdNew, refFwd, 'xnnpack'],
       ['dX', dX, peerDx, refDx, 'xnnpack'],
@@ -359,10 +450,11 @@ async function main() {
           null,
           null,
           'batchnorm_f32__ref',
+          0,
         ),
       );
       return ok(
-        raw._batchnormBackward32(BN.x, dy, BN.x, x, gamma, f.mean, f.rstd, 'batchnorm_f32__ref'),
+        raw._batchnormBackward32(BN.x, dy, BN.x, x, gamma, f.mean, f.rstd, 'batchnorm_f32__ref', 0),
       );
     };
     const refBn = QUICK ? null : row('BN', 'bn', 'reference', time(refStep, 5, 1), 0);
@@ -409,9 +501,47 @@ async function main() {
       worst(ours.dbeta, t.dbeta),
     );
     if (diff > 1e-3) peerBn.note = `MISMATCH ${diff}`;
-    tf.dispose([g, b]);
+
+    // resident: x and dy kept on both sides, y and dx read back each call
+    const xR = cp.tensor(BN.x, x),
+      dyR = cp.tensor(BN.x, dy),
+      yR = cp.tensor(BN.x),
+      dxR = cp.tensor(BN.x);
+    const resStep = () => {
+      const f = cp.batchnormForward32(xR, gamma, beta, { eps: BN.eps }, yR);
+      const bw = cp.batchnormBackward32(dyR, xR, gamma, f, dxR);
+      return { y: yR.read(), dx: dxR.read(), dgamma: bw.dgamma, dbeta: bw.dbeta };
+    };
+    const oursRes = resStep();
+    const bnRes = row('BN', 'bn_res', 'convplay', time(resStep), 0);
+    if (worst(oursRes.dx, ours.dx) > 1e-6 || worst(oursRes.y, ours.y) > 1e-6)
+      bnRes.note = 'MISMATCH';
+    for (const t of [xR, dyR, yR, dxR]) t.dispose();
+    const xT = tf.tensor4d(xN, [n, h, w, c]),
+      dyT = tf.tensor4d(dyN, [n, h, w, c]);
+    const tfResStep = () => {
+      const r = tf.tidy(() => {
+        const mo = tf.moments(xT, [0, 1, 2]);
+        const rstd = tf.rsqrt(tf.add(mo.variance, BN.eps));
+        const xhat = tf.mul(tf.sub(xT, mo.mean), rstd);
+        const y = tf.add(tf.mul(xhat, g), b);
+        const dbeta = tf.sum(dyT, [0, 1, 2]);
+        const dgamma = tf.sum(tf.mul(dyT, xhat), [0, 1, 2]);
+        const dx = tf.mul(
+          tf.div(tf.mul(g, rstd), M),
+          tf.sub(tf.sub(tf.mul(dyT, M), dbeta), tf.mul(xhat, dgamma)),
+        );
+        return [y, dx, dgamma, dbeta];
+      });
+      for (const t of r) t.dataSync();
+      tf.dispose(r);
+    };
+    const peerBnRes = row('BN', 'bn_res', 'tfjs-wasm', time(tfResStep), 0);
+    peerBnRes.note = peerBn.note;
+    tf.dispose([g, b, xT, dyT]);
     ratio('BN', 'bn', bn, peerBn, 'tfjs-wasm');
     ratio('BN', 'bn', bn, refBn, 'reference');
+    ratio('BN', 'bn_res', bnRes, peerBnRes, 'tfjs-wasm');
   }
 
   // The page's full recompute at its defaults: forward, backward (loss 'sum':
@@ -465,11 +595,16 @@ function printTable() {
     'shape op        convplay ms  GFLOP/s  %peak | peer             peer ms  ours/peer | reference ms  ours/ref',
   );
   for (const L of [...SHAPES, BN]) {
-    for (const op of L.shape === 'BN' ? ['bn'] : ['fwd', 'fwd_newW', 'dX', 'dW']) {
+    const ops =
+      L.shape === 'BN'
+        ? ['bn', 'bn_res']
+        : ['fwd', 'fwd_newW', 'dX', 'dW', 'fwd_res', 'dX_res', 'dW_res'];
+    for (const op of ops) {
       const ours = get(L.shape, op, 'convplay');
-      const peerName = op === 'dW' ? 'xnnpack-dilated' : op === 'bn' ? 'tfjs-wasm' : 'xnnpack';
+      const base = op.replace(/_res$/, '');
+      const peerName = base === 'dW' ? 'xnnpack-dilated' : base === 'bn' ? 'tfjs-wasm' : 'xnnpack';
       const peer = get(L.shape, op, peerName);
-      const ref = get(L.shape, op === 'fwd_newW' ? 'fwd' : op, 'reference');
+      const ref = get(L.shape, base === 'fwd_newW' ? 'fwd' : base, 'reference');
       const pr = getRatio(L.shape, op, peerName),
         rr = getRatio(L.shape, op, 'reference');
       const pk = getRatio(L.shape, op, 'peak');

@@ -203,8 +203,8 @@ test('a hand-written short link (#lstep=id) opens the step as prepared, and link
     await waitForStep(page, id);
     const d = await lectureData(page);
     assert.equal(d.shown, `${input} -> ${output}`, `${id}: the page shows the step's sizes`);
-    // the step's own link is just its id: the step's set-up is the base of the hash
-    assert.equal(await page.locator('.cp-lec-link').getAttribute('href'), `#lstep=${id}`);
+    // the step's own link is its format version and its id: the step's set-up is the base of the hash
+    assert.equal(await page.locator('.cp-lec-link').getAttribute('href'), `#v=1&lstep=${id}`);
     // a change on top of the step is kept in the link, relative to the step
     await page.evaluate(() => window.convplay.set('k', 2));
     await page.waitForFunction(() => location.hash.includes('k=2'), null, { timeout: 10000 });

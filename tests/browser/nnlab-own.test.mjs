@@ -18,6 +18,8 @@ import {
   closeSuite,
   waitLabStep,
   labState,
+  settledHash,
+  visibleBanners,
 } from './helpers.mjs';
 
 let server, browser;
@@ -86,15 +88,25 @@ async function upload(page, i, files, total = files.length) {
   );
 }
 
-/** Presses Train and waits for a refusal whose message matches want. */
+/**
+ * Presses Train and waits for a refusal whose message matches want: a rule of the
+ * set in the status ("Not trained: ...") and in the set's notice, the module's
+ * refusal of a picture in the error banner.
+ */
 async function refuses(page, want) {
   await page.click('#nnlab [data-part="nn-train"]');
   await waitUntil(
     page,
     `the lab to refuse the class set with ${want}`,
-    (source) =>
-      document.getElementById('nnlab').dataset.state === 'error' &&
-      new RegExp(source).test(document.querySelector('#nnlab .message.error').textContent),
+    (source) => {
+      const text = (sel) => document.querySelector(`#nnlab ${sel}`).textContent;
+      const rule = new RegExp(source);
+      return (
+        document.getElementById('nnlab').dataset.state === 'error' &&
+        ((rule.test(text('.cp-nn-status')) && rule.test(text('.cp-nn-own-notice'))) ||
+          rule.test(text('.message.error')))
+      );
+    },
     want.source,
     60000,
   ).catch(async (e) => {
@@ -108,7 +120,9 @@ async function refuses(page, want) {
 }
 
 test('the student names 3 classes, uploads their pictures and trains on them; bad sets are refused', async () => {
-  const { page, errors } = await openPage(browser, `${server.url}#nnep=20&nnbs=16&nnbn=0`);
+  // batch norm on (the default): without it, 100 steps at learning rate 0.05 on these 24
+  // pictures end with every picture in one class (and the status says it has not learnt)
+  const { page, errors } = await openPage(browser, `${server.url}#nnep=20&nnbs=16`);
   await page.locator('#nnlab').scrollIntoViewIfNeeded();
   await page.check('#nnlab [data-part="nn-data-own"]');
   assert.equal(await page.locator('#nnlab .cp-nn-class').count(), 2);
@@ -154,7 +168,8 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   await nameClass(page, 2, 'disk');
   await upload(page, 2, pictures('disk', 10, 5));
 
-  // train: 24 images to train on, 6 to test, 20 epochs of 2 steps
+  // train: 24 images to train on, 6 to test, batches of 16: 20 epochs would be 40 steps,
+  // raised to the lab's least for own classes, 100 steps (50 epochs)
   await page.click('#nnlab [data-part="nn-train"]');
   await waitUntil(
     page,
@@ -169,7 +184,8 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   });
   assert.deepEqual(run.classes, ['stripes', 'bars', 'disk']);
   assert.deepEqual(run.plan.counts, { train: 24, test: 6 });
-  assert.equal(run.plan.totalSteps, 40);
+  assert.equal(run.plan.totalSteps, 100);
+  assert.deepEqual(run.plan.epochsRaised, { from: 20, to: 50 });
   const losses = run.losses.map(([, l]) => l);
   assert.ok(losses.at(-1) < losses[0], `the loss went from ${losses[0]} to ${losses.at(-1)}`);
   const shown = await page.evaluate(() => ({
@@ -195,11 +211,11 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   );
   const total = shown.rows.flatMap((r) => r.slice(1).map(Number)).reduce((a, b) => a + b);
   assert.equal(total, 6, 'the 6 pictures kept aside');
-  assert.match(shown.caption, /^Confusion matrix on 6 test images at step 40/);
+  assert.match(shown.caption, /^Confusion matrix on 6 test images at step 100/);
   assert.deepEqual(shown.probs, ['stripes', 'bars', 'disk']);
   assert.match(
     shown.text,
-    /^Test image #0 \(stripes\): the network \(step 40\) says (stripes|bars|disk), /,
+    /^Test image #0 \(stripes\): the network \(step 100\) says (stripes|bars|disk), /,
   );
   // three patterns this different are learnt: at least 5 of the 6 test pictures
   assert.ok(shown.accuracy >= 5 / 6, `test accuracy ${shown.accuracy}`);
@@ -256,7 +272,7 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
     p2,
     'the import of the own-class network',
     () =>
-      /^Imported “own\.json”: 3 classes, trained for 40 steps/.test(
+      /^Imported “own\.json”: 3 classes, trained for 100 steps/.test(
         document.querySelector('#nnlab .cp-nn-transfer-text').textContent,
       ),
     null,
@@ -346,4 +362,111 @@ test('webcam snapshots make a class (Chromium fake camera)', async () => {
   } finally {
     await cam.close();
   }
+});
+
+/** Trains the own classes with Train and waits for the end of the run; -> the run and the lab's status. */
+async function trainToEnd(page) {
+  await page.click('#nnlab [data-part="nn-train"]');
+  await waitUntil(
+    page,
+    'training on the own classes to finish',
+    () => document.getElementById('nnlab').dataset.state === 'done',
+    null,
+    180000,
+  );
+  return page.evaluate(() => {
+    const r = window.convplay.panel('nnlab').run;
+    return {
+      plan: r.plan,
+      tests: r.tests,
+      learnt: document.getElementById('nnlab').dataset.learnt,
+      accuracy: Number(document.querySelector('#nnlab .cp-nn-confusion').dataset.accuracy),
+      status: document.querySelector('#nnlab .cp-nn-status').textContent,
+    };
+  });
+}
+
+test('two classes of 10 pictures learn with the default settings; a model no better than guessing says so', async () => {
+  const { page, errors } = await openPage(browser, server.url); // epochs 2, batches of 32
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
+  await page.check('#nnlab [data-part="nn-data-own"]');
+  await nameClass(page, 0, 'stripes');
+  await nameClass(page, 1, 'disk');
+  const stripes = pictures('stripes', 10, 11);
+  await upload(page, 0, stripes);
+  await upload(page, 1, pictures('disk', 10, 12));
+  // 16 pictures to train on are one batch: 2 epochs would be 2 steps
+  const run = await trainToEnd(page);
+  assert.deepEqual(run.plan.counts, { train: 16, test: 4 });
+  assert.equal(run.plan.totalSteps, 100);
+  assert.deepEqual(run.plan.epochsRaised, { from: 2, to: 100 });
+  assert.equal(run.accuracy, 1, `test accuracy ${run.accuracy} (${run.status})`);
+  assert.equal(run.learnt, 'yes');
+  assert.doesNotMatch(run.status, /not learnt/);
+
+  // two classes of the same pictures cannot be told apart: the status says it has not learnt
+  await cls(page, 1).locator('[data-part="nn-own-clear"]').click();
+  await upload(page, 1, stripes);
+  const same = await trainToEnd(page);
+  assert.equal(same.learnt, 'no');
+  assert.ok(same.accuracy <= 0.5, `test accuracy ${same.accuracy}`);
+  assert.match(
+    same.status,
+    /not learnt yet: (every test image is put in "(stripes|disk)"|50\.0% right is no better than guessing among 2 classes \(50\.0%\)).*\. Done\. Add more pictures to each class \(or raise the epochs\), then press Train again\.$/,
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the link keeps the choice of own classes and their names, says it keeps no pictures, and a fresh load of it agrees', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
+  await page.check('#nnlab [data-part="nn-data-own"]');
+  await nameClass(page, 0, '12');
+  await nameClass(page, 1, 'a,b 50%');
+  await page.click('#nnlab [data-part="nn-own-add"]');
+  await upload(page, 0, pictures('disk', 6, 21));
+  await refuses(page, /class "a,b 50%" has 0 images; each class needs at least 5/);
+  const ownText = await page.textContent('#nnlab .cp-nn-own-text');
+  assert.match(
+    ownText,
+    /^3 classes, 6 pictures\. The pictures stay in this page: its link keeps the class names only/,
+  );
+
+  const hash = await settledHash(page);
+  assert.match(hash, /nndata=own/);
+  const seen = async (p) => ({
+    own: await p.isChecked('#nnlab [data-part="nn-data-own"]'),
+    names: await p.$$eval('#nnlab [data-part="nn-own-name"]', (els) => els.map((e) => e.value)),
+    notice: await p.textContent('#nnlab .cp-nn-own-notice'),
+    banners: await visibleBanners(p),
+    state: await p.evaluate(() => [window.convplay.state.nndata, window.convplay.state.nncls]),
+  });
+  const live = await seen(page);
+  assert.deepEqual(live.names, ['12', 'a,b 50%', '']);
+  assert.equal(
+    live.notice,
+    'To train: class "a,b 50%" has 0 images; each class needs at least 5 (some to train on, one to test).',
+  );
+
+  const fresh = await openPage(browser, server.url, { hash });
+  await fresh.page.locator('#nnlab').scrollIntoViewIfNeeded();
+  // the same choice, names, banners; its pictures did not travel: class "12" has none there
+  const { notice, ...rest } = await seen(fresh.page);
+  const { notice: liveNotice, ...liveRest } = live;
+  assert.deepEqual(rest, liveRest);
+  assert.notEqual(notice, liveNotice);
+  assert.equal(
+    notice,
+    'To train: class "12" has 0 images; each class needs at least 5 (some to train on, one to test).',
+  );
+  // Fashion-MNIST again, in the page and in its link; the names stay for the next time
+  await fresh.page.check('#nnlab #nn-data-fashion');
+  const back = await settledHash(fresh.page);
+  assert.doesNotMatch(back, /nndata/);
+  assert.match(back, /nncls=12,a%252Cb%2050%2525,/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.page.close();
+  await page.close();
 });

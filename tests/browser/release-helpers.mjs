@@ -50,15 +50,24 @@ export function needRelease(...files) {
 /**
  * Serves dir (default dist/) on a free port of 127.0.0.1 with a small Node
  * http server: GET only, files inside dir only, the CSP header on every response
- * when csp is given; extra = {'/path': body} adds files (a test's own pages and
- * images). Resolves {url, close(), requests} (requests: every path asked for).
+ * when csp is given, and `headers` on every response (e.g. CORS); extra =
+ * {'/path': body} adds files (a test's own pages and images); host is the name
+ * in `url` (127.0.0.1 or localhost: two origins). Resolves {url, close(),
+ * requests} (requests: every path asked for).
  */
-export function serveDist({ dir = RELEASE, csp = null, extra = {} } = {}) {
+export function serveDist({
+  dir = RELEASE,
+  csp = null,
+  extra = {},
+  headers: always = {},
+  host = '127.0.0.1',
+} = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     requests.push(url.pathname);
     const headers = {
+      ...always,
       'Cache-Control': 'no-store',
       ...(csp ? { 'Content-Security-Policy': csp } : {}),
     };
@@ -92,7 +101,7 @@ export function serveDist({ dir = RELEASE, csp = null, extra = {} } = {}) {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
       resolve({
-        url: `http://127.0.0.1:${port}/`,
+        url: `http://${host}:${port}/`,
         requests,
         close: () =>
           new Promise((r) => {

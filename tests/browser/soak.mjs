@@ -3,9 +3,10 @@
 //
 //   SOAK_CHANGES=300 SOAK_SEED=1234 node --test tests/browser/soak.mjs
 //
-// `npm test` runs 300 changes, `npm run soak` 2,000. The changes come from a
-// seeded generator (seed 20261130 unless SOAK_SEED says otherwise; 'random'
-// draws one): the seed is printed, and SOAK_SEED=<seed> replays the run.
+// `npm test` runs 300 changes for each of three seeds (scripts/test.sh),
+// `npm run soak` 2,000. The changes come from a seeded generator (seed 20261130
+// unless SOAK_SEED says otherwise; 'random' draws one): the seed is printed, and
+// SOAK_SEED=<seed> replays the run.
 // SOAK_SNAPSHOT=file writes the page's heap snapshot at the end (open it in
 // Chromium's DevTools, Memory tab, to see what holds the heap).
 // A change is one of: a state field set to a valid value or to an invalid one
@@ -109,6 +110,23 @@ function validValue(rnd, row) {
       return Array.from(
         { length: rnd.int(0, Math.min(6, row.maxLength)) },
         () => Math.round((rnd.next() * 20 - 10) * 100) / 100,
+      );
+    case 'names':
+      // class names as a student types them: empty, short words, a comma, a percent sign
+      return Array.from({ length: rnd.int(1, row.maxLength) }, () =>
+        rnd.pick([
+          '',
+          'cup',
+          'cat',
+          'hand',
+          'Cup',
+          '12',
+          'a,b',
+          '50%',
+          ' x ',
+          'ünï',
+          'a'.repeat(25),
+        ]),
       );
     case 'string':
       if (row.name === 'lstep') return rnd.chance(0.3) ? '' : rnd.pick(STEPS).id;

@@ -106,3 +106,21 @@ test('derived values: kernel and params', () => {
     mode: 'convolution',
   });
 });
+
+test('the network lab own-class names: free text in the link, commas and percent signs included', () => {
+  const s = defaults();
+  assert.equal(s.nndata, 'fashion');
+  assert.deepEqual(s.nncls, ['', '']); // two unnamed classes: the set a student starts with
+  const names = ['cup', 'a,b 50%', '', 'ünï %2C'];
+  Object.assign(s, { nndata: 'own', nncls: coerce(rowOf('nncls'), names) });
+  assert.deepEqual(s.nncls, names);
+  const hash = serialize(s);
+  assert.match(hash, /^nndata=own&nncls=cup,a%252Cb%2050%2525,,/);
+  assert.deepEqual(parseHash(`#${hash}`), s);
+  const row = rowOf('nncls');
+  assert.deepEqual(coerce(row, 'x,,y'), ['x', '', 'y']);
+  assert.deepEqual(coerce(row, ''), ['']);
+  assert.deepEqual(coerce(row, 'a,b,c,d,e'), ['', '']); // more than 4 classes: the default
+  assert.deepEqual(coerce(row, ['tab\there', 'z'.repeat(50)]), ['tabhere', 'z'.repeat(40)]);
+  for (const junk of [NaN, {}, [], null, '%', '%%2C']) assert.doesNotThrow(() => coerce(row, junk));
+});

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "convplay/error.h"
 
@@ -21,6 +22,15 @@ std::string error_of(F f) {
 // True when part occurs in s.
 inline bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
+}
+
+// Every variant of an operation: its dispatch list (reference first), then
+// the variants the dispatch never picks.
+template <typename V>
+std::vector<V> every_variant(const std::vector<V>& dispatched, const std::vector<V>& unpicked) {
+  std::vector<V> all = dispatched;
+  all.insert(all.end(), unpicked.begin(), unpicked.end());
+  return all;
 }
 
 }  // namespace convplay::test

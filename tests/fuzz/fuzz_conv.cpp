@@ -23,6 +23,14 @@ using namespace convplay;
 
 namespace {
 
+// A dispatch list followed by the variants the dispatch never picks.
+template <typename V>
+std::vector<V> every_variant(const std::vector<V>& dispatched, const std::vector<V>& unpicked) {
+  std::vector<V> all = dispatched;
+  all.insert(all.end(), unpicked.begin(), unpicked.end());
+  return all;
+}
+
 void check(bool ok) {
   if (!ok) __builtin_trap();
 }
@@ -141,7 +149,8 @@ void fuzz_conv(const Bytes& b, const Shape& xs, const Shape& ws, const Conv2dPar
   const Tensor wk = rot ? kernels::flip_kernels(wf) : wf;
   const std::vector<float> bf(bias.begin(), bias.end());
   const double rel = 1e-5;
-  for (const auto& v : kernels::conv2d_f32_fwd_variants()) {
+  for (const auto& v : every_variant(kernels::conv2d_f32_fwd_variants(),
+                                     kernels::conv2d_f32_fwd_unpicked_variants())) {
     if (!v.supports(g, pk)) continue;
     Tensor yf(g.output);
     v.run(yf, xf, wk, bf, g, pk);
@@ -167,13 +176,15 @@ void fuzz_conv(const Bytes& b, const Shape& xs, const Shape& ws, const Conv2dPar
     check_dx(dxf);
     check_dw(dwk, dbf);
   }
-  for (const auto& v : kernels::conv2d_f32_bwd_data_variants()) {
+  for (const auto& v : every_variant(kernels::conv2d_f32_bwd_data_variants(),
+                                     kernels::conv2d_f32_bwd_data_unpicked_variants())) {
     if (!v.supports(g, pk)) continue;
     Tensor dxf(xs);
     v.run(dxf, dyf, wk, g, pk);
     check_dx(dxf);
   }
-  for (const auto& v : kernels::conv2d_f32_bwd_filter_variants()) {
+  for (const auto& v : every_variant(kernels::conv2d_f32_bwd_filter_variants(),
+                                     kernels::conv2d_f32_bwd_filter_unpicked_variants())) {
     if (!v.supports(g, pk)) continue;
     Tensor dwk(ws);
     std::vector<float> dbf(static_cast<size_t>(ws.n));

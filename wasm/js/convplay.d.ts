@@ -2,7 +2,15 @@
 // module's implementation must follow it, and may extend it).
 //
 // Ownership: every array a function returns is a fresh JavaScript copy; the
-// caller owns it and there is nothing to delete. Inputs are copied in.
+// caller owns it and there is nothing to delete. Inputs are copied in, except
+// resident tensors (`tensor()`): float32 tensors that stay in the module's
+// memory between calls, which every float32 op accepts in place of
+// {shape, data} and writes its results into (`out`), so a script that keeps
+// its tensors pays no copies on each call. The module owns their data; call
+// `dispose()` on each one you are done with (a FinalizationRegistry frees
+// forgotten ones, as a safety net only: memoryStats().finalizedTensors counts
+// them). With no `out`, an op that was given a resident tensor returns new
+// resident tensors, and one given only arrays returns arrays.
 // Errors: every failure throws a ConvplayError (a subclass of Error, name
 // "ConvplayError", also reachable as `convplay.ConvplayError`), never a
 // RangeError or TypeError; its message is the core's, e.g. "kernel 11 is larger
@@ -42,6 +50,27 @@
 export type Shape4 = [number, number, number, number];
 
 export interface Tensor32 { shape: Shape4; data: Float32Array; }
+
+/** A float32 tensor in the module's memory (see Ownership above). */
+export interface ConvplayTensor {
+  readonly shape: Readonly<Shape4>;
+  /** Elements: N*C*H*W. */
+  readonly size: number;
+  readonly disposed: boolean;
+  /** A copy of the data. */
+  read(): Float32Array;
+  /** The data in place: no copy, valid only until the next call into the module. */
+  view(): Float32Array;
+  /** Copies `size` numbers in; returns this. */
+  write(data: ArrayLike<number> | ArrayBuffer): this;
+  /** Frees the data (a second call does nothing); any later use throws. */
+  dispose(): void;
+}
+
+/** What the float32 ops take: a resident tensor or {shape, data}. */
+export type Tensor32In = ConvplayTensor | { shape: Shape4; data: ArrayLike<number> | ArrayBuffer };
+/** An op's tensor result: resident when an input was resident or `out` was given. */
+export type Tensor32Out = Tensor32 | ConvplayTensor;
 export interface Tensor64 { shape: Shape4; data: Float64Array; }
 
 /** 'zeros' (PyTorch's spelling) is the same as 'zero'. */
@@ -129,6 +158,10 @@ export interface MemoryStats {
   heapBytes: number;
   /** Embind handles alive (JS values held by C++); 0 between calls. */
   liveHandles: number;
+  /** Resident tensors alive, and the bytes of their data. */
+  tensors: number; tensorBytes: number;
+  /** Resident tensors the garbage collector freed because dispose() was never called. */
+  finalizedTensors: number;
 }
 
 export interface Convplay {
@@ -149,37 +182,47 @@ export interface Convplay {
    * y (N,K,H2,W2) = conv(x (N,C,H1,W1), w (K,C,F1,F2)) + bias (K values or null
    * for none), in float32 (with the WASM SIMD kernels where the core has them).
    */
-  conv2dForward(x: Tensor32, w: Tensor32, bias: ArrayLike<number> | null, params?: ConvParams): Tensor32;
+  conv2dForward(x: Tensor32In, w: Tensor32In, bias: ArrayLike<number> | null, params?: ConvParams,
+                out?: ConvplayTensor): Tensor32Out;
   /**
    * dL/dx (N,C,H1,W1), dL/dw (K,C,F1,F2), dL/db (K) given dy = dL/dy (N,K,H2,W2).
    * Gradient that lands in the padding goes back to the pixel it was copied
    * from (replicate, reflect, circular) or is dropped (zero).
    */
-  conv2dBackward(dy: Tensor32, x: Tensor32, w: Tensor32, params?: ConvParams):
-      { dx: Tensor32; dw: Tensor32; db: Float32Array };
+  conv2dBackward(dy: Tensor32In, x: Tensor32In, w: Tensor32In, params?: ConvParams,
+                 out?: { dx?: ConvplayTensor; dw?: ConvplayTensor }):
+      { dx: Tensor32Out; dw: Tensor32Out; db: Float32Array };
   /** dL/dx alone (the page's saliency): dy (N,K,H2,W2), w, and the input's shape [N, C, H1, W1]. */
-  conv2dBackwardData(dy: Tensor32, w: Tensor32, inputShape: Shape4, params?: ConvParams): Tensor32;
+  conv2dBackwardData(dy: Tensor32In, w: Tensor32In, inputShape: Shape4, params?: ConvParams,
+                     out?: ConvplayTensor): Tensor32Out;
   /** dL/dw and dL/db alone: dy (N,K,H2,W2), x, and the weights' shape [K, C, F1, F2]. */
-  conv2dBackwardFilter(dy: Tensor32, x: Tensor32, weightShape: Shape4, params?: ConvParams):
-      { dw: Tensor32; db: Float32Array };
+  conv2dBackwardFilter(dy: Tensor32In, x: Tensor32In, weightShape: Shape4, params?: ConvParams,
+                       out?: ConvplayTensor): { dw: Tensor32Out; db: Float32Array };
   /**
    * Batch norm of a network layer in float32, training mode, with the SIMD
    * kernels: only what the backward pass needs (no xhat). options: eps,
    * momentum, runningMean and runningVar (updated copies are returned).
    */
-  batchnormForward32(x: Tensor32, gamma: ArrayLike<number>, beta: ArrayLike<number>,
+  batchnormForward32(x: Tensor32In, gamma: ArrayLike<number>, beta: ArrayLike<number>,
                      options?: { eps?: number; momentum?: number; runningMean?: ArrayLike<number> | null;
-                                 runningVar?: ArrayLike<number> | null }):
-      { y: Tensor32; mean: Float32Array; var: Float32Array; rstd: Float32Array;
+                                 runningVar?: ArrayLike<number> | null },
+                     out?: ConvplayTensor):
+      { y: Tensor32Out; mean: Float32Array; var: Float32Array; rstd: Float32Array;
         runningMean?: Float32Array; runningVar?: Float32Array };
   /** The backward pass of batchnormForward32 (saved: its result, or {mean, rstd}). */
-  batchnormBackward32(dy: Tensor32, x: Tensor32, gamma: ArrayLike<number>,
-                      saved: { mean: ArrayLike<number>; rstd: ArrayLike<number> }):
-      { dx: Tensor32; dgamma: Float32Array; dbeta: Float32Array };
+  batchnormBackward32(dy: Tensor32In, x: Tensor32In, gamma: ArrayLike<number>,
+                      saved: { mean: ArrayLike<number>; rstd: ArrayLike<number> },
+                      out?: ConvplayTensor):
+      { dx: Tensor32Out; dgamma: Float32Array; dbeta: Float32Array };
+  /**
+   * A float32 tensor that stays in the module's memory: `data` (N*C*H*W
+   * numbers) copied in once, or zeros when omitted. Dispose it when done.
+   */
+  tensor(shape: Shape4, data?: ArrayLike<number> | ArrayBuffer | null): ConvplayTensor;
   /** conv2dForward in double precision (the reference code): exact numbers for the page. */
-  conv2dForward64(x: Tensor64, w: Tensor64, bias: ArrayLike<number> | null, params?: ConvParams): Tensor64;
+  conv2dForward64(x: Tensor64 | ConvplayTensor, w: Tensor64 | ConvplayTensor, bias: ArrayLike<number> | null, params?: ConvParams): Tensor64;
   /** conv2dBackward in double precision (gradient checks). */
-  conv2dBackward64(dy: Tensor64, x: Tensor64, w: Tensor64, params?: ConvParams):
+  conv2dBackward64(dy: Tensor64 | ConvplayTensor, x: Tensor64 | ConvplayTensor, w: Tensor64 | ConvplayTensor, params?: ConvParams):
       { dx: Tensor64; dw: Tensor64; db: Float64Array };
   /**
    * Batch norm per channel over N*H*W, in double precision. x: [N, C, H, W]
@@ -208,9 +251,9 @@ export interface Convplay {
    */
   decodeImage(bytes: Uint8Array, options?: { grey?: boolean; maxSide?: number; maxPixels?: number }): DecodedImage;
   /** Encode [1, C, H, W] (C = 1, 3, 4; values in [0,1], clamped) as PNG file bytes. */
-  encodePng(image: Tensor32): Uint8Array;
+  encodePng(image: Tensor32In): Uint8Array;
   /** Resize [1, C, H, W] to [1, C, h, w] pixels (stb_image_resize). */
-  resizeImage(image: Tensor32, h: number, w: number): Tensor32;
+  resizeImage(image: Tensor32In, h: number, w: number, out?: ConvplayTensor): Tensor32Out;
   /**
    * Padded coordinate i (may be < 0 or >= n) of an axis of n >= 1 pixels ->
    * the input coordinate it reads, or -1 for a zero.
@@ -222,6 +265,8 @@ export interface Convplay {
   readonly defaults: Defaults;
   /** The class of every error the API throws. */
   readonly ConvplayError: new (message: string) => Error;
+  /** The class of resident tensors (for instanceof). */
+  readonly ConvplayTensor: Function;
 }
 
 export interface LoadOptions {

@@ -13,6 +13,7 @@
 // never throws through WASM frames) and turns {error} results into thrown
 // Errors named ConvplayError; every rule on values is the core's.
 import createConvplayCore from './convplay_core.mjs';
+import { checkClassSet } from './class_rules.mjs';
 
 function fail(message) {
   const e = new Error(message);
@@ -95,56 +96,7 @@ function bytes(name, v) {
   fail(`${name} must be a Uint8Array or an ArrayBuffer, got ${show(v)}`);
 }
 
-export const CLASS_RULES = {
-  minClasses: 2,
-  maxClasses: 4,
-  minImages: 5,
-  maxImages: 60,
-  maxName: 20,
-};
-const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
-
-/**
- * The rules of a class set made by the student: 2 to 4 classes, each with a
- * name (1 to 20 characters, no two alike) and 5 to 60 image files (at most
- * 8 MB each). Throws naming the value and the rule; returns the set.
- */
-export function checkClassSet(classes) {
-  const { minClasses, maxClasses, minImages, maxImages, maxName } = CLASS_RULES;
-  if (!Array.isArray(classes)) fail(`classes must be an array, got ${show(classes)}`);
-  if (classes.length < minClasses || classes.length > maxClasses) {
-    fail(
-      `${classes.length} ${classes.length === 1 ? 'class' : 'classes'}: the lab trains on ${minClasses} to ${maxClasses} classes`,
-    );
-  }
-  const seen = new Set();
-  return classes.map((c, i) => {
-    object(`classes[${i}]`, c);
-    const name = typeof c.name === 'string' ? c.name.trim() : '';
-    if (!name) fail(`class ${i + 1} has no name: give each class a name`);
-    if (name.length > maxName)
-      fail(`class name "${name.slice(0, 40)}" has ${name.length} characters; at most ${maxName}`);
-    if (seen.has(name.toLowerCase())) fail(`two classes are named "${name}": each name once`);
-    seen.add(name.toLowerCase());
-    if (!Array.isArray(c.images)) fail(`class "${name}": images must be an array of files`);
-    const n = c.images.length;
-    if (n < minImages) {
-      fail(
-        `class "${name}" has ${n} ${n === 1 ? 'image' : 'images'}; each class needs at least ${minImages} (some to train on, one to test)`,
-      );
-    }
-    if (n > maxImages) fail(`class "${name}" has ${n} images; at most ${maxImages} per class`);
-    c.images.forEach((f, k) => {
-      const b = bytes(`class "${name}" image ${k + 1}`, f);
-      if (b.length > MAX_IMAGE_BYTES) {
-        fail(
-          `class "${name}", image ${k + 1} is ${(b.length / 1048576).toFixed(1)} MB; at most ${MAX_IMAGE_BYTES / 1048576} MB per image`,
-        );
-      }
-    });
-    return { name, images: c.images };
-  });
-}
+export { CLASS_RULES, checkClassSet } from './class_rules.mjs';
 
 const PARAM_KEYS = ['w', 'b', 'gamma', 'beta', 'runningMean', 'runningVar'];
 
@@ -290,7 +242,12 @@ export function wrapNetworkLab(core) {
 /** Loads the module (options: {wasmBinary} or nothing) and returns the lab API. */
 export async function createNetworkLab(options = {}) {
   const moduleArg = {};
-  if (options.wasmBinary) moduleArg.wasmBinary = options.wasmBinary;
+  if (options.wasmBinary) {
+    moduleArg.wasmBinary = options.wasmBinary;
+    // nothing is fetched: the glue must not resolve the .wasm's name against the
+    // script's URL (a worker's blob: URL is no base: that throws)
+    moduleArg.locateFile = (file) => file;
+  }
   if (options.wasmUrl) {
     moduleArg.locateFile = (file) => (file.endsWith('.wasm') ? options.wasmUrl : file);
   }

@@ -197,6 +197,66 @@ const BATCHNORM_EXTRA = ['training', 'runningMean', 'runningVar'];
 const DECODE_OPTIONS = { grey: boolean, maxSide: int32, maxPixels: int64 };
 
 /**
+ * A float32 tensor that stays in the module's memory between calls (see
+ * convplay.d.ts): made by `tensor()`, accepted by every op in place of
+ * {shape, data}, and written by the ops' `out` arguments. The module owns the
+ * data; `dispose()` frees it. A FinalizationRegistry frees a tensor that was
+ * garbage-collected without dispose() (a safety net, counted in
+ * memoryStats().finalizedTensors: call dispose()).
+ */
+class ConvplayTensor {
+  constructor(owner, id, shape) {
+    this._owner = owner;
+    this._id = id;
+    this._reshape(shape);
+  }
+
+  /** The shape an op gave it (an op's `out` takes the result's shape). */
+  _reshape(shape) {
+    this.shape = Object.freeze(Array.from(shape));
+    this.size = shape[0] * shape[1] * shape[2] * shape[3];
+  }
+
+  /** True after dispose(). */
+  get disposed() {
+    return this._id === 0;
+  }
+
+  /** The id the raw bindings take; throws once disposed. */
+  _live(name) {
+    if (this._id === 0) fail(`${name} is a disposed tensor`);
+    return this._id;
+  }
+
+  /**
+   * A Float32Array over the data in the module's memory: no copy, and valid
+   * only until the next call into the module (which may grow the memory).
+   */
+  view() {
+    return ok(this._owner.core._tensorView(this._live('tensor'))).view;
+  }
+
+  /** A copy of the data. */
+  read() {
+    return this.view().slice();
+  }
+
+  /** Copies `data` (this.size numbers) in. */
+  write(data) {
+    const view = this.view();
+    view.set(typed(Float32Array, 'data', data, view.length));
+    return this;
+  }
+
+  /** Frees the data; the tensor cannot be used afterwards. A second call does nothing. */
+  dispose() {
+    if (this._id === 0) return;
+    this._owner.release(this);
+    this._id = 0;
+  }
+}
+
+/**
  * Every method: any exception that is not already a ConvplayError (a
  * RangeError from a typed array, an out-of-memory from the engine) becomes
  * one, named by its original kind.
@@ -256,15 +316,108 @@ export function wrapCore(core, spawnCore) {
   };
   const vector = (T, name, a) => typed(T, name, a, undefined, maxValues);
 
+  // Resident tensors: the module frees what JavaScript disposes, or (the
+  // safety net) what the garbage collector finds without dispose().
+  let finalized = 0;
+  const registry =
+    typeof FinalizationRegistry === 'function'
+      ? new FinalizationRegistry((id) => {
+          finalized += 1;
+          core._tensorDispose(id);
+        })
+      : null;
+  const owner = {
+    core,
+    release(t) {
+      if (registry) registry.unregister(t);
+      core._tensorDispose(t._id);
+    },
+  };
+  const adopt = (r) => {
+    const t = new ConvplayTensor(owner, r.id, r.shape);
+    if (registry) registry.register(t, r.id, t);
+    return t;
+  };
+  const isResident = (t) => t instanceof ConvplayTensor;
+  const resident = (name, t) => {
+    if (t._owner !== owner) fail(`${name} is a tensor of another convplay module`);
+    return t._live(name);
+  };
+  /** A float32 tensor argument as the raw bindings take it: [id, null] or [shape, data]. */
+  const arg32 = (name, t) => {
+    if (isResident(t)) return [resident(name, t), null];
+    const c = tensor(F32, name, t);
+    return [c.shape, c.data];
+  };
+  /** {shape, data} of any element type; a resident tensor is read (copied). */
+  const plain = (T, name, t) =>
+    isResident(t) ? { shape: t.shape.slice(), data: T.from(t.view()) } : tensor(T, name, t);
+  /**
+   * Where a result goes: `out` (a resident tensor, not one of the inputs), or
+   * a new resident tensor when an input is resident, else a copy (0).
+   */
+  const outArg = (name, out, inputs) => {
+    if (out === undefined || out === null) return inputs.some(isResident) ? -1 : 0;
+    if (!isResident(out)) fail(`${name} must be a tensor made by tensor(), got ${describe(out)}`);
+    if (inputs.includes(out)) fail(`${name} must not be one of the op's inputs`);
+    return resident(name, out);
+  };
+  /** A raw result: {id, shape} -> the resident tensor (`out` itself when given), else as is. */
+  const result = (r, out) => {
+    if (r.id === undefined) return r;
+    if (!(out instanceof ConvplayTensor)) return adopt(r);
+    out._reshape(r.shape);
+    return out;
+  };
+  /** Resident inputs must be alive before anything else is checked. */
+  const live = (inputs) => {
+    for (const [name, t] of Object.entries(inputs)) if (isResident(t)) resident(name, t);
+  };
+  const outsOf = (name, out) => {
+    const o = object(name, out);
+    for (const key of Object.keys(o)) {
+      if (key !== 'dx' && key !== 'dw') fail(`unknown key '${key}' in ${name}: dx or dw`);
+    }
+    return o;
+  };
+
   // conv2dForward / conv2dBackward for one element type T (Float32Array or
   // Float64Array) over the raw binding of that precision. The geometry is
   // checked first, from the shapes alone.
   const geometry = (xShape, wShape, params) => ok(core._conv2dGeometry(xShape, wShape, params));
+  const convForward32 = (x, w, bias, params, out) => {
+    live({ x, w });
+    const p = convParams(params);
+    geometry(shape4('x.shape', x?.shape), shape4('w.shape', w?.shape), p);
+    const o = outArg('out', out, [x, w]);
+    const xa = arg32('x', x),
+      wa = arg32('w', w);
+    let b = null;
+    if (bias !== null && bias !== undefined) {
+      b = vector(F32, 'bias', bias);
+      if (b.length === 0)
+        fail(`bias is empty: pass null for no bias, or ${w.shape[0]} values (one per filter)`);
+    }
+    return result(ok(core._conv2dForward(...xa, ...wa, b, p, o)), out);
+  };
+  const convBackward32 = (dy, x, w, params, out) => {
+    live({ dy, x, w });
+    const p = convParams(params);
+    geometry(shape4('x.shape', x?.shape), shape4('w.shape', w?.shape), p);
+    const outs = outsOf('out', out);
+    const odx = outArg('out.dx', outs.dx, [dy, x, w]),
+      odw = outArg('out.dw', outs.dw, [dy, x, w]);
+    if (outs.dx !== undefined && outs.dx === outs.dw) fail('out.dx and out.dw must differ');
+    const r = ok(
+      core._conv2dBackward(...arg32('dy', dy), ...arg32('x', x), ...arg32('w', w), p, odx, odw),
+    );
+    return { dx: result(r.dx, outs.dx), dw: result(r.dw, outs.dw), db: r.db };
+  };
   const convForward = (T, raw) => (x, w, bias, params) => {
     const p = convParams(params);
     geometry(shape4('x.shape', x?.shape), shape4('w.shape', w?.shape), p);
-    x = tensor(T, 'x', x);
-    w = tensor(T, 'w', w);
+    x = plain(T, 'x', x);
+    w = plain(T, 'w', w);
     let b = null;
     if (bias !== null && bias !== undefined) {
       b = vector(T, 'bias', bias);
@@ -276,9 +429,9 @@ export function wrapCore(core, spawnCore) {
   const convBackward = (T, raw) => (dy, x, w, params) => {
     const p = convParams(params);
     geometry(shape4('x.shape', x?.shape), shape4('w.shape', w?.shape), p);
-    dy = tensor(T, 'dy', dy);
-    x = tensor(T, 'x', x);
-    w = tensor(T, 'w', w);
+    dy = plain(T, 'dy', dy);
+    x = plain(T, 'x', x);
+    w = plain(T, 'w', w);
     const r = ok(raw(dy.shape, dy.data, x.shape, x.data, w.shape, w.data, p));
     return { dx: r.dx, dw: r.dw, db: r.db };
   };
@@ -329,50 +482,60 @@ export function wrapCore(core, spawnCore) {
       );
     },
 
-    conv2dForward: convForward(F32, core._conv2dForward),
-    conv2dBackward: convBackward(F32, core._conv2dBackward),
+    /**
+     * A float32 tensor that stays in the module's memory: `data` (its shape's
+     * element count of numbers) copied in once, or zeros when omitted.
+     */
+    tensor(shape, data) {
+      shape = shape4('shape', shape);
+      const n = count(shape);
+      const d =
+        data === undefined || data === null || n === undefined ? null : typed(F32, 'data', data, n);
+      return adopt(ok(core._tensorCreate(shape, n === undefined ? new F32(0) : d)));
+    },
+
+    conv2dForward: convForward32,
+    conv2dBackward: convBackward32,
     conv2dForward64: convForward(F64, core._conv2dForward64),
     conv2dBackward64: convBackward(F64, core._conv2dBackward64),
 
     /** dL/dx alone (dy, w, the input's [N, C, H, W]) -> {shape, data}. */
-    conv2dBackwardData(dy, w, inputShape, params) {
-      dy = tensor(F32, 'dy', dy);
-      w = tensor(F32, 'w', w);
-      return ok(
+    conv2dBackwardData(dy, w, inputShape, params, out) {
+      const o = outArg('out', out, [dy, w]);
+      const r = ok(
         core._conv2dBackwardData(
-          dy.shape,
-          dy.data,
-          w.shape,
-          w.data,
+          ...arg32('dy', dy),
+          ...arg32('w', w),
           shape4('inputShape', inputShape),
           convParams(params),
           '',
+          o,
         ),
       );
+      return result(r, out);
     },
 
     /** dL/dw and dL/db alone (dy, x, the weights' [K, C, F1, F2]) -> {dw, db}. */
-    conv2dBackwardFilter(dy, x, weightShape, params) {
-      dy = tensor(F32, 'dy', dy);
-      x = tensor(F32, 'x', x);
+    conv2dBackwardFilter(dy, x, weightShape, params, out) {
+      const o = outArg('out', out, [dy, x]);
       const r = ok(
         core._conv2dBackwardFilter(
-          dy.shape,
-          dy.data,
-          x.shape,
-          x.data,
+          ...arg32('dy', dy),
+          ...arg32('x', x),
           shape4('weightShape', weightShape),
           convParams(params),
           '',
+          o,
         ),
       );
-      return { dw: r.dw, db: r.db };
+      return { dw: result(r.dw, out), db: r.db };
     },
 
     /** Float32 training forward of a network layer: {y, mean, var, rstd, runningMean?, runningVar?}. */
-    batchnormForward32(x, gamma, beta, options) {
+    batchnormForward32(x, gamma, beta, options, out) {
       const o = object('options', options);
-      x = tensor(F32, 'x', x);
+      const oy = outArg('out', out, [x]);
+      const xa = arg32('x', x);
       const rm =
         o.runningMean === undefined || o.runningMean === null
           ? null
@@ -383,46 +546,44 @@ export function wrapCore(core, spawnCore) {
           : typed(F32, 'options.runningVar', o.runningVar);
       const r = ok(
         core._batchnormForward32(
-          x.shape,
-          x.data,
+          ...xa,
           typed(F32, 'gamma', gamma),
           typed(F32, 'beta', beta),
           pick('options', o, BATCHNORM_PARAMS, ['runningMean', 'runningVar']),
           rm,
           rv,
           '',
+          oy,
         ),
       );
-      const out = { y: r.y, mean: r.mean, var: r.var, rstd: r.rstd };
-      if (r.runningMean !== undefined) out.runningMean = r.runningMean;
-      if (r.runningVar !== undefined) out.runningVar = r.runningVar;
-      return out;
+      const res = { y: result(r.y, out), mean: r.mean, var: r.var, rstd: r.rstd };
+      if (r.runningMean !== undefined) res.runningMean = r.runningMean;
+      if (r.runningVar !== undefined) res.runningVar = r.runningVar;
+      return res;
     },
 
     /** Float32 backward of batchnormForward32: saved = {mean, rstd} -> {dx, dgamma, dbeta}. */
-    batchnormBackward32(dy, x, gamma, saved) {
-      dy = tensor(F32, 'dy', dy);
-      x = tensor(F32, 'x', x);
+    batchnormBackward32(dy, x, gamma, saved, out) {
       const s = object('saved', saved);
+      const o = outArg('out', out, [dy, x]);
       const r = ok(
         core._batchnormBackward32(
-          dy.shape,
-          dy.data,
-          x.shape,
-          x.data,
+          ...arg32('dy', dy),
+          ...arg32('x', x),
           typed(F32, 'gamma', gamma),
           typed(F32, 'saved.mean', s.mean),
           typed(F32, 'saved.rstd', s.rstd),
           '',
+          o,
         ),
       );
-      return { dx: r.dx, dgamma: r.dgamma, dbeta: r.dbeta };
+      return { dx: result(r.dx, out), dgamma: r.dgamma, dbeta: r.dbeta };
     },
 
     batchnormForward(x, gamma, beta, options) {
       const params = pick('options', options, BATCHNORM_PARAMS, BATCHNORM_EXTRA);
       const o = object('options', options);
-      x = tensor(F64, 'x', x);
+      x = plain(F64, 'x', x);
       gamma = vector(F64, 'gamma', gamma);
       beta = vector(F64, 'beta', beta);
       const training = o.training === undefined ? true : boolean('options.training', o.training);
@@ -458,8 +619,8 @@ export function wrapCore(core, spawnCore) {
     },
 
     batchnormBackward(dy, x, gamma, saved) {
-      dy = tensor(F64, 'dy', dy);
-      x = tensor(F64, 'x', x);
+      dy = plain(F64, 'dy', dy);
+      x = plain(F64, 'x', x);
       gamma = vector(F64, 'gamma', gamma);
       const s = object('saved', saved);
       const xhat =
@@ -508,13 +669,13 @@ export function wrapCore(core, spawnCore) {
     },
 
     encodePng(image) {
-      image = tensor(F32, 'image', image);
-      return ok(core._encodePng(image.shape, image.data)).png;
+      return ok(core._encodePng(...arg32('image', image))).png;
     },
 
-    resizeImage(image, h, w) {
-      image = tensor(F32, 'image', image);
-      return ok(core._resizeImage(image.shape, image.data, int32('h', h), int32('w', w)));
+    resizeImage(image, h, w, out) {
+      const o = outArg('out', out, [image]);
+      const r = ok(core._resizeImage(...arg32('image', image), int32('h', h), int32('w', w), o));
+      return result(r, out);
     },
 
     padSourceIndex(i, n, mode) {
@@ -524,17 +685,26 @@ export function wrapCore(core, spawnCore) {
       return ok(core._padSourceIndex(int32('i', i), n, string('mode', mode))).index;
     },
 
-    /** For tests: malloc's bytes in use, the WASM memory size, live Embind handles. */
+    /**
+     * malloc's bytes in use, the WASM memory size, live Embind handles, and
+     * the resident tensors: how many, their bytes, and how many the garbage
+     * collector freed because dispose() was never called.
+     */
     memoryStats() {
+      const t = core._tensorStats();
       return {
         usedBytes: core._heapUsed(),
         heapBytes: core._heapSize(),
         liveHandles: core.count_emval_handles(),
+        tensors: t.tensors,
+        tensorBytes: t.tensorBytes,
+        finalizedTensors: finalized,
       };
     },
   };
   const guarded = guardAll(api);
   guarded.defaults = defaults;
   guarded.ConvplayError = ConvplayError;
+  guarded.ConvplayTensor = ConvplayTensor;
   return Object.freeze(guarded);
 }

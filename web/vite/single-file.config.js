@@ -6,8 +6,10 @@
 // Everything is inlined, so the file works from file:// and uploaded into a
 // learning-management system: vite-plugin-singlefile puts the JavaScript and
 // CSS into the HTML; the worker is bundled inline (Vite's ?worker&inline: a
-// blob: URL worker, release/spawn-worker.inline.js); the worker gets the .wasm
-// bytes from a data: URL (release/convplay.inline.js); the sample photos become
+// blob: URL worker, release/spawn-worker.inline.js); the worker and its
+// network lab get the .wasm bytes from a data: URL (release/convplay.inline.js,
+// release/lab-module.inline.js), the lab its Fashion-MNIST pack too (a data:
+// URL decoded by worker/jobs/nnlab.js, never fetched); the sample photos become
 // data: URLs (every asset but the .wasm is inlined); csp-hashes.js adds the inline scripts' and
 // styles' hashes to the page's strict Content-Security-Policy.
 import path from 'node:path';
@@ -29,6 +31,10 @@ const alias = [
     replacement: path.join(release, 'spawn-worker.inline.js'),
   },
   { find: /^convplay-wasm\/convplay\.mjs$/, replacement: path.join(release, 'convplay.inline.js') },
+  {
+    find: /^(\.\.?\/)+lab-module\.js$/,
+    replacement: path.join(release, 'lab-module.inline.js'),
+  },
   {
     find: /^convplay-wasm\/convplay_core\.wasm\?url$/,
     replacement: path.join(release, 'empty-url.js'),

@@ -8,7 +8,6 @@
 //   y_i     = gamma * xhat_i + beta
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "convplay/tensor.h"
@@ -88,16 +87,12 @@ void batchnorm_forward_train_f32(Tensor& y, std::vector<float>& mean, std::vecto
                                  const std::vector<float>& gamma, const std::vector<float>& beta,
                                  const BatchNormParams& p,
                                  std::vector<float>* running_mean = nullptr,
-                                 std::vector<float>* running_var = nullptr,
-                                 const std::string& variant = "");
+                                 std::vector<float>* running_var = nullptr);
 
 // Backward: dx, dgamma, dbeta from dy, the same x, gamma, and the forward's
 // mean and rstd (xhat is recomputed from them).
-// `variant` names a kernel of kernels::batchnorm_f32_variants() (benchmarks);
-// empty is the fastest.
 void batchnorm_backward_f32(Tensor& dx, std::vector<float>& dgamma, std::vector<float>& dbeta,
                             const Tensor& dy, const Tensor& x, const std::vector<float>& gamma,
-                            const std::vector<float>& mean, const std::vector<float>& rstd,
-                            const std::string& variant = "");
+                            const std::vector<float>& mean, const std::vector<float>& rstd);
 
 }  // namespace convplay

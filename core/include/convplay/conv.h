@@ -10,64 +10,21 @@
 #include <string>
 #include <vector>
 
+#include "convplay/kernel_types.h"
 #include "convplay/tensor.h"
 
 namespace convplay {
-
-// How the input is extended beyond its border (lecture §3; week 1).
-enum class PadMode {
-  zero,       // 0 0 | a b c | 0 0
-  replicate,  // a a | a b c | c c
-  reflect,    // c b | a b c | b a   (edge not repeated; needs P < size)
-  circular,   // b c | a b c | a b   (wrap around; needs P <= size)
-};
-
-// What the layer computes.
-enum class ConvMode {
-  cross_correlation,  // y(i,j) = sum x(i*S + a*D, j*S + b*D) w(a, b): what CNN libraries compute
-  convolution,        // the kernel rotated by 180 degrees first: the lecture's true convolution
-};
 
 const char* to_string(PadMode m);
 const char* to_string(ConvMode m);
 PadMode pad_mode_from_string(const std::string& s);    // "zeros" too; throws Error
 ConvMode conv_mode_from_string(const std::string& s);  // throws Error
 
-struct Conv2dParams {
-  int stride_h = 1, stride_w = 1;      // S, per axis
-  int pad_h = 0, pad_w = 0;            // P, rows/columns added on each side
-  int dilation_h = 1, dilation_w = 1;  // D: the kernel's taps are D pixels apart
-  PadMode pad_mode = PadMode::zero;
-  ConvMode mode = ConvMode::cross_correlation;
-};
-
-// One axis of the output-size formula
-//   out = floor((in + 2P - (D*(F-1)+1)) / S) + 1
-// which for D = 1 is the lecture's W2 = (W1 - F + 2P)/S + 1.
-struct AxisSize {
-  int size = 0;              // out
-  bool exact = true;         // (in + 2P - effective kernel) is a multiple of S
-  int remainder = 0;         // the part the floor drops, (in + 2P - Fe) mod S
-  int effective_kernel = 0;  // D*(F-1)+1
-};
-
 // The one output-size function. `axis` ("width" or "height") is used in the
 // error message. Throws Error for stride or kernel or dilation < 1, padding
 // < 0, input < 1, or a kernel larger than the padded input.
 AxisSize conv_output_size(int64_t in, int64_t kernel, int64_t pad, int64_t dilation, int64_t stride,
                           const char* axis = "width");
-
-// The whole layer's geometry, validated: this is the single check every
-// convolution entry point runs first.
-struct Conv2dGeometry {
-  Shape input;   // (N, C, H1, W1)
-  Shape weight;  // (K, C, F1, F2)
-  Shape output;  // (N, K, H2, W2)
-  AxisSize h, w;
-  int64_t weight_count = 0;   // F1*F2*C*K
-  int64_t bias_count = 0;     // K
-  int64_t multiply_adds = 0;  // N*K*H2*W2 * C*F1*F2, the forward pass's work
-};
 
 // What one request may cost: the output's values (2^26 floats = 256 MiB) and
 // the forward pass's multiply-adds (2^33, several seconds in WASM); the

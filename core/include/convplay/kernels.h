@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "convplay/batchnorm.h"
 #include "convplay/conv.h"
 #include "convplay/layers.h"
 
@@ -57,6 +58,14 @@ const std::vector<Conv2dF32BwdVariant>& conv2d_f32_bwd_variants();
 const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_variants();
 const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_variants();
 
+// For tests and benchmarks only: variants the dispatch never picks (another
+// tile of a kernel above, behind it with the same `supports`). A list above
+// plus its unpicked list is every kernel of that operation; the `_with` entry
+// points do not know these, and the page's module does not link them.
+const std::vector<Conv2dF32FwdVariant>& conv2d_f32_fwd_unpicked_variants();
+const std::vector<Conv2dF32BwdDataVariant>& conv2d_f32_bwd_data_unpicked_variants();
+const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_unpicked_variants();
+
 // Batch normalization, float32, training (batchnorm_forward_train_f32 /
 // batchnorm_backward_f32). x and dy are (N,C,H,W), per-channel vectors have C
 // values, m = N*H*W. Sums are accumulated in double.
@@ -67,6 +76,7 @@ const std::vector<Conv2dF32BwdFilterVariant>& conv2d_f32_bwd_filter_variants();
 // (dxhat, dvar, dmu).
 struct BatchNormF32Variant {
   const char* name;
+  bool (*supports)(const LayerDesc& d);
   void (*forward)(Tensor& y, std::vector<double>& mean, std::vector<double>& var, const Tensor& x,
                   const std::vector<float>& gamma, const std::vector<float>& beta, double eps);
   void (*backward)(Tensor& dx, std::vector<double>& dgamma, std::vector<double>& dbeta,
@@ -77,7 +87,7 @@ struct BatchNormF32Variant {
 
 const std::vector<BatchNormF32Variant>& batchnorm_f32_variants();
 
-// For benchmarks: the float entry points (conv.h, batchnorm.h) run with the
+// For benchmarks and tests: the float entry points (conv.h, batchnorm.h) run with the
 // named variant instead of the dispatch list's choice; an empty name is the
 // dispatch list's choice. Throws Error for an unknown name or a variant that
 // does not support the layer; otherwise the same checks and messages.
@@ -88,7 +98,17 @@ void conv2d_backward_data_with(const std::string& variant, Tensor& dx, const Ten
 void conv2d_backward_filter_with(const std::string& variant, Tensor& dw, std::vector<float>& db,
                                  const Tensor& dy, const Tensor& x, const Shape& weight_shape,
                                  const Conv2dParams& p);
-const BatchNormF32Variant& batchnorm_f32_variant(const std::string& variant);
+void batchnorm_forward_train_f32_with(const std::string& variant, Tensor& y,
+                                      std::vector<float>& mean, std::vector<float>& var,
+                                      std::vector<float>& rstd, const Tensor& x,
+                                      const std::vector<float>& gamma,
+                                      const std::vector<float>& beta, const BatchNormParams& p,
+                                      std::vector<float>* running_mean = nullptr,
+                                      std::vector<float>* running_var = nullptr);
+void batchnorm_backward_f32_with(const std::string& variant, Tensor& dx, std::vector<float>& dgamma,
+                                 std::vector<float>& dbeta, const Tensor& dy, const Tensor& x,
+                                 const std::vector<float>& gamma, const std::vector<float>& mean,
+                                 const std::vector<float>& rstd);
 
 // A multiply-add loop on 12 independent f32x4 accumulators (acc = acc * a + b):
 // `iterations` x 12 x 4 multiply-adds, the benchmark's measured peak. Returns a
@@ -102,11 +122,6 @@ BasicTensor<T> flip_kernels(const BasicTensor<T>& w);
 // --- the network layers (layers.h) ---------------------------------------------
 // One list per operation, reference first; the float entry points run the last
 // variant whose `supports` accepts the layer.
-struct LayerDesc {
-  Shape input, output;
-  Pool2dParams pool;  // pooling layers only
-};
-
 template <typename Fn>
 struct LayerVariant {
   const char* name;
@@ -130,6 +145,8 @@ using LinearF32Bwd = void (*)(Tensor& dx, Tensor& dw, std::vector<float>& db, co
 const std::vector<LayerVariant<ReluF32Fwd>>& relu_f32_fwd_variants();
 const std::vector<LayerVariant<ReluF32Bwd>>& relu_f32_bwd_variants();
 const std::vector<LayerVariant<MaxpoolF32Fwd>>& maxpool2d_f32_fwd_variants();
+// For tests and benchmarks only, as above: never picked.
+const std::vector<LayerVariant<MaxpoolF32Fwd>>& maxpool2d_f32_fwd_unpicked_variants();
 const std::vector<LayerVariant<MaxpoolF32Bwd>>& maxpool2d_f32_bwd_variants();
 const std::vector<LayerVariant<AvgpoolF32Fwd>>& avgpool2d_f32_fwd_variants();
 const std::vector<LayerVariant<AvgpoolF32Bwd>>& avgpool2d_f32_bwd_variants();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "convplay/kernel_types.h"
 #include "convplay/tensor.h"
 
 namespace convplay {
@@ -29,11 +30,7 @@ void relu_backward(BasicTensor<T>& dx, const BasicTensor<T>& dy, const BasicTens
 // A F x F window moved by S, no padding, per channel: the output size is the
 // convolution's formula, W2 = (W1 - F)/S + 1 (conv_output_size with P = 0,
 // D = 1), and the same errors ("kernel 3 is larger than padded width 2 ...").
-struct Pool2dParams {
-  int size = 2;    // F
-  int stride = 2;  // S
-};
-
+// Pool2dParams (F, S) is in kernel_types.h.
 // x is (N, C, H1, W1) -> y is (N, C, H2, W2).
 Shape pool2d_output_shape(const Shape& input, const Pool2dParams& p);
 

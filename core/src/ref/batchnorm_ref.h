@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "convplay/tensor.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay::kernels {
 

@@ -12,7 +12,7 @@
 
 #include <vector>
 
-#include "convplay/conv.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay::kernels {
 

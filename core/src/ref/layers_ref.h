@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "convplay/layers.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay::kernels {
 

@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "convplay/tensor.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay::kernels {
 

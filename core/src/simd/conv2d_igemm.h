@@ -10,34 +10,39 @@
 // fixed offset from it: a GEMM whose B operand is read in place.
 //
 // - forward: (K filters) x (pixels) x (C*F1*F2 taps), micro-kernel 4 filters x
-//   12 pixels: 12 f32x4 accumulators, 3 loads and 4 broadcasts per tap. Each
-//   output gets bias first, then its products in the reference's (c, a, b)
-//   order, so results equal the reference's bit for bit (no fused multiply-add).
+//   8 pixels (the dispatch's tile; 4 x 12 is kept for tests and benchmarks,
+//   kernels.h's unpicked list): one f32x4 accumulator per filter and 4 pixels,
+//   loads of the pixels and broadcasts of the 4 weights per tap. Each output
+//   gets bias first, then its products in the reference's (c, a, b) order, so
+//   results equal the reference's bit for bit (no fused multiply-add).
 // - dL/dx: per phase, a stride-1 GEMM of the zero-padded dL/dy with the taps
-//   that land in that phase (C rows x pixels x K*taps), same micro-kernel; the
-//   padded gradient is then folded back (padding gives its share to the pixel
-//   it copied).
+//   that land in that phase (C rows x pixels x K*taps), same micro-kernel (4 x 8;
+//   4 x 12 unpicked); the padded gradient is then folded back (padding gives
+//   its share to the pixel it copied).
 // - dL/dw: dot products of dL/dy rows with the shifted phase images, 4 filters x
-//   3 taps per step.
+//   2 taps per step (4 x 3 and 2 x 4 unpicked).
 //
 // Every kernel computes cross-correlation (the entry point flips the kernels
 // for true convolution). Weights are packed into the micro-kernel's order and
-// kept in a per-thread cache keyed by the weight shape, stride and dilation;
-// the packed copy is reused only while the weights are equal value for value
-// to the ones it was packed from (compared on every call), so new weights or
-// a new shape repack, and nothing can read a stale pack.
+// kept in a per-thread cache (the last forward and the last dL/dx pack) keyed
+// by the weight shape, stride and dilation; the packed copy is reused only
+// while the weights are equal value for value to the ones it was packed from
+// (compared on every call), so new weights or a new shape repack, and nothing
+// can read a stale pack.
 //
 // Buffer contract: tensors are read and written only inside their shapes.
-// Scratch buffers (per thread, grown on demand and reused, so a warm call does
-// not allocate) carry zeroed slack past their ends: the micro-kernels read up
-// to 12 floats past the last valid pixel of a row and discard those lanes.
-// Those discarded lanes may multiply a pixel the layer never reads, so an
-// infinite input can turn a dL/dw that the reference leaves finite into NaN.
+// Scratch buffers live for one call (nothing but the weight packs stays
+// allocated after it) and are not zeroed when allocated: every kernel writes
+// what it reads, and the phase images and padded dL/dy carry zeroed slack past
+// their ends, since the micro-kernels read up to 12 floats past the last valid
+// pixel of a row and discard those lanes. Those discarded lanes may multiply a
+// pixel the layer never reads, so an infinite input can turn a dL/dw that the
+// reference leaves finite into NaN.
 #pragma once
 
 #include <vector>
 
-#include "convplay/conv.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay::kernels {
 

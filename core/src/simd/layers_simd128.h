@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "convplay/kernels.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay::kernels {
 

@@ -1,6 +1,7 @@
 // The multiply-add peak of the 4-lane vectors, for `npm run bench`: the
 // highest rate a kernel built from f32x4 multiplies and adds can reach here.
-#include "convplay/kernels.h"
+#include "simd/peak.h"
+
 #include "simd/vec.h"
 
 namespace convplay::kernels {

@@ -27,7 +27,24 @@ export const ALEX_PATCH = {
   mode: 'xcorr',
   alex: true,
   batch: 1, // one image: the exercise is about one 227 x 227 x 3 input
+  sn: 11, // the step-through's largest input: the 11 x 11 window fits it once
 };
+
+/** True when state s holds the exercise with the page's layer set to AlexNet's numbers. */
+export function isAlexLayer(s) {
+  return (
+    s.alex &&
+    s.f === ALEX.F &&
+    !s.fsep &&
+    s.s === ALEX.S &&
+    !s.ssep &&
+    s.p === ALEX.P &&
+    s.dil === 1 &&
+    !s.grey &&
+    s.size === ALEX.size &&
+    s.fit === 'square'
+  );
+}
 
 // the lecture's m = 2 case (the lab's "Lecture: m = 2" preset)
 const M2 = {
@@ -195,7 +212,7 @@ const LAYER_STEPS = [
     title: 'The AlexNet exercise: 227 × 227 × 3, 96 filters of 11 × 11 × 3, S = 4',
     text: [
       "AlexNet's first layer: a 227 × 227 × 3 input, 96 filters of 11 × 11 × 3, stride 4, no padding. W2 = H2 = (227 - 11)/4 + 1 = 55 and D2 = 96: the output is 55 × 55 × 96.",
-      "Here one chooses the weights and the output size follows: 11·11·3·96 = 34,848 weights + 96 biases. The layer above shows the first 16 maps; the AlexNet exercise below shows all 96, and why the paper's 224 does not work.",
+      "Here one chooses the weights and the output size follows: 11·11·3·96 = 34,848 weights + 96 biases. The layer above holds at most 16 filters, so it shows 16 maps of its own; the AlexNet exercise below shows all 96, and why the paper's 224 does not work.",
     ],
     formula: ['W2 = (227 - 11 + 2*0)/4 + 1 = 55,   D2 = K = 96'],
     patch: { ...ALEX_PATCH },

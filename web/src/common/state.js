@@ -18,14 +18,21 @@
 //   store.state                 the state (read it; change it only through set/update)
 //   store.set(name, v), store.update({...}), store.loadHash(h), store.reset()
 //   store.subscribe(fn)         fn(state, changedNames) after every change; returns unsubscribe
+//   createStore({ initial, locked: ['f'] })   locked rows keep their starting value
+//                               (locks.js); store.onRefused(fn) hears every refusal
+//   store.restart(h, rows?)     a new starting state (all of it, or only rows)
 //   store.destroy()             stops listening to hashchange
 // Types: 'int' (clamped to [min, max]), 'float' (clamped), 'bool' (1/0,
 // true/false), 'enum' (one of options), 'list' (comma-separated values each
 // one of options, at most maxLength), 'floats' (comma-separated numbers,
 // each clamped to [min, max], at most maxLength; empty = none), 'string'
-// (at most maxLength characters, [A-Za-z0-9_.-] only).
+// (at most maxLength characters, [A-Za-z0-9_.-] only), 'names' (1 to maxLength
+// free-text names of at most itemLength characters each, comma-separated in a
+// link with a name's own ',' and '%' written %2C and %25).
 import { stepPatch } from './lecture-steps.js';
 import { MAX_M, STEPS as BN_STEPS } from './bnlab-math.js';
+import { VERSION_KEY, linkVersion, migrateFields, versionedHash } from './link-format.js';
+import { createLock } from './locks.js';
 
 export const MAX_FILTERS = 16;
 export const FILTER_PRESETS = [
@@ -170,6 +177,10 @@ export const PROPS = [
   { name: 'nnbs', type: 'int', default: 32, min: 1, max: 512, kind: 'view' },
   { name: 'nnep', type: 'int', default: 2, min: 1, max: 20, kind: 'view' },
   { name: 'nnseed', type: 'int', default: 1, min: 0, max: 1000000, kind: 'view' },
+  // what the lab trains on, and the names of the student's own classes (their
+  // pictures stay in the page: a link cannot carry them)
+  { name: 'nndata', type: 'enum', default: 'fashion', options: ['fashion', 'own'], kind: 'view' },
+  { name: 'nncls', type: 'names', default: ['', ''], maxLength: 4, itemLength: 40, kind: 'view' },
 ];
 // Custom weights of filter i (when its preset is 'custom'): w0 .. w15, F1*F2*D1 numbers, (c, row, col) order.
 for (let i = 0; i < MAX_FILTERS; i++) {
@@ -289,12 +300,26 @@ export function coerce(row, raw) {
         const v = String(raw).slice(0, row.maxLength ?? 64);
         return /^[A-Za-z0-9_.-]*$/.test(v) ? v : row.default;
       }
+      case 'names':
+        return coerceNames(row, raw);
       default:
         return clone(row.default);
     }
   } catch {
     return clone(row.default);
   }
+}
+
+// A name in a link: its own ',' and '%' escaped, so that ',' separates the names.
+const escapeName = (n) => n.replace(/[%,]/g, (c) => (c === '%' ? '%25' : '%2C'));
+const unescapeName = (n) => n.replace(/%(25|2C)/gi, (m, c) => (c === '25' ? '%' : ','));
+
+/** Names (an array, or a link's comma-separated text): control characters dropped, each cut to itemLength. */
+function coerceNames(row, raw) {
+  const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map(unescapeName);
+  if (items.length < 1 || items.length > (row.maxLength ?? 64)) return clone(row.default);
+  // eslint-disable-next-line no-control-regex
+  return items.map((n) => n.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, row.itemLength ?? 64));
 }
 
 function readHash(hash) {
@@ -339,9 +364,29 @@ function base(s) {
   return b;
 }
 
-/** URL hash -> a complete, valid state object. Never throws. */
+/**
+ * A hash in today's format (or one with a `v` field: migrated from that
+ * version) -> a complete, valid state object. Never throws.
+ */
 export function parseHash(hash) {
   const given = readHash(hash);
+  if (given.has(VERSION_KEY)) migrateFields(given, linkVersion(given.get(VERSION_KEY)).version);
+  return stateOf(given);
+}
+
+/**
+ * A link's hash (the page's URL) -> a complete, valid state object, as it was
+ * when the link was made: a link without `v` is version 1 (link-format.js). An
+ * empty hash is today's defaults. Never throws.
+ */
+export function parseLink(hash) {
+  const given = readHash(hash);
+  if (given.size) migrateFields(given, linkVersion(given.get(VERSION_KEY)).version);
+  return stateOf(given);
+}
+
+/** The fields of a hash (today's format) -> a complete, valid state object. */
+function stateOf(given) {
   const s = {};
   for (const row of PROPS) {
     s[row.name] = given.has(row.name) ? coerce(row, given.get(row.name)) : clone(row.default);
@@ -361,6 +406,8 @@ function serializeValue(row, v) {
       return v ? '1' : '0';
     case 'list':
       return v.join(',');
+    case 'names':
+      return v.map(escapeName).join(',');
     case 'floats':
       return v.map(fmtFloat).join(',');
     case 'float':
@@ -374,6 +421,11 @@ function same(a, b) {
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
+}
+
+/** State -> the link of it (without '#'): `v=<format version>&` and serialize(s). */
+export function linkOf(s) {
+  return versionedHash(serialize(s));
 }
 
 /** State -> URL hash (without '#'): only the values that differ from the base (the defaults, or a lecture step's set-up). */
@@ -407,15 +459,18 @@ export function isAnchorHash(hash) {
  * {field: value} object (over the defaults); options.hash: true to start from
  * location.hash, write every change back to it (history.replaceState) and
  * follow hashchange (only the full page does; an embedded instance never
- * touches the URL).
+ * touches the URL). options.locked: rows that keep their starting value
+ * whatever changes the state (locks.js). options.resetTo: what reset() goes
+ * back to, 'start' (the starting state) or 'defaults'; by default an
+ * instance that owns the URL resets to the defaults, any other to its start.
  */
 /** The longest the URL lags behind the state (ms). */
 export const HASH_DELAY_MS = 120;
 
-export function createStore({ initial = '', hash = false } = {}) {
+export function createStore({ initial = '', hash = false, locked = [], resetTo } = {}) {
   const useHash = hash && typeof location !== 'undefined' && typeof history !== 'undefined';
   let state;
-  if (useHash) state = parseHash(location.hash);
+  if (useHash) state = parseLink(location.hash);
   else if (initial && typeof initial === 'object') {
     state = parseHash('');
     for (const [k, v] of Object.entries(initial)) {
@@ -423,14 +478,16 @@ export function createStore({ initial = '', hash = false } = {}) {
       if (row) state[k] = coerce(row, v);
     }
   } else state = parseHash(String(initial ?? ''));
+  const lock = createLock(locked, state);
+  let startHash = (resetTo ?? (useHash ? 'defaults' : 'start')) === 'start' ? serialize(state) : '';
   const listeners = new Set();
+  const refusals = new Set();
   let writing = false;
   let pendingWrite = 0;
 
   function writeHash() {
     if (!useHash) return;
-    const text = serialize(state);
-    const url = `${location.pathname}${location.search}${text ? `#${text}` : ''}`;
+    const url = `${location.pathname}${location.search}#${linkOf(state)}`;
     writing = true;
     try {
       history.replaceState(history.state, '', url);
@@ -468,12 +525,22 @@ export function createStore({ initial = '', hash = false } = {}) {
     scheduleHash();
   }
 
-  function update(patch) {
+  function refused(list) {
+    if (!list.length) return;
+    scheduleHash(); // a link that asked for other values shows the kept ones
+    for (const fn of [...refusals]) {
+      try {
+        fn(list);
+      } catch (e) {
+        console.error(e);
+      }
+    }
+  }
+
+  /** Sets the fields of patch (values already valid); returns the names that changed. */
+  function apply(patch) {
     const changed = new Set();
-    for (const [name, raw] of Object.entries(patch)) {
-      const row = BY_NAME.get(name);
-      if (!row) continue;
-      const v = coerce(row, raw);
+    for (const [name, v] of Object.entries(patch)) {
       if (!same(v, state[name])) {
         state[name] = v;
         changed.add(name);
@@ -483,17 +550,41 @@ export function createStore({ initial = '', hash = false } = {}) {
     return changed;
   }
 
-  function loadHash(h) {
-    const next = parseHash(h);
-    const changed = new Set();
-    for (const row of PROPS) {
-      if (!same(next[row.name], state[row.name])) {
-        state[row.name] = next[row.name];
-        changed.add(row.name);
-      }
+  function update(patch) {
+    const next = {};
+    const refusedRows = [];
+    for (const [name, raw] of Object.entries(patch)) {
+      const row = BY_NAME.get(name);
+      if (!row) continue;
+      const v = coerce(row, raw);
+      if (lock.refuse(name, v)) refusedRows.push({ name, wanted: v, kept: lock.value(name) });
+      else next[name] = v;
     }
-    notify(changed);
+    const changed = apply(next);
+    refused(refusedRows);
     return changed;
+  }
+
+  /** Loads a hash (today's format unless it has `v`); link: true reads it as a link (parseLink). */
+  function loadHash(h, { link = false } = {}) {
+    const next = link ? parseLink(h) : parseHash(h);
+    const refusedRows = lock.keep(next);
+    const changed = apply(next);
+    refused(refusedRows);
+    return changed;
+  }
+
+  /**
+   * A new starting state (hash h): the locked rows take its values and
+   * reset() returns to it. rows: only these fields change now (the others
+   * keep what the student made of them); default: the whole state.
+   */
+  function restart(h, rows = null) {
+    startHash = String(h ?? '').replace(/^#/, '');
+    const start = parseHash(startHash);
+    lock.rebase(start);
+    const names = rows ? rows.filter((n) => BY_NAME.has(n)) : PROPS.map((r) => r.name);
+    return apply(Object.fromEntries(names.map((n) => [n, start[n]])));
   }
 
   const onHashChange = () => {
@@ -503,7 +594,7 @@ export function createStore({ initial = '', hash = false } = {}) {
       flushHash();
       return;
     }
-    loadHash(location.hash);
+    loadHash(location.hash, { link: true });
   };
   if (useHash) window.addEventListener('hashchange', onHashChange);
 
@@ -513,8 +604,19 @@ export function createStore({ initial = '', hash = false } = {}) {
     update,
     set: (name, value) => update({ [name]: value }),
     loadHash,
-    reset: () => loadHash(''),
-    serialize: () => serialize(state),
+    reset: () => loadHash(startHash),
+    restart,
+    /** True for a row that keeps its starting value (locked, or carried by a locked row). */
+    isLocked: (name) => lock.has(name),
+    /** fn([{name, wanted, kept}]) whenever a change would have moved a locked row. */
+    onRefused(fn) {
+      refusals.add(fn);
+      return () => refusals.delete(fn);
+    },
+    /** The value a locked row keeps. */
+    lockedValue: (name) => lock.value(name),
+    /** The state's link hash (`v=1&...`): what the URL holds and a fresh load reads back. */
+    serialize: () => linkOf(state),
     /** Writes a pending change to the URL now. */
     flushHash: () => pendingWrite && flushHash(),
     /** True while a change waits to be written to the URL. */
@@ -527,6 +629,7 @@ export function createStore({ initial = '', hash = false } = {}) {
     },
     destroy() {
       listeners.clear();
+      refusals.clear();
       clearTimeout(pendingWrite);
       if (useHash) window.removeEventListener('hashchange', onHashChange);
       if (useHash) window.removeEventListener('pagehide', onPageHide);

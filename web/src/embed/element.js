@@ -19,11 +19,12 @@
 //   (IntersectionObserver); while it is out of view, attribute changes wait
 //   and nothing is computed. Several elements are independent instances.
 import { mountPlayground } from '../page/mount.js';
-import { snapshot, defaults } from '../common/state.js';
+import { snapshot } from '../common/state.js';
 import { decodeDataUrl } from '../common/bytes.js';
 import { ATTRIBUTES, OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
 import embedCss from './embed.css?inline';
+import { VERSION } from '../common/version.js';
 
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 let sheet = null; // one constructable style sheet for every element's shadow root
@@ -41,6 +42,11 @@ let count = 0;
 export class ConvPlayground extends HTMLElement {
   static get observedAttributes() {
     return OBSERVED;
+  }
+
+  /** convplay's version (package.json's): `customElements.get('conv-playground').version`. */
+  static get version() {
+    return VERSION;
   }
 
   constructor() {
@@ -131,18 +137,14 @@ export class ConvPlayground extends HTMLElement {
       if (this.pending?.size) {
         const changed = [...this.pending];
         this.pending = null;
+        // the attributes are the starting state (Reset returns to it, locked rows keep it)
         if (changed.includes('preset') || changed.includes('lecture-step')) {
           // a new set-up: the attributes' whole state, over that set-up's base
-          this.instance.loadHash(patchHash(cfg.patch));
+          this.instance.restart(patchHash(cfg.patch));
           this.imageKey = '';
         } else {
-          const d = defaults();
-          const up = {};
-          for (const name of changed) {
-            const a = ATTRIBUTES.find((x) => x.attr === name);
-            if (a) up[a.row.name] = a.row.name in cfg.patch ? cfg.patch[a.row.name] : d[a.row.name];
-          }
-          if (Object.keys(up).length) this.instance.update(up);
+          const rows = changed.map((n) => ATTRIBUTES.find((x) => x.attr === n)?.row.name);
+          this.instance.restart(patchHash(cfg.patch), rows.filter(Boolean));
         }
         this.showNotes(cfg.notes);
         this.loadImage(cfg);

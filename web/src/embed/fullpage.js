@@ -26,6 +26,7 @@ export function pageOptions(loc) {
   const embed = q.get('embed') === '1';
   const mount = {};
   if (embed) {
+    mount.reset = 'start'; // Reset returns to the link the iframe was given
     if (q.has('panels')) {
       const r = readPanels(q.get('panels'));
       notes.push(...r.notes);

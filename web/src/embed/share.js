@@ -6,11 +6,13 @@
 //   iframeSnippet(pageUrl, hash, {panels, locked})
 //   elementSnippet(scriptUrl, hash, {panels, locked})
 //
-// A state's hash is state.js's serialize(): only what differs from its base.
+// A state's hash is state.js's linkOf(): its format version (`v=1`), then only
+// what differs from its base; link-format.js keeps older links' meaning.
 // An uploaded image (img=upload) or the webcam stays a word in the link, never
 // the picture: a page opened on such a link says so (UPLOAD_NOTE) and shows
 // the cat photo.
-import { parseHash, rowOf } from '../common/state.js';
+import { parseLink, rowOf } from '../common/state.js';
+import { VERSION_KEY, linkVersion, migrateFields } from '../common/link-format.js';
 import { ALIASES } from './options.js';
 import { checkValue, quote, sameValue, shown } from './values.js';
 
@@ -47,16 +49,20 @@ export function hashPairs(hash) {
  */
 export function linkNotes(hash) {
   const notes = [];
-  const used = parseHash(hash);
+  const used = parseLink(hash);
   const pairs = hashPairs(hash);
   if (pairs.length > 200)
     return [`The link has ${pairs.length} fields; only the known ones are read.`];
-  for (const [key, raw] of pairs) {
-    const row = rowOf(key);
-    if (raw === null) {
+  for (const [key, raw] of pairs)
+    if (raw === null)
       notes.push(`${quote(key)}: the value could not be decoded; using the default`);
-      continue;
-    }
+  // the fields as today's format reads them (an older link's migrated)
+  const fields = new Map(pairs.filter(([, raw]) => raw !== null));
+  const { version, note } = linkVersion(fields.get(VERSION_KEY));
+  if (note) notes.push(note);
+  if (fields.size) migrateFields(fields, version);
+  for (const [key, raw] of fields) {
+    const row = rowOf(key);
     if (!row) {
       notes.push(`${quote(key)} is not a field of this page; ignored`);
       continue;

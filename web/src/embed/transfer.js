@@ -1,6 +1,7 @@
 // Export and import of a playground.
 //
 //   configOf(state)            -> {format: 'convplay-config', version: 1, state, image?}
+//                                 (version: link-format.js's; an older file is migrated)
 //   readConfigText(text)       -> the complete state it holds; throws an Error whose
 //                                 message names the first bad field ('state.s: "0" is below 1')
 //   readConfigObject(data)     -> the same for a file already parsed (the network lab's
@@ -14,10 +15,12 @@
 // is not in it (image: 'upload' says so): the page shows the cat photo.
 import { zipSync } from 'fflate';
 import { PROPS, rowOf, defaults } from '../common/state.js';
+import { LINK_VERSION, migrateFields } from '../common/link-format.js';
 import { checkValue, quote } from './values.js';
 
 export const CONFIG_FORMAT = 'convplay-config';
-export const CONFIG_VERSION = 1;
+/** The file's format version: the links' (link-format.js); older files are migrated. */
+export const CONFIG_VERSION = LINK_VERSION;
 export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
 export function configOf(state) {
@@ -52,14 +55,19 @@ export function readConfigObject(data) {
     throw new Error('the file is not a convplay configuration: it holds no JSON object');
   if (data.format !== CONFIG_FORMAT)
     throw new Error(`format: ${quote(data.format ?? '(missing)')} is not "${CONFIG_FORMAT}"`);
-  if (data.version !== CONFIG_VERSION)
+  if (Number.isInteger(data.version) && data.version > CONFIG_VERSION)
     throw new Error(
-      `version: ${quote(data.version ?? '(missing)')} is not ${CONFIG_VERSION} (this page reads version ${CONFIG_VERSION})`,
+      `version: ${quote(data.version)} is newer than this page reads (${CONFIG_VERSION}): the file was written by a later convplay`,
+    );
+  if (!Number.isInteger(data.version) || data.version < 1)
+    throw new Error(
+      `version: ${quote(data.version ?? '(missing)')} is not a format version (a whole number from 1 to ${CONFIG_VERSION})`,
     );
   if (!data.state || typeof data.state !== 'object' || Array.isArray(data.state))
     throw new Error('state: missing, or not an object of fields');
   const state = defaults();
-  for (const [key, value] of Object.entries(data.state)) {
+  const fields = migrateFields(new Map(Object.entries(data.state)), data.version);
+  for (const [key, value] of fields) {
     const row = rowOf(key);
     if (!row) throw new Error(`state.${quote(key).slice(1, -1)}: not a field of convplay`);
     const r = checkValue(row, value, `state.${key}`);

@@ -26,6 +26,7 @@ export function quote(raw) {
 
 /** A value of row as a reader would write it ('on', '1,2', '(none)'). */
 export function shown(row, v) {
+  if (row.type === 'names') return v.map((n) => JSON.stringify(n)).join(', ');
   if (Array.isArray(v)) return v.length ? v.join(',') : '(none)';
   if (row.type === 'bool') return v ? 'on' : 'off';
   if (v === '') return '(none)';
@@ -124,6 +125,19 @@ export function checkValue(row, raw, label = row.name) {
       if (!/^[A-Za-z0-9_.-]*$/.test(text))
         return refuse('may hold only letters, digits, _ . and -');
       return { value: text, note: null };
+    }
+    case 'names': {
+      const unescape = (n) => n.replace(/%(25|2C)/gi, (m, c) => (c === '25' ? '%' : ','));
+      const items = arrayGiven ? raw.map(String) : text.split(',').map(unescape);
+      const max = row.maxLength ?? 64;
+      if (items.length > max) return refuse(`has more than ${max} names`);
+      const long = items.find((x) => x.length > (row.itemLength ?? 64));
+      if (long !== undefined)
+        return refuse(`has ${quote(long)}, longer than ${row.itemLength ?? 64} characters`);
+      // eslint-disable-next-line no-control-regex
+      if (items.some((x) => /[\u0000-\u001f\u007f]/.test(x)))
+        return refuse('has a control character in a name');
+      return { value: items, note: null };
     }
     default:
       return refuse('has a type this page does not know');

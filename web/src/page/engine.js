@@ -89,7 +89,8 @@ class Engine {
       event.preventDefault?.();
       if (gen !== this.generation) return;
       const what = event.message || 'could not load the worker or the WASM module';
-      if (!this.everReady) this.fail(new Error(`the worker failed: ${what}`));
+      if (!this.everReady)
+        this.fail(Object.assign(new Error(`the worker failed: ${what}`), { worker: true }));
       else this.died(`it failed: ${what}`);
     };
   }
@@ -128,6 +129,7 @@ class Engine {
       } else {
         const err = new Error(`the WASM module failed to load: ${msg.error.message}`);
         err.name = msg.error.name;
+        err.violations = msg.error.violations ?? [];
         if (this.everReady) this.died(err.message);
         else this.fail(err);
       }

@@ -16,7 +16,7 @@ export function createGrid(cls = '') {
 
 /**
  * Shows data[offset .. offset + fh*fw] in grid g: numbers (with `digits`
- * significant digits) when `numbers`, colours on the symmetric range. Cells
+ * significant digits, or as `format(v)` writes it) when `numbers`, colours on the symmetric range. Cells
  * carry data-value (the exact number) and a title. Without numbers and with
  * `canvas`, one canvas instead of the cells.
  */
@@ -27,7 +27,7 @@ export function updateGrid(
   fh,
   fw,
   range,
-  { label, numbers = true, digits = 2, titleDigits = 1e4, canvas = false } = {},
+  { label, numbers = true, digits = 2, titleDigits = 1e4, canvas = false, format = null } = {},
 ) {
   const n = fh * fw;
   const asCanvas = !numbers && canvas;
@@ -66,7 +66,7 @@ export function updateGrid(
     const text = String(v);
     if (same && cell.dataset.value === text) continue;
     cell.dataset.value = text;
-    cell.textContent = numbers ? fmt(v, digits) : '';
+    cell.textContent = numbers ? (format ? format(v) : fmt(v, digits)) : '';
     cell.style.backgroundColor = divergingCss(v, range);
     cell.style.color = textOn(v, range);
     cell.title = String(Math.round(v * titleDigits) / titleDigits);

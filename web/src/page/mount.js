@@ -13,13 +13,17 @@
 //     hash: false,          // true: read location.hash, write every change to it, follow
 //                           // hashchange (the full page); an embedded instance leaves it alone
 //     panels: undefined,    // ids of PANEL_IDS to show (default: all)
-//     locked: [],           // state rows whose controls are disabled (e.g. ['f', 'k'])
+//     locked: [],           // state rows that keep their starting value, controls disabled
+//                           // (e.g. ['f', 'k']; common/locks.js)
+//     reset: 'start',       // what "Reset everything" returns to: 'start' (the starting
+//                           // state; default unless hash: true) or 'defaults'
 //     onStateChange: (state, changed, instance) => {},   // after every change
 //     idPrefix: undefined,  // prefix of every id inside (default: 'cp<n>-', unique per page)
 //     jobTimeout: 30000,    // ms without an answer from the worker before it is replaced
 //   });
 //   await pg.ready;          // the first result is drawn (rejects when the module cannot load)
 //   pg.state, pg.set(name, v), pg.update({...}), pg.loadHash(h), pg.hash, pg.result, pg.idle
+//   pg.restart(h, rows?)     // a new starting state (the element's attributes changed)
 //   pg.destroy();            // stops the worker, removes the DOM, the listeners, the style sheets
 //
 // The element also fires 'convplay:statechange' (detail: {state, changed}) and
@@ -38,6 +42,9 @@ import { createEngine } from './engine.js';
 import { markup } from './template.js';
 import { PANELS, PANEL_IDS, PHOTOS } from './panels/index.js';
 import { nextTask } from './dom.js';
+import { showRefusals } from './lock-notice.js';
+import { fitNav } from './nav.js';
+import { watchViolations, explainLoadFailure } from './load-error.js';
 
 const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss, nnlabCss].join('\n');
 
@@ -87,6 +94,7 @@ export function mountPlayground(root, options = {}) {
     hash = false,
     panels = PANEL_IDS,
     locked = [],
+    reset = hash ? 'defaults' : 'start',
     onStateChange = null,
     idPrefix = `cp${++instances}-`,
     jobTimeout = 0,
@@ -107,7 +115,10 @@ export function mountPlayground(root, options = {}) {
   const onDestroy = (fn) => disposers.push(fn);
   onDestroy(adoptStyles(rootNode));
 
-  const store = createStore({ initial, hash });
+  // where the worker, the .wasm and the photos come from (embed.js's site)
+  const assetBase = new URL('/', import.meta.url).href;
+  const violations = watchViolations(doc, assetBase);
+  const store = createStore({ initial, hash, locked, resetTo: reset });
   onDestroy(() => store.destroy());
   const engine = createEngine(jobTimeout ? { jobTimeout } : {});
   onDestroy(() => engine.destroy());
@@ -176,7 +187,7 @@ export function mountPlayground(root, options = {}) {
     get result() {
       return result;
     },
-    locked: (name) => locked.includes(name),
+    locked: (name) => store.isLocked(name),
     on,
     emit,
     onDestroy,
@@ -262,7 +273,8 @@ export function mountPlayground(root, options = {}) {
       return;
     }
     if (!id.startsWith(p)) return;
-    if (ctx.goTo(id.slice(p.length))) e.preventDefault();
+    // an embedded instance never writes the host page's URL, even for a section it hides
+    if (ctx.goTo(id.slice(p.length)) || !store.usesHash) e.preventDefault();
   });
 
   function setStatus(text, ms) {
@@ -305,6 +317,7 @@ export function mountPlayground(root, options = {}) {
     }
   });
   onDestroy(offEngine);
+  onDestroy(showRefusals(store, $('lock-notice')));
 
   function syncDataset() {
     container.dataset.runs = String(runs);
@@ -429,6 +442,7 @@ export function mountPlayground(root, options = {}) {
   });
   // the first screen's two lines and "Start the lecture" belong to lecture mode
   container.querySelector('.cp-start').hidden = !panels.includes('lecture');
+  fitNav(container, $);
 
   let resolveFirst;
   const first = new Promise((resolve) => {
@@ -439,9 +453,13 @@ export function mountPlayground(root, options = {}) {
       await engine.ready;
     } catch (e) {
       $('boot').hidden = true;
-      showFatal(`${e.message}. Build it with "bash scripts/build.sh wasm" (or run "npm start").`);
+      const seen = violations.stop();
+      showFatal(
+        explainLoadFailure(e, { violations: seen, assetBase, pageOrigin: location.origin }),
+      );
       throw e;
     }
+    violations.stop();
     $('boot').hidden = true;
     performance.mark('convplay:module-ready');
     emit('ready'); // the image panel loads the first image and computes the layer
@@ -455,6 +473,7 @@ export function mountPlayground(root, options = {}) {
       mountPanel(panel);
     }
     if (destroyed) return;
+    fitNav(container, $); // with the links of the panels mounted since
     emit('started');
   })();
   ready.catch(() => {});
@@ -470,6 +489,7 @@ export function mountPlayground(root, options = {}) {
     update: store.update,
     loadHash: store.loadHash,
     reset: store.reset,
+    restart: store.restart,
     /** The state as a URL hash (without '#'). */
     get hash() {
       return store.serialize();

@@ -29,8 +29,20 @@ export interface MountOptions {
    * listed; the others are not mounted at all. An unknown id throws.
    */
   panels?: PanelId[];
-  /** State rows whose controls are disabled (e.g. ['f', 'k']); code may still set them. */
+  /**
+   * State rows that keep their starting value (e.g. ['f', 'k']; 'f' also fixes
+   * fw and fsep, 's' sw and ssep): their controls are disabled, and no change
+   * moves them (Reset, presets, the AlexNet exercise, lecture steps, imports,
+   * update() and loadHash() from code); what a change asked for them is not
+   * applied, and the instance says so in one line. Only restart() moves them.
+   */
   locked?: string[];
+  /**
+   * What reset() ("Reset everything") returns to: 'start' (the starting state:
+   * `initial`, or the URL hash at mount) or 'defaults'. Default: 'defaults'
+   * when hash is true, else 'start'.
+   */
+  reset?: 'start' | 'defaults';
   /** Called after every change of the state (changed: the names of the fields that changed). */
   onStateChange?: (state: Readonly<PlaygroundState>, changed: Set<string>, instance: PlaygroundInstance) => void;
   /**
@@ -72,8 +84,17 @@ export interface PlaygroundInstance {
   update(patch: Partial<PlaygroundState>): Set<string>;
   /** Replaces the whole state from a hash string. */
   loadHash(hash: string): Set<string>;
+  /** Back to the starting state (or the defaults: MountOptions.reset). */
   reset(): Set<string>;
-  /** The state as a hash string (without '#'): only what differs from the defaults. */
+  /**
+   * A new starting state (a hash string): locked rows take its values and
+   * reset() returns to it. rows: only these fields change now; default: all.
+   */
+  restart(hash: string, rows?: string[]): Set<string>;
+  /**
+   * The state as a link's hash (without '#'): the format version (`v=1`), then only what
+   * differs from the defaults. A link without `v` is read as version 1.
+   */
   readonly hash: string;
   /** The last layer result drawn, or null. */
   readonly result: LayerResult | null;

@@ -169,6 +169,7 @@ export function markup(p) {
     </div>
   </div>
 
+<p id="${p}lock-notice" data-part="lock-notice" class="message notice cp-lock-notice" role="status" hidden></p>
 <p id="${p}status" data-part="status" class="cp-status" role="status" aria-live="off">Not computed yet.</p>
 <div id="${p}drop-overlay" data-part="drop-overlay" class="drop-overlay" hidden><p>Drop the image to open it</p></div>
 `;

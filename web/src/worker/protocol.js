@@ -126,6 +126,8 @@ export const JOBS = [
  * @typedef {object} AlexnetJob
  * @property {'alexnet'} type
  * @property {number} seed
+ * @property {number} [layerKey]  the layer job whose image to use (refused with StaleLayer
+ *   when the worker holds a newer one); without it, the worker's current image
  */
 
 /**
@@ -154,12 +156,14 @@ export const JOBS = [
 /**
  * 'nnlab': the network lab (worker/jobs/nnlab.js). Its NetworkLab and the
  * Fashion-MNIST pack are loaded by the first such job ('own': no pack). Ops:
- *   build    {spec, seed, config, classes?, noData?}: a new network (He-initialised
- *            from seed) and a new training run; classes [{name, images: [file
- *            bytes]}] (lab 'own'): the student's classes, decoded and split by the
- *            module; noData: no training run (an imported network without its
- *            pictures) -> {layers, params, stepsPerEpoch, totalSteps, counts:
- *            {train, test}, own: {classes, perClass} | null, filters: Tensor32 | null}
+ *   build    {spec, seed, config, classes?, noData?, minSteps?}: a new network
+ *            (He-initialised from seed) and a new training run; classes [{name,
+ *            images: [file bytes]}] (lab 'own'): the student's classes, decoded and
+ *            split by the module; noData: no training run (an imported network
+ *            without its pictures); minSteps: config's epochs raised so the run
+ *            takes at least that many steps -> {layers, params, stepsPerEpoch,
+ *            totalSteps, epochsRaised: {from, to} | null, counts: {train, test},
+ *            own: {classes, perClass} | null, filters: Tensor32 | null}
  *   steps    {n, budgetMs?, testEvery?, testLimit?, input?}: up to n mini-batches
  *            (fewer when budgetMs has run out, at least one) -> {steps, step, epoch, loss, accuracy, learningRate, gradNorms, done, filters,
  *            batchnorm, evaluation? (when a multiple of testEvery was passed or the

@@ -2,7 +2,7 @@
 // pipeline (sources.js, pipeline.js) and runs every job of protocol.js on its
 // own copy of the data, so the page never freezes and never ships tensors.
 import createConvplay from 'convplay-wasm/convplay.mjs';
-import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
+import { WASM_URL } from './asset-urls.js';
 import { runLab } from '../common/bnlab-math.js';
 import { Sources, LARGE_FILE_PIXELS } from './sources.js';
 import { Pipeline, errorOf } from './pipeline.js';
@@ -12,7 +12,7 @@ import { alexnet } from './jobs/alexnet.js';
 import { nnlab } from './jobs/nnlab.js';
 import { buildWeights } from '../common/filters.js';
 
-const cpPromise = createConvplay({ wasmUrl: new URL(wasmUrl, self.location.href).href });
+const cpPromise = createConvplay({ wasmUrl: WASM_URL });
 const sources = new Sources();
 const pipeline = new Pipeline(sources);
 
@@ -105,7 +105,9 @@ const HANDLERS = {
   },
   stepper: (cp, job) =>
     stepperModel(cp, job.state, job.state.sin === 'image' ? currentImage() : null),
-  alexnet: (cp, job) => alexnet(cp, currentImage(), job.seed),
+  // on the image of the layer the page drew (job.layerKey), else the current one
+  alexnet: (cp, job) =>
+    alexnet(cp, job.layerKey ? pipeline.layerAt(job.layerKey).image : currentImage(), job.seed),
   bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
   geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
   sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
@@ -151,7 +153,21 @@ self.onmessage = async (event) => {
   }
 };
 
+// what the worker's own Content-Security-Policy refused while the module loaded
+// (the page names the directive when the module cannot load)
+const violations = [];
+const onViolation = (e) =>
+  violations.push({
+    directive: e.effectiveDirective || e.violatedDirective,
+    blocked: e.blockedURI,
+  });
+self.addEventListener('securitypolicyviolation', onViolation);
+
 cpPromise.then(
-  () => self.postMessage({ ready: true }),
-  (e) => self.postMessage({ ready: false, error: errorOf(e) }),
+  () => {
+    self.removeEventListener('securitypolicyviolation', onViolation);
+    self.postMessage({ ready: true });
+  },
+  // the violation's event comes in a task after the failure it caused
+  (e) => setTimeout(() => self.postMessage({ ready: false, error: { ...errorOf(e), violations } })),
 );

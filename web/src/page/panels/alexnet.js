@@ -7,9 +7,10 @@
 // (the module's convOutputSize: 54, not exact).
 //
 // The preset button also sets the page's layer to the same numbers (227, F = 11,
-// S = 4, P = 0, random filters), so the main view shows the first K (at most 16)
-// of the maps with the same formula. The state row `alex` records that the
-// exercise is shown (so a lecture step's link reproduces it).
+// S = 4, P = 0, random filters; the step-through's input to 11 x 11 so its window
+// fits), so the main view shows K (at most 16) maps with the same formula; a line
+// says what changed and offers the way back (alexnet-undo.js). The state row `alex`
+// records that the exercise is shown (so a lecture step's link reproduces it).
 //
 // This module also mounts the quiz (quiz.js, inside this section) and the
 // "show as code" panel (code.js, its own section #code-panel).
@@ -18,6 +19,7 @@ import { drawDiverging, drawImage, makeLegend } from '../render.js';
 import { mountQuiz, fmtInt } from './quiz.js';
 import { pytorchLine } from './code.js';
 import { el } from '../dom.js';
+import { mountUndo } from './alexnet-undo.js';
 
 export function mount(ctx) {
   const app = ctx;
@@ -99,10 +101,13 @@ export function mount(ctx) {
 
   const quizBox = el('div', { class: 'cp-quiz', id: id('quiz'), 'data-part': 'quiz' });
 
+  const changes = el('div', { class: 'cp-alex-changes-box' });
+  const undo = mountUndo(ctx, changes);
   root.replaceChildren(
     h,
     intro,
     el('div', { class: 'cp-alex-buttons' }, go, hide),
+    changes,
     busy,
     err,
     result,
@@ -160,7 +165,8 @@ export function mount(ctx) {
 
   let gen = 0;
   let lastKey = null;
-  async function compute(force = false) {
+  /** The exercise on the image of result r (the last drawn one by default). */
+  async function compute(force = false, r = ctx.result) {
     if (!state.alex) {
       result.hidden = true;
       hide.hidden = true;
@@ -169,20 +175,20 @@ export function mount(ctx) {
       busy.textContent = '';
       return;
     }
-    const r = ctx.result;
     if (!r?.input) {
       busy.textContent = 'Waiting for the image…';
       return;
     }
-    // the image and the seed decide the exercise: a new layer on the same image changes nothing
-    const key = `${ctx.sourceKey}|${r.state.size}|${r.state.fit}|${r.state.grey}|${state.seed}`;
+    // the result's image and the seed decide the exercise: a new layer on the same image
+    // changes nothing (the image is the result's, never the one the page loads meanwhile)
+    const key = `${r.input.key}|${state.seed}`;
     if (!force && key === lastKey) return; // shown or being computed
     const my = ++gen;
     lastKey = key;
     busy.textContent = 'Computing 96 feature maps of 55 × 55 in the worker…';
     hide.hidden = false;
     try {
-      const a = await engine.alexnet({ seed: state.seed });
+      const a = await engine.alexnet({ seed: state.seed, layerKey: r.key });
       if (!a || my !== gen) return;
       const { geometry, input: img, output: y, ms } = a;
       const [, K, H2, W2] = y.shape;
@@ -247,6 +253,10 @@ export function mount(ctx) {
       ctx.emit('alexnet', latest);
     } catch (e) {
       if (my !== gen) return;
+      if (e.name === 'StaleLayer') {
+        lastKey = null; // the worker holds a newer layer: its result computes the exercise
+        return;
+      }
       err.textContent = e.message;
       err.hidden = false;
       busy.textContent = '';
@@ -254,7 +264,9 @@ export function mount(ctx) {
   }
 
   go.addEventListener('click', () => {
+    const before = { ...app.state };
     const changed = app.update(ALEX_PATCH);
+    undo.remember(before, changed);
     if (!changed.size) compute(true); // otherwise the new result (or the 'alex' change) computes it
   });
   hide.addEventListener('click', () => app.set('alex', false));
@@ -264,5 +276,5 @@ export function mount(ctx) {
   });
   mountQuiz(quizBox, ctx);
   ctx.on('started', drawSlip);
-  return { update: () => compute(), api: { compute } };
+  return { update: (r) => compute(false, r), api: { compute } };
 }

@@ -3,6 +3,7 @@
 // state table's (rowOf(name).min / max), never written twice. Controls of
 // locked rows (mountPlayground's options.locked) are disabled.
 import { rowOf } from '../../common/state.js';
+import { watchOnScreen } from '../onscreen.js';
 
 const RANGES = ['f', 'fw', 'p', 's', 'sw', 'dil', 'k'];
 const SELECTS = ['pad', 'scale'];
@@ -53,6 +54,16 @@ export function mount(ctx) {
     input.disabled = ctx.locked(name);
     input.addEventListener('input', () => ctx.set(name, Number(input.value)));
   }
+
+  // it sticks to the top of the screen only while a panel of the layer is on screen
+  const bar = ctx.root.querySelector('.cp-quickbar');
+  const layerPanels = ['volume', 'formula-panel', 'image-panel', 'layer-panel', 'editor-panel'];
+  watchOnScreen(
+    ctx,
+    [...layerPanels.map((name) => $(name)), $('inspect-panel')],
+    (on) => bar.classList.toggle('cp-quickbar-away', !on),
+    { margin: '-90px 0px 0px 0px' },
+  );
 
   const labelF = ctx.root.querySelector(`label[for="${ctx.id('f')}"]`);
   const labelS = ctx.root.querySelector(`label[for="${ctx.id('s')}"]`);

@@ -5,6 +5,7 @@
 // whether the division was exact and its remainder. Nothing here re-derives
 // the sizes; the note on skipped pixels counts the taps the windows read.
 import { textEl as el } from '../dom.js';
+import { ALEX, isAlexLayer } from '../../common/lecture-steps.js';
 
 /**
  * The padded positions (0 .. padded - 1) of one axis that no tap of any window
@@ -113,6 +114,15 @@ export function mount(ctx) {
       el('b', 'formula-result out-D', String(L.k)),
     );
     box.append(d2);
+    if (isAlexLayer(r.state)) {
+      box.append(
+        el(
+          'p',
+          'formula-alex',
+          `The AlexNet exercise (below) has K = ${ALEX.K} filters, so D2 = ${ALEX.K} there; this layer holds at most 16, so it computes ${L.k} maps with its own random filters.`,
+        ),
+      );
+    }
     if (L.conv) {
       box.append(
         el(

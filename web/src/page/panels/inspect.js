@@ -8,6 +8,8 @@ import { fmt, rangeOf } from '../render.js';
 import { parsePin } from './volume.js';
 import { textEl as el } from '../dom.js';
 import { createGrid, updateGrid } from '../grid.js';
+import { decimalsFor, fixed, shownSum, unitsText } from '../fixed.js';
+import { watchOnScreen } from '../onscreen.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
 
@@ -57,20 +59,58 @@ export function mount(ctx) {
   const box = ctx.$('inspect');
   const hint = [...box.childNodes];
 
-  function grid(values, fh, fw, range, label, cls, digits = 2) {
+  function grid(values, fh, fw, range, label, cls, format = null) {
     return updateGrid(createGrid(cls), values, 0, fh, fw, range, {
       label,
       numbers: fw <= 7,
-      digits,
+      digits: 2,
+      format,
       titleDigits: 1e5,
     });
   }
 
   const panel = ctx.$('inspect-panel');
+  // a pinned pixel: in a narrow playground the inspector opens as a sheet under the maps (CSS),
+  // while the volumes reach into the upper part of the screen; elsewhere it is back in its place
+  let volumesOnScreen = true;
+  const sheet = () => setSheet(volumesOnScreen && Boolean(parsePin(ctx.state.at)));
+  /** The sheet on or off; what is at the top of the screen stays where it is. */
+  function setSheet(on) {
+    if (panel.classList.contains('cp-sheet') === on) return;
+    const ref = topSection();
+    const before = ref?.getBoundingClientRect().top;
+    panel.classList.toggle('cp-sheet', on);
+    // the panel leaves or joins the page's flow: when that was above the screen, the page
+    // scrolls by as much (the browser's scroll anchoring does not follow a fixed panel)
+    const moved = ref ? ref.getBoundingClientRect().top - before : 0;
+    if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
+  }
+  /** The section of this instance seen highest on the screen (not the inspector's own). */
+  function topSection() {
+    let best = null,
+      top = Infinity;
+    for (const s of ctx.root.querySelectorAll('section')) {
+      if (s === panel || s.hidden) continue;
+      const b = s.getBoundingClientRect();
+      if (b.bottom > 0 && b.top < window.innerHeight && b.top < top) {
+        best = s;
+        top = b.top;
+      }
+    }
+    return best;
+  }
+  watchOnScreen(
+    ctx,
+    [ctx.$('volume')],
+    (on) => {
+      volumesOnScreen = on;
+      sheet();
+    },
+    { margin: '0px 0px -40% 0px' },
+  );
   let shown = '';
   function show() {
-    // a pinned pixel: in a narrow playground the inspector opens as a sheet under the map (CSS)
-    panel.classList.toggle('cp-sheet', Boolean(parsePin(ctx.state.at)));
+    sheet();
     const r = ctx.result;
     const t = ctx.currentTarget ? ctx.currentTarget() : null;
     if (!t || !r || r.error || !r.output) {
@@ -86,6 +126,8 @@ export function mount(ctx) {
     shown = key;
     const f = receptiveField(r, t.k, t.y, t.x);
     const [, d1] = r.input.shape;
+    // one number of decimals for every product and sum: sums of them add up by hand
+    const dec = decimalsFor([...f.channels.flatMap((ch) => [...ch.ps, ch.sum]), f.bias, f.total]);
     box.replaceChildren();
     const head = el('p', 'inspect-head');
     head.append(
@@ -123,30 +165,57 @@ export function mount(ctx) {
         el('span', 'op', '×'),
         block('weight w', grid(ch.ws, f.fh, f.fw, wr, `channel ${name}: weights`, 'g-w')),
         el('span', 'op', '='),
-        block('product x·w', grid(ch.ps, f.fh, f.fw, pr, `channel ${name}: products`, 'g-p', 2)),
+        block(
+          'product x·w',
+          grid(ch.ps, f.fh, f.fw, pr, `channel ${name}: products`, 'g-p', (v) => fixed(v, dec)),
+        ),
       );
       fig.append(trio);
       const padded = ch.src.filter(([iy, ix]) => iy < 0 || ix < 0).length;
-      fig.append(
-        el(
-          'p',
-          'channel-sum',
-          `sum of the ${ch.ps.length} products = ${fmt(ch.sum, 4)}${padded ? ` (${padded} from the zero padding)` : ''}`,
-        ),
-      );
+      const line = el('p', 'channel-sum', `sum of the ${ch.ps.length} products = `);
+      // with the products on screen, their sum is written as a student adds them
+      line.append(...sumParts(shownSum(f.fw <= 7 ? ch.ps : [ch.sum], dec, ch.sum), dec));
+      if (padded) line.append(` (${padded} from the zero padding)`);
+      fig.append(line);
       rows.append(fig);
     }
     const total = el('p', 'inspect-total');
-    const parts = f.channels.map((ch) => fmt(ch.sum, 4)).join(' + ');
+    const parts = f.channels.map((ch) => fixed(ch.sum, dec)).join(' + ');
     total.append(
-      `y = ${d1 > 1 ? 'Σ channels' : 'sum'} + b = ${parts} + ${fmt(f.bias, 4)} = `,
+      `y = ${d1 > 1 ? 'Σ channels' : 'sum'} + b = ${parts} + `,
+      el('span', 'inspect-bias', fixed(f.bias, dec)),
+      ' = ',
+      ...sumParts(shownSum([...f.channels.map((ch) => ch.sum), f.bias], dec, f.total), dec),
+      '. Before rounding y = ',
       el('b', 'inspect-sum', fmt(f.total, 5)),
       `; the core computed `,
       el('b', 'inspect-core', fmt(f.core, 5)),
       '.',
     );
+    const note = el(
+      'p',
+      'hint inspect-rounding',
+      `Every number is rounded to ${dec} decimals (hover a cell for more digits). A sum adds the numbers as shown; where rounding them changed the sum, the difference is written out (“− 0.0001”).`,
+    );
     // the sum first (on a phone's sheet it is what shows), then the products per channel
-    box.append(total, rows);
+    box.append(total, rows, note);
+  }
+
+  /** "shown = value", or "shown ± rounding = value" when rounding the parts changed the sum. */
+  function sumParts({ shown, value, rounding }, dec) {
+    const v = el('b', 'sum-value', unitsText(value, dec));
+    if (!rounding) return [v];
+    return [
+      el('span', 'sum-shown', unitsText(shown, dec)),
+      ' ',
+      el(
+        'span',
+        'sum-rounding',
+        `${rounding < 0 ? '−' : '+'} ${unitsText(Math.abs(rounding), dec)}`,
+      ),
+      ' = ',
+      v,
+    ];
   }
 
   ctx.onHover(show);

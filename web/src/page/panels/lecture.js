@@ -3,14 +3,17 @@
 // (a patch over the defaults, applied as one hash, so every step has its own
 // link), two or three sentences, and the sizes it states — which the panel
 // checks against what the page computes (the module's geometry) and shows
-// beside them. Each step brings the panel it is about into view.
+// beside them. Each step brings the panel it is about into view; the step's text
+// and its buttons stay on screen in a bar at the bottom (lecture-dock.js).
 import * as S from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
 import { el } from '../dom.js';
+import { mountDock } from './lecture-dock.js';
+import { followPanel } from './lecture-follow.js';
 
-/** The URL hash (without '#') of a step: the defaults, the step's patch, lstep = its id. */
+/** The link hash (without '#') of a step: the defaults, the step's patch, lstep = its id. */
 export function stepHash(step) {
-  return S.serialize({ ...S.defaults(), ...step.patch, lstep: step.id });
+  return S.linkOf({ ...S.defaults(), ...step.patch, lstep: step.id });
 }
 
 const dimsText = (d) => `${d[0]} × ${d[1]} × ${d[2]}`;
@@ -69,15 +72,34 @@ export function mount(ctx) {
     class: 'cp-lec-intro',
     text: 'Walk through the lecture in its own order: each step sets up the playground, explains what you see in two or three sentences and states the sizes, which you can check on the page.',
   });
-  const active = el('div', { class: 'cp-lec-active' }, counter, title, body, sizes, shown, nav);
+  // the step itself lives in the bar at the bottom of the screen (lecture-dock.js)
+  const textBox = el(
+    'div',
+    {
+      class: 'cp-lec-text',
+      tabindex: '0',
+      role: 'group',
+      'aria-labelledby': id('lecture-step-title'),
+    },
+    title,
+    body,
+    sizes,
+    shown,
+  );
+  const dock = mountDock(ctx, { counter, textBox, buttons: nav, toggleBefore: resetBtn });
+  const where = el('p', {
+    class: 'hint cp-lec-where',
+    text: "The step's text and its Previous / Next buttons are in the bar at the bottom of the screen.",
+  });
   root.replaceChildren(
     el('div', { class: 'cp-lec-head' }, h, startBtn, leaveBtn),
     intro,
-    active,
+    where,
     listBox,
   );
   root.hidden = false;
 
+  const follow = followPanel(ctx);
   const index = () => STEPS.findIndex((s) => s.id === app.state.lstep);
   const go = (i) => {
     const step = STEPS[Math.max(0, Math.min(STEPS.length - 1, i))];
@@ -93,8 +115,8 @@ export function mount(ctx) {
     }
     app.loadHash(hash); // the whole state becomes the step's (Back returns to the previous step)
     title.focus({ preventScroll: true });
-    // the panel the step is about comes into view (the lecture text stays on top of it)
-    if (step.focus) ctx.goTo(step.focus, { focus: false });
+    // the panel the step is about comes into view (the step's bar stays over its lower part)
+    if (step.focus) follow(step.focus);
     else if (root.getBoundingClientRect().top < 0) root.scrollIntoView({ block: 'start' });
   };
   startBtn.addEventListener('click', () => {
@@ -192,7 +214,8 @@ export function mount(ctx) {
     root.classList.toggle('cp-lec-on', on);
     startBtn.hidden = on;
     leaveBtn.hidden = !on;
-    active.hidden = !on;
+    dock.show(on);
+    where.hidden = !on;
     intro.hidden = on;
     // while in the lecture the panel sits at the top of the page's stage, beside the layer
     const stage = ctx.root.querySelector('.stage');
@@ -205,6 +228,7 @@ export function mount(ctx) {
       return;
     }
     const step = STEPS[i];
+    if (root.dataset.step !== step.id) dock.openText(); // a new step: its text to read
     root.dataset.step = step.id;
     counter.textContent = `Step ${i + 1} of ${STEPS.length}`;
     title.textContent = step.title;

@@ -23,8 +23,12 @@ import {
 import { el } from '../dom.js';
 import { rowOf } from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
+import { describeLocked } from '../../common/locks.js';
 import { zlibSync } from 'fflate';
 import { configOf, readConfigObject, download } from '../../embed/transfer.js';
+import { readField } from './nnlab-fields.js';
+import { namesOf, syncOwn, ownProblem, ownSummary } from './nnlab-own.js';
+import { notLearnt } from './nnlab-verdict.js';
 
 const CLASSES = [
   'T-shirt/top',
@@ -47,6 +51,9 @@ const TEST_EVERY = 50; // steps between test points on the curve
 const TEST_POINT_IMAGES = 500;
 const MAX_WEIGHTS_BYTES = 32 * 1024 * 1024; // a weights file (conv 32@28x28 twice is ~10 MB)
 const MAX_OWN_CLASSES = 4;
+// the fewest steps a run on the student's own classes takes (a few dozen pictures in
+// batches of 32 are one step an epoch: 2 epochs would be 2 steps, and nothing learnt)
+const MIN_OWN_STEPS = 100;
 // the lab's rows of the state table: what a weights file sets
 const LAB_ROWS = [
   'nnk1',
@@ -114,7 +121,7 @@ export function mount(ctx) {
 
   // Every control is a row of the state table (common/state.js), so the link
   // holds the lab's configuration; the limits are the table's.
-  const field = (name, domId, label, attrs = {}) => {
+  const field = (name, domId, label, attrs = {}, says = label) => {
     const row = rowOf(name);
     const f = numberInput(id(domId), label, ctx.state[name], {
       min: row.min,
@@ -122,12 +129,13 @@ export function mount(ctx) {
       ...attrs,
     });
     f.name = name;
+    f.says = says; // the field's name in a notice
     return f;
   };
   const conv = [1, 2].map((n) => ({
-    k: field(`nnk${n}`, `nn-k${n}`, 'K'),
-    f: field(`nnf${n}`, `nn-f${n}`, 'F'),
-    p: field(`nnp${n}`, `nn-p${n}`, 'P'),
+    k: field(`nnk${n}`, `nn-k${n}`, 'K', {}, `conv ${n} filters K`),
+    f: field(`nnf${n}`, `nn-f${n}`, 'F', {}, `conv ${n} kernel F`),
+    p: field(`nnp${n}`, `nn-p${n}`, 'P', {}, `conv ${n} padding P`),
   }));
   const bn = el('input', { id: id('nn-bn'), type: 'checkbox', checked: ctx.state.nnbn });
   const lr = field('nnlr', 'nn-lr', 'learning rate', { step: 0.01 });
@@ -135,6 +143,13 @@ export function mount(ctx) {
   const epochs = field('nnep', 'nn-epochs', 'epochs');
   const seed = field('nnseed', 'nn-seed', 'seed');
   const fields = [...conv.flatMap((c) => [c.k, c.f, c.p]), lr, batch, epochs, seed];
+  // a value typed into a field that had to be clamped or replaced: which, and why
+  const fieldNotice = el('p', {
+    class: 'message notice cp-nn-field-notice',
+    role: 'status',
+    'aria-live': 'polite',
+    'data-part': 'nn-field-notice',
+  });
 
   const train = el(
     'button',
@@ -194,16 +209,23 @@ export function mount(ctx) {
     'aria-label': 'The webcam: a snapshot button under each class takes the current picture',
   });
   const ownText = el('p', { class: 'cp-nn-own-text', 'aria-live': 'polite' });
+  // what the set still lacks before it can train (the module's rules)
+  const ownNotice = el('p', {
+    class: 'message notice cp-nn-own-notice',
+    role: 'status',
+    'data-part': 'nn-own-notice',
+  });
   const ownBox = el(
     'div',
     { class: 'cp-nn-own', hidden: true },
     el('p', {
-      text: 'Make 2 to 4 classes (for example "cup", "cat", "hand"), each with a name and 5 to 60 pictures: uploads or webcam snapshots. The module decodes each picture grey and downscales it to the 28 × 28 input; every fifth picture of a class is kept aside to test the network. Pictures of any size are fine: all are downscaled the same way.',
+      text: 'Make 2 to 4 classes (for example "cup", "cat", "hand"), each with a name and 5 to 60 pictures: uploads or webcam snapshots. The module decodes each picture grey and downscales it to the 28 × 28 input; every fifth picture of a class is kept aside to test the network. Pictures of any size are fine: all are downscaled the same way. The page\'s link keeps your class names, not the pictures.',
     }),
     classRows,
     el('div', { class: 'cp-nn-buttons' }, addClass, camera),
     video,
     ownText,
+    ownNotice,
   );
   const dataBox = el(
     'fieldset',
@@ -304,6 +326,11 @@ export function mount(ctx) {
     role: 'alert',
     hidden: true,
   });
+  const inputNotice = el('p', {
+    class: 'message notice cp-nn-input-notice',
+    role: 'status',
+    'data-part': 'nn-input-notice',
+  });
   const probs = el('ol', { class: 'cp-nn-probs', 'aria-label': 'Class probabilities' });
   const maps = el('div', { class: 'cp-nn-maps' });
   const mapNote = el('p', { class: 'cp-nn-map-note', 'aria-live': 'polite' });
@@ -334,6 +361,7 @@ export function mount(ctx) {
       ),
     ),
     inputError,
+    inputNotice,
     el(
       'div',
       { class: 'cp-nn-verdict' },
@@ -374,6 +402,7 @@ export function mount(ctx) {
       el('label', { for: bn.id, class: 'cp-nn-bn' }, bn, ' batch norm after each convolution'),
     ),
     el('div', { class: 'cp-nn-hyper' }, lr.row, batch.row, epochs.row, seed.row),
+    fieldNotice,
     dataBox,
     ownBox,
     el('div', { class: 'cp-nn-buttons' }, train, pause, step, reset, compare),
@@ -466,12 +495,21 @@ export function mount(ctx) {
           : 'Loading the lab (the module and 3.8 MB of images)…',
     );
     showError(null);
+    const problem = key === 'own' && !imported ? ownProblem(own) : null;
+    if (problem) {
+      // the set's notice says the same: a state a fresh load of the link shows too
+      run = null;
+      layerBody.replaceChildren();
+      setState('error', `Not trained: ${problem}.`);
+      return false;
+    }
     stale = false;
     try {
       const job = { op: 'build', lab: key, spec: spec(), seed: config().seed, config: config() };
       if (key === 'own' && imported) job.noData = true;
       else if (key === 'own') {
         job.classes = own.map((c) => ({ name: c.name, images: c.images.map((i) => i.bytes) }));
+        job.minSteps = MIN_OWN_STEPS;
       }
       const r = await engine.nnlab(job);
       run = {
@@ -503,7 +541,7 @@ export function mount(ctx) {
         'idle',
         job.noData
           ? `An imported network for ${run.classes.join(', ')}; its images are not here, so it classifies drawings and uploads but cannot train or be tested.`
-          : `${data}${r.counts.train} training and ${r.counts.test} test images; ${r.params.toLocaleString('en')} parameters; ${r.totalSteps} steps of ${config().batchSize} images.`,
+          : `${data}${r.counts.train} training and ${r.counts.test} test images; ${r.params.toLocaleString('en')} parameters; ${r.totalSteps} steps of ${config().batchSize} ${config().batchSize === 1 ? 'image' : 'images'}${raisedText(r)}.`,
       );
       return true;
     } catch (e) {
@@ -513,6 +551,13 @@ export function mount(ctx) {
       showError(e);
       return false;
     }
+  }
+
+  /** Why a run on own classes takes more epochs than the field says ('' when it does not). */
+  function raisedText(r) {
+    if (!r.epochsRaised) return '';
+    const { from, to } = r.epochsRaised;
+    return ` (${to} epochs rather than ${from}: so few pictures take at least ${MIN_OWN_STEPS} steps to learn)`;
   }
 
   async function evaluate(limit) {
@@ -546,6 +591,8 @@ export function mount(ctx) {
     root.dataset.loss = String(r.loss);
     if (r.evaluation) {
       run.tests.push([run.step, r.evaluation.accuracy]);
+      run.verdict = notLearnt(r.evaluation, run.classes);
+      root.dataset.learnt = run.verdict ? 'no' : 'yes';
       drawConfusion(r.evaluation);
     }
     drawLayers();
@@ -553,7 +600,8 @@ export function mount(ctx) {
     drawCurves();
     showInput(ticket, input, r.step, r.classified, r.classifyError);
     const last = run.tests.at(-1);
-    status.textContent = `step ${r.step} of ${run.plan.totalSteps} (epoch ${r.epoch + 1}), training loss ${r.loss.toFixed(3)}, learning rate ${r.learningRate.toFixed(4)}${last ? `, test accuracy ${(100 * last[1]).toFixed(1)}%` : ''}`;
+    const verdict = last && run.verdict ? `; ${run.verdict}` : '';
+    status.textContent = `step ${r.step} of ${run.plan.totalSteps} (epoch ${r.epoch + 1}), training loss ${r.loss.toFixed(3)}, learning rate ${r.learningRate.toFixed(4)}${last ? `, test accuracy ${(100 * last[1]).toFixed(1)}%` : ''}${verdict}`;
     return r;
   }
 
@@ -562,10 +610,16 @@ export function mount(ctx) {
       const r = await advance(MAX_STEPS_PER_JOB, STEP_BUDGET_MS);
       if (r.done) {
         running = false;
-        setState('done', `${status.textContent}. Done.`);
+        setState('done', `${status.textContent}. Done.${run.verdict ? ` ${retryAdvice()}` : ''}`);
       }
     }
   }
+
+  /** What to try when a finished run has not learnt. */
+  const retryAdvice = () =>
+    run.lab === 'own'
+      ? 'Add more pictures to each class (or raise the epochs), then press Train again.'
+      : 'Raise the epochs or the learning rate, then press Train again.';
 
   const serial = (fn) => {
     busy = busy.then(fn).catch((e) => showError(e));
@@ -599,12 +653,20 @@ export function mount(ctx) {
   // A control changes its row; a changed row (from a control, a link or a
   // lecture step) sets the controls and rebuilds the network.
   for (const f of fields) {
-    ctx.listen(f.input, 'change', () => ctx.set(f.name, f.input.value));
+    ctx.listen(f.input, 'change', () => {
+      const { value, note } = readField(f.input, rowOf(f.name), f.says);
+      // a field that reads back the value already used (its text set after a notice) keeps the notice
+      if (note || value !== ctx.state[f.name]) fieldNotice.textContent = note ?? '';
+      ctx.set(f.name, value);
+      f.input.value = String(ctx.state[f.name]); // also when the value used is the one before
+    });
   }
   ctx.listen(bn, 'change', () => ctx.set('nnbn', bn.checked));
   ctx.subscribe((state, changed) => {
     const names = [...changed];
-    if (names.some((name) => name.startsWith('nn'))) {
+    if (names.includes('nncls') && syncOwn(own, state.nncls)) ownChanged();
+    if (names.includes('nndata') && !quiet) setMode(state.nndata);
+    if (names.some((name) => LAB_ROWS.includes(name))) {
       for (const f of fields) f.input.value = String(state[f.name]);
       bn.checked = state.nnbn;
       running = false;
@@ -670,7 +732,21 @@ export function mount(ctx) {
     }
     const finished = comparison.without.done && comparison.with.done;
     running = false;
-    setState(finished ? 'done' : 'paused');
+    setState(finished ? 'done' : 'paused', comparisonStatus(finished));
+  }
+
+  /** The status once the comparison stops: finished, or paused at a step. */
+  function comparisonStatus(finished) {
+    const c = comparison;
+    const step = Math.min(c.without.step, c.with.step);
+    const acc = (side) => {
+      const t = side.tests.at(-1);
+      return t ? `${(100 * t[1]).toFixed(1)}%` : 'not tested yet';
+    };
+    const both = `test accuracy ${acc(c.without)} without batch norm, ${acc(c.with)} with it`;
+    return finished
+      ? `Comparison done: both networks trained ${step} steps; ${both}.`
+      : `Comparison paused at step ${step} (${both}); press "Compare with and without batch norm" to run it again.`;
   }
 
   function drawComparison() {
@@ -964,8 +1040,12 @@ export function mount(ctx) {
   }
 
   ctx.listen(testIndex.input, 'change', () => {
-    const n = Number(testIndex.input.value);
-    current = { source: 'test', index: Number.isInteger(n) ? n : -1 };
+    const max = Number(testIndex.input.max);
+    const row = { name: 'test', type: 'int', min: 0, max, default: 0 };
+    const { value, note } = readField(testIndex.input, row, 'test image #');
+    inputNotice.textContent = note ?? '';
+    testIndex.input.value = String(value);
+    current = { source: 'test', index: value };
     refreshInput();
   });
 
@@ -1055,10 +1135,15 @@ export function mount(ctx) {
     if (mode === 'own') {
       stale = true;
       running = false;
-      const total = own.reduce((n, c) => n + c.images.length, 0);
-      ownText.textContent = `${own.length} ${own.length === 1 ? 'class' : 'classes'}, ${total} pictures. Press Train (or Step) to train on them.`;
+      ownText.textContent = `${ownSummary(own)} Press Train (or Step) to train on them.`;
     }
     drawOwn();
+  }
+
+  /** A class added, removed or renamed in the page: the link's names follow. */
+  function ownEdited() {
+    ctx.set('nncls', namesOf(own));
+    ownChanged();
   }
 
   function drawOwn() {
@@ -1074,7 +1159,7 @@ export function mount(ctx) {
         });
         name.addEventListener('change', () => {
           c.name = name.value;
-          ownChanged();
+          ownEdited();
         });
         const files = el('input', {
           type: 'file',
@@ -1109,7 +1194,7 @@ export function mount(ctx) {
         );
         remove.addEventListener('click', () => {
           own.splice(ci, 1);
-          ownChanged();
+          ownEdited();
         });
         const thumbs = el('div', { class: 'cp-nn-thumbs' });
         for (const im of c.images.slice(-12)) {
@@ -1137,11 +1222,13 @@ export function mount(ctx) {
       }),
     );
     addClass.disabled = own.length >= MAX_OWN_CLASSES;
+    const problem = ownProblem(own);
+    ownNotice.textContent = problem ? `To train: ${problem}.` : '';
   }
 
   ctx.listen(addClass, 'click', () => {
     if (own.length < MAX_OWN_CLASSES) own.push({ name: '', images: [] });
-    ownChanged();
+    ownEdited();
   });
 
   function setMode(m) {
@@ -1155,7 +1242,6 @@ export function mount(ctx) {
     invert.disabled = m === 'own';
     running = false;
     if (m === 'own') {
-      if (!own.length) own.push({ name: '', images: [] }, { name: '', images: [] });
       drawOwn();
       stale = true;
       status.textContent = 'Name your classes and add pictures, then press Train.';
@@ -1163,8 +1249,8 @@ export function mount(ctx) {
       serial(build);
     }
   }
-  ctx.listen(dataOwn, 'change', () => setMode('own'));
-  ctx.listen(dataFashion, 'change', () => setMode('fashion'));
+  ctx.listen(dataOwn, 'change', () => ctx.set('nndata', 'own'));
+  ctx.listen(dataFashion, 'change', () => ctx.set('nndata', 'fashion'));
 
   // The webcam: getUserMedia where the browser offers it (https or localhost).
   const stopCamera = () => {
@@ -1293,6 +1379,17 @@ export function mount(ctx) {
     return n;
   }
 
+  /** Throws when patch would move a row the page locks (what asks for it: `who`). */
+  function refuseLocked(patch, who) {
+    const held = Object.keys(patch).filter(
+      (n) => ctx.locked(n) && String(patch[n]) !== String(ctx.state[n]),
+    );
+    if (held.length)
+      throw new Error(
+        `${who} needs other values than this page locks: ${describeLocked(held, (n) => ctx.state[n])}`,
+      );
+  }
+
   async function importWeights(f) {
     if (f.size > MAX_WEIGHTS_BYTES)
       throw new Error(
@@ -1306,6 +1403,7 @@ export function mount(ctx) {
     }
     const state = readConfigObject(data);
     const net = readNetwork(data);
+    refuseLocked(Object.fromEntries(LAB_ROWS.map((name) => [name, state[name]])), 'this file');
     const fashion =
       net.classes.length === CLASSES.length && net.classes.every((c, i) => c === CLASSES[i]);
     // the file's architecture, hyperparameters and seed, then its weights
@@ -1349,6 +1447,12 @@ export function mount(ctx) {
   function setModeQuiet(m) {
     if (m === mode) return;
     mode = m;
+    quiet = true;
+    try {
+      ctx.set('nndata', m);
+    } finally {
+      quiet = false;
+    }
     dataOwn.checked = m === 'own';
     dataFashion.checked = m !== 'own';
     ownBox.hidden = m !== 'own';
@@ -1436,6 +1540,7 @@ export function mount(ctx) {
     };
     for (let i = 0; i < open; i++)
       patch[`w${i}`] = exact(first.w.data.slice(i * C * F * F, (i + 1) * C * F * F));
+    refuseLocked({ ...patch, img: 'upload' }, 'conv 1');
     const blob = greyPng(Uint8Array.from(shown.pixels), 28, 28);
     ctx.update(patch);
     await ctx.openFile?.(blob, `network lab input (step ${shown.step})`);
@@ -1476,6 +1581,9 @@ export function mount(ctx) {
   });
 
   // a link that opens the lecture step
+  // a link's own classes: their names, and the choice to train on them
+  syncOwn(own, ctx.state.nncls);
+  if (ctx.state.nndata === 'own') setMode('own');
   let lectureRun = STEPS.find((st) => st.id === ctx.state.lstep)?.run === 'compare';
   if (lectureRun) serial(runComparison);
   drawCurves();

@@ -257,6 +257,8 @@ export function mount(ctx) {
     sel.addEventListener('change', () => ctx.setPreset(k, sel.value));
     const edit = el('button', 'edit', 'edit');
     edit.type = 'button';
+    // locked filters (the element's filter-kinds): neither a preset nor a weight changes
+    sel.disabled = edit.disabled = ctx.locked('filters');
     edit.setAttribute('aria-label', `edit the weights of filter ${k + 1}`);
     edit.addEventListener('click', () => ctx.editFilter?.(k));
     head.append(name, sel, edit);
@@ -392,10 +394,16 @@ export function mount(ctx) {
         setHover(p);
       }
     });
+    // a finger has no hover: the pixel under it becomes the keyboard cursor before the tap
+    // focuses the map (focus shows the cursor's pixel)
+    cv.addEventListener('pointerdown', (e) => {
+      const p = pos(e);
+      if (p) cursor = p;
+    });
     cv.addEventListener('pointerleave', () => setHover(null));
     cv.addEventListener('click', (e) => {
-      // the pixel the hover showed (one mapping for both), else the click's own
-      const p = hover && hover.k === k ? hover : pos(e);
+      // the pixel under the click (a tap's focus may have announced another one meanwhile)
+      const p = pos(e) ?? (hover && hover.k === k ? hover : null);
       if (!p) return;
       const at = `${p.k}.${p.y}.${p.x}`;
       ctx.set('at', ctx.state.at === at ? '' : at);

@@ -2,26 +2,53 @@
 // of the module (wasm/js/convplay_nn.mjs) per worker, created with its data
 // pack the first time the lab is used, so neither is loaded before the
 // student opens the lab. Each op returns only what the panel draws.
-import { createNetworkLab } from 'convplay-wasm/convplay_nn.mjs';
-import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
-import packUrl from 'convplay-wasm/fashion-mnist.pack.gz?url';
+import { PACK_URL } from '../asset-urls.js';
+import { loadNetworkLab } from '../lab-module.js';
+import { decodeDataUrl } from '../../common/bytes.js';
 
 // key -> Promise<{lab, counts}>: 'main', the two networks of the comparison,
 // and 'own' (the student's own classes: no Fashion-MNIST pack)
 const labs = new Map();
 
-async function openLab(key) {
-  const api = await createNetworkLab({ wasmUrl: new URL(wasmUrl, self.location.href).href });
-  if (key === 'own') return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
-  const response = await fetch(new URL(packUrl, self.location.href).href);
+/**
+ * The Fashion-MNIST pack's bytes: fetched from its file (asset-urls.js), or,
+ * in the single-file page (where the build inlines it as a data: URL and the
+ * worker may fetch nothing), decoded from the bundle.
+ */
+async function packBytes() {
+  const url = PACK_URL;
+  if (url.startsWith('data:')) return decodeDataUrl(url);
+  const response = await fetch(url);
   if (!response.ok) {
     throw new Error(
       `the Fashion-MNIST pack could not be fetched (HTTP ${response.status}); build it with "bash scripts/build.sh wasm"`,
     );
   }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function openLab(key) {
+  const api = await loadNetworkLab();
+  if (key === 'own') return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
   const lab = api.NetworkLab();
-  const counts = lab.loadPack(new Uint8Array(await response.arrayBuffer()));
+  const counts = lab.loadPack(await packBytes());
   return { lab, counts };
+}
+
+// the most epochs a run is raised to (the module's limit is 1,000)
+const MAX_RAISED_EPOCHS = 1000;
+
+/**
+ * config with enough epochs for at least minSteps steps on `train` images (the
+ * module's steps per epoch: ceil(train / batch)): {config, epochsRaised: {from,
+ * to} or null}. A small set of the student's own is one step an epoch.
+ */
+function atLeastSteps(config, train, minSteps) {
+  if (!minSteps || !train) return { config, epochsRaised: null };
+  const perEpoch = Math.ceil(train / config.batchSize);
+  const need = Math.min(MAX_RAISED_EPOCHS, Math.ceil(minSteps / perEpoch));
+  if (need <= config.epochs) return { config, epochsRaised: null };
+  return { config: { ...config, epochs: need }, epochsRaised: { from: config.epochs, to: need } };
 }
 
 /** The first conv layer's filters, [K, C, F, F], or null. */
@@ -50,8 +77,16 @@ export async function nnlab(job) {
         opened.counts = { train: own.train, test: own.test };
       }
       // an imported network of classes whose images are not here: no training run
-      const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(job.config);
-      return { ...d, ...plan, counts: opened.counts, own, filters: firstFilters(lab, d.layers) };
+      const { config, epochsRaised } = atLeastSteps(job.config, opened.counts.train, job.minSteps);
+      const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(config);
+      return {
+        ...d,
+        ...plan,
+        epochsRaised: job.noData ? null : epochsRaised,
+        counts: opened.counts,
+        own,
+        filters: firstFilters(lab, d.layers),
+      };
     }
     case 'parameters':
       return { parameters: lab.parameters() };

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "convplay/kernels.h"
+#include "convplay/kernel_types.h"
 
 namespace convplay::kernels {
 

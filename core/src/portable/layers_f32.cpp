@@ -1,4 +1,4 @@
-#include "fast/layers_f32.h"
+#include "portable/layers_f32.h"
 
 #include <cassert>
 #include <cstddef>

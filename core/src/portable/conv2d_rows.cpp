@@ -1,4 +1,4 @@
-#include "fast/conv2d_rows.h"
+#include "portable/conv2d_rows.h"
 
 #include <algorithm>
 #include <cassert>
