@@ -457,7 +457,11 @@ export function visibleBanners(page) {
     const out = {};
     for (const el of document.querySelectorAll('.cp-playground .message.error, #worker-notice')) {
       if (!el.hidden && el.textContent.trim() && el.getClientRects().length) {
-        out[el.id || el.className] = el.textContent.trim();
+        // by id (or part): two panels' banners of one class never overwrite each other
+        const base = el.id || el.dataset.part || el.className;
+        let key = base;
+        for (let n = 2; key in out; n++) key = `${base} ${n}`;
+        out[key] = el.textContent.trim();
       }
     }
     return out;

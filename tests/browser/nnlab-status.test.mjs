@@ -5,7 +5,7 @@
 // that says it is done.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitUntil, openSuite, closeSuite } from './helpers.mjs';
+import { openPage, waitUntil, openSuite, closeSuite, visibleBanners } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
@@ -101,6 +101,53 @@ test('the comparison with and without batch norm ends with a status that says so
   const text = await page.textContent('#nnlab .cp-nn-compare-text');
   const pcts = (s) => [...s.matchAll(/(\d+\.\d)%/g)].map((m) => m[1]);
   assert.deepEqual(pcts(status), pcts(text));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The lab's error and status as shown, once the error is there. */
+async function labError(page, what) {
+  await waitUntil(
+    page,
+    what,
+    () => {
+      const e = document.querySelector('#nnlab [data-part="nn-error"]');
+      return e && !e.hidden && e.textContent !== '';
+    },
+    null,
+    90000,
+  );
+  return page.evaluate(() => ({
+    error: document.querySelector('#nnlab [data-part="nn-error"]').textContent,
+    status: document.querySelector('#nnlab .cp-nn-status').textContent,
+    state: document.querySelector('#nnlab').dataset.state,
+  }));
+}
+
+test('a link with an impossible lab architecture shows its message at once, the one a change to it shows', async () => {
+  // conv 1 (3 x 3, no padding) and its pooling leave 13 x 13 maps: conv 2's 26 x 26 kernel cannot fit
+  const fresh = await openPage(browser, `${server.url}#nnf2=26`);
+  const shown = await labError(
+    fresh.page,
+    'the lab says the link is impossible, no button pressed',
+  );
+  assert.match(
+    shown.error,
+    /^layer 5 \(conv 16@26x26 .*\) on a 13x13x8 input: kernel 26 is larger than padded height 13\b/,
+  );
+  assert.equal(shown.status, 'No network: see the message below.');
+  assert.equal(shown.state, 'error');
+  // the soak tells the lab's error from the other panels' by its id
+  assert.equal((await visibleBanners(fresh.page))['nn-error'], shown.error);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.page.close();
+
+  // the same value typed into the live page: the same message
+  const { page, errors } = await openPage(browser, server.url);
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
+  await page.fill('#nn-f2', '26');
+  await page.locator('#nn-f2').dispatchEvent('change');
+  assert.deepEqual(await labError(page, 'the rebuilt lab says it is impossible'), shown);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -176,13 +176,16 @@ export const JOBS = [
  *            {source: 'upload', file, invert}}: one image in inference mode ->
  *            {input, file, pixels, label?, probs, predicted, maps: [{layer, name,
  *            type, shape, data}]}
+ *   check    {spec, seed} (lab 'check'): the network built in a lab without
+ *            data, only to see whether the architecture fits (the module's
+ *            message when not) -> {params, layers}
  *   parameters {}: -> {parameters: [{layer, name, w?: Tensor32, b?, gamma?, beta?,
  *            runningMean?, runningVar?}]} (every layer with parameters)
  *   setParameters {parameters}: the inverse (checked by the module: every layer,
  *            every size, finite values) -> {layers, filters}
  * @typedef {object} NnlabJob
  * @property {'nnlab'} type
- * @property {'build' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters'} op
+ * @property {'build' | 'check' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters'} op
  * @property {string} [lab]  which network: 'main' (default), 'own' (the student's classes),
- *   or the comparison's 'without' / 'with'
+ *   the comparison's 'without' / 'with', or 'check' (op check only)
  */

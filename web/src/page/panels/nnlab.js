@@ -68,6 +68,8 @@ const LAB_ROWS = [
   'nnep',
   'nnseed',
 ];
+// the rows of the architecture (the layers' sizes)
+const ARCH_ROWS = ['nnk1', 'nnf1', 'nnp1', 'nnk2', 'nnf2', 'nnp2'];
 const CRC = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -257,7 +259,13 @@ export function mount(ctx) {
   );
 
   const status = el('p', { class: 'cp-nn-status', role: 'status', 'aria-live': 'polite' });
-  const error = el('p', { class: 'message error', role: 'alert', hidden: true });
+  const error = el('p', {
+    id: id('nn-error'),
+    'data-part': 'nn-error',
+    class: 'message error',
+    role: 'alert',
+    hidden: true,
+  });
 
   const layerBody = el('tbody');
   const layerTable = el(
@@ -550,6 +558,24 @@ export function mount(ctx) {
       status.textContent = 'No network: see the message below.';
       showError(e);
       return false;
+    }
+  }
+
+  /**
+   * A link whose architecture is impossible shows the message a rebuild after
+   * a change shows, at once: the network is built in a module without the
+   * images (nothing is trained, the pack is not loaded).
+   */
+  async function checkArchitecture() {
+    if (run || (mode === 'own' && !imported && ownProblem(own))) return;
+    // the page's own architecture fits: the module is loaded when the lab is used
+    if (ARCH_ROWS.every((name) => ctx.state[name] === rowOf(name).default)) return;
+    try {
+      await engine.nnlab({ op: 'check', lab: 'check', spec: spec(), seed: config().seed });
+    } catch (e) {
+      if (run || destroyed) return;
+      status.textContent = 'No network: see the message below.';
+      showError(e);
     }
   }
 
@@ -1586,6 +1612,7 @@ export function mount(ctx) {
   if (ctx.state.nndata === 'own') setMode('own');
   let lectureRun = STEPS.find((st) => st.id === ctx.state.lstep)?.run === 'compare';
   if (lectureRun) serial(runComparison);
+  else serial(checkArchitecture);
   drawCurves();
   return {
     destroy() {

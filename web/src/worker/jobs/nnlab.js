@@ -7,7 +7,8 @@ import { loadNetworkLab } from '../lab-module.js';
 import { decodeDataUrl } from '../../common/bytes.js';
 
 // key -> Promise<{lab, counts}>: 'main', the two networks of the comparison,
-// and 'own' (the student's own classes: no Fashion-MNIST pack)
+// 'own' (the student's own classes: no Fashion-MNIST pack) and 'check' (an
+// architecture built only to see whether it fits: no pack either)
 const labs = new Map();
 
 /**
@@ -29,7 +30,8 @@ async function packBytes() {
 
 async function openLab(key) {
   const api = await loadNetworkLab();
-  if (key === 'own') return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
+  if (key === 'own' || key === 'check')
+    return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
   const lab = api.NetworkLab();
   const counts = lab.loadPack(await packBytes());
   return { lab, counts };
@@ -87,6 +89,11 @@ export async function nnlab(job) {
         own,
         filters: firstFilters(lab, d.layers),
       };
+    }
+    case 'check': {
+      // the module's checks of the architecture, nothing trained
+      const d = lab.setNetwork(job.spec, job.seed);
+      return { params: d.params, layers: d.layers };
     }
     case 'parameters':
       return { parameters: lab.parameters() };
