@@ -570,8 +570,10 @@ export function mount(ctx) {
     if (run || (mode === 'own' && !imported && ownProblem(own))) return;
     // the page's own architecture fits: the module is loaded when the lab is used
     if (ARCH_ROWS.every((name) => ctx.state[name] === rowOf(name).default)) return;
+    setState('loading'); // the status stays: the check takes a moment
     try {
       await engine.nnlab({ op: 'check', lab: 'check', spec: spec(), seed: config().seed });
+      if (!run && !destroyed) setState('idle');
     } catch (e) {
       if (run || destroyed) return;
       status.textContent = 'No network: see the message below.';
