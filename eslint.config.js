@@ -38,6 +38,7 @@ export default [
       'tests/release/**/*.mjs',
       'tests/bench/page.mjs',
       'tests/bench/nnlab.mjs',
+      'tests/bench/many.mjs',
     ],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },

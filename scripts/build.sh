@@ -2,8 +2,9 @@
 # Builds one part of convplay: native (tests, ASan + UBSan), wasm (the module),
 # web (the static page in dist/, needs wasm), release (`npm run build`: dist/
 # ready to copy to a static host: the full page, dist/embed.js with the
-# example course page, the single-file page dist/convplay.html and the module
-# alone in dist/module/; prints each file's raw and gzip size).
+# example course page, its manifest custom-elements.json and typings
+# embed.d.ts, the single-file page dist/convplay.html and the module alone in
+# dist/module/; prints each file's raw and gzip size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -32,6 +33,10 @@ case "$part" in
     bash scripts/build.sh wasm
     npx vite build --config web/vite.config.js --logLevel warn
     npx vite build --config web/vite/embed.config.js --logLevel warn
+    # the element's manifest and typings, from its source, checked against its attribute list
+    npx custom-elements-manifest analyze --config custom-elements-manifest.config.mjs --quiet
+    node scripts/element-types.mjs dist/embed.d.ts
+    node scripts/check-manifest.mjs dist/custom-elements.json
     npx vite build --config web/vite/single-file.config.js --logLevel warn
     cp build/single/convplay.html dist/convplay.html
     # the module alone (its JS API, .d.ts, single file) for the package's exports

@@ -35,6 +35,9 @@ const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
 const NATIVE = args.includes('--native');
 const QUICK = args.includes('--quick'); // no reference rows: for trying kernels out
+// --shape S1,BN: only those rows (and the peak); every shape and the page by default
+const ONLY = args.includes('--shape') ? args[args.indexOf('--shape') + 1].split(',') : null;
+const wanted = (shape) => ONLY === null || ONLY.includes(shape);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 21; // below 20 only to try things out
 const REF_RUNS = 3; // the reference kernels take up to a second a call
 
@@ -166,7 +169,7 @@ async function main() {
   const peakMs = time(() => raw._simdMulAddPeak(iters), 21, 2);
   const peak = row('peak', 'muladd', 'peak', peakMs, iters * 12 * 4 * 2);
 
-  for (const L of SHAPES) {
+  for (const L of SHAPES.filter((S) => wanted(S.shape))) {
     const [n, c, h, w] = L.x;
     const h2 = outSize(h, L.f, L.s, L.p),
       w2 = outSize(w, L.f, L.s, L.p);
@@ -424,7 +427,7 @@ async function main() {
   }
 
   // Batch norm, float32, training forward + backward.
-  {
+  if (wanted('BN')) {
     const [n, c, h, w] = BN.x;
     const x = random(count(BN.x), 5),
       dy = random(count(BN.x), 6);
@@ -546,7 +549,7 @@ async function main() {
 
   // The page's full recompute at its defaults: forward, backward (loss 'sum':
   // dL/dy = 1), and every output plane to RGBA bytes with a diverging scale.
-  {
+  if (wanted('page')) {
     const L = PAGE;
     const wShape = [L.k, L.x[1], L.f, L.f];
     const X = { shape: L.x, data: random(count(L.x), 7) },
@@ -594,7 +597,7 @@ function printTable() {
   console.log(
     'shape op        convplay ms  GFLOP/s  %peak | peer             peer ms  ours/peer | reference ms  ours/ref',
   );
-  for (const L of [...SHAPES, BN]) {
+  for (const L of [...SHAPES, BN].filter((S) => wanted(S.shape))) {
     const ops =
       L.shape === 'BN'
         ? ['bn', 'bn_res']
@@ -617,9 +620,11 @@ function printTable() {
     }
   }
   const page = get('page', 'full', 'convplay');
-  console.log(
-    `\npage full recompute at the defaults (256x256x3, 4 filters 3x3: forward, backward, display planes): ${f(page.ms)} ms`,
-  );
+  if (page) {
+    console.log(
+      `\npage full recompute at the defaults (256x256x3, 4 filters 3x3: forward, backward, display planes): ${f(page.ms)} ms`,
+    );
+  }
   const bad = rows.filter((r) => r.note.startsWith('MISMATCH'));
   for (const r of bad) console.log(`MISMATCH: ${r.shape} ${r.op} ${r.impl} ${r.note}`);
 }

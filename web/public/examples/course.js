@@ -1,9 +1,10 @@
-// The course page's own script: it reacts to the first playground's 'change'
-// event (event.detail.state) and says whether the student found the padding.
+// The course page's own script: it reacts to the first playground's
+// 'convplay-change' event (event.detail.state, under the attribute names)
+// and says whether the student found the padding.
 const pg = document.getElementById('pg-padding');
 const answer = document.getElementById('padding-answer');
-pg.addEventListener('change', (e) => {
-  const { f, p } = e.detail.state;
+pg.addEventListener('convplay-change', (e) => {
+  const { kernel: f, padding: p } = e.detail.state;
   const side = 32 - f + 2 * p + 1;
   answer.classList.toggle('right', side === 32);
   answer.textContent =

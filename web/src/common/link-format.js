@@ -9,9 +9,10 @@
 // version, oldest first, on its fields (still the raw text of the link), then
 // parses it as today's.
 //
-// When a change would alter what an existing link shows (a default, a
-// field's name or meaning, a lecture step's set-up), raise LINK_VERSION and
-// add one row to MIGRATIONS:
+// A new field needs no new version as long as its default does what the page
+// did before the field existed (old links leave it out). When a change would
+// alter what an existing link shows (a default, a field's name or meaning, a
+// lecture step's set-up), raise LINK_VERSION and add one row to MIGRATIONS:
 //   { version: 2, change: 'the network lab trains with batch norm by default',
 //     migrate: defaultWas('nnbn', '0') }
 // tests/node/links.test.mjs opens links recorded from earlier builds

@@ -17,6 +17,7 @@ import { snapshot } from '../common/state.js';
 import { readPanels, readLocked, ALIASES } from './options.js';
 import { linkNotes, pageLink, iframeSnippet, elementSnippet, LINK_IMAGE_NOTE } from './share.js';
 import { configOf, readConfigText, mapsPng, mapsZip, download } from './transfer.js';
+import { postHeight } from './frame-height.js';
 import shareCss from './share.css?inline';
 
 /** The options of the page's URL (read before the playground rewrites the hash). */
@@ -104,6 +105,7 @@ export function decoratePage(instance, opts, doc = document) {
   showNotes(doc, opts.notes, host);
   if (opts.embed) {
     doc.documentElement.classList.add('cp-iframe-mode');
+    postHeight(doc); // the host page may size the frame to it
     for (const e of doc.querySelectorAll('header.site, footer.site')) e.hidden = true;
     const link = el(doc, 'a', {
       target: '_blank',

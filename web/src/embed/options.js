@@ -5,7 +5,7 @@
 // ATTRIBUTES: one per row of the state table (common/state.js PROPS), named
 // after the row, or by a friendlier name for the layer's hyperparameters
 // (kernel for f, stride for s, padding for p, filters for K, ...). Besides
-// them: panels, locked, preset, image (ELEMENT_ATTRIBUTES).
+// them: panels, locked, preset, image, theme (ELEMENT_ATTRIBUTES).
 //
 //   const cfg = readConfig((name) => el.getAttribute(name), el.getAttributeNames());
 //   cfg = { patch: {row: value}, panels: [ids] | null, locked: [rows],
@@ -14,24 +14,9 @@ import { PROPS, SAMPLES } from '../common/state.js';
 import { STEPS, ALEX_PATCH } from '../common/lecture-steps.js';
 import { PANEL_IDS } from '../page/panels/index.js';
 import { checkValue, quote, MAX_RAW } from './values.js';
+import { ALIASES, ELEMENT_ATTRIBUTES, THEMES } from './attributes.js';
 
-/** Friendly attribute names of some rows; every other row is its own name. */
-export const ALIASES = {
-  img: 'sample',
-  f: 'kernel',
-  fw: 'kernel-width',
-  fsep: 'kernel-separate',
-  p: 'padding',
-  pad: 'padding-mode',
-  s: 'stride',
-  sw: 'stride-cols',
-  ssep: 'stride-separate',
-  dil: 'dilation',
-  k: 'filters',
-  filters: 'filter-kinds',
-  mode: 'operation',
-  lstep: 'lecture-step',
-};
+export { ALIASES };
 
 // the sample attribute offers the built-in images only (an upload comes from image=)
 const rowFor = (row) => (row.name === 'img' ? { ...row, options: SAMPLES } : row);
@@ -43,7 +28,7 @@ export const ATTRIBUTES = PROPS.map((row) => ({
 }));
 const BY_ATTR = new Map(ATTRIBUTES.map((a) => [a.attr, a]));
 
-export const ELEMENT_ATTRIBUTES = ['panels', 'locked', 'preset', 'image'];
+export { ELEMENT_ATTRIBUTES };
 export const OBSERVED = [...ATTRIBUTES.map((a) => a.attr), ...ELEMENT_ATTRIBUTES];
 
 // HTML's own attributes and data-/aria- ones: not the playground's business
@@ -197,6 +182,10 @@ export function readConfig(get, names = [], { base = 'http://invalid/', origin =
     const r = checkImageUrl(get('image'), base, origin);
     if (r.note) notes.push(r.note);
     else if (r.url) image = r;
+  }
+  const theme = get('theme');
+  if (theme !== null && theme !== undefined && !THEMES.includes(theme)) {
+    notes.push(`theme: ${quote(theme)} is not one of ${THEMES.join(', ')}; using auto`);
   }
   for (const n of names) {
     const name = String(n).toLowerCase();

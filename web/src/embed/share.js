@@ -112,6 +112,8 @@ export function iframeSnippet(pageUrl, hash, { panels = [], locked = [] } = {}) 
   // sized by attributes, not a style attribute (a strict CSP's style-src refuses those)
   return (
     `<iframe src="${escapeAttr(src)}" title="convplay: a convolution layer" loading="lazy" ` +
+    // the webcam and own classes need these in a cross-origin frame
+    'allow="camera; clipboard-write; fullscreen" allowfullscreen ' +
     'width="100%" height="900" frameborder="0"></iframe>'
   );
 }

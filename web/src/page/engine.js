@@ -12,6 +12,8 @@
 //   engine.forget(key);           // a source the page no longer offers
 //   await engine.restart();       // a new worker, the last good state restored (no event)
 //   engine.testCrash(how);        // tests: 'terminate' | 'exit' | 'throw' | 'abort' | 'hang'
+//   engine.suspend();             // gives the worker back when idle (true); jobs then wait
+//   await engine.resume();        // a new worker with the last good state, the waiting jobs sent
 //   engine.nnlab({ op, ... });    // the network lab (in order, never replaced)
 //   engine.destroy();
 //
@@ -70,6 +72,8 @@ class Engine {
     this.destroyed = false;
     this.watchdog = 0;
     this.everReady = false; // a worker that never loaded the module is a fatal error, not a death
+    this.suspended = false; // no worker: jobs wait for resume()
+    this.keepsWork = false; // the worker holds what a new one would not (a network lab's run)
     this.start();
     this.ready.catch(() => {}); // the page shows the error; no unhandled rejection
   }
@@ -199,6 +203,7 @@ class Engine {
    */
   died(reason, announce = true) {
     if (this.destroyed || this.dead) return undefined;
+    if (this.suspended) return this.resume(); // no worker to lose: a fresh one
     clearTimeout(this.watchdog);
     this.watchdog = 0;
     this.worker.onmessage = null;
@@ -349,6 +354,7 @@ class Engine {
 
   /** A network-lab op (in order, never replaced: a training run is a sequence). */
   nnlab(job) {
+    this.keepsWork = true; // the lab's network lives in this worker only
     return this.post('nnlab', job);
   }
 
@@ -365,7 +371,7 @@ class Engine {
    */
   testCrash(how) {
     if (how === 'terminate') {
-      this.worker.terminate();
+      this.worker?.terminate();
       return;
     }
     this.post('crash', { how }).catch(() => {});
@@ -379,9 +385,36 @@ class Engine {
     await this.died('it was restarted', false);
   }
 
+  /**
+   * Gives the worker back (its memory with it) when nothing is pending and it
+   * holds nothing a new worker could not be sent again; returns whether it
+   * did. Jobs asked for meanwhile wait for resume().
+   */
+  suspend() {
+    if (this.suspended || this.destroyed || this.dead || this.recovering) return this.suspended;
+    if (this.pending.size || this.keepsWork || !this.everReady) return false;
+    clearTimeout(this.watchdog);
+    this.watchdog = 0;
+    this.generation += 1; // whatever the old worker still says is ignored
+    this.worker.onmessage = null;
+    this.worker.onerror = null;
+    this.worker.terminate();
+    this.worker = null;
+    this.suspended = true;
+    this.recovering = true; // post() keeps jobs pending without sending them
+    return true;
+  }
+
+  /** A new worker with the last good state (its image and layer), then the jobs that waited. */
+  async resume() {
+    if (!this.suspended || this.destroyed) return;
+    this.suspended = false;
+    await this.recover('it was resumed', false);
+  }
+
   destroy() {
     if (this.destroyed) return;
-    this.worker.terminate();
+    this.worker?.terminate();
     this.fail(new Error('the playground was destroyed'));
     this.destroyed = true;
   }

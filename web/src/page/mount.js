@@ -24,6 +24,8 @@
 //   await pg.ready;          // the first result is drawn (rejects when the module cannot load)
 //   pg.state, pg.set(name, v), pg.update({...}), pg.loadHash(h), pg.hash, pg.result, pg.idle
 //   pg.restart(h, rows?)     // a new starting state (the element's attributes changed)
+//   pg.sleep();              // gives the worker back when idle (true when it did): the views stay
+//   await pg.wake();         // a new worker with the same image and state; what waited is computed
 //   pg.destroy();            // stops the worker, removes the DOM, the listeners, the style sheets
 //
 // The element also fires 'convplay:statechange' (detail: {state, changed}) and
@@ -45,6 +47,7 @@ import { nextTask } from './dom.js';
 import { showRefusals } from './lock-notice.js';
 import { fitNav } from './nav.js';
 import { watchViolations, explainLoadFailure } from './load-error.js';
+import { themeShadowSheet } from './theme.js';
 
 const CSS_TEXT = [pageCss, panelsCss, gradientsCss, bnlabCss, nnlabCss].join('\n');
 
@@ -61,6 +64,7 @@ function adoptStyles(target) {
     sheet.replaceSync(
       shadow ? CSS_TEXT.replace(/:root|\bhtml\b(?=[\s,{])|\bbody\b(?=[\s,{])/g, ':host') : CSS_TEXT,
     );
+    if (shadow) themeShadowSheet(sheet); // the host's theme attribute and --convplay-* properties
     target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
     entry = { sheet, count: 0 };
     adopted.set(target, entry);
@@ -517,6 +521,22 @@ export function mountPlayground(root, options = {}) {
     async restartWorker() {
       await engine.restart();
       await recompute();
+    },
+    /** Gives the worker back when it is idle (true when it did); the views keep what they drew. */
+    sleep() {
+      if (destroyed || !engine.suspend()) return false;
+      container.dataset.asleep = 'true';
+      return true;
+    },
+    /** True while the instance has no worker (after sleep(), until wake()). */
+    get asleep() {
+      return engine.suspended;
+    },
+    /** A new worker with the same image and last layer; the jobs that waited are then sent. */
+    async wake() {
+      if (destroyed || !engine.suspended) return;
+      delete container.dataset.asleep;
+      await engine.resume();
     },
     /** Opens an image file (a Blob) as an upload. */
     openFile: (blob, name, opts) => ctx.openFile?.(blob, name, opts),

@@ -57,10 +57,44 @@ export function divergingCss(v, range) {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
-/** Black or white text, whichever reads on the diverging colour of v. */
+/** WCAG 2 relative luminance (0 black .. 1 white) of an sRGB colour of 0..255 channels. */
+export function luminance(r, g, b) {
+  const lin = (c) => {
+    const s = c / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/**
+ * Black or white, whichever contrasts more with the colour [r, g, b]: the WCAG
+ * contrast ratio (L1 + 0.05) / (L2 + 0.05) of the better one is at least 4.58.
+ */
+export function textOnRgb(r, g, b) {
+  const l = luminance(r, g, b);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}
+
+/** [r, g, b] of fg laid with opacity a (0..1) over the opaque bg, both [r, g, b]. */
+export function blendRgb(fg, bg, a) {
+  return fg.map((c, i) => Math.round(c * a + bg[i] * (1 - a)));
+}
+
+/**
+ * [r, g, b] of the first opaque background behind el (its own, then its
+ * ancestors', across shadow roots to their hosts); white when none is set.
+ */
+export function opaqueBackground(el) {
+  for (let e = el; e; e = e.parentElement ?? e.getRootNode?.().host) {
+    const m = getComputedStyle(e).backgroundColor.match(/[\d.]+/g);
+    if (m && (m.length < 4 || Number(m[3]) >= 0.99)) return m.slice(0, 3).map(Number);
+  }
+  return [255, 255, 255];
+}
+
+/** Black or white text, whichever reads better on the diverging colour of v. */
 export function textOn(v, range) {
-  const [r, g, b] = divergingRgb(v, range);
-  return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#000' : '#fff';
+  return textOnRgb(...divergingRgb(v, range));
 }
 
 /** {min, max, absMax} of n values of data from offset (NaNs skipped). */

@@ -142,8 +142,8 @@ export function markup(p) {
     <div class="stage">
       <section id="${p}formula-panel" data-part="formula-panel" class="panel" aria-labelledby="${p}formula-h">
         <h2 id="${p}formula-h" data-part="formula-h">Output size</h2>
-        <div id="${p}formula" data-part="formula" aria-live="polite"></div>
-        <p id="${p}layer-error" data-part="layer-error" class="message error" role="alert" hidden></p>
+        <div id="${p}formula" data-part="formula"></div>
+        <p id="${p}layer-error" data-part="layer-error" class="message error" hidden></p>
       </section>
 
       <section id="${p}volume" data-part="volume" class="panel" aria-labelledby="${p}volume-h" tabindex="-1">

@@ -13,10 +13,12 @@
 // The order is the mount order: volume before the inspector (it provides the
 // hovered pixel), the image panel (it loads the first image) before the rest.
 // `section` names the markup's section of a built-in panel (hidden when the
-// panel is not shown); `optional` panels are not mounted at all then.
+// panel is not shown); `optional` panels are not mounted at all then;
+// `internal` ones are always mounted and are not among the panels to choose.
 import * as image from './image.js';
 import * as controls from './controls.js';
 import * as formula from './formula.js';
+import * as announce from './announce.js';
 import * as volume from './volume.js';
 import * as editor from './editor.js';
 import * as inspect from './inspect.js';
@@ -34,6 +36,7 @@ export const PANELS = [
   { id: 'image', section: 'image-panel', mount: image.mount },
   { id: 'layer', section: 'layer-panel', mount: controls.mount },
   { id: 'formula', section: 'formula-panel', mount: formula.mount },
+  { id: 'announce', internal: true, mount: announce.mount },
   { id: 'volume', section: 'volume', mount: volume.mount },
   { id: 'editor', section: 'editor-panel', mount: editor.mount },
   { id: 'inspect', section: 'inspect-panel', mount: inspect.mount },
@@ -47,4 +50,4 @@ export const PANELS = [
 ];
 
 /** Every panel id (mountPlayground's options.panels picks among them). */
-export const PANEL_IDS = PANELS.map((p) => p.id);
+export const PANEL_IDS = PANELS.filter((p) => !p.internal).map((p) => p.id);

@@ -9,7 +9,7 @@ import { parsePin } from './volume.js';
 import { textEl as el } from '../dom.js';
 import { createGrid, updateGrid } from '../grid.js';
 import { decimalsFor, fixed, shownSum, unitsText } from '../fixed.js';
-import { watchOnScreen } from '../onscreen.js';
+import { mountSheet } from './inspect-sheet.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
 
@@ -70,49 +70,10 @@ export function mount(ctx) {
   }
 
   const panel = ctx.$('inspect-panel');
-  // a pinned pixel: in a narrow playground the inspector opens as a sheet under the maps (CSS),
-  // while the volumes reach into the upper part of the screen; elsewhere it is back in its place
-  let volumesOnScreen = true;
-  const sheet = () => setSheet(volumesOnScreen && Boolean(parsePin(ctx.state.at)));
-  /** The sheet on or off; what is at the top of the screen stays where it is. */
-  function setSheet(on) {
-    if (panel.classList.contains('cp-sheet') === on) return;
-    const ref = topSection();
-    const before = ref?.getBoundingClientRect().top;
-    panel.classList.toggle('cp-sheet', on);
-    // a real sheet (a narrow playground): the lecture's bar folds its text to leave the maps room
-    ctx.emit('sheet', on && getComputedStyle(panel).position === 'fixed');
-    // the panel leaves or joins the page's flow: when that was above the screen, the page
-    // scrolls by as much (the browser's scroll anchoring does not follow a fixed panel)
-    const moved = ref ? ref.getBoundingClientRect().top - before : 0;
-    if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
-  }
-  /** The section of this instance seen highest on the screen (not the inspector's own). */
-  function topSection() {
-    let best = null,
-      top = Infinity;
-    for (const s of ctx.root.querySelectorAll('section')) {
-      if (s === panel || s.hidden) continue;
-      const b = s.getBoundingClientRect();
-      if (b.bottom > 0 && b.top < window.innerHeight && b.top < top) {
-        best = s;
-        top = b.top;
-      }
-    }
-    return best;
-  }
-  watchOnScreen(
-    ctx,
-    [ctx.$('volume')],
-    (on) => {
-      volumesOnScreen = on;
-      sheet();
-    },
-    { margin: '0px 0px -40% 0px' },
-  );
+  const sheet = mountSheet(ctx, panel);
   let shown = '';
   function show() {
-    sheet();
+    sheet.update();
     const r = ctx.result;
     const t = ctx.currentTarget ? ctx.currentTarget() : null;
     if (!t || !r || r.error || !r.output) {

@@ -11,7 +11,15 @@
 // second) and stays responsive; Pause simply stops asking for more. The
 // module and the 3.8 MB data pack are loaded the first time the lab is used.
 // Every number drawn comes from the result it was computed with.
-import { divergingRgb, drawDiverging, drawGrey, rangeOf } from '../render.js';
+import {
+  blendRgb,
+  divergingRgb,
+  drawDiverging,
+  drawGrey,
+  opaqueBackground,
+  rangeOf,
+  textOnRgb,
+} from '../render.js';
 import { el } from '../dom.js';
 import { rowOf } from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
@@ -872,13 +880,16 @@ export function mount(ctx) {
       ...CLASSES.slice(0, K).map((c) => el('th', { text: c })),
     );
     const rows = [];
+    // opaque cells (blue over the panel's own background) with the text that reads on each
+    const base = opaqueBackground(confusion);
     for (let i = 0; i < K; i++) {
       const cells = [];
       for (let j = 0; j < K; j++) {
         const v = e.confusion[i * K + j];
         const td = el('td', { text: String(v) });
-        td.style.background = `rgba(33, 102, 172, ${(v / max).toFixed(3)})`;
-        if (v / max > 0.5) td.style.color = '#fff';
+        const rgb = blendRgb([33, 102, 172], base, v / max);
+        td.style.background = `rgb(${rgb.join(', ')})`;
+        td.style.color = textOnRgb(...rgb);
         cells.push(td);
       }
       rows.push(el('tr', {}, el('th', { text: CLASSES[i] }), ...cells));

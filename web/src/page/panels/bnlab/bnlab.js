@@ -260,7 +260,10 @@ export function mountBatchNormLab(container, ctx) {
   );
 
   const messages = h('div', { class: 'bn-messages', 'aria-live': 'polite' });
-  const graphHost = h('div', { class: 'bn-graph-wrap' });
+  // the graph and the tables scroll sideways on a narrow screen: focusable, so keys scroll them
+  const scroller = (cls, label, ...kids) =>
+    h('div', { class: cls, tabindex: '0', role: 'region', 'aria-label': label }, ...kids);
+  const graphHost = scroller('bn-graph-wrap', 'The computational graph');
   const fwdBody = h('tbody');
   const bwdBody = h('tbody');
   const fwdTable = h(
@@ -355,8 +358,8 @@ export function mountBatchNormLab(container, ctx) {
     stepper,
     messages,
     graphHost,
-    h('div', { class: 'bn-table-wrap' }, fwdTable),
-    h('div', { class: 'bn-table-wrap' }, bwdTable),
+    scroller('bn-table-wrap', 'The forward pass, node by node', fwdTable),
+    scroller('bn-table-wrap', 'The backward pass, node by node', bwdTable),
     how,
   );
 
