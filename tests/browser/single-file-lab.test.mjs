@@ -90,7 +90,7 @@ test('the single file alone, offline: the default network trains on Fashion-MNIS
 });
 
 test('the single file alone, offline: the student trains own classes', async (t) => {
-  const { page, context, blocked, errors } = await openAlone('nnep=20&nnbs=16&nnbn=0');
+  const { page, context, blocked, errors } = await openAlone('nnep=20&nnbs=16');
   await page.check('#nnlab [data-part="nn-data-own"]');
   await page.locator('#nnlab [data-part="nn-own-add"]').click();
   const sets = [
