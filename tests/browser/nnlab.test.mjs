@@ -426,7 +426,8 @@ test('the link holds the lab: architecture, hyperparameters and seed', async () 
 
 test('the lecture step runs the comparison with and without batch norm', async () => {
   const { page, errors } = await openPage(browser, `${server.url}#lstep=nn-bn`);
-  const lecture = await page.textContent('#lecture');
+  // the step's title and text are in its bar, stuck to the bottom of the screen
+  const lecture = await page.textContent('[data-part="lecture-dock"]');
   assert.match(lecture, /Batch norm at work: the same CNN trained with and without it/);
   assert.match(lecture, /Look at which training loss falls faster in the first hundred steps/);
   await waitUntil(
@@ -448,7 +449,7 @@ test('the lecture step runs the comparison with and without batch norm', async (
   assert.ok(c.points >= 4, `${c.points} points`);
   await page.locator('#lecture').screenshot({ path: path.join(RESULTS, 'nnlab-lecture-step.png') });
   // the next step of the lecture leaves the comparison paused
-  await page.click('#lecture .cp-lec-next');
+  await page.click('[data-part="lecture-dock"] .cp-lec-next');
   await waitUntil(
     page,
     'the comparison to pause when the lecture moves on',
