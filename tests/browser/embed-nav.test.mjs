@@ -5,11 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, shot } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
+import { STRICT_CSP, needRelease, serveDist, watchPage, embedPage } from './release-helpers.mjs';
 
 let browser, server;
-const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>test</title>
-<link rel="icon" href="data:,"><script type="module" src="/embed.js"></script></head><body>${body}</body></html>`;
+const page = embedPage;
 
 before(async () => {
   needRelease('embed.js');

@@ -6,12 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { launchBrowser, makePng, shot } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
+import { STRICT_CSP, needRelease, serveDist, watchPage, embedPage } from './release-helpers.mjs';
 
 let browser, server;
 const TEACHER_PNG = makePng(40, 30, (x, y) => [(x * 6) & 255, (y * 8) & 255, ((x + y) * 3) & 255]);
-const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>test</title>
-<link rel="icon" href="data:,"><script type="module" src="/embed.js"></script></head><body>${body}</body></html>`;
+const page = embedPage;
 
 before(async () => {
   needRelease('embed.js', 'index.html', 'examples/course-page.html');

@@ -12,7 +12,6 @@ import {
   launchBrowser,
   openPage,
   waitUntil,
-  makePng,
   RESULTS,
   openSuite,
   closeSuite,
@@ -21,50 +20,11 @@ import {
   settledHash,
   visibleBanners,
 } from './helpers.mjs';
+import { labPictures } from './lab-pictures.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
 after(() => closeSuite({ server, browser }));
-
-// small deterministic noise
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** n PNGs of a pattern: 'stripes' (vertical), 'bars' (horizontal) or 'disk', of varied sizes. */
-function pictures(kind, n, seed) {
-  const r = rng(seed);
-  const sizes = [
-    [32, 32],
-    [48, 36],
-    [40, 64],
-    [28, 28],
-    [90, 60],
-  ];
-  return Array.from({ length: n }, (_, i) => {
-    const [w, h] = sizes[i % sizes.length];
-    const period = 4 + Math.floor(r() * 3);
-    const phase = Math.floor(r() * period);
-    const cx = w * (0.4 + 0.2 * r());
-    const cy = h * (0.4 + 0.2 * r());
-    const rad = Math.min(w, h) * (0.25 + 0.1 * r());
-    const buffer = makePng(w, h, (x, y) => {
-      const px = Math.floor((x * 28) / w);
-      const py = Math.floor((y * 28) / h);
-      let on;
-      if (kind === 'stripes') on = Math.floor((px + phase) / (period / 2)) % 2 === 0;
-      else if (kind === 'bars') on = Math.floor((py + phase) / (period / 2)) % 2 === 0;
-      else on = (x - cx) ** 2 + (y - cy) ** 2 < rad * rad;
-      const v = Math.max(0, Math.min(255, (on ? 220 : 30) + Math.round((r() - 0.5) * 40)));
-      return [v, v, v];
-    });
-    return { name: `${kind}-${i + 1}.png`, mimeType: 'image/png', buffer };
-  });
-}
 
 const lab = labState;
 
@@ -131,8 +91,8 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   await refuses(page, /class 1 has no name: give each class a name/);
   await nameClass(page, 0, 'stripes');
   await nameClass(page, 1, 'bars');
-  await upload(page, 0, pictures('stripes', 10, 1));
-  await upload(page, 1, pictures('bars', 3, 2));
+  await upload(page, 0, labPictures('stripes', 10, 1));
+  await upload(page, 1, labPictures('bars', 3, 2));
   await refuses(
     page,
     /class "bars" has 3 images; each class needs at least 5 \(some to train on, one to test\)/,
@@ -143,7 +103,7 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   // two classes of one name
   await page.click('#nnlab [data-part="nn-own-add"]');
   await nameClass(page, 1, 'Stripes');
-  await upload(page, 1, pictures('bars', 10, 3));
+  await upload(page, 1, labPictures('bars', 10, 3));
   await refuses(page, /two classes are named "Stripes": each name once/);
   // a corrupt picture among them
   await nameClass(page, 1, 'bars');
@@ -158,7 +118,7 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
     /class "bars", image 11: .*cannot read the image header \(Image not of any known type, or corrupt\)/,
   );
   await cls(page, 1).locator('[data-part="nn-own-clear"]').click();
-  await upload(page, 1, pictures('bars', 10, 4));
+  await upload(page, 1, labPictures('bars', 10, 4));
   // at most 4 classes: the fifth cannot be added
   await page.click('#nnlab [data-part="nn-own-add"]');
   await page.click('#nnlab [data-part="nn-own-add"]');
@@ -166,7 +126,7 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   assert.equal(await page.isDisabled('#nnlab [data-part="nn-own-add"]'), true);
   await cls(page, 3).locator('[data-part="nn-own-remove"]').click();
   await nameClass(page, 2, 'disk');
-  await upload(page, 2, pictures('disk', 10, 5));
+  await upload(page, 2, labPictures('disk', 10, 5));
 
   // train: 24 images to train on, 6 to test, batches of 16: 20 epochs would be 40 steps,
   // raised to the lab's least for own classes, 100 steps (50 epochs)
@@ -221,7 +181,7 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   assert.ok(shown.accuracy >= 5 / 6, `test accuracy ${shown.accuracy}`);
 
   // a new picture of a disk, uploaded: classified with the student's names, not inverted
-  await page.setInputFiles('#nnlab [data-part="nn-upload"]', pictures('disk', 1, 99));
+  await page.setInputFiles('#nnlab [data-part="nn-upload"]', labPictures('disk', 1, 99));
   await waitUntil(
     page,
     'the upload classified',
@@ -279,7 +239,7 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
     60000,
   );
   assert.equal(await p2.isChecked('#nnlab [data-part="nn-data-own"]'), true);
-  await p2.setInputFiles('#nnlab [data-part="nn-upload"]', pictures('disk', 1, 99));
+  await p2.setInputFiles('#nnlab [data-part="nn-upload"]', labPictures('disk', 1, 99));
   await waitUntil(
     p2,
     'the upload classified by the imported network',
@@ -349,7 +309,7 @@ test('webcam snapshots make a class (Chromium fake camera)', async () => {
     }
     assert.equal(await cls(page, 0).locator('.cp-nn-thumbs img').count(), 5);
     await nameClass(page, 1, 'stripes');
-    await upload(page, 1, pictures('stripes', 5, 7));
+    await upload(page, 1, labPictures('stripes', 5, 7));
     await page.click('#nnlab [data-part="nn-step"]');
     await waitLabStep(page, 1, 60000);
     const run = await page.evaluate(() => window.convplay.panel('nnlab').run);
@@ -392,9 +352,9 @@ test('two classes of 10 pictures learn with the default settings; a model no bet
   await page.check('#nnlab [data-part="nn-data-own"]');
   await nameClass(page, 0, 'stripes');
   await nameClass(page, 1, 'disk');
-  const stripes = pictures('stripes', 10, 11);
+  const stripes = labPictures('stripes', 10, 11);
   await upload(page, 0, stripes);
-  await upload(page, 1, pictures('disk', 10, 12));
+  await upload(page, 1, labPictures('disk', 10, 12));
   // 16 pictures to train on are one batch: 2 epochs would be 2 steps
   const run = await trainToEnd(page);
   assert.deepEqual(run.plan.counts, { train: 16, test: 4 });
@@ -425,7 +385,7 @@ test('the link keeps the choice of own classes and their names, says it keeps no
   await nameClass(page, 0, '12');
   await nameClass(page, 1, 'a,b 50%');
   await page.click('#nnlab [data-part="nn-own-add"]');
-  await upload(page, 0, pictures('disk', 6, 21));
+  await upload(page, 0, labPictures('disk', 6, 21));
   await refuses(page, /class "a,b 50%" has 0 images; each class needs at least 5/);
   const ownText = await page.textContent('#nnlab .cp-nn-own-text');
   assert.match(

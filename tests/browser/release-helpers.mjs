@@ -147,3 +147,9 @@ export async function watchPage(browser, url, { viewport = { width: 1400, height
   await page.goto(url);
   return { page, violations, requests, errors };
 }
+
+/** A host page that loads the release's embed.js and holds body (elements of the test). */
+export const embedPage = (
+  body,
+) => `<!doctype html><html><head><meta charset="utf-8"><title>test</title>
+<link rel="icon" href="data:,"><script type="module" src="/embed.js"></script></head><body>${body}</body></html>`;
