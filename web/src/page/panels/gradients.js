@@ -29,7 +29,7 @@
 import { drawDiverging, makeLegend, fmt, rangeOf } from '../render.js';
 import { presetOf, MAX_BATCH, batchImages, GRAD_TARGETS, changeKind } from '../../common/state.js';
 import { PRESET_LABELS } from '../../common/filters.js';
-import { parsePin } from './volume.js';
+import { parsePin } from '../services/pixel.js';
 import { el } from '../dom.js';
 import { createGrid, updateGrid } from '../grid.js';
 

@@ -2,7 +2,7 @@
 // inspector panel (class cp-sheet, fixed by page.css) opens at the bottom of the
 // screen under the maps, while the volumes reach into the upper 60% of the screen;
 // elsewhere (the labs further down) it is back in its place in the page.
-import { parsePin } from './volume.js';
+import { parsePin } from '../services/pixel.js';
 import { watchOnScreen } from '../onscreen.js';
 
 /** Returns {update()}: call it when the pinned pixel may have changed. */

@@ -5,7 +5,7 @@
 // channel; then the channel sums + bias, beside the value the core computed.
 // (Its receptive field is highlighted on the padded input by volume.js.)
 import { fmt, rangeOf } from '../render.js';
-import { parsePin } from './volume.js';
+import { parsePin } from '../services/pixel.js';
 import { textEl as el } from '../dom.js';
 import { createGrid, updateGrid } from '../grid.js';
 import { decimalsFor, fixed, shownSum, unitsText } from '../fixed.js';

@@ -18,16 +18,12 @@ import { presetOf, FILTER_PRESETS } from '../../common/state.js';
 import { PRESET_LABELS } from '../../common/filters.js';
 import { textEl as el, nextTask } from '../dom.js';
 import { createGrid, updateGrid } from '../grid.js';
+import { parsePin } from '../services/pixel.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
 // the longest a task of drawing maps may run before it lets the page answer input
 const FRAME_BUDGET_MS = 12;
 
-/** Parses the state's pinned pixel "k.y.x" -> {k, y, x} or null. */
-export function parsePin(at) {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(at || '');
-  return m ? { k: Number(m[1]), y: Number(m[2]), x: Number(m[3]) } : null;
-}
 
 export function mount(ctx) {
   const inputEl = ctx.$('input-volume');
