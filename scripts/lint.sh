@@ -3,7 +3,8 @@
 # .clang-format) on every C++ file; ESLint (eslint.config.js) and Prettier
 # (.prettierrc.json) on the JavaScript of web/, tests/ and wasm/js.
 # `lint.sh --fix` rewrites files instead (npm run format). Also the kernels'
-# includes (scripts/check_layers.sh: the core's layers point one way).
+# includes (scripts/check_layers.sh: the core's layers point one way) and the
+# page's panels (scripts/check_panels.mjs: no panel imports another).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ if [ "$fix" = 1 ]; then
   npx --no-install eslint --fix "${js[@]}"
 else
   bash scripts/check_layers.sh
+  node scripts/check_panels.mjs
   echo "== lint: clang-format on ${#cxx[@]} C++ files"
   clang-format --dry-run --Werror "${cxx[@]}"
   echo "== lint: eslint and prettier on the JavaScript (web/, tests/, wasm/js)"

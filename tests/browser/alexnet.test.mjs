@@ -1,4 +1,4 @@
-// The AlexNet exercise (web/src/page/panels/alexnet.js), the "predict, then reveal"
+// The AlexNet exercise (web/src/page/panels/alexnet/), the "predict, then reveal"
 // quiz (quiz.js) and the "show as code" panel (code.js).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -121,3 +121,106 @@ export interface PlaygroundInstance {
  */
 export function mountPlayground(root: Element | ShadowRoot, options?: MountOptions): PlaygroundInstance;
 export const PANEL_IDS: PanelId[];
+
+// ---- inside: what a panel gets (page/context.js) -------------------------------------
+
+/** An output pixel: map k, row y, column x (counted from 0). */
+export interface Pixel { k: number; y: number; x: number }
+
+/** The image the layer runs on (page/services/source.js). */
+export interface SourceService {
+  /** The worker key of the current source, or null before the first. */
+  readonly key: string | null;
+  /** {name} of the last file opened, or null. */
+  readonly upload: { name: string } | null;
+  /** Opens a file as an upload (start: the instance's own starting image, even when locked). */
+  open(blob: Blob, name: string, options?: { start?: boolean }): Promise<void>;
+  /** The first image once the module is loaded, then the layer (mount.js calls it). */
+  first(): Promise<void>;
+  /** The webcam is on or off (while on, the state's image 'webcam' is its frames). */
+  setLive(on: boolean): void;
+  /** A webcam frame becomes the source. */
+  frame(width: number, height: number, rgba: Uint8Array): void;
+  /** fn(text) with the current line about the image now and every new one ('' clears it). */
+  onMessage(fn: (text: string) => void): () => void;
+  /** fn(name) after a file is opened. */
+  onOpen(fn: (name: string) => void): () => void;
+  /** Shows a line about the image. */
+  say(text: string): void;
+}
+
+/** The inspected pixel: pinned (state 'at') or hovered (page/services/pixel.js). */
+export interface PixelService {
+  readonly hovered: Pixel | null;
+  hover(pixel: Pixel | null): void;
+  onHover(fn: (pixel: Pixel | null) => void): () => void;
+  pinned(): Pixel | null;
+  /** Pins p, or unpins it when it is the pinned one. */
+  toggle(p: Pixel): void;
+  unpin(): void;
+  /** The pinned pixel, else the hovered one, when it lies in the last result's output. */
+  target(): Pixel | null;
+}
+
+/** State actions on the filter bank (page/services/filters.js). */
+export interface FilterActions {
+  setPreset(k: number, preset: string): Set<string>;
+  /** The filter becomes 'custom' with weight index set. */
+  setWeight(k: number, index: number, value: number): Set<string>;
+  setBias(k: number, value: number): Set<string>;
+  /** Asks the weight editor to open filter k. */
+  edit(k: number): void;
+  onEdit(fn: (k: number) => void): () => void;
+}
+
+/** The AlexNet exercise's last result (the lecture checks its sizes). */
+export interface AlexnetResult {
+  latest(): { geometry: object; output: number[] } | null;
+  publish(value: { geometry: object; output: number[] }): void;
+}
+
+/**
+ * The context every panel's mount(ctx) gets. It is complete before the first
+ * panel mounts and frozen: a panel never adds to it, and reading a member not
+ * declared here throws. Panels never import one another.
+ */
+export interface PanelContext {
+  readonly root: HTMLElement;
+  readonly doc: Document;
+  readonly engine: unknown;
+  id(name: string): string;
+  $(name: string): HTMLElement | null;
+  slot(id: string): HTMLElement;
+  goTo(id: string, options?: { focus?: boolean }): boolean;
+  addNav(id: string, text: string): void;
+  readonly state: Readonly<PlaygroundState>;
+  set(name: string, value: unknown): Set<string>;
+  update(patch: Partial<PlaygroundState>): Set<string>;
+  loadHash(hash: string): Set<string>;
+  reset(): Set<string>;
+  extendStart(patch: Partial<PlaygroundState>): Set<string>;
+  serialize(): string;
+  flushHash(): void;
+  readonly usesHash: boolean;
+  subscribe(fn: (state: Readonly<PlaygroundState>, changed: Set<string>) => void): () => void;
+  readonly result: LayerResult | null;
+  locked(name: string): boolean;
+  on(name: string, fn: (data: unknown) => void): () => void;
+  emit(name: string, data?: unknown): void;
+  onDestroy(fn: () => void): void;
+  listen(target: EventTarget, type: string, fn: EventListener, options?: AddEventListenerOptions | boolean): void;
+  photoUrl(name: string): string | null;
+  readonly inView: boolean;
+  recompute(): Promise<void>;
+  readonly source: SourceService;
+  readonly pixel: PixelService;
+  readonly filters: FilterActions;
+  readonly alexnet: AlexnetResult;
+}
+
+/** One panel of the static list (panels/index.js). */
+export interface PanelView {
+  update?(result: LayerResult): void | Promise<void>;
+  destroy?(): void;
+  api?: unknown;
+}

@@ -7,53 +7,88 @@ import { textEl as el } from '../dom.js';
 
 const CHANNEL_NAMES = ['R', 'G', 'B'];
 
+/** The grid of one input channel c: an input per weight of the filter being edited. */
+function channelGrid(ctx, { current, c, fh, fw, d1, w }) {
+  const fs = el('fieldset', 'editor-channel');
+  fs.append(
+    el('legend', null, d1 === 1 ? 'grey channel' : `channel ${CHANNEL_NAMES[c]} (d = ${c + 1})`),
+  );
+  const g = el('div', `egrid cols-${fw}`);
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      const idx = c * fh * fw + i * fw + j;
+      const input = el('input', 'weight');
+      input.type = 'number';
+      input.step = '0.1';
+      input.value = String(Math.round(w[idx] * 1e4) / 1e4);
+      input.setAttribute(
+        'aria-label',
+        // rows and columns counted from 0, as in the inspector and the code
+        `filter ${current + 1}, channel ${d1 === 1 ? 'grey' : CHANNEL_NAMES[c]}, row ${i}, column ${j}`,
+      );
+      input.dataset.index = String(idx);
+      input.addEventListener('change', () => {
+        const v = Number(input.value);
+        if (Number.isFinite(v)) ctx.filters.setWeight(current, idx, v);
+      });
+      g.append(input);
+    }
+  }
+  fs.append(g);
+  return fs;
+}
+
+/** The bias row of filter current. */
+function biasRow(ctx, current) {
+  const brow = el('div', 'row');
+  const bl = el('label', null, 'bias b');
+  bl.htmlFor = ctx.id('bias-input');
+  const bi = el('input', 'weight');
+  bi.id = ctx.id('bias-input');
+  bi.dataset.part = 'bias-input';
+  bi.type = 'number';
+  bi.step = '0.1';
+  bi.value = String(biasOf(current, ctx.state));
+  bi.addEventListener('change', () => {
+    const v = Number(bi.value);
+    if (Number.isFinite(v)) ctx.filters.setBias(current, v);
+  });
+  brow.append(bl, bi);
+  return brow;
+}
+
+/** Custom filters keep their weights when F or D1 change: cropped / zero-padded (a patch, or null). */
+function resizedFilters(s, from, to) {
+  if (from.fh === to.fh && from.fw === to.fw && from.d1 === to.d1) return null;
+  const patch = {};
+  for (let k = 0; k < s.k; k++) {
+    if (presetOf(k, s) === 'custom' && s[`w${k}`].length === from.fh * from.fw * from.d1)
+      patch[`w${k}`] = resizeFilter(s[`w${k}`], from, to);
+  }
+  return Object.keys(patch).length ? patch : null;
+}
+
 export function mount(ctx) {
-  const app = ctx;
   const panel = ctx.$('editor-panel');
   const box = ctx.$('editor');
   const focused = () => ctx.root.getRootNode().activeElement;
   let current = -1; // the filter being edited
   let shapeKey = '';
 
-  app.editFilter = (k) => {
-    current = k;
-    panel.hidden = false;
-    build();
-    panel.scrollIntoView({ block: 'nearest' });
-    const first = box.querySelector('input');
-    if (first) first.focus();
-  };
-
-  function setWeight(k, index, value) {
-    const s = app.state;
-    const w = Array.from(filterWeights(k, s));
-    w[index] = value;
-    const n = Math.max(s.k, s.filters.length, k + 1);
-    const list = Array.from({ length: n }, (_, i) => presetOf(i, s));
-    list[k] = 'custom';
-    app.update({ filters: list, [`w${k}`]: w });
-  }
-
-  function setBias(k, value) {
-    const b = Array.from({ length: Math.max(app.state.k, k + 1) }, (_, i) => biasOf(i, app.state));
-    b[k] = value;
-    app.set('bias', b);
-  }
-
   /** New values into the existing inputs (the focused one is left alone). */
   function refresh() {
-    const w = filterWeights(current, app.state);
+    const w = filterWeights(current, ctx.state);
     for (const input of box.querySelectorAll('input[data-index]')) {
       if (input === focused()) continue;
       const v = String(Math.round(w[Number(input.dataset.index)] * 1e4) / 1e4);
       if (input.value !== v) input.value = v;
     }
     const bi = ctx.$('bias-input');
-    if (bi && bi !== focused()) bi.value = String(biasOf(current, app.state));
+    if (bi && bi !== focused()) bi.value = String(biasOf(current, ctx.state));
   }
 
   function build() {
-    const s = app.state;
+    const s = ctx.state;
     box.innerHTML = '';
     if (current < 0 || current >= s.k) {
       panel.hidden = true;
@@ -82,73 +117,30 @@ export function mount(ctx) {
       ),
     );
     const grids = el('div', 'editor-grids');
-    for (let c = 0; c < d1; c++) {
-      const fs = el('fieldset', 'editor-channel');
-      fs.append(
-        el(
-          'legend',
-          null,
-          d1 === 1 ? 'grey channel' : `channel ${CHANNEL_NAMES[c]} (d = ${c + 1})`,
-        ),
-      );
-      const g = el('div', `egrid cols-${fw}`);
-      for (let i = 0; i < fh; i++) {
-        for (let j = 0; j < fw; j++) {
-          const idx = c * fh * fw + i * fw + j;
-          const input = el('input', 'weight');
-          input.type = 'number';
-          input.step = '0.1';
-          input.value = String(Math.round(w[idx] * 1e4) / 1e4);
-          input.setAttribute(
-            'aria-label',
-            // rows and columns counted from 0, as in the inspector and the code
-            `filter ${current + 1}, channel ${d1 === 1 ? 'grey' : CHANNEL_NAMES[c]}, row ${i}, column ${j}`,
-          );
-          input.dataset.index = String(idx);
-          input.addEventListener('change', () => {
-            const v = Number(input.value);
-            if (Number.isFinite(v)) setWeight(current, idx, v);
-          });
-          g.append(input);
-        }
-      }
-      fs.append(g);
-      grids.append(fs);
-    }
-    box.append(grids);
-    const brow = el('div', 'row');
-    const bl = el('label', null, 'bias b');
-    bl.htmlFor = ctx.id('bias-input');
-    const bi = el('input', 'weight');
-    bi.id = ctx.id('bias-input');
-    bi.dataset.part = 'bias-input';
-    bi.type = 'number';
-    bi.step = '0.1';
-    bi.value = String(biasOf(current, app.state));
-    bi.addEventListener('change', () => {
-      const v = Number(bi.value);
-      if (Number.isFinite(v)) setBias(current, v);
-    });
-    brow.append(bl, bi);
-    box.append(brow);
+    for (let c = 0; c < d1; c++) grids.append(channelGrid(ctx, { current, c, fh, fw, d1, w }));
+    box.append(grids, biasRow(ctx, current));
   }
 
-  let prevShape = { ...kernelHW(app.state), d1: depth(app.state) };
+  // the volume panel's "edit" buttons (ctx.filters.edit) open a filter here
+  ctx.onDestroy(
+    ctx.filters.onEdit((k) => {
+      current = k;
+      panel.hidden = false;
+      build();
+      panel.scrollIntoView({ block: 'nearest' });
+      const first = box.querySelector('input');
+      if (first) first.focus();
+    }),
+  );
+
+  let prevShape = { ...kernelHW(ctx.state), d1: depth(ctx.state) };
   ctx.subscribe((s, changed) => {
-    // keep edited filters when F or D1 change: their weights are cropped / zero-padded
     const to = { ...kernelHW(s), d1: depth(s) };
-    const from = prevShape;
+    const patch = resizedFilters(s, prevShape, to);
     prevShape = to;
-    if (from.fh !== to.fh || from.fw !== to.fw || from.d1 !== to.d1) {
-      const patch = {};
-      for (let k = 0; k < s.k; k++) {
-        if (presetOf(k, s) === 'custom' && s[`w${k}`].length === from.fh * from.fw * from.d1)
-          patch[`w${k}`] = resizeFilter(s[`w${k}`], from, to);
-      }
-      if (Object.keys(patch).length) {
-        app.update(patch);
-        return;
-      }
+    if (patch) {
+      ctx.update(patch);
+      return;
     }
     if (current >= 0 && !panel.hidden) {
       const { fh, fw } = kernelHW(s);

@@ -2,16 +2,20 @@
 //
 //   mount(ctx) -> { update(result)?, destroy()?, api? }
 //
-// ctx holds the instance's shared services (mount.js: the state and its
-// set/update/subscribe, the engine, $ / id for the instance's prefixed ids,
-// slot(id) for its section, on/emit between panels, goTo, addNav, listen,
-// onDestroy). update(result) is called with every new layer result
+// ctx is the instance's context (page/context.js; its declared shape is
+// playground.d.ts PanelContext): the state and its set/update/subscribe, the
+// engine, $ / id for the instance's prefixed ids, slot(id) for its section,
+// on/emit between panels, goTo, addNav, listen, onDestroy, and the services
+// source (the image), pixel (the inspected pixel), filters (the filter bank's
+// actions) and alexnet (the exercise's result). It is frozen: a panel adds
+// nothing to it and reads nothing it does not declare. update(result) is called with every new layer result
 // (worker/protocol.js LayerResult); a view draws what the result carries
 // (result.layer, result.geometry, result.weights), never the live sliders.
 // api is what instance.panel(id) hands out (the tests and the console use it).
 //
-// The order is the mount order: volume before the inspector (it provides the
-// hovered pixel), the image panel (it loads the first image) before the rest.
+// The order is the order of the sections; the mount order does not matter:
+// what panels share is declared in ctx (page/context.js, playground.d.ts
+// PanelContext) and made before any panel mounts, and no panel imports another.
 // `section` names the markup's section of a built-in panel (hidden when the
 // panel is not shown); `optional` panels are not mounted at all then;
 // `internal` ones are always mounted and are not among the panels to choose.
@@ -19,18 +23,16 @@ import * as image from './image.js';
 import * as controls from './controls.js';
 import * as formula from './formula.js';
 import * as announce from './announce.js';
-import * as volume from './volume.js';
+import * as volume from './volume/index.js';
 import * as editor from './editor.js';
 import * as inspect from './inspect.js';
 import * as gradients from './gradients.js';
 import * as stepper from './stepper.js';
-import * as alexnet from './alexnet.js';
+import * as alexnet from './alexnet/index.js';
 import * as code from './code.js';
 import * as lecture from './lecture.js';
 import * as bnlab from './bnlab/index.js';
 import * as nnlab from './nnlab.js';
-
-export { PHOTOS } from './image.js';
 
 export const PANELS = [
   { id: 'image', section: 'image-panel', mount: image.mount },

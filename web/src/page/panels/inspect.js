@@ -3,7 +3,7 @@
 // values under the kernel (read from the padded input through the module's
 // padSourceIndex maps), the weights, their products and sums, per input
 // channel; then the channel sums + bias, beside the value the core computed.
-// (Its receptive field is highlighted on the padded input by volume.js.)
+// (Its receptive field is highlighted on the padded input by the volume panel.)
 import { fmt, rangeOf } from '../render.js';
 import { parsePin } from '../services/pixel.js';
 import { textEl as el } from '../dom.js';
@@ -75,7 +75,7 @@ export function mount(ctx) {
   function show() {
     sheet.update();
     const r = ctx.result;
-    const t = ctx.currentTarget ? ctx.currentTarget() : null;
+    const t = ctx.pixel.target();
     if (!t || !r || r.error || !r.output) {
       shown = '';
       box.replaceChildren(...hint);
@@ -181,7 +181,7 @@ export function mount(ctx) {
     ];
   }
 
-  ctx.onHover(show);
+  ctx.onDestroy(ctx.pixel.onHover(show));
   ctx.subscribe((s, changed) => {
     if (!changed.has('at')) return;
     show();

@@ -155,7 +155,7 @@ export function mount(ctx) {
   /** The sizes the page shows now (from the module's geometry), or null. */
   function pageSizes(step) {
     if (step.expect?.where === 'alexnet') {
-      const a = ctx.alexResult?.();
+      const a = ctx.alexnet.latest();
       if (!a || !app.state.alex) return null;
       const g = a.geometry;
       return {

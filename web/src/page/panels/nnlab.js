@@ -1571,7 +1571,7 @@ export function mount(ctx) {
     refuseLocked({ ...patch, img: 'upload' }, 'conv 1');
     const blob = greyPng(Uint8Array.from(shown.pixels), 28, 28);
     ctx.update(patch);
-    await ctx.openFile?.(blob, `network lab input (step ${shown.step})`);
+    await ctx.source.open(blob, `network lab input (step ${shown.step})`);
     root.dataset.opened = `${k}.${y}.${x}`;
     transferText.textContent = '';
     status.textContent =

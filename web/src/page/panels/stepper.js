@@ -496,7 +496,7 @@ export function mount(ctx) {
   return {
     update(r) {
       // the image changed: the step-through's image input follows it
-      const key = `${r.state.img}|${r.state.size}|${r.state.fit}|${r.state.grey}|${ctx.sourceKey}`;
+      const key = `${r.state.img}|${r.state.size}|${r.state.fit}|${r.state.grey}|${ctx.source.key}`;
       if (state.sin === 'image' && key !== lastInput) {
         lastInput = key;
         compute();

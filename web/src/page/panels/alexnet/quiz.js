@@ -2,7 +2,7 @@
 // F x F x D1, padding P, stride S); the learner types W2, H2, D2 and the
 // parameter count, and the module (conv2dGeometry) says whether each is right,
 // with the formula and the numbers.
-import { el } from '../dom.js';
+import { el } from '../../dom.js';
 
 const pick = (arr, r) => arr[Math.floor(r() * arr.length)];
 export const fmtInt = (n) => n.toLocaleString('en-US');

@@ -1,7 +1,7 @@
 // What "Run the AlexNet exercise on this image" changed in the page's own layer, said
 // in one line under the exercise's buttons, with the way back: "Back to your layer"
 // puts every value the exercise changed back as it was (the 96 maps stay shown).
-import { el } from '../dom.js';
+import { el } from '../../dom.js';
 
 // the state rows the exercise sets, as the page's controls name them
 const LABELS = {

@@ -1,0 +1,67 @@
+// The overlay over the padded input: the padding frame, the image's border
+// (dashed), and the receptive field of the inspected output pixel (its window of
+// F1 x F2 taps, dilated, and the cross-hair through it), drawn from the result.
+
+/** The padding frame and the dashed border of the image (k canvas pixels per input pixel). */
+function drawFrame(g2, canvas, { k, ph, pw, h1, w1 }) {
+  g2.fillStyle = 'rgba(255, 255, 255, 0.28)';
+  g2.fillRect(0, 0, canvas.width, ph * k);
+  g2.fillRect(0, (ph + h1) * k, canvas.width, ph * k);
+  g2.fillRect(0, ph * k, pw * k, h1 * k);
+  g2.fillRect((pw + w1) * k, ph * k, pw * k, h1 * k);
+  g2.setLineDash([4, 3]);
+  g2.strokeStyle = '#fff';
+  g2.lineWidth = 1;
+  g2.strokeRect(pw * k + 0.5, ph * k + 0.5, w1 * k - 1, h1 * k - 1);
+  g2.setLineDash([]);
+}
+
+/** The window of output pixel t (its taps, a cross-hair, a box); px: canvas pixels per CSS pixel. */
+function drawWindow(g2, canvas, r, t, k, px) {
+  const { fh, fw, sh, sw, dil } = r.layer;
+  const y0 = t.y * sh,
+    x0 = t.x * sw;
+  g2.fillStyle = 'rgba(255, 221, 0, 0.55)';
+  for (let a = 0; a < fh; a++) {
+    for (let b = 0; b < fw; b++) g2.fillRect((x0 + b * dil) * k, (y0 + a * dil) * k, k, k);
+  }
+  const ek = r.geometry.h.effectiveKernel,
+    ekw = r.geometry.w.effectiveKernel;
+  const cx = (x0 + ekw / 2) * k,
+    cy = (y0 + ek / 2) * k;
+  g2.strokeStyle = 'rgba(255, 221, 0, 0.8)';
+  g2.lineWidth = 1.5 * px;
+  g2.beginPath();
+  g2.moveTo(0, cy);
+  g2.lineTo(x0 * k - 3 * px, cy);
+  g2.moveTo((x0 + ekw) * k + 3 * px, cy);
+  g2.lineTo(canvas.width, cy);
+  g2.moveTo(cx, 0);
+  g2.lineTo(cx, y0 * k - 3 * px);
+  g2.moveTo(cx, (y0 + ek) * k + 3 * px);
+  g2.lineTo(cx, canvas.height);
+  g2.stroke();
+  const m = 2 * px;
+  g2.lineWidth = 3 * px;
+  g2.strokeStyle = '#000';
+  g2.strokeRect(x0 * k - m, y0 * k - m, ekw * k + 2 * m, ek * k + 2 * m);
+  g2.lineWidth = 1.5 * px;
+  g2.strokeStyle = '#ffdd00';
+  g2.strokeRect(x0 * k - m, y0 * k - m, ekw * k + 2 * m, ek * k + 2 * m);
+}
+
+/**
+ * Draws the overlay of result r (or clears it when r is null) on canvas: scale canvas
+ * pixels per input pixel, ph / pw pixels of padding, t the inspected pixel or null.
+ */
+export function drawOverlay(canvas, r, t, { scale, ph, pw }) {
+  const g2 = canvas.getContext('2d');
+  g2.clearRect(0, 0, canvas.width, canvas.height);
+  if (!r) return;
+  const [, , h1, w1] = r.input.shape;
+  if (ph || pw) drawFrame(g2, canvas, { k: scale, ph, pw, h1, w1 });
+  if (!t || r.error || !r.geometry) return;
+  // line widths in CSS pixels, whatever the canvas is scaled to
+  const px = canvas.width / (canvas.clientWidth || canvas.width);
+  drawWindow(g2, canvas, r, t, scale, px);
+}

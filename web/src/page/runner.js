@@ -1,0 +1,210 @@
+// The layer of one instance, run and drawn: recompute() sends the state to the
+// worker, every mounted panel draws the result (update), and the instance's
+// status line, its fatal line and its worker notice say what happened. The
+// performance measures 'convplay:redraw' (input to painted frame) and
+// 'convplay:draw' (the worker's reply to painted frame) are what
+// `npm run bench:page` reads.
+import { snapshot, batchImages } from '../common/state.js';
+import { nextTask } from './dom.js';
+
+// redraws whose performance measures are kept (the page benchmark reads the latest)
+const MAX_MEASURES = 2000;
+const measureNames = new Set(['convplay:redraw', 'convplay:draw']);
+
+function fmtMs(ms) {
+  return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
+}
+
+/** fn once the frame that shows the last changes is painted (the task after the next frame). */
+function afterPaint(fn) {
+  requestAnimationFrame(() => nextTask().then(fn));
+}
+
+/** The lines of the instance: status, fatal (a layer's failure or the module's), worker notice. */
+function createLines(container, $) {
+  let fatalFromLayer = false; // the fatal line shows a layer job's failure (cleared by a result)
+  return {
+    status(text, ms) {
+      const status = $('status');
+      status.textContent = text;
+      if (ms !== undefined) status.dataset.ms = String(ms);
+    },
+    fatal(message, fromLayer = false) {
+      const el = $('fatal');
+      el.textContent = message;
+      el.hidden = false;
+      fatalFromLayer = fromLayer;
+    },
+    /** A result arrived: a layer job's failure is no longer shown. */
+    clearLayerFatal() {
+      if (!fatalFromLayer) return;
+      $('fatal').hidden = true;
+      fatalFromLayer = false;
+    },
+    worker(text) {
+      const el = $('worker-notice');
+      el.textContent = text;
+      el.hidden = !text;
+      container.dataset.worker = text ? 'recovering' : 'ok';
+    },
+  };
+}
+
+/** Each panel's update(r), timed; resolves when every view has finished drawing. */
+function drawAll(panels, r) {
+  const drawing = [];
+  for (const panel of panels) {
+    if (!panel.view.update) continue;
+    const begun = performance.now();
+    try {
+      drawing.push(panel.view.update(r));
+    } catch (e) {
+      console.error(`${panel.id}:`, e);
+    }
+    // each view's synchronous share of the redraw (npm run bench:page prints them)
+    performance.measure(`convplay:update:${panel.id}`, { start: begun });
+    measureNames.add(`convplay:update:${panel.id}`);
+  }
+  // a view may finish drawing in later tasks (many large maps): drawn when all are
+  return Promise.all(drawing.map((d) => Promise.resolve(d).catch((e) => console.error(e))));
+}
+
+/** The measures of one drawn result, once its frame is painted. */
+function measurePainted(start, arrived, runs, firstPainted) {
+  afterPaint(() => {
+    const painted = performance.now();
+    // from the input event to the frame that shows it, and from the worker's reply to that frame
+    if (start !== null) performance.measure('convplay:redraw', { start, end: painted });
+    performance.measure('convplay:draw', { start: arrived, end: painted });
+    // the browser keeps every entry: a long session keeps the last MAX_MEASURES redraws' only
+    if (runs % MAX_MEASURES === 0) {
+      for (const name of measureNames) performance.clearMeasures(name);
+    }
+    if (runs === 1 && !performance.getEntriesByName('convplay:first-view').length) {
+      performance.mark('convplay:first-view');
+      performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });
+    }
+    firstPainted();
+  });
+}
+
+function statusText(r, ms) {
+  const when = new Date().toLocaleTimeString();
+  return r.error
+    ? `Last computation at ${when}: impossible layer (${fmtMs(ms)} ms).`
+    : `Last computation at ${when}: ${fmtMs(ms)} ms in all (forward pass ${fmtMs(r.ms.forward)} ms in the worker).`;
+}
+
+/**
+ * The runner of one instance. panels(): the mounted panels [{id, view}];
+ * destroyed(): true once the instance is gone; firstPainted(): called when a
+ * result's frame is painted.
+ */
+export function createRunner({ store, engine, container, $, source, photoUrl, panels, destroyed }) {
+  const lines = createLines(container, $);
+  let requested = 0; // layer jobs asked for
+  let drawn = 0; // the key of the last result drawn
+  let runs = 0;
+  let result = null;
+  let input = null; // the working image of the last result (the worker sends it once per image)
+  let changedAt = null; // when the first change not yet drawn happened
+  let recoveredAt = 0; // the request number after which a drawn result ends the worker notice
+  let resolveFirst;
+  const first = new Promise((resolve) => {
+    resolveFirst = resolve;
+  });
+
+  function syncDataset() {
+    container.dataset.runs = String(runs);
+    container.dataset.idle = String(drawn === requested);
+  }
+
+  /** The worker died: one line while a new one takes over, kept until the next change is drawn. */
+  function onEngineEvent(e) {
+    if (destroyed()) return;
+    container.dataset.restarts = String(e.restarts);
+    if (e.type === 'crash') {
+      lines.worker(`The computation stopped (${e.reason}); starting it again…`);
+      recoveredAt = Infinity;
+    } else if (e.type === 'recovered') {
+      lines.worker(
+        `The computation stopped (${e.reason}) and was restarted with your last picture and settings.`,
+      );
+      recoveredAt = requested;
+      container.dataset.worker = 'recovered';
+    } else if (e.type === 'failed') {
+      lines.worker('');
+      lines.fatal(`The computation keeps stopping (${e.reason}). Reload the page.`);
+    }
+  }
+
+  /** The worker's result for request key, or null (superseded, failed: said in a line). */
+  async function ask(key) {
+    const s = snapshot(store.state);
+    try {
+      return await engine.layer({
+        key,
+        source: source.key,
+        state: s,
+        extras: batchImages(s).map((name) => ({ name, url: photoUrl(name) })),
+        have: input?.key,
+      });
+    } catch (e) {
+      if (destroyed()) return null;
+      if (e.name === 'WorkerCrash' && !engine.dead) {
+        lines.worker(`The last change was skipped: ${e.message}.`);
+      } else lines.fatal(e.message, true);
+      return null;
+    }
+  }
+
+  /** Runs the layer on the current image and state; every panel draws the result. */
+  async function recompute() {
+    if (!source.key || destroyed()) return;
+    const key = ++requested;
+    if (changedAt === null) changedAt = performance.now();
+    syncDataset();
+    const t0 = performance.now();
+    const r = await ask(key);
+    if (!r || destroyed()) return; // superseded by a newer request, or failed
+    const arrived = performance.now();
+    if (runs === 0) performance.mark('convplay:first-result', { startTime: arrived });
+    if (r.input.data === null) {
+      if (r.input.key !== input?.key) return recompute(); // the page lost it (never expected)
+      r.input = input;
+    }
+    input = r.input;
+    result = r;
+    lines.clearLayerFatal();
+    if (key > recoveredAt) lines.worker('');
+    await drawAll(panels(), r);
+    if (destroyed() || result !== r) return; // a newer result is being drawn
+    drawn = key;
+    runs += 1;
+    const ms = performance.now() - t0;
+    const start = changedAt;
+    changedAt = drawn === requested ? null : changedAt;
+    measurePainted(start, arrived, runs, resolveFirst);
+    syncDataset();
+    container.dataset.layer = r.error ? 'error' : 'ok';
+    lines.status(statusText(r, ms), ms);
+    container.dispatchEvent(new CustomEvent('convplay:result', { detail: r }));
+  }
+
+  return {
+    recompute,
+    onEngineEvent,
+    /** The fatal line (the module could not load). */
+    fatal: lines.fatal,
+    /** Resolves when the first result's frame is painted. */
+    first,
+    /** The last layer result drawn, or null. */
+    get result() {
+      return result;
+    },
+    /** True when the last layer job asked for is drawn. */
+    get drawnAll() {
+      return drawn === requested;
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// The image the layer runs on (ctx.source, playground.d.ts SourceService): the
+// worker key of the current source, and the actions that change it (the state's
+// image, an opened file, webcam frames). The engine keeps each source it was
+// sent; files are decoded by the module in the worker. What goes wrong is said
+// in one line (onMessage) and the previous image stays.
+import { bytesOf } from '../../common/bytes.js';
+import { PHOTOS, photoUrl } from './photos.js';
+
+const SYNTHETIC = new Set(['stripes', 'checker', 'circle']);
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+/** Notifies a set of listeners. */
+function notifier() {
+  const fns = new Set();
+  return {
+    add(fn) {
+      fns.add(fn);
+      return () => fns.delete(fn);
+    },
+    call: (...args) => [...fns].forEach((fn) => fn(...args)),
+  };
+}
+
+/**
+ * The source service of one instance: engine, store, locked(name) and
+ * recompute() (runs the layer) of the instance.
+ */
+export function createSource({ engine, store, locked, recompute }) {
+  let key = null;
+  let uploadSeq = 0;
+  let upload = null; // {name} of the uploaded file
+  let live = false; // the webcam is on
+  let message = '';
+  const loaded = new Set(); // worker keys already sent
+  const messages = notifier();
+  const opened = notifier();
+  const say = (text) => {
+    message = text;
+    messages.call(text);
+  };
+
+  // the first photo is fetched while the module loads, not after
+  const early = new Map();
+  if (PHOTOS[store.state.img]) {
+    const first = bytesOf(photoUrl(store.state.img)); // a data: URL is decoded, not fetched
+    first.catch(() => {});
+    early.set(store.state.img, first);
+  }
+  function photoBytes(name) {
+    const p = early.get(name);
+    early.delete(name);
+    return p ?? bytesOf(photoUrl(name));
+  }
+
+  /** Sends a source once. */
+  async function send(k, source, ...rest) {
+    if (!loaded.has(k)) {
+      await engine.setSource(k, source, ...rest);
+      loaded.add(k);
+    }
+    key = k;
+  }
+
+  /** Makes image `name` the worker's current source; false when there is none of that name. */
+  async function use(name) {
+    if (PHOTOS[name]) {
+      const bytes = loaded.has(`sample:${name}`) ? null : await photoBytes(name);
+      await send(`sample:${name}`, { kind: 'bytes', bytes }, store.state.size, { shipped: true });
+    } else if (SYNTHETIC.has(name)) {
+      await send(`synthetic:${name}`, { kind: 'synthetic', name });
+    } else if (name === 'upload' && loaded.has(`upload:${uploadSeq}`)) {
+      key = `upload:${uploadSeq}`;
+    } else if (name === 'webcam' && live) {
+      key = 'webcam';
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** The state's image changed: it becomes the source (or the default sample). */
+  async function follow(s) {
+    try {
+      if (await use(s.img)) {
+        say('');
+        recompute();
+      } else store.set('img', 'chelsea');
+    } catch (e) {
+      say(e.message);
+    }
+  }
+  store.subscribe((s, changed) => {
+    if (changed.has('img')) follow(s);
+  });
+
+  // start: the page's own image (the element's image=): it opens even when the
+  // image is locked, and becomes part of the starting state that Reset returns to
+  async function open(blob, name, { start = false } = {}) {
+    if (!blob || (locked('img') && !start)) return;
+    if (blob.size > MAX_FILE_BYTES) {
+      say(
+        `“${name}” is ${(blob.size / 1048576).toFixed(0)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB. The previous image is kept.`,
+      );
+      return;
+    }
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const next = `upload:${uploadSeq + 1}`;
+    try {
+      await engine.setSource(next, { kind: 'bytes', bytes }, store.state.size);
+    } catch (e) {
+      say(`Could not open “${name}”: ${e.message}. The previous image is kept.`);
+      return;
+    }
+    // only the latest upload is offered: the engine forgets the bytes of the one before
+    loaded.delete(`upload:${uploadSeq}`);
+    engine.forget(`upload:${uploadSeq}`);
+    uploadSeq += 1;
+    loaded.add(next);
+    upload = { name };
+    say('');
+    opened.call(name);
+    key = next;
+    if (start) {
+      if (!store.extendStart({ img: 'upload' }).size) recompute();
+    } else if (store.state.img === 'upload') recompute();
+    else store.set('img', 'upload');
+  }
+
+  /** The first image once the module is loaded (the state's, else a sample), then the layer. */
+  async function first() {
+    try {
+      if (!(await use(store.state.img))) {
+        store.set('img', 'chelsea');
+        await use('chelsea');
+      }
+    } catch (e) {
+      say(e.message);
+      await use('stripes');
+    }
+    recompute();
+  }
+
+  return Object.freeze({
+    /** The worker key of the current source (null before the first). */
+    get key() {
+      return key;
+    },
+    /** {name} of the last file opened, or null. */
+    get upload() {
+      return upload;
+    },
+    open,
+    first,
+    /** The webcam is on (true) or off: while on, the state's image 'webcam' is its frames. */
+    setLive(on) {
+      live = on;
+    },
+    /** A webcam frame (RGBA bytes) becomes the source. */
+    frame(width, height, rgba) {
+      engine.setSource('webcam', { kind: 'rgba', width, height, rgba });
+      key = 'webcam';
+    },
+    /** fn(text) with the current line now and every new one ('' clears it). */
+    onMessage(fn) {
+      fn(message);
+      return messages.add(fn);
+    },
+    /** fn(name) after a file is opened. */
+    onOpen: opened.add,
+    /** Shows a line about the image (e.g. the webcam's failure). */
+    say,
+  });
+}
