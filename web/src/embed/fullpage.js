@@ -99,37 +99,27 @@ function showNotes(doc, notes, before) {
   return box;
 }
 
-export function decoratePage(instance, opts, doc = document) {
-  adoptCss(doc);
-  const host = instance.root.parentElement ?? doc.body;
-  showNotes(doc, opts.notes, host);
-  if (opts.embed) {
-    doc.documentElement.classList.add('cp-iframe-mode');
-    postHeight(doc); // the host page may size the frame to it
-    for (const e of doc.querySelectorAll('header.site, footer.site')) e.hidden = true;
-    const link = el(doc, 'a', {
-      target: '_blank',
-      rel: 'noopener',
-      'data-part': 'open-full',
-      text: 'Open in full ↗',
-    });
-    const update = () => {
-      link.href = pageLink(doc.location.href, instance.hash);
-    };
-    update();
-    instance.root.addEventListener('convplay:statechange', update);
-    host.before(el(doc, 'p', { class: 'cp-open-full' }, [link]));
-    return;
-  }
-  const header = doc.querySelector('header.site') ?? doc.body;
-  const bar = el(doc, 'div', {
-    class: 'cp-sharebar',
-    role: 'toolbar',
-    'aria-label': 'Share, export and import',
+/** Iframe mode: no site header or footer, and a small "Open in full" link to the same state. */
+function iframeMode(instance, doc, host) {
+  doc.documentElement.classList.add('cp-iframe-mode');
+  postHeight(doc); // the host page may size the frame to it
+  for (const e of doc.querySelectorAll('header.site, footer.site')) e.hidden = true;
+  const link = el(doc, 'a', {
+    target: '_blank',
+    rel: 'noopener',
+    'data-part': 'open-full',
+    text: 'Open in full ↗',
   });
-  header.append(bar);
+  const update = () => {
+    link.href = pageLink(doc.location.href, instance.hash);
+  };
+  update();
+  instance.root.addEventListener('convplay:statechange', update);
+  host.before(el(doc, 'p', { class: 'cp-open-full' }, [link]));
+}
 
-  // ---- Copy link
+/** "Copy link": a dialog with the link to this state; returns the dialog. */
+function linkTool(instance, doc, bar) {
   const linkField = el(doc, 'input', {
     type: 'text',
     readonly: true,
@@ -169,8 +159,11 @@ export function decoratePage(instance, opts, doc = document) {
       },
     }),
   );
+  return linkDialog;
+}
 
-  // ---- Embed
+/** "Embed…": the iframe and custom element snippets of this state; returns the dialog. */
+function embedTool(instance, doc, bar) {
   const defaultPanels = ['image', 'layer', 'formula', 'volume', 'inspect'];
   const lockable = ['f', 'p', 'pad', 's', 'dil', 'k', 'mode', 'img', 'size'];
   const panelBoxes = PANEL_IDS.map((id) =>
@@ -246,13 +239,11 @@ export function decoratePage(instance, opts, doc = document) {
       },
     }),
   );
+  return embedDialog;
+}
 
-  // ---- Export / import
-  const transferStatus = el(doc, 'p', {
-    class: 'cp-status',
-    role: 'status',
-    'data-part': 'transfer-status',
-  });
+/** "Export": the feature maps (one PNG, or a zip with the filters and configuration), the configuration (JSON). */
+function exportMenu(instance, doc, transferStatus) {
   const fail = (e) => {
     transferStatus.textContent = `Export failed: ${e.message}`;
   };
@@ -268,7 +259,7 @@ export function decoratePage(instance, opts, doc = document) {
       bias: Array.from(instance.result?.bias ?? []),
     })}\n`;
   };
-  const exportMenu = el(doc, 'details', { class: 'cp-menu' }, [
+  return el(doc, 'details', { class: 'cp-menu' }, [
     el(doc, 'summary', { text: 'Export', 'data-part': 'export' }),
     el(doc, 'div', { class: 'cp-menu-items' }, [
       el(doc, 'button', {
@@ -305,16 +296,20 @@ export function decoratePage(instance, opts, doc = document) {
       }),
     ]),
   ]);
-  const importInput = el(doc, 'input', {
+}
+
+/** "Import…": a configuration file (JSON) into the state; returns the file input. */
+function importInput(instance, doc, transferStatus) {
+  const input = el(doc, 'input', {
     type: 'file',
     accept: '.json,application/json',
     class: 'visually-hidden',
     id: 'cp-import-file',
     'data-part': 'import-file',
   });
-  importInput.addEventListener('change', async () => {
-    const file = importInput.files?.[0];
-    importInput.value = '';
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    input.value = '';
     if (!file) return;
     try {
       if (file.size > 2 * 1024 * 1024)
@@ -328,16 +323,47 @@ export function decoratePage(instance, opts, doc = document) {
       transferStatus.classList.add('error');
     }
   });
+  return input;
+}
+
+/** Export and import, with their status line. */
+function transferTools(instance, doc, bar) {
+  const transferStatus = el(doc, 'p', {
+    class: 'cp-status',
+    role: 'status',
+    'data-part': 'transfer-status',
+  });
   bar.append(
-    exportMenu,
+    exportMenu(instance, doc, transferStatus),
     el(doc, 'label', {
       class: 'button',
       for: 'cp-import-file',
       'data-part': 'import',
       text: 'Import…',
     }),
-    importInput,
+    importInput(instance, doc, transferStatus),
     transferStatus,
   );
+}
+
+/** The page's header bar (full page) or the "Open in full" link (iframe mode) around instance. */
+export function decoratePage(instance, opts, doc = document) {
+  adoptCss(doc);
+  const host = instance.root.parentElement ?? doc.body;
+  showNotes(doc, opts.notes, host);
+  if (opts.embed) {
+    iframeMode(instance, doc, host);
+    return;
+  }
+  const header = doc.querySelector('header.site') ?? doc.body;
+  const bar = el(doc, 'div', {
+    class: 'cp-sharebar',
+    role: 'toolbar',
+    'aria-label': 'Share, export and import',
+  });
+  header.append(bar);
+  const linkDialog = linkTool(instance, doc, bar);
+  const embedDialog = embedTool(instance, doc, bar);
+  transferTools(instance, doc, bar);
   doc.body.append(linkDialog, embedDialog);
 }

@@ -4,9 +4,8 @@
 // (the style sheets select on it). The panels of the static list
 // (panels/index.js) add their own sections to .stage.
 
-/** The instance's markup with id prefix p. */
-export function markup(p) {
-  return `
+/** The skip link, the first screen's two lines, the navigation and the instance's lines. */
+const head = (p) => `
 <a class="skip" href="#${p}volume">Skip to the layer</a>
 <div class="cp-start" data-part="start">
   <p class="cp-start-text">Pick an image, move F, P, S and K, and watch the feature maps change.
@@ -22,6 +21,10 @@ export function markup(p) {
 <div id="${p}boot" data-part="boot" class="boot" role="status">Loading the WebAssembly module…</div>
 <div id="${p}fatal" data-part="fatal" class="message error" role="alert" hidden></div>
 <p id="${p}worker-notice" data-part="worker-notice" class="message notice" role="status" hidden></p>
+`;
+
+/** .cp-app opens, with its quick bar: F, P, S, D and K in one row (narrow playgrounds). */
+const quickbar = (p) => `
   <div class="cp-app">
     <div class="cp-quickbar" data-part="quickbar" role="group" aria-label="The layer, in short">
       <label class="cp-q"><span>F <output data-q-out="f"></output></span><input type="range" data-q="f" step="1" aria-label="Kernel size F"></label>
@@ -31,6 +34,10 @@ export function markup(p) {
       <label class="cp-q"><span>K <output data-q-out="k"></output></span><input type="range" data-q="k" step="1" aria-label="Filters K"></label>
       <a class="cp-q-more" href="#${p}layer-panel">all layer settings</a>
     </div>
+`;
+
+/** The image panel (panels/image.js). */
+const imagePanel = (p) => `
     <div class="controls">
       <section id="${p}image-panel" data-part="image-panel" class="panel" aria-labelledby="${p}image-h">
         <h2 id="${p}image-h" data-part="image-h">Image</h2>
@@ -72,6 +79,10 @@ export function markup(p) {
         <p id="${p}image-error" data-part="image-error" class="message error" role="alert" hidden></p>
       </section>
 
+`;
+
+/** The layer panel (panels/controls.js). */
+const layerPanel = (p) => `
       <section id="${p}layer-panel" data-part="layer-panel" class="panel" aria-labelledby="${p}layer-h">
         <h2 id="${p}layer-h" data-part="layer-h">Layer</h2>
         <div class="row">
@@ -139,6 +150,10 @@ export function markup(p) {
       </section>
     </div>
 
+`;
+
+/** The stage: the formula, the volumes, the editor and the inspector (panels add theirs); .cp-app closes. */
+const stage = (p) => `
     <div class="stage">
       <section id="${p}formula-panel" data-part="formula-panel" class="panel" aria-labelledby="${p}formula-h">
         <h2 id="${p}formula-h" data-part="formula-h">Output size</h2>
@@ -169,8 +184,18 @@ export function markup(p) {
     </div>
   </div>
 
+`;
+
+/** The lock notice, the status line and the drop overlay. */
+const foot = (p) => `
 <p id="${p}lock-notice" data-part="lock-notice" class="message notice cp-lock-notice" role="status" hidden></p>
 <p id="${p}status" data-part="status" class="cp-status" role="status" aria-live="off">Not computed yet.</p>
 <div id="${p}drop-overlay" data-part="drop-overlay" class="drop-overlay" hidden><p>Drop the image to open it</p></div>
 `;
+
+/** The instance's markup with id prefix p. */
+export function markup(p) {
+  // each part is its lines between two line breaks: joined, one break between two parts
+  const parts = [head, quickbar, imagePanel, layerPanel, stage, foot];
+  return `\n${parts.map((part) => part(p).slice(1)).join('')}`;
 }
