@@ -81,12 +81,18 @@ async function mountInOrder(page, order, hash) {
         // every optional panel mounted (their nav links), the layer drawn
         await until('the panels', () => root.querySelector('a[data-section="nnlab"]'));
         await until('the layer', () => pg.idle);
+        // a short FNV-1a hash of a long string (a map's pixels as a PNG data: URL)
+        const hash = (str) => {
+          let h = 2166136261;
+          for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 16777619);
+          return (h >>> 0).toString(16);
+        };
         const text = (id) => root.querySelector(`#x-${id}`)?.innerText.replace(/\s+/g, ' ');
         const shown = {
           sections: [...root.querySelectorAll('.stage > section')].map((s) => s.id),
           nav: [...root.querySelectorAll('#x-nav a')].map((a) => a.getAttribute('href')),
           texts: ['image-panel', 'layer-panel', 'formula-panel', 'volume'].map(text),
-          maps: [...root.querySelectorAll('canvas.fmap')].map((c) => c.toDataURL()),
+          maps: [...root.querySelectorAll('canvas.fmap')].map((c) => hash(c.toDataURL())),
         };
         // the inspected pixel: reported on the map, shown by the inspector
         pg.setHover({ k: 1, y: 3, x: 4 });
