@@ -140,7 +140,12 @@ export function mountPlayground(root, options = {}) {
   // the services exist before any panel mounts: the mount order does not matter
   const bus = createBus(onDestroy);
   const locked = (name) => store.isLocked(name);
-  const source = createSource({ engine, store, locked, recompute: () => runner.recompute() });
+  const { service: source, onState: followImage } = createSource({
+    engine,
+    store,
+    locked,
+    recompute: () => runner.recompute(),
+  });
   const runner = createRunner({
     store,
     engine,
@@ -180,6 +185,8 @@ export function mountPlayground(root, options = {}) {
       new CustomEvent('convplay:statechange', { detail: { state, changed } }),
     );
   });
+  // then a new image is loaded (the layer above runs first, on the image it had)
+  store.subscribe(followImage);
 
   // the panels of the static list: the layer's now, the others once the first view is painted
   const mounter = panelMounter(ctx, o.panels, runner);

@@ -23,7 +23,8 @@ function notifier() {
 
 /**
  * The source service of one instance: engine, store, locked(name) and
- * recompute() (runs the layer) of the instance.
+ * recompute() (runs the layer) of the instance. Returns {service, onState}:
+ * onState(state, changed) follows the state's image.
  */
 export function createSource({ engine, store, locked, recompute }) {
   let key = null;
@@ -89,9 +90,6 @@ export function createSource({ engine, store, locked, recompute }) {
       say(e.message);
     }
   }
-  store.subscribe((s, changed) => {
-    if (changed.has('img')) follow(s);
-  });
 
   // start: the page's own image (the element's image=): it opens even when the
   // image is locked, and becomes part of the starting state that Reset returns to
@@ -140,7 +138,7 @@ export function createSource({ engine, store, locked, recompute }) {
     recompute();
   }
 
-  return Object.freeze({
+  const service = Object.freeze({
     /** The worker key of the current source (null before the first). */
     get key() {
       return key;
@@ -170,4 +168,9 @@ export function createSource({ engine, store, locked, recompute }) {
     /** Shows a line about the image (e.g. the webcam's failure). */
     say,
   });
+  /** A state change: a new image becomes the source (mount.js subscribes it after its own). */
+  const onState = (s, changed) => {
+    if (changed.has('img')) follow(s);
+  };
+  return { service, onState };
 }
