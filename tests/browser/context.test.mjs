@@ -82,7 +82,7 @@ async function mountInOrder(page, order, hash) {
         await until('the panels', () => root.querySelector('a[data-section="nnlab"]'));
         await until('the layer', () => pg.idle);
         // a short FNV-1a hash of a long string (a map's pixels as a PNG data: URL)
-        const hash = (str) => {
+        const digest = (str) => {
           let h = 2166136261;
           for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 16777619);
           return (h >>> 0).toString(16);
@@ -92,7 +92,7 @@ async function mountInOrder(page, order, hash) {
           sections: [...root.querySelectorAll('.stage > section')].map((s) => s.id),
           nav: [...root.querySelectorAll('#x-nav a')].map((a) => a.getAttribute('href')),
           texts: ['image-panel', 'layer-panel', 'formula-panel', 'volume'].map(text),
-          maps: [...root.querySelectorAll('canvas.fmap')].map((c) => hash(c.toDataURL())),
+          maps: [...root.querySelectorAll('canvas.fmap')].map((c) => digest(c.toDataURL())),
         };
         // the inspected pixel: reported on the map, shown by the inspector
         pg.setHover({ k: 1, y: 3, x: 4 });
