@@ -30,7 +30,7 @@ function execute(files) {
     execFile(
       '/usr/bin/python3',
       [RUN, path.join(OUT, 'executed'), ...files],
-      { timeout: 900_000, maxBuffer: 1 << 24, env: { ...process.env, MPLBACKEND: 'Agg' } },
+      { timeout: 900_000, maxBuffer: 1 << 24 },
       (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}\n${stderr}` }),
     );
   });

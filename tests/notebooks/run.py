@@ -13,7 +13,6 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-os.environ.setdefault('MPLBACKEND', 'Agg')
 os.environ.setdefault('PYDEVD_DISABLE_FILE_VALIDATION', '1')  # the kernel's debugger notice
 
 

@@ -290,6 +290,7 @@ def show_maps(y, title):
             ax.imshow(maps[k], cmap='RdBu_r', vmin=-m, vmax=m)
             ax.set_title(f'map {k + 1}: {maps[k].min():.3g} .. {maps[k].max():.3g}')
     fig.suptitle(title)
+    fig.tight_layout()
     plt.show()
 `;
 
