@@ -14,7 +14,7 @@
 import { parseLink, rowOf } from '../common/state.js';
 import { VERSION_KEY, linkVersion, migrateFields } from '../common/link-format.js';
 import { ALIASES } from './options.js';
-import { checkValue, quote, sameValue, shown } from './values.js';
+import { checkValue, quote, sameValue, shown } from '../common/values.js';
 
 export const UPLOAD_NOTE =
   'This link was made with an uploaded image; showing the cat photo instead.';
