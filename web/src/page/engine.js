@@ -36,7 +36,7 @@
 // Sources. The engine keeps what it sent for every source (a file's bytes,
 // a synthetic picture's name, a webcam frame), so a job the worker refuses because it dropped that source (error name
 // 'MissingSource') is answered after the source is sent again, unnoticed.
-import { spawnWorker } from '../common/spawn-worker.js';
+import { spawnWorker } from './spawn-worker.js';
 
 const DEFAULT_JOB_TIMEOUT = 30000;
 const MAX_DEATHS = 4;
