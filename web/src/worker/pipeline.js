@@ -5,7 +5,7 @@
 // coordinate maps (padSourceIndex) the inspector reads. The last layer is kept
 // under its key for the jobs that follow it (gradients, AlexNet, step-through).
 import { buildWeights } from '../common/filters.js';
-import { convParams, kernelHW, strideHW } from '../common/state.js';
+import { convParams, kernelHW, strideHW, LARGEST_SIDE } from '../common/state.js';
 import { synthetic, toGrey, toRgb } from './sources.js';
 import { bytesOf } from '../common/bytes.js';
 
@@ -52,7 +52,7 @@ function mapStats(data, K, plane) {
 export class Pipeline {
   constructor(sources) {
     this.sources = sources;
-    this.decodedPhotos = new Map(); // url -> the decoded photo (maxSide 512)
+    this.decodedPhotos = new Map(); // url -> the decoded photo (maxSide LARGEST_SIDE)
     this.extraCache = new Map(); // 'name|C|H|W' -> Float32Array (C*H*W)
     this.batchCache = null; // {cacheKey, image, batch}
     this.last = null; // {key, batch, weights, bias, params, y, image}
@@ -72,7 +72,7 @@ export class Pipeline {
         } catch (e) {
           throw new Error(`could not load the batch image ${ex.name}: ${e.message}`, { cause: e });
         }
-        d = (await cp.decodeImage(bytes, { maxSide: 512 })).image;
+        d = (await cp.decodeImage(bytes, { maxSide: LARGEST_SIDE })).image;
         this.decodedPhotos.set(ex.url, d);
       }
       img = toRgb(d);

@@ -4,7 +4,7 @@
 // longest ago dropped; the page sends it again when a job asks for it: the
 // error's name is 'MissingSource', its key the source's): a file's bytes
 // (decoded by the module, stb_image), a large file's picture (kind 'decoded',
-// at most 512 on its longest side: a file of more than LARGE_FILE_PIXELS is
+// at most LARGEST_SIDE (common/state.js) on its longest side: a file of more than LARGE_FILE_PIXELS is
 // decoded once, in the module's throwaway instance, and only its picture
 // kept), a synthetic picture drawn here, or an RGBA webcam frame. workingImage() turns one into
 // the layer's input: decoded at most `size` pixels on its longest side; with
@@ -143,7 +143,7 @@ export class Sources {
         fileChannels: 3,
       };
     } else if (src.kind === 'decoded') {
-      // a large file's picture (longest side at most 512): its longest side becomes `size`,
+      // a large file's picture (longest side at most LARGEST_SIDE): its longest side becomes `size`,
       // rounded as the module's decodeImage does
       const [, , h, w] = src.image.shape;
       const s = Math.min(1, size / Math.max(h, w));
