@@ -13,6 +13,7 @@ import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
 import { nnlab } from './jobs/nnlab.js';
+import { Held, plain } from './resident.js';
 
 /** The handler of a job type; throws protocol.js unknownJob for a type it does not list. */
 export function handlerOf(handlers, type) {
@@ -25,6 +26,7 @@ export function handlerOf(handlers, type) {
 /** 'source': a file is decoded at once, so a corrupt one is refused before it replaces anything. */
 function sourceJob(sources, cp, job) {
   const src = job.source;
+  const held = sources.held;
   if (src.kind === 'bytes') {
     const maxSide = job.maxSide || LARGEST_SIDE;
     const d = cp.decodeImage(src.bytes, { maxSide });
@@ -38,16 +40,18 @@ function sourceJob(sources, cp, job) {
     if (d.originalWidth * d.originalHeight > LARGE_FILE_PIXELS) {
       // a large file is kept as this picture (another working size resizes it: decoding
       // the file again would take seconds), and so is the page's copy (out.decoded)
-      sources.set(job.key, { kind: 'decoded', image: d.image, info });
-      const image = { shape: d.image.shape.slice(), data: d.image.data.slice() };
-      return { ...out, decoded: { image, info } };
+      sources.set(job.key, { kind: 'decoded', image: held.keep(cp, d.image), info });
+      return { ...out, decoded: { image: d.image, info } };
     }
     // a small one as its bytes, with this decode
-    sources.set(job.key, { ...src, decoded: { maxSide, d } });
+    sources.set(job.key, {
+      ...src,
+      decoded: { maxSide, d: { ...d, image: held.keep(cp, d.image) } },
+    });
     return out;
   }
   if (src.kind === 'decoded') {
-    sources.set(job.key, src);
+    sources.set(job.key, { ...src, image: held.keep(cp, src.image) });
     const [, , h, w] = src.image.shape;
     return { width: w, height: h, ...src.info };
   }
@@ -70,14 +74,26 @@ function crashJob(job) {
   return new Promise(() => {}); // never answers
 }
 
+/** The layer kept by the pipeline with its tensors in JS memory (the gradients read them). */
+function plainLayer(layer) {
+  return { ...layer, batch: plain(layer.batch), weights: plain(layer.weights), y: plain(layer.y) };
+}
+
 /** One worker's handlers, one per type of protocol.js JOBS. */
 export function createHandlers() {
-  const sources = new Sources();
-  const pipeline = new Pipeline(sources);
-  /** The worker's current working image (of the last layer), or null. */
-  const currentImage = () => pipeline.last?.image ?? sources.working?.image ?? null;
+  const held = new Held();
+  const sources = new Sources(held);
+  const pipeline = new Pipeline(sources, held);
+  /** The worker's current working image (of the last layer) in JS memory, or null. */
+  const currentImage = () => plain(pipeline.last?.image ?? sources.working?.image ?? null);
   return {
-    source: (cp, job) => sourceJob(sources, cp, job),
+    source(cp, job) {
+      try {
+        return sourceJob(sources, cp, job);
+      } finally {
+        pipeline.sweep(); // a replaced or dropped source's pictures
+      }
+    },
     layer: (cp, job) => pipeline.layer(cp, job),
     gradients(cp, job) {
       const layer = pipeline.layerAt(job.layerKey);
@@ -87,18 +103,22 @@ export function createHandlers() {
           : null;
       return {
         layerKey: job.layerKey,
-        ...computeGradients(cp, layer, { ...job, targetWeights }),
+        ...computeGradients(cp, plainLayer(layer), { ...job, targetWeights }),
       };
     },
     stepper: (cp, job) =>
       stepperModel(cp, job.state, job.state.sin === 'image' ? currentImage() : null),
     // on the image of the layer the page drew (job.layerKey), else the current one
     alexnet: (cp, job) =>
-      alexnet(cp, job.layerKey ? pipeline.layerAt(job.layerKey).image : currentImage(), job.seed),
+      alexnet(
+        cp,
+        job.layerKey ? plain(pipeline.layerAt(job.layerKey).image) : currentImage(),
+        job.seed,
+      ),
     bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
     geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
     sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
-    stats: (cp) => ({ ...cp.memoryStats(), sources: sources.map.size }),
+    stats: (cp) => ({ ...cp.memoryStats(), sources: sources.map.size, held: held.size }),
     crash: (cp, job) => crashJob(job),
     nnlab: (cp, job) => nnlab(job),
   };

@@ -7,7 +7,8 @@
 //
 // The page sends state snapshots and keys, never tensors (except an image's
 // file bytes, once). The worker keeps the sources, the working image, the
-// batch, the weights and the layer's last forward output under the layer key,
+// batch, the weights and the layer's last forward output under the layer key
+// as resident tensors in the module's memory (worker/resident.js),
 // runs every job on its own copy, and replies with what is drawn: display
 // planes and numbers. Typed arrays in a reply are transferred.
 //
@@ -188,12 +189,14 @@ export function unknownJob(type) {
  */
 
 /**
- * 'stats': the worker's memory, {usedBytes (malloc), heapBytes (WASM memory),
- * liveHandles, sources (how many it keeps)}. 'crash' (tests only,
+ * 'stats': the worker's memory: the module's memoryStats() (usedBytes by
+ * malloc, heapBytes of WASM memory, liveHandles, the resident tensors alive
+ * and their bytes), sources (how many it keeps) and held (the resident
+ * tensors it keeps: pictures, working image, batch, weights, output). 'crash' (tests only,
  * engine.testCrash): dies as told, {how: 'exit' | 'throw' | 'abort' | 'hang'}.
  * @typedef {{type: 'stats'}} StatsJob
  * @typedef {{usedBytes: number, heapBytes: number, liveHandles: number, tensors: number,
- *   tensorBytes: number, finalizedTensors: number, sources: number}} WorkerStats
+ *   tensorBytes: number, finalizedTensors: number, sources: number, held: number}} WorkerStats
  * @typedef {{type: 'crash', how: 'exit' | 'throw' | 'abort' | 'hang'}} CrashJob
  */
 

@@ -11,7 +11,10 @@
 // fit 'square' its centre square is cropped (never stretched) and resized to
 // size x size; with grey, one luminance channel. info says what was done, so
 // the page can say it (an alpha channel blended on white, a grey file made
-// three equal channels, a crop).
+// three equal channels, a crop). The pictures it keeps (a file's decode, a
+// large file's picture, the working image) are resident tensors of the
+// module (resident.js): roots() lists them for the worker's sweep.
+import { plain } from './resident.js';
 
 const MAX_SOURCES = 6;
 export const LARGE_FILE_PIXELS = 2048 * 2048;
@@ -98,9 +101,17 @@ export function centreSquare(t) {
 }
 
 export class Sources {
-  constructor() {
+  constructor(held) {
+    this.held = held; // resident.js Held: makes the resident tensors kept here
     this.map = new Map();
-    this.working = null; // {cacheKey, image, info}
+    this.working = null; // {cacheKey, image (resident), info}
+  }
+
+  /** The resident tensors the sources and the working image hold. */
+  roots() {
+    const out = [this.working?.image];
+    for (const src of this.map.values()) out.push(src.image, src.decoded?.d.image);
+    return out;
   }
 
   has(key) {
@@ -115,7 +126,7 @@ export class Sources {
     if (this.map.size > MAX_SOURCES) this.map.delete(this.map.keys().next().value);
   }
 
-  /** The working image of source key: {cacheKey, image: Tensor32, info}. */
+  /** The working image of source key: {cacheKey, image: a resident tensor, info}. */
   async workingImage(cp, key, size, fit, grey) {
     const cacheKey = `${key}|${size}|${fit}|${grey}`;
     if (this.working && this.working.cacheKey === cacheKey) return this.working;
@@ -149,9 +160,9 @@ export class Sources {
       const s = Math.min(1, size / Math.max(h, w));
       const oh = Math.max(1, Math.round(h * s));
       const ow = Math.max(1, Math.round(w * s));
-      image = src.image;
+      image = plain(src.image);
       if (s < 1) {
-        image = await cp.resizeImage(src.image, oh, ow);
+        image = await cp.resizeImage(image, oh, ow);
         // the resampling filter's negative lobes overshoot slightly: clamp, as decodeImage does
         for (let i = 0; i < image.data.length; i++)
           image.data[i] = Math.min(1, Math.max(0, image.data[i]));
@@ -166,7 +177,7 @@ export class Sources {
       // decode the longest side at `size` (square: the shortest, so the crop keeps size pixels)
       const d =
         src.decoded?.maxSide === size
-          ? src.decoded.d
+          ? { ...src.decoded.d, image: plain(src.decoded.d.image) }
           : await cp.decodeImage(src.bytes, { maxSide: size });
       image = d.image;
       info = {
@@ -188,7 +199,7 @@ export class Sources {
       info.resized = true;
     }
     if (grey) image = toGrey(image);
-    this.working = { key, cacheKey, image, info };
+    this.working = { key, cacheKey, image: this.held.keep(cp, image), info };
     return this.working;
   }
 }
