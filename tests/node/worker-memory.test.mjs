@@ -1,8 +1,8 @@
-// The worker keeps what it holds (the sources' pictures, the working image,
-// the batch, the weights, the layer's output) as resident tensors in the
-// module's memory, and frees what a change replaced: after many changes its
-// memory statistics are what they were after the first round of the same
-// changes. The worker's handlers (web/src/worker/handlers.js) run here with
+// The worker keeps what the layer uses (the working image, the batch, the
+// weights, the layer's output) as resident tensors in the module's memory,
+// and frees what a change replaced: after many changes its memory
+// statistics are what they were after the first round of the same changes.
+// The sources stay out of the module's memory (it never shrinks). The worker's handlers (web/src/worker/handlers.js) run here with
 // the real module.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,14 +70,15 @@ test('what the worker keeps is resident, and after 40 rounds of changes its memo
   const big = { shape: [1, 3, 90, 120], data: new Float32Array(3 * 90 * 120).fill(0.25) };
   const info = { originalWidth: 3000, originalHeight: 2250, downscaled: true, fileChannels: 3 };
   await run({ type: 'source', key: 'big', source: { kind: 'decoded', image: big, info } });
-  const empty = await run({ type: 'stats' });
-  // the file's decode and the large file's picture
-  assert.equal(empty.tensors, 2, 'the two pictures are resident');
+  assert.equal((await run({ type: 'stats' })).tensors, 0, 'the sources are not in the module');
   await layers(run, 0);
   const first = await run({ type: 'stats' });
-  // + the working image, the weights, the output of the last change (its batch is the image)
+  // the working image, the weights and the output of the last change (its batch is the image)
   assert.equal(first.held, first.tensors, 'every resident tensor is one the worker holds');
-  assert.equal(first.tensors, 2 + 3);
+  assert.equal(first.tensors, 3);
+  const [, , h, w] = [1, 3, 32, 48];
+  const kept = 3 * h * w + 4 * 3 * 3 * 3 + 4 * h * w; // image, weights [4,3,3,3], output [1,4,32,48]
+  assert.equal(first.tensorBytes, 4 * kept);
   for (let round = 1; round <= 40; round++) await layers(run, round);
   const last = await run({ type: 'stats' });
   console.log(
@@ -94,7 +95,7 @@ test('what the worker keeps is resident, and after 40 rounds of changes its memo
   assert.equal(last.finalizedTensors, 0, 'nothing was left to the garbage collector');
 });
 
-test('a replaced or dropped source frees its picture', async () => {
+test('sources come and go without the module holding them; their working image is freed', async () => {
   const run = worker();
   for (let i = 0; i < 10; i++) {
     await run({
@@ -103,7 +104,11 @@ test('a replaced or dropped source frees its picture', async () => {
       source: { kind: 'bytes', bytes: png(30 + i, 20, i + 3) },
     });
   }
-  assert.equal((await run({ type: 'stats' })).tensors, 1, 'the last file only');
+  await run({ type: 'layer', key: 1, source: 'file', state: defaults(), extras: [] });
+  assert.equal((await run({ type: 'stats' })).tensors, 3, 'its working image, weights, output');
+  await run({ type: 'source', key: 'file', source: { kind: 'bytes', bytes: png(40, 20, 2) } });
+  await run({ type: 'layer', key: 2, source: 'file', state: defaults(), extras: [] });
+  assert.equal((await run({ type: 'stats' })).tensors, 3, 'the replaced image was freed');
   // more sources than the worker keeps (6): the oldest are dropped, and their pictures freed
   for (let i = 0; i < 9; i++) {
     await run({
@@ -114,9 +119,9 @@ test('a replaced or dropped source frees its picture', async () => {
   }
   const s = await run({ type: 'stats' });
   assert.equal(s.sources, 6);
-  assert.equal(s.tensors, 6);
+  assert.equal(s.tensors, 3);
   await assert.rejects(
-    run({ type: 'layer', key: 1, source: 'file', state: defaults(), extras: [] }),
+    run({ type: 'layer', key: 3, source: 'file', state: { ...defaults(), size: 30 }, extras: [] }),
     (e) => e.name === 'MissingSource',
   );
 });

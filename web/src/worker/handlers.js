@@ -26,7 +26,6 @@ export function handlerOf(handlers, type) {
 /** 'source': a file is decoded at once, so a corrupt one is refused before it replaces anything. */
 function sourceJob(sources, cp, job) {
   const src = job.source;
-  const held = sources.held;
   if (src.kind === 'bytes') {
     const maxSide = job.maxSide || LARGEST_SIDE;
     const d = cp.decodeImage(src.bytes, { maxSide });
@@ -40,18 +39,16 @@ function sourceJob(sources, cp, job) {
     if (d.originalWidth * d.originalHeight > LARGE_FILE_PIXELS) {
       // a large file is kept as this picture (another working size resizes it: decoding
       // the file again would take seconds), and so is the page's copy (out.decoded)
-      sources.set(job.key, { kind: 'decoded', image: held.keep(cp, d.image), info });
-      return { ...out, decoded: { image: d.image, info } };
+      sources.set(job.key, { kind: 'decoded', image: d.image, info });
+      const image = { shape: d.image.shape.slice(), data: d.image.data.slice() };
+      return { ...out, decoded: { image, info } };
     }
     // a small one as its bytes, with this decode
-    sources.set(job.key, {
-      ...src,
-      decoded: { maxSide, d: { ...d, image: held.keep(cp, d.image) } },
-    });
+    sources.set(job.key, { ...src, decoded: { maxSide, d } });
     return out;
   }
   if (src.kind === 'decoded') {
-    sources.set(job.key, { ...src, image: held.keep(cp, src.image) });
+    sources.set(job.key, src);
     const [, , h, w] = src.image.shape;
     return { width: w, height: h, ...src.info };
   }
@@ -87,13 +84,7 @@ export function createHandlers() {
   /** The worker's current working image (of the last layer) in JS memory, or null. */
   const currentImage = () => plain(pipeline.last?.image ?? sources.working?.image ?? null);
   return {
-    source(cp, job) {
-      try {
-        return sourceJob(sources, cp, job);
-      } finally {
-        pipeline.sweep(); // a replaced or dropped source's pictures
-      }
-    },
+    source: (cp, job) => sourceJob(sources, cp, job),
     layer: (cp, job) => pipeline.layer(cp, job),
     gradients(cp, job) {
       const layer = pipeline.layerAt(job.layerKey);

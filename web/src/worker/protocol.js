@@ -6,9 +6,9 @@
 // WASM module is loaded the worker posts {ready: true} (or {ready: false, error}).
 //
 // The page sends state snapshots and keys, never tensors (except an image's
-// file bytes, once). The worker keeps the sources, the working image, the
-// batch, the weights and the layer's last forward output under the layer key
-// as resident tensors in the module's memory (worker/resident.js),
+// file bytes, once). The worker keeps the sources, and, as resident tensors
+// in the module's memory (worker/resident.js), the working image, the batch,
+// the weights and the layer's last forward output under the layer key; it
 // runs every job on its own copy, and replies with what is drawn: display
 // planes and numbers. Typed arrays in a reply are transferred.
 //
@@ -192,7 +192,7 @@ export function unknownJob(type) {
  * 'stats': the worker's memory: the module's memoryStats() (usedBytes by
  * malloc, heapBytes of WASM memory, liveHandles, the resident tensors alive
  * and their bytes), sources (how many it keeps) and held (the resident
- * tensors it keeps: pictures, working image, batch, weights, output). 'crash' (tests only,
+ * tensors it keeps: working image, batch, weights, output). 'crash' (tests only,
  * engine.testCrash): dies as told, {how: 'exit' | 'throw' | 'abort' | 'hang'}.
  * @typedef {{type: 'stats'}} StatsJob
  * @typedef {{usedBytes: number, heapBytes: number, liveHandles: number, tensors: number,

@@ -11,10 +11,11 @@
 // fit 'square' its centre square is cropped (never stretched) and resized to
 // size x size; with grey, one luminance channel. info says what was done, so
 // the page can say it (an alpha channel blended on white, a grey file made
-// three equal channels, a crop). The pictures it keeps (a file's decode, a
-// large file's picture, the working image) are resident tensors of the
-// module (resident.js): roots() lists them for the worker's sweep.
-import { plain } from './resident.js';
+// three equal channels, a crop). The working image is a resident tensor of
+// the module (resident.js; roots() lists it for the worker's sweep); the
+// sources stay in the worker's JS memory, which the garbage collector gives
+// back (the module's memory never shrinks, and up to six photos of 512
+// pixels would hold 12 MB of it).
 
 const MAX_SOURCES = 6;
 export const LARGE_FILE_PIXELS = 2048 * 2048;
@@ -107,11 +108,9 @@ export class Sources {
     this.working = null; // {cacheKey, image (resident), info}
   }
 
-  /** The resident tensors the sources and the working image hold. */
+  /** The resident tensors kept here: the working image. */
   roots() {
-    const out = [this.working?.image];
-    for (const src of this.map.values()) out.push(src.image, src.decoded?.d.image);
-    return out;
+    return [this.working?.image];
   }
 
   has(key) {
@@ -160,7 +159,7 @@ export class Sources {
       const s = Math.min(1, size / Math.max(h, w));
       const oh = Math.max(1, Math.round(h * s));
       const ow = Math.max(1, Math.round(w * s));
-      image = plain(src.image);
+      image = src.image;
       if (s < 1) {
         image = await cp.resizeImage(image, oh, ow);
         // the resampling filter's negative lobes overshoot slightly: clamp, as decodeImage does
@@ -177,7 +176,7 @@ export class Sources {
       // decode the longest side at `size` (square: the shortest, so the crop keeps size pixels)
       const d =
         src.decoded?.maxSide === size
-          ? { ...src.decoded.d, image: plain(src.decoded.d.image) }
+          ? src.decoded.d
           : await cp.decodeImage(src.bytes, { maxSide: size });
       image = d.image;
       info = {
