@@ -2,7 +2,7 @@
 // the notice when it had to be clamped or replaced (the field, the value
 // typed, the rule, the value used), like the notices of a link's values.
 import { coerce } from '../../common/state.js';
-import { checkValue, quote, shown } from '../../embed/values.js';
+import { checkValue, quote, shown } from '../../common/values.js';
 
 /**
  * The value of a field for row (a state row, or any {type, min, max, default})

@@ -25,7 +25,7 @@ import { rowOf } from '../../common/state.js';
 import { STEPS } from '../../common/lecture-steps.js';
 import { describeLocked } from '../../common/locks.js';
 import { zlibSync } from 'fflate';
-import { configOf, readConfigObject, download } from '../../embed/transfer.js';
+import { configOf, readConfigObject, download } from '../../common/transfer.js';
 import { readField } from './nnlab-fields.js';
 import { namesOf, syncOwn, ownProblem, ownSummary } from './nnlab-own.js';
 import { notLearnt } from './nnlab-verdict.js';
@@ -1348,7 +1348,7 @@ export function mount(ctx) {
   }
 
   // --- export and import --------------------------------------------------------------
-  // A weights file is the playground's configuration (embed/transfer.js, format
+  // A weights file is the playground's configuration (common/transfer.js, format
   // "convplay-config", version 1: the whole state, so the lab's architecture,
   // hyperparameters and seed) with one more field, network: {classes, step,
   // layers: [{layer, name, w: {shape, data}, b, gamma?, beta?, runningMean?,
