@@ -124,7 +124,7 @@ const HANDLERS = {
     else throw new Error(`unknown crash "${job.how}"`);
     return new Promise(() => {}); // never answers
   },
-  nnlab: (cp, job) => nnlab(job),
+  nnlab: (cp, job) => nnlab(job, cp),
 };
 
 /**

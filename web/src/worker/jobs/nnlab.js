@@ -53,13 +53,24 @@ function atLeastSteps(config, train, minSteps) {
   return { config: { ...config, epochs: need }, epochsRaised: { from: config.epochs, to: need } };
 }
 
+/** width x height grey bytes as a PNG file's bytes (the module's encoder). */
+function greyPng(cp, pixels, width, height) {
+  const data = Float32Array.from(pixels, (v) => v / 255);
+  return cp.encodePng({ shape: [1, 1, height, width], data });
+}
+
 /** The first conv layer's filters, [K, C, F, F], or null. */
 function firstFilters(lab, layers) {
   const i = layers.findIndex((l) => l.type === 'conv');
   return i < 0 ? null : lab.weights(i);
 }
 
-export async function nnlab(job) {
+/**
+ * A job of the lab; cp: the worker's module (convplay.mjs), for the ops that
+ * need no network (png).
+ */
+export async function nnlab(job, cp) {
+  if (job.op === 'png') return { png: greyPng(cp, job.pixels, job.width, job.height) };
   const key = job.lab ?? 'main';
   if (!labs.has(key)) labs.set(key, openLab(key));
   let opened;
