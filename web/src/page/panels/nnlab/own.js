@@ -58,6 +58,41 @@ function classInputs(c, ci, { changed, edited }) {
   return { name, files };
 }
 
+/**
+ * The fieldset of class c (number ci) of own; hooks: {changed, edited,
+ * camera, urls} (the set's pictures or names changed, the webcam, the
+ * thumbnails' object URLs).
+ */
+function classRow(own, c, ci, hooks) {
+  const { changed, edited, camera, urls } = hooks;
+  const { name, files } = classInputs(c, ci, hooks);
+  const snap = button('nn-own-snap', 'Snapshot', !camera.live);
+  snap.addEventListener('click', () => camera.snapshot(c));
+  const clear = button('nn-own-clear', 'Clear');
+  clear.addEventListener('click', () => {
+    c.images = [];
+    changed();
+  });
+  const remove = button('nn-own-remove', 'Remove', own.length <= 1);
+  remove.addEventListener('click', () => {
+    own.splice(ci, 1);
+    edited();
+  });
+  const count = `${c.images.length} ${c.images.length === 1 ? 'picture' : 'pictures'}`;
+  return el(
+    'fieldset',
+    { class: 'cp-nn-class', 'data-class': ci },
+    el('legend', { text: `class ${ci + 1}` }),
+    name,
+    el('label', {}, 'pictures ', files),
+    snap,
+    clear,
+    remove,
+    el('span', { class: 'cp-nn-count', text: count }),
+    thumbnails(c, urls),
+  );
+}
+
 export function mountOwn(lab) {
   const { own } = lab;
   const rows = el('div', { class: 'cp-nn-classes' });
@@ -72,7 +107,7 @@ export function mountOwn(lab) {
   const urls = new Set();
   const say = (t) => (text.textContent = t);
   const camera = mountCamera(lab, { say, onChange: draw, onShot: changed });
-  const hooks = { changed, edited };
+  const hooks = { changed, edited, camera, urls };
 
   /** The set changed: a run on it is out of date. */
   function changed() {
@@ -91,38 +126,8 @@ export function mountOwn(lab) {
     changed();
   }
 
-  /** The fieldset of class c (number ci). */
-  function classRow(c, ci) {
-    const { name, files } = classInputs(c, ci, hooks);
-    const snap = button('nn-own-snap', 'Snapshot', !camera.live);
-    snap.addEventListener('click', () => camera.snapshot(c));
-    const clear = button('nn-own-clear', 'Clear');
-    clear.addEventListener('click', () => {
-      c.images = [];
-      changed();
-    });
-    const remove = button('nn-own-remove', 'Remove', own.length <= 1);
-    remove.addEventListener('click', () => {
-      own.splice(ci, 1);
-      edited();
-    });
-    const count = `${c.images.length} ${c.images.length === 1 ? 'picture' : 'pictures'}`;
-    return el(
-      'fieldset',
-      { class: 'cp-nn-class', 'data-class': ci },
-      el('legend', { text: `class ${ci + 1}` }),
-      name,
-      el('label', {}, 'pictures ', files),
-      snap,
-      clear,
-      remove,
-      el('span', { class: 'cp-nn-count', text: count }),
-      thumbnails(c, urls),
-    );
-  }
-
   function draw() {
-    rows.replaceChildren(...own.map(classRow));
+    rows.replaceChildren(...own.map((c, ci) => classRow(own, c, ci, hooks)));
     addClass.disabled = own.length >= MAX_OWN_CLASSES;
     const problem = ownProblem(own);
     notice.textContent = problem ? `To train: ${problem}.` : '';

@@ -87,11 +87,30 @@ async function checkArchitecture(lab, controls) {
   }
 }
 
-/**
- * views: {controls, layers, filters, curves, confusion, inside}. Returns the
- * lab's actions on its run: build, check, evaluate.
- */
-export function mountTrainer(lab, views) {
+/** The views of a step's answer r (input: the input it classified, ticket: its request). */
+function showStep(lab, views, r, ticket, input) {
+  const { run, root, status } = lab;
+  const { layers, filters, curves, confusion, inside } = views;
+  run.step = r.step;
+  run.losses.push([r.step, r.loss]);
+  run.norms = r.gradNorms;
+  root.dataset.step = String(r.step);
+  root.dataset.loss = String(r.loss);
+  if (r.evaluation) {
+    run.tests.push([run.step, r.evaluation.accuracy]);
+    run.verdict = notLearnt(r.evaluation, run.classes);
+    root.dataset.learnt = run.verdict ? 'no' : 'yes';
+    confusion.draw(r.evaluation);
+  }
+  layers.draw();
+  filters.draw(r.filters);
+  curves.draw();
+  inside.show(ticket, input, r.step, r.classified, r.classifyError);
+  status.text = stepText(r, run);
+}
+
+/** The lab's build(): a new network and training run in the worker (views: the trainer's). */
+function makeBuild(lab, views) {
   const { root, status } = lab;
   const { controls, layers, filters, curves, confusion, inside } = views;
 
@@ -146,32 +165,24 @@ export function mountTrainer(lab, views) {
     }
   }
 
+  return build;
+}
+
+/**
+ * views: {controls, layers, filters, curves, confusion, inside}. Returns the
+ * lab's actions on its run: build, check, evaluate.
+ */
+export function mountTrainer(lab, views) {
+  const { status } = lab;
+  const { controls } = views;
+
+  const build = makeBuild(lab, views);
+
   /** Inference mode on the first limit test images (0: all): a test point on the curve. */
   async function evaluate(limit) {
     const e = await lab.engine.nnlab({ op: 'evaluate', lab: lab.run.lab, limit });
     lab.run.tests.push([lab.run.step, e.accuracy]);
     return e;
-  }
-
-  /** The views of a step's answer r (input: the input it classified, ticket: its request). */
-  function showStep(r, ticket, input) {
-    const { run } = lab;
-    run.step = r.step;
-    run.losses.push([r.step, r.loss]);
-    run.norms = r.gradNorms;
-    root.dataset.step = String(r.step);
-    root.dataset.loss = String(r.loss);
-    if (r.evaluation) {
-      run.tests.push([run.step, r.evaluation.accuracy]);
-      run.verdict = notLearnt(r.evaluation, run.classes);
-      root.dataset.learnt = run.verdict ? 'no' : 'yes';
-      confusion.draw(r.evaluation);
-    }
-    layers.draw();
-    filters.draw(r.filters);
-    curves.draw();
-    inside.show(ticket, input, r.step, r.classified, r.classifyError);
-    status.text = stepText(r, run);
   }
 
   /** Up to n steps (as many as fit in budgetMs, when given), then the views. */
@@ -192,7 +203,7 @@ export function mountTrainer(lab, views) {
       testLimit: TEST_POINT_IMAGES,
       input,
     });
-    if (!lab.destroyed) showStep(r, ticket, input);
+    if (!lab.destroyed) showStep(lab, views, r, ticket, input);
     return r;
   }
 

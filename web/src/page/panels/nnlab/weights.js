@@ -24,10 +24,74 @@ async function readJson(f) {
   }
 }
 
+/** Downloads the trained network as a weights file; -> what the transfer line says. */
+async function exportWeights(lab) {
+  const { ctx, run } = lab;
+  if (!run) throw new Error('no network yet: press Train or Step first');
+  const { parameters } = await lab.engine.nnlab({ op: 'parameters', lab: run.lab });
+  const file = configOf(ctx.state);
+  file.network = networkOf(run.classes, run.step, parameters);
+  const json = JSON.stringify(file);
+  lab.lastExport = json;
+  download(
+    new Blob([json], { type: 'application/json' }),
+    `convplay-network-step${run.step}.json`,
+    ctx.doc,
+  );
+  return `Exported the weights at step ${run.step} (${(json.length / 1024).toFixed(0)} KB).`;
+}
+
+/** The file's architecture, hyperparameters, seed and data, without a rebuild per row. */
+function applyState(lab, data, state, net) {
+  const { ctx } = lab;
+  lab.quiet = true;
+  try {
+    ctx.update(labRows(state));
+  } finally {
+    lab.quiet = false;
+  }
+  if (isFashion(net.classes)) data.setModeQuiet('fashion');
+  else {
+    data.setModeQuiet('own');
+    const { own } = lab;
+    const same =
+      own.length === net.classes.length && own.every((c, i) => c.name.trim() === net.classes[i]);
+    lab.imported = same ? null : net.classes.slice();
+  }
+}
+
+/**
+ * Imports file f (views: the weights view's); attempt.touched: the lab's
+ * configuration was changed. -> what the transfer line says, or null when the
+ * file's network could not be built.
+ */
+async function importWeights(lab, views, f, attempt) {
+  const { ctx, status } = lab;
+  const { trainer, data, filters, confusion, inside } = views;
+  const json = await readJson(f);
+  const state = readConfigObject(json);
+  const net = readNetwork(json);
+  refuseLocked(ctx, labRows(state), 'this file');
+  attempt.touched = true;
+  applyState(lab, data, state, net);
+  if (!(await trainer.build())) return null;
+  checkLayers(net, lab.run.layers);
+  const r = await lab.engine.nnlab({
+    op: 'setParameters',
+    lab: lab.run.lab,
+    parameters: net.layers.map((l) => ({ ...l, w: l.w?.data, name: undefined })),
+  });
+  filters.draw(r.filters);
+  if (lab.run.plan.totalSteps) confusion.draw(await trainer.evaluate(0));
+  await inside.refresh();
+  status.text = `Imported weights (${net.classes.join(', ')}); Train goes on training them from here.`;
+  return `Imported “${f.name}”: ${net.classes.length} classes, trained for ${Number(net.step) || 0} steps.`;
+}
+
 /** views: {trainer, data, filters, confusion, inside}. */
 export function mountWeights(lab, views) {
   const { ctx, status } = lab;
-  const { trainer, data, filters, confusion, inside } = views;
+  const { trainer, data } = views;
   const exportBtn = el(
     'button',
     { type: 'button', 'data-part': 'nn-export' },
@@ -40,69 +104,15 @@ export function mountWeights(lab, views) {
     'data-part': 'nn-import',
   });
   const text = el('p', { class: 'cp-nn-transfer-text', 'aria-live': 'polite' });
-  let touched = false; // an import has changed the lab's configuration
 
-  async function exportWeights() {
-    const { run } = lab;
-    if (!run) throw new Error('no network yet: press Train or Step first');
-    const { parameters } = await lab.engine.nnlab({ op: 'parameters', lab: run.lab });
-    const file = configOf(ctx.state);
-    file.network = networkOf(run.classes, run.step, parameters);
-    const json = JSON.stringify(file);
-    lab.lastExport = json;
-    download(
-      new Blob([json], { type: 'application/json' }),
-      `convplay-network-step${run.step}.json`,
-      ctx.doc,
-    );
-    text.textContent = `Exported the weights at step ${run.step} (${(json.length / 1024).toFixed(0)} KB).`;
-  }
-
-  /** The file's architecture, hyperparameters, seed and data, without a rebuild per row. */
-  function applyState(state, net) {
-    touched = true;
-    lab.quiet = true;
-    try {
-      ctx.update(labRows(state));
-    } finally {
-      lab.quiet = false;
-    }
-    if (isFashion(net.classes)) data.setModeQuiet('fashion');
-    else {
-      data.setModeQuiet('own');
-      const { own } = lab;
-      const same =
-        own.length === net.classes.length && own.every((c, i) => c.name.trim() === net.classes[i]);
-      lab.imported = same ? null : net.classes.slice();
-    }
-  }
-
-  async function importWeights(f) {
-    const json = await readJson(f);
-    const state = readConfigObject(json);
-    const net = readNetwork(json);
-    refuseLocked(ctx, labRows(state), 'this file');
-    applyState(state, net);
-    if (!(await trainer.build())) return false;
-    checkLayers(net, lab.run.layers);
-    const r = await lab.engine.nnlab({
-      op: 'setParameters',
-      lab: lab.run.lab,
-      parameters: net.layers.map((l) => ({ ...l, w: l.w?.data, name: undefined })),
-    });
-    filters.draw(r.filters);
-    if (lab.run.plan.totalSteps) confusion.draw(await trainer.evaluate(0));
-    await inside.refresh();
-    text.textContent = `Imported “${f.name}”: ${net.classes.length} classes, trained for ${Number(net.step) || 0} steps.`;
-    status.text = `Imported weights (${net.classes.join(', ')}); Train goes on training them from here.`;
-    return true;
-  }
-
-  /** An import failed (e): the lab's configuration before it comes back, freshly initialised. */
-  function importFailed(e, before, beforeMode) {
+  /**
+   * An import failed (e): the lab's configuration before it (before: its rows,
+   * beforeMode: its data) comes back, freshly initialised, if the attempt changed it.
+   */
+  function importFailed(e, attempt, before, beforeMode) {
     text.textContent = '';
     let again = '';
-    if (touched) {
+    if (attempt.touched) {
       again = ' The lab is back to its own configuration, with new weights from its seed.';
       const changed = LAB_ROWS.some((name) => ctx.state[name] !== before[name]);
       data.setModeQuiet(beforeMode);
@@ -116,9 +126,10 @@ export function mountWeights(lab, views) {
 
   ctx.listen(exportBtn, 'click', () =>
     lab.serial(() =>
-      exportWeights().catch((e) => {
-        text.textContent = `Export failed: ${e.message}`;
-      }),
+      exportWeights(lab).then(
+        (said) => (text.textContent = said),
+        (e) => (text.textContent = `Export failed: ${e.message}`),
+      ),
     ),
   );
   ctx.listen(importFile, 'change', () => {
@@ -129,8 +140,15 @@ export function mountWeights(lab, views) {
     lab.running = false;
     const before = labRows(ctx.state);
     const beforeMode = lab.mode;
-    touched = false;
-    lab.serial(() => importWeights(f).catch((e) => importFailed(e, before, beforeMode)));
+    const attempt = { touched: false }; // touched: the import has changed the lab's configuration
+    lab.serial(() =>
+      importWeights(lab, views, f, attempt).then(
+        (said) => {
+          if (said) text.textContent = said;
+        },
+        (e) => importFailed(e, attempt, before, beforeMode),
+      ),
+    );
   });
 
   return {
