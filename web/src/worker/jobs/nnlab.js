@@ -65,6 +65,62 @@ function firstFilters(lab, layers) {
   return i < 0 ? null : lab.weights(i);
 }
 
+/** A new network and training run (opened: the lab and its counts of images). */
+function build(lab, opened, job) {
+  const d = lab.setNetwork(job.spec, job.seed);
+  let own = null;
+  if (job.classes) {
+    own = lab.setClasses(job.classes);
+    opened.counts = { train: own.train, test: own.test };
+  }
+  // an imported network of classes whose images are not here: no training run
+  const { config, epochsRaised } = atLeastSteps(job.config, opened.counts.train, job.minSteps);
+  const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(config);
+  return {
+    ...d,
+    ...plan,
+    epochsRaised: job.noData ? null : epochsRaised,
+    counts: opened.counts,
+    own,
+    filters: firstFilters(lab, d.layers),
+  };
+}
+
+/**
+ * The steps, then (so one message per redraw) the test point when one is due
+ * and the shown input through the network.
+ */
+function steps(lab, job) {
+  // n steps at most; with budgetMs, as many as fit in it (at least one), so
+  // that the page redraws at a steady rate whatever the network's size
+  const t0 = performance.now();
+  let r = lab.steps(1);
+  const first = r.step - 1;
+  for (let done = 1; done < job.n && !r.done; done++) {
+    if (job.budgetMs && performance.now() - t0 >= job.budgetMs) break;
+    r = lab.steps(1);
+  }
+  const layers = lab.layers().layers;
+  const out = {
+    ...r,
+    steps: r.step - first,
+    filters: firstFilters(lab, layers),
+    batchnorm: lab.batchnormStats(),
+  };
+  const every = job.testEvery;
+  if (every && (Math.floor(first / every) !== Math.floor(r.step / every) || r.done)) {
+    out.evaluation = lab.evaluate(r.done ? 0 : job.testLimit);
+  }
+  if (job.input) {
+    try {
+      out.classified = classify(lab, job.input);
+    } catch (e) {
+      out.classifyError = e.message;
+    }
+  }
+  return out;
+}
+
 /**
  * A job of the lab; cp: the worker's module (convplay.mjs), for the ops that
  * need no network (png).
@@ -82,25 +138,8 @@ export async function nnlab(job, cp) {
   }
   const { lab } = opened;
   switch (job.op) {
-    case 'build': {
-      const d = lab.setNetwork(job.spec, job.seed);
-      let own = null;
-      if (job.classes) {
-        own = lab.setClasses(job.classes);
-        opened.counts = { train: own.train, test: own.test };
-      }
-      // an imported network of classes whose images are not here: no training run
-      const { config, epochsRaised } = atLeastSteps(job.config, opened.counts.train, job.minSteps);
-      const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(config);
-      return {
-        ...d,
-        ...plan,
-        epochsRaised: job.noData ? null : epochsRaised,
-        counts: opened.counts,
-        own,
-        filters: firstFilters(lab, d.layers),
-      };
-    }
+    case 'build':
+      return build(lab, opened, job);
     case 'check': {
       // the module's checks of the architecture, nothing trained
       const d = lab.setNetwork(job.spec, job.seed);
@@ -112,38 +151,8 @@ export async function nnlab(job, cp) {
       const r = lab.setParameters(job.parameters);
       return { ...r, filters: firstFilters(lab, lab.layers().layers) };
     }
-    case 'steps': {
-      // the steps, then (so one message per redraw) the test point when one is
-      // due and the shown input through the network
-      // n steps at most; with budgetMs, as many as fit in it (at least one), so
-      // that the page redraws at a steady rate whatever the network's size
-      const t0 = performance.now();
-      let r = lab.steps(1);
-      const first = r.step - 1;
-      for (let done = 1; done < job.n && !r.done; done++) {
-        if (job.budgetMs && performance.now() - t0 >= job.budgetMs) break;
-        r = lab.steps(1);
-      }
-      const layers = lab.layers().layers;
-      const out = {
-        ...r,
-        steps: r.step - first,
-        filters: firstFilters(lab, layers),
-        batchnorm: lab.batchnormStats(),
-      };
-      const every = job.testEvery;
-      if (every && (Math.floor(first / every) !== Math.floor(r.step / every) || r.done)) {
-        out.evaluation = lab.evaluate(r.done ? 0 : job.testLimit);
-      }
-      if (job.input) {
-        try {
-          out.classified = classify(lab, job.input);
-        } catch (e) {
-          out.classifyError = e.message;
-        }
-      }
-      return out;
-    }
+    case 'steps':
+      return steps(lab, job);
     case 'evaluate':
       return lab.evaluate(job.limit);
     case 'classify':
