@@ -111,6 +111,6 @@ export function createHandlers() {
     sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
     stats: (cp) => ({ ...cp.memoryStats(), sources: sources.map.size, held: held.size }),
     crash: (cp, job) => crashJob(job),
-    nnlab: (cp, job) => nnlab(job),
+    nnlab: (cp, job) => nnlab(job, cp),
   };
 }

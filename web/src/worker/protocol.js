@@ -230,9 +230,10 @@ export function unknownJob(type) {
  *            runningMean?, runningVar?}]} (every layer with parameters)
  *   setParameters {parameters}: the inverse (checked by the module: every layer,
  *            every size, finite values) -> {layers, filters}
+ *   png      {pixels, width, height} (no lab): grey bytes as a PNG file -> {png}
  * @typedef {object} NnlabJob
  * @property {'nnlab'} type
- * @property {'build' | 'check' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters'} op
+ * @property {'build' | 'check' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters' | 'png'} op
  * @property {string} [lab]  which network: 'main' (default), 'own' (the student's classes),
  *   the comparison's 'without' / 'with', or 'check' (op check only)
  *
