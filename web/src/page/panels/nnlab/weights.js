@@ -4,7 +4,7 @@
 // file whose weights do not fit puts the lab back as it was, freshly
 // initialised.
 import { el } from '../../dom.js';
-import { configOf, readConfigObject, download } from '../../../embed/transfer.js';
+import { configOf, readConfigObject, download } from '../../../common/transfer.js';
 import { LAB_ROWS, MAX_WEIGHTS_BYTES } from './constants.js';
 import { refuseLocked } from './store.js';
 import { checkLayers, isFashion, networkOf, readNetwork } from './weights-file.js';
