@@ -11,6 +11,7 @@ import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
 import { nnlab } from './jobs/nnlab.js';
 import { buildWeights } from '../common/filters.js';
+import { withPictures, bitmapsOf } from './draw/pictures.js';
 
 const cpPromise = createConvplay({ wasmUrl: WASM_URL });
 const sources = new Sources();
@@ -91,7 +92,7 @@ const HANDLERS = {
     sources.set(job.key, src);
     return { ok: true };
   },
-  layer: (cp, job) => pipeline.layer(cp, job),
+  layer: async (cp, job) => withPictures(await pipeline.layer(cp, job), job, pipeline.last.image),
   gradients(cp, job) {
     const layer = pipeline.layerAt(job.layerKey);
     const targetWeights =
@@ -145,7 +146,10 @@ self.onmessage = async (event) => {
     const handler = HANDLERS[msg.type];
     if (!handler) throw new Error(`unknown job "${msg.type}"`);
     const result = detachViews(await handler(cp, msg));
-    self.postMessage({ id: msg.id, ok: true, result }, collectTransfers(result));
+    self.postMessage({ id: msg.id, ok: true, result }, [
+      ...collectTransfers(result),
+      ...bitmapsOf(result),
+    ]);
   } catch (e) {
     const error = errorOf(e);
     if (isFatal(e)) error.fatal = true;
