@@ -4,7 +4,8 @@
 // while the control (default F) is stepped ROUNDS times, and prints the main
 // thread's time per trace event (self time: a child's time is not counted in
 // its parent), largest first: scripts, style, layout, paint, canvas commits,
-// image decoding... Nothing is asserted; the numbers are this machine's.
+// image decoding... A state row without a control (seed) is set through
+// window.convplay.set. Nothing is asserted; the numbers are this machine's.
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
 
 const [hash = '', control = 'f'] = process.argv.slice(2);
@@ -15,6 +16,7 @@ const TOP = Number(process.env.TOP || 18);
 async function valuesOf(page, id) {
   return page.evaluate((i) => {
     const el = document.getElementById(i);
+    if (!el) return [100, 101]; // a state row without a control (seed): set through the API
     const v = Number(el.value);
     return v + 1 <= Number(el.max) ? [v, v + 1] : [v, v - 1];
   }, id);
@@ -25,6 +27,7 @@ async function step(page, id, v) {
   await page.evaluate(
     ([i, val]) => {
       const el = document.getElementById(i);
+      if (!el) return window.convplay.set(i, val);
       el.value = String(val);
       el.dispatchEvent(new Event('input', { bubbles: true }));
     },
