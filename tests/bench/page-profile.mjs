@@ -73,6 +73,11 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // NO_OFFSCREEN=1: a page without OffscreenCanvas (the worker's pictures come as pixels)
+  if (process.env.NO_OFFSCREEN)
+    await page.addInitScript(() => {
+      delete globalThis.OffscreenCanvas;
+    });
   await page.goto(server.url + (hash ? `#${hash}` : ''));
   await page.waitForFunction(
     () =>
