@@ -62,6 +62,7 @@ export default [
       'tests/browser/**/*.mjs',
       'tests/release/**/*.mjs',
       'tests/bench/page.mjs',
+      'tests/bench/page-profile.mjs',
       'tests/bench/nnlab.mjs',
       'tests/bench/many.mjs',
     ],

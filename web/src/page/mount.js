@@ -44,6 +44,7 @@ import { createEngine } from './engine.js';
 import { markup } from './template.js';
 import { PANELS, PANEL_IDS, PHOTOS } from './panels/index.js';
 import { nextTask } from './dom.js';
+import { picturesWanted } from './render.js';
 import { showRefusals } from './lock-notice.js';
 import { fitNav } from './nav.js';
 import { watchViolations, explainLoadFailure } from './load-error.js';
@@ -345,6 +346,7 @@ export function mountPlayground(root, options = {}) {
         state: s,
         extras: batchImages(s).map((name) => ({ name, url: ctx.photoUrl(name) })),
         have: input?.key,
+        pictures: picturesWanted(),
       });
     } catch (e) {
       if (destroyed) return;

@@ -5,6 +5,7 @@
 //   self.postMessage(reply, transfer);
 import { errorOf } from './pipeline.js';
 import { handlerOf } from './handlers.js';
+import { bitmapsOf } from './draw/pictures.js';
 
 function collectTransfers(value, out = [], seen = new Set()) {
   if (!value || typeof value !== 'object') return out;
@@ -58,7 +59,10 @@ export async function answer(module, handlers, msg) {
   try {
     const cp = await module;
     const result = detachViews(await handlerOf(handlers, msg.type)(cp, msg));
-    return { reply: { id: msg.id, ok: true, result }, transfer: collectTransfers(result) };
+    return {
+      reply: { id: msg.id, ok: true, result },
+      transfer: [...collectTransfers(result), ...bitmapsOf(result)],
+    };
   } catch (e) {
     const error = errorOf(e);
     if (isFatal(e)) error.fatal = true;

@@ -13,7 +13,8 @@ import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
 import { nnlab } from './jobs/nnlab.js';
-import { Held, plain } from './resident.js';
+import { Held, plain, isResident } from './resident.js';
+import { withPictures } from './draw/pictures.js';
 
 /** The handler of a job type; throws protocol.js unknownJob for a type it does not list. */
 export function handlerOf(handlers, type) {
@@ -85,7 +86,16 @@ export function createHandlers() {
   const currentImage = () => plain(pipeline.last?.image ?? sources.working?.image ?? null);
   return {
     source: (cp, job) => sourceJob(sources, cp, job),
-    layer: (cp, job) => pipeline.layer(cp, job),
+    layer: async (cp, job) => {
+      const result = await pipeline.layer(cp, job);
+      const image = pipeline.last?.image;
+      // the pictures are drawn from a view of the resident input (no copy; nothing grows meanwhile)
+      return withPictures(
+        result,
+        job,
+        isResident(image) ? { shape: image.shape, data: image.view() } : image,
+      );
+    },
     gradients(cp, job) {
       const layer = pipeline.layerAt(job.layerKey);
       const targetWeights =

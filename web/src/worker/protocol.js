@@ -106,6 +106,8 @@ export function unknownJob(type) {
  * @property {StateSnapshot} state
  * @property {Array<{name: string, url: string | null}>} extras  images 2 .. N of the batch
  * @property {string} [have]  the key of the working image the page holds: not sent again
+ * @property {'bitmap' | 'pixels'} [pictures]  draw the maps and the padded input in the
+ *                                   worker (worker/draw/pictures.js) as ImageBitmaps or pixels
  *
  * @typedef {object} LayerResult
  * @property {number} key
@@ -127,6 +129,8 @@ export function unknownJob(type) {
  * @property {{n: number, names: string[], inputShape: Shape4, outputShape: Shape4 | null,
  *             input: Tensor32 | null}} batch
  * @property {{prepare: number, geometry: number, forward: number, total: number}} ms
+ * @property {{scale: 'map' | 'layer', kind: 'bitmap' | 'pixels', maps: object[],
+ *             padded: object} | null} [pictures]  when asked: the pictures, drawn for `scale`
  */
 
 /**

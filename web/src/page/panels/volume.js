@@ -10,6 +10,8 @@ import {
   drawGrey,
   drawDiverging,
   drawPadded,
+  drawPicture,
+  releasePictures,
   makeLegend,
   fmt,
   rangeOf,
@@ -127,7 +129,7 @@ export function mount(ctx) {
     // the padded composite, read through the module's padSourceIndex maps
     const H = h1 + 2 * ph,
       W = w1 + 2 * pw;
-    drawPadded(padded, r.input, mapH, mapW);
+    if (!drawPicture(padded, r.pictures?.padded)) drawPadded(padded, r.input, mapH, mapW);
     padded.setAttribute(
       'aria-label',
       `the input image, ${w1} × ${h1}, with ${ph} pixel(s) of ${r.layer.pad} padding`,
@@ -483,12 +485,16 @@ export function mount(ctx) {
       if (f.fig.parentNode !== mapsEl) mapsEl.append(f.fig);
       // Inputs lie in [0, 1] and weights are O(1): float32 rounding of a sum
       // stays far below 1e-5 of it, so a map within that is zero.
-      const res = drawDiverging(f.cv, r.output.data, H2, W2, {
-        offset: k * plane,
-        range: layerRange,
-        floor: 1e-5,
-        stats: stats?.[k],
-      });
+      // the worker's picture when it was drawn on this scale, else drawn here
+      const pic = r.pictures?.scale === s.scale ? r.pictures.maps[k] : null;
+      const res = drawPicture(f.cv, pic)
+        ? pic
+        : drawDiverging(f.cv, r.output.data, H2, W2, {
+            offset: k * plane,
+            range: layerRange,
+            floor: 1e-5,
+            stats: stats?.[k],
+          });
       f.legend.update(res);
       const name = PRESET_LABELS[presetOf(k, r.state)];
       f.cap.textContent = `map ${k + 1} · ${name}`;
@@ -523,7 +529,7 @@ export function mount(ctx) {
     update(r) {
       drawInput(r);
       drawBank(r);
-      return drawOutput(r);
+      return drawOutput(r).finally(() => releasePictures(r.pictures));
     },
   };
 }
