@@ -108,7 +108,7 @@ export const JOBS = [
  * @property {'sum' | 'sq' | 'pixel' | 'target'} loss
  * @property {{k: number, y: number, x: number}} pixel
  * @property {string | null} target  loss 'target': t = the layer with every filter this preset
- * @property {{gamma: number[], beta: number[], eps: number} | null} bn
+ * @property {{gamma: number[], beta: number[], eps?: number} | null} bn  eps: the module's default unless given
  */
 
 /**
