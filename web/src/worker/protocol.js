@@ -132,7 +132,7 @@ export const JOBS = [
 
 /**
  * 'bnlab': the batch-norm lab's forward, backward and finite differences
- * (common/bnlab-math.js runLab) for the parameters p.
+ * (worker/jobs/bnlab.js runLab) for the parameters p.
  * @typedef {object} BnlabJob
  * @property {'bnlab'} type
  * @property {object} p  paramsFromState(state)

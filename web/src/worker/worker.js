@@ -3,10 +3,10 @@
 // own copy of the data, so the page never freezes and never ships tensors.
 import createConvplay from 'convplay-wasm/convplay.mjs';
 import { WASM_URL } from './asset-urls.js';
-import { runLab } from '../common/bnlab-math.js';
 import { Sources, LARGE_FILE_PIXELS } from './sources.js';
 import { Pipeline, errorOf } from './pipeline.js';
 import { computeGradients } from './jobs/gradients.js';
+import { runLab } from './jobs/bnlab.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
 import { nnlab } from './jobs/nnlab.js';
