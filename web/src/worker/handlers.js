@@ -4,7 +4,7 @@
 //   const handlers = createHandlers();
 //   const result = await handlerOf(handlers, msg.type)(cp, msg);   // unknownJob for a stranger
 import { jobSpec } from './protocol.js';
-import { runLab } from '../common/bnlab-math.js';
+import { runLab } from './jobs/bnlab.js';
 import { buildWeights } from '../common/filters.js';
 import { LARGEST_SIDE } from '../common/state.js';
 import { Sources, LARGE_FILE_PIXELS } from './sources.js';

@@ -142,12 +142,12 @@ export function unknownJob(type) {
  * @property {'sum' | 'sq' | 'pixel' | 'target'} loss
  * @property {{k: number, y: number, x: number}} pixel
  * @property {string | null} target  loss 'target': t = the layer with every filter this preset
- * @property {{gamma: number[], beta: number[], eps: number} | null} bn
+ * @property {{gamma: number[], beta: number[], eps?: number} | null} bn  eps: the module's default unless given
  *
  * @typedef {object} GradientsResult  (worker/jobs/gradients.js computeGradients)
  * @property {number} layerKey  @property {number} loss  @property {Float32Array} dout
  * @property {Float32Array} dx  @property {Float32Array} dw  and the batch norm's
- *   (bnOut, mean, var, rstd, dgamma, dbeta: null without it)
+ *   (bnOut, eps, mean, var, rstd, dgamma, dbeta: null without it)
  */
 
 /**
@@ -177,7 +177,7 @@ export function unknownJob(type) {
 
 /**
  * 'bnlab': the batch-norm lab's forward, backward and finite differences
- * (common/bnlab-math.js runLab) for the parameters p.
+ * (worker/jobs/bnlab.js runLab) for the parameters p.
  * @typedef {object} BnlabJob
  * @property {'bnlab'} type
  * @property {object} p  paramsFromState(state)
