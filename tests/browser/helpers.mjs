@@ -234,7 +234,7 @@ export function waitLabStep(page, step, timeout = 60000) {
 }
 
 /** Waits until the page has finished at least n computations (html[data-runs]). */
-export async function waitForRuns(page, n, timeout = 15000) {
+export async function waitForRuns(page, n, timeout = 60000) {
   await waitUntil(
     page,
     `computation number ${n} to be drawn (.cp-playground[data-runs] >= ${n})`,
