@@ -163,7 +163,9 @@ async function main() {
   const cp = await loadConvplay();
   // the raw bindings of the bench build (named kernels, the peak loop: not in the page's module)
   const { default: createCore } = await import(path.join(BENCH_DIST, 'convplay_bench.mjs'));
-  const raw = await createCore({ wasmBinary: readFileSync(path.join(BENCH_DIST, 'convplay_bench.wasm')) });
+  const raw = await createCore({
+    wasmBinary: readFileSync(path.join(BENCH_DIST, 'convplay_bench.wasm')),
+  });
   const tf = await loadTfjs();
   const ok = (r) => {
     if (r.error !== undefined) throw new Error(r.error);
