@@ -18,6 +18,11 @@ declare -A need=(
   [dataset-fashion-mnist]=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
   [clang]=/usr/bin/clang++
 )
+# `setup.sh --bench` (npm run bench): also PyTorch, the native peer of the
+# training bench (tests/bench/train_torch.py); npm test does not need it.
+if [ "${1:-}" = --bench ]; then
+  need[python3-torch]=/usr/lib/python3/dist-packages/torch/__init__.py
+fi
 missing=()
 for pkg in "${!need[@]}"; do
   [ -e "${need[$pkg]}" ] || missing+=("$pkg")
