@@ -363,7 +363,7 @@ void kernels::batchnorm_forward_train_f32_with(
   // var + eps > 0 is checked before the statistics are written.
   Tensor spare;
   Tensor& out = &y == &x ? spare : y;
-  out.reset(x.shape);
+  out.reset_for_overwrite(x.shape);  // every variant writes every value
   std::vector<double> mu, va;
   pick_variant(batchnorm_f32_variants(), variant, LayerDesc{x.shape, x.shape, {}})
       .forward(out, mu, va, x, gamma, beta, p.eps);
@@ -422,7 +422,7 @@ void kernels::batchnorm_backward_f32_with(const std::string& variant, Tensor& dx
   }
   Tensor spare;
   Tensor& out = &dx == &x || &dx == &dy ? spare : dx;
-  out.reset(x.shape);
+  out.reset_for_overwrite(x.shape);  // every variant writes every value
   std::vector<double> dg, db, mu;
   pick_variant(batchnorm_f32_variants(), variant, LayerDesc{x.shape, x.shape, {}})
       .backward(out, dg, db, mu, dy, x, gamma, mean, rstd);

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { DIST, wasmBytes } from './helpers.mjs';
+import { DIST, labWasmBytes } from './helpers.mjs';
 import { makePng } from '../browser/helpers.mjs';
 
 let api, lab, nn;
 before(async () => {
   nn = await import(path.join(DIST, 'convplay_nn.mjs'));
-  api = await nn.createNetworkLab({ wasmBinary: wasmBytes() });
+  api = await nn.createNetworkLab({ wasmBinary: labWasmBytes() });
   lab = api.NetworkLab();
 });
 after(() => lab.delete());

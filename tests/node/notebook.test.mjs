@@ -11,7 +11,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { DIST, loadConvplay, wasmBytes } from './helpers.mjs';
+import { DIST, labWasmBytes, loadConvplay } from './helpers.mjs';
 import { computeGradients } from '../../web/src/worker/jobs/gradients.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -143,7 +143,7 @@ function batchnormSpec(x = [1, 3], gamma = 2, beta = 0.5, eps = 1e-5) {
 async function networkSpec() {
   const api = await (
     await import(path.join(DIST, 'convplay_nn.mjs'))
-  ).createNetworkLab({ wasmBinary: wasmBytes() });
+  ).createNetworkLab({ wasmBinary: labWasmBytes() });
   const nn = await import(path.join(DIST, 'convplay_nn.mjs'));
   const lab = api.NetworkLab();
   const network = nn.tinyNetwork({ batchnorm: true });

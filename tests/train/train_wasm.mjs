@@ -35,7 +35,7 @@ export async function openLab() {
   globalThis.__dirname ??= DIST;
   const { createNetworkLab } = await import(path.join(DIST, 'convplay_nn.mjs'));
   const api = await createNetworkLab({
-    wasmBinary: readFileSync(path.join(DIST, 'convplay_core.wasm')),
+    wasmBinary: readFileSync(path.join(DIST, 'convplay_lab.wasm')),
   });
   const lab = api.NetworkLab();
   const counts = lab.loadPack(readFileSync(path.join(DIST, 'fashion-mnist.pack.gz')));

@@ -2,7 +2,7 @@
 // class and `_packFashion` of wasm/bindings_nn.cpp.
 //
 //   import {createNetworkLab} from './convplay_nn.mjs';
-//   const lab = await createNetworkLab({wasmBinary});   // or {wasmUrl}
+//   const lab = await createNetworkLab({wasmBinary});   // convplay_lab.wasm's bytes, or {wasmUrl}
 //   lab.setNetwork(tinyNetwork({batchnorm: true}), 1);
 //   lab.loadPack(bytes);                  // fashion-mnist.pack.gz
 //   lab.startTraining({epochs: 3, batchSize: 32, learningRate: 0.05});
@@ -12,7 +12,7 @@
 // Like convplay_wrap.mjs it checks the types of every argument (so Embind
 // never throws through WASM frames) and turns {error} results into thrown
 // Errors named ConvplayError; every rule on values is the core's.
-import createConvplayCore from './convplay_core.mjs';
+import createConvplayLab from './convplay_lab.mjs';
 import { checkClassSet } from './class_rules.mjs';
 
 function fail(message) {
@@ -251,7 +251,7 @@ export async function createNetworkLab(options = {}) {
   if (options.wasmUrl) {
     moduleArg.locateFile = (file) => (file.endsWith('.wasm') ? options.wasmUrl : file);
   }
-  return wrapNetworkLab(await createConvplayCore(moduleArg));
+  return wrapNetworkLab(await createConvplayLab(moduleArg));
 }
 
 export default createNetworkLab;

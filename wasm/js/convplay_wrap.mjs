@@ -236,9 +236,22 @@ class ConvplayTensor {
     return ok(this._owner.core._tensorView(this._live('tensor'))).view;
   }
 
-  /** A copy of the data. */
-  read() {
-    return this.view().slice();
+  /**
+   * A copy of the data: into `into` (a Float32Array of this.size values,
+   * returned; nothing is allocated, so a loop that reads every step can keep
+   * one array), or into a new Float32Array.
+   */
+  read(into) {
+    const view = this.view();
+    if (into === undefined || into === null) return view.slice();
+    if (!(into instanceof Float32Array)) {
+      fail(`read's argument must be a Float32Array of ${this.size} values, got ${describe(into)}`);
+    }
+    if (into.length !== this.size) {
+      fail(`read's argument has ${into.length} values, the tensor has ${this.size}`);
+    }
+    into.set(view);
+    return into;
   }
 
   /** Copies `data` (this.size numbers) in. */
