@@ -81,9 +81,12 @@ export function mountInside(lab, onOpen) {
   const answer = mountAnswer(lab, onOpen);
   const pad = mountPad(lab, (pixels) => choose({ source: 'drawing', pixels }));
 
-  /** Draws the answer for input (computed at step), unless a newer request was made. */
+  /**
+   * Draws the answer for input (computed at step), unless a newer request was
+   * made or the run it was asked of is gone (a rebuild that failed meanwhile).
+   */
   function show(ticket, input, step, r, error) {
-    if (ticket !== lab.asked || lab.destroyed) return;
+    if (ticket !== lab.asked || lab.destroyed || !lab.run) return;
     answer.draw(input, step, r, error);
   }
   /** Asks the worker for the current input through the network and draws it. */
