@@ -26,6 +26,7 @@ import { decodeDataUrl } from '../common/bytes.js';
 import { OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
 import { createBudget } from './budget.js';
+import { releaseRadioGroups } from './radio-groups.js';
 import { applyAttributes } from './apply.js';
 import { defineProperties, upgradeProperties, byAttribute, attributeNames } from './properties.js';
 import embedCss from './embed.css?inline';
@@ -124,6 +125,7 @@ export class ConvPlayground extends HTMLElement {
     this.shadow.append(this.notesEl, this.mountEl);
     this.instance = null;
     this.near = false; // near the view (the budget gives its workers to those first)
+    this.inView = false; // in the view (before those only near it)
     this.pending = null; // attribute changes not yet applied: Set of names
     this.structure = ''; // panels + locked the instance was built with
     this.imageKey = ''; // the image= value last opened
@@ -159,6 +161,7 @@ export class ConvPlayground extends HTMLElement {
     upgradeProperties(this);
     if (typeof IntersectionObserver === 'undefined') {
       this.near = true;
+      this.inView = true;
       budget.request(this);
       return;
     }
@@ -167,27 +170,42 @@ export class ConvPlayground extends HTMLElement {
   }
 
   makeObservers() {
-    const last = (entries) => entries[entries.length - 1].isIntersecting;
-    const near = new IntersectionObserver(
-      (entries) => {
-        this.near = last(entries);
-        if (this.near) this.want();
-      },
-      { rootMargin: NEAR_MARGIN },
-    );
-    const far = new IntersectionObserver(
-      (entries) => {
-        if (!last(entries) && budget.holds(this) && this.yieldWorker()) budget.release(this);
-      },
-      { rootMargin: FAR_MARGIN },
-    );
-    const gone = new IntersectionObserver(
-      (entries) => {
-        if (!last(entries) && this.instance && this.park()) budget.release(this);
-      },
-      { rootMargin: PARK_MARGIN },
-    );
-    return [near, far, gone];
+    const watch = (margin, fn) =>
+      new IntersectionObserver((entries) => fn(entries[entries.length - 1].isIntersecting), {
+        rootMargin: margin,
+      });
+    return [
+      watch('0px', (seen) => this.seen(seen)),
+      watch(NEAR_MARGIN, (near) => this.nearView(near)),
+      watch(FAR_MARGIN, (inside) => {
+        if (!inside && budget.holds(this) && this.yieldWorker()) budget.release(this);
+      }),
+      watch(PARK_MARGIN, (inside) => {
+        if (!inside && this.instance && this.park()) budget.release(this);
+      }),
+    ];
+  }
+
+  /** For the budget: 2 in view, 1 near it, 0 farther. @internal */
+  get rank() {
+    return this.inView ? 2 : this.near ? 1 : 0;
+  }
+
+  /** In the view (or not): one that waits for a worker now comes first. @internal */
+  seen(inView) {
+    this.inView = inView;
+    if (inView && this.waiting) budget.pump();
+  }
+
+  /** Near the view: a worker for it; no longer near: it stops waiting for one. @internal */
+  nearView(near) {
+    this.near = near;
+    if (near) this.want();
+    else if (this.waiting) {
+      budget.release(this);
+      this.waiting = false;
+      this.showNotes();
+    }
   }
 
   disconnectedCallback() {
@@ -201,11 +219,11 @@ export class ConvPlayground extends HTMLElement {
   /** Removed from the page: the instance goes, its state is kept for a return. @internal */
   teardown() {
     if (this.instance) this.savedHash = this.instance.hash;
-    this.instance?.destroy();
-    this.instance = null;
+    this.destroyInstance();
     this.structure = '';
     this.imageKey = '';
     this.near = false;
+    this.inView = false;
     this.waiting = false;
     budget.release(this);
   }
@@ -232,12 +250,21 @@ export class ConvPlayground extends HTMLElement {
   /** The budget's call: this element may hold a worker. @internal */
   grant() {
     this.waiting = false;
+    this.showNotes();
     this.apply();
   }
 
-  /** The budget's call: gives the worker back; false while it is busy. @internal */
+  /**
+   * The budget's call: gives the worker back; false while it is busy. Taken
+   * for an element of higher rank while still near the view, it asks for one
+   * again (and waits, saying so). @internal
+   */
   yieldWorker() {
-    return this.instance ? this.instance.sleep() : true;
+    if (this.instance && !this.instance.sleep()) return false;
+    queueMicrotask(() => {
+      if (this.near && this.isConnected && !budget.holds(this)) this.want();
+    });
+    return true;
   }
 
   /**
@@ -255,10 +282,17 @@ export class ConvPlayground extends HTMLElement {
     if (!instance.idle) return false;
     this.mountEl.style.minHeight = `${Math.ceil(this.mountEl.getBoundingClientRect().height)}px`;
     this.savedHash = instance.hash;
-    instance.destroy();
-    this.instance = null;
+    this.destroyInstance();
     this.structure = '';
     return true;
+  }
+
+  /** Destroys the instance so that nothing of it stays in memory. @internal */
+  destroyInstance() {
+    if (!this.instance) return;
+    releaseRadioGroups(this.instance.root);
+    this.instance.destroy();
+    this.instance = null;
   }
 
   config() {
@@ -272,9 +306,10 @@ export class ConvPlayground extends HTMLElement {
     this.configNotes = notes;
     const all = [...notes];
     if (this.waiting) {
+      const n = budget.live;
       all.push(
-        `Waiting for a free worker: ${budget.live} playgrounds on this page are computing; ` +
-          'scroll one of them away.',
+        `Waiting for a free worker: ${n} playground${n === 1 ? ' on this page is' : 's on this page are'} ` +
+          `computing; scroll ${n === 1 ? 'it' : 'one of them'} away.`,
       );
     }
     this.notesEl.replaceChildren(
@@ -310,7 +345,7 @@ export class ConvPlayground extends HTMLElement {
 
   create(cfg, structure) {
     const restoring = this.savedHash !== null && !this.instance;
-    this.instance?.destroy();
+    this.destroyInstance();
     this.structure = structure;
     this.imageKey = '';
     const options = {
