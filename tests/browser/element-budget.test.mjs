@@ -139,10 +139,10 @@ test('Reset after the worker was given back, and after the element was built aga
   await settled(pg, 'r');
   const el = pg.locator('#r');
   const reset = () => el.locator('button[data-part="reset"]').click();
+  // the student's changes, scrolled 1.5 screens away while they are computed: asleep once
+  // they are drawn (the worker given back, the views kept), then back
   await slide(pg, 'r', 'f', 9);
   await slide(pg, 'r', 's', 2);
-  await pg.waitForFunction(() => document.getElementById('r').state.s === 2);
-  // 1.5 screens away: asleep (the worker given back, the views kept), then back
   await scrollTo(pg, 2500);
   await pg.waitForFunction(() => document.getElementById('r').playground?.asleep === true);
   const sleeper = await pg.evaluateHandle(() => document.getElementById('r').playground);
@@ -158,17 +158,27 @@ test('Reset after the worker was given back, and after the element was built aga
   await pg.waitForFunction(() => document.getElementById('r').state.s === 1);
   state = await settled(pg, 'r');
   assert.deepEqual([state.f, state.s, state.p], [5, 1, 2]);
-  // the student's change again; far away: taken down; kernel= changes meanwhile
-  await slide(pg, 'r', 's', 3);
-  await pg.waitForFunction(() => document.getElementById('r').state.s === 3);
-  await settled(pg, 'r');
-  await scrollTo(pg, 8000);
-  await pg.waitForFunction(() => document.getElementById('r').playground === null);
-  await pg.evaluate(() => {
-    document.getElementById('r').kernel = 7;
-  });
-  await scrollTo(pg, 0);
+  // the student's change again, far away at once: taken down once drawn, then built again
+  const awayAndBack = async (whileAway = async () => {}) => {
+    await slide(pg, 'r', 's', 3);
+    await scrollTo(pg, 8000);
+    await pg.waitForFunction(() => document.getElementById('r').playground === null);
+    await whileAway();
+    await scrollTo(pg, 0);
+    return settled(pg, 'r');
+  };
+  state = await awayAndBack();
+  assert.deepEqual([state.f, state.s, state.p], [5, 3, 2], "the student's stride is back");
+  await reset();
+  await pg.waitForFunction(() => document.getElementById('r').state.s === 1);
   state = await settled(pg, 'r');
+  assert.deepEqual([state.f, state.s, state.p], [5, 1, 2]);
+  // kernel= changes while it is away
+  state = await awayAndBack(() =>
+    pg.evaluate(() => {
+      document.getElementById('r').kernel = 7;
+    }),
+  );
   // built again: the student's stride, the new kernel=, padding= as it was
   assert.deepEqual([state.f, state.s, state.p], [7, 3, 2]);
   await reset();

@@ -36,6 +36,7 @@ const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const NEAR_MARGIN = '200px 0px'; // an element this close to the view starts
 const FAR_MARGIN = '100% 0px'; // one farther than a screen away gives its worker back
 const PARK_MARGIN = '300% 0px'; // one farther than three screens away is taken down
+const RETRY_MS = 1000; // a busy instance far away gives its worker back when it is idle
 let sheet = null; // one constructable style sheet for every element's shadow root
 const budget = createBudget(3); // the page's workers: one per playground near the view
 
@@ -126,6 +127,8 @@ export class ConvPlayground extends HTMLElement {
     this.instance = null;
     this.near = false; // near the view (the budget gives its workers to those first)
     this.inView = false; // in the view (before those only near it)
+    this.far = false; // farther than a screen from the view: gives its worker back
+    this.away = false; // farther than three screens: taken down
     this.pending = null; // attribute changes not yet applied: Set of names
     this.structure = ''; // panels + locked the instance was built with
     this.imageKey = ''; // the image= value last opened
@@ -178,12 +181,30 @@ export class ConvPlayground extends HTMLElement {
       watch('0px', (seen) => this.seen(seen)),
       watch(NEAR_MARGIN, (near) => this.nearView(near)),
       watch(FAR_MARGIN, (inside) => {
-        if (!inside && budget.holds(this) && this.yieldWorker()) budget.release(this);
+        this.far = !inside;
+        this.giveBack();
       }),
       watch(PARK_MARGIN, (inside) => {
-        if (!inside && this.instance && this.park()) budget.release(this);
+        this.away = !inside;
+        this.takeDown();
       }),
     ];
+  }
+
+  /** Farther than a screen: gives the worker back, once the instance is idle. @internal */
+  giveBack() {
+    clearTimeout(this.giveBackTimer);
+    if (!this.far || !budget.holds(this)) return;
+    if (this.yieldWorker()) budget.release(this);
+    else this.giveBackTimer = setTimeout(() => this.giveBack(), RETRY_MS);
+  }
+
+  /** Farther than three screens: taken down (or asleep), once the instance is idle. @internal */
+  takeDown() {
+    clearTimeout(this.takeDownTimer);
+    if (!this.away || !this.instance) return;
+    if (this.park()) budget.release(this);
+    else this.takeDownTimer = setTimeout(() => this.takeDown(), RETRY_MS);
   }
 
   /** For the budget: 2 in view, 1 near it, 0 farther. @internal */
@@ -222,8 +243,7 @@ export class ConvPlayground extends HTMLElement {
     this.destroyInstance();
     this.structure = '';
     this.imageKey = '';
-    this.near = false;
-    this.inView = false;
+    this.near = this.inView = this.far = this.away = false;
     this.waiting = false;
     budget.release(this);
   }
