@@ -6,7 +6,8 @@
 //   built again (parked), the student's state is back and Reset returns to
 //   the attribute values of now (also one changed while it was away);
 // - a taken-down playground leaves nothing behind: its DOM, its canvases and
-//   their pixels are freed (a garbage collection forced through CDP).
+//   their pixels are freed (a garbage collection forced through CDP), also
+//   when the element was removed from the page and put back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser } from './helpers.mjs';
@@ -199,21 +200,32 @@ test('a playground taken down far from the view is freed: its DOM and canvases g
   const nodes = async () => (await cdp.send('Memory.getDOMCounters')).nodes;
   await collect();
   const start = await nodes();
-  // three times: taken down far away, built again near the view
-  await pg.evaluate(() => {
-    window.roots = [];
-  });
-  for (let i = 0; i < 3; i++) {
-    await pg.evaluate(() => {
+  // weak references to the DOM of the element's instance of now
+  const track = () =>
+    pg.evaluate(() => {
       const root = document.getElementById('r').playground.root;
-      window.roots.push({
+      (window.roots ??= []).push({
         root: new WeakRef(root),
         canvases: [...root.querySelectorAll('canvas')].map((c) => new WeakRef(c)),
       });
     });
+  // three times: taken down far away, built again near the view
+  for (let i = 0; i < 3; i++) {
+    await track();
     await scrollTo(pg, 8000);
     await pg.waitForFunction(() => document.getElementById('r').playground === null);
     await scrollTo(pg, 0);
+    await settled(pg, 'r');
+  }
+  // twice: removed from the page for a while, then put back (built again)
+  for (let i = 0; i < 2; i++) {
+    await track();
+    await pg.evaluate(async () => {
+      const el = document.getElementById('r');
+      el.remove();
+      await new Promise((r) => setTimeout(r, 300));
+      document.body.prepend(el);
+    });
     await settled(pg, 'r');
   }
   await pg.waitForTimeout(500);
@@ -225,10 +237,10 @@ test('a playground taken down far from the view is freed: its DOM and canvases g
     })),
   );
   const none = { root: false, canvases: 0 };
-  assert.deepEqual(kept, [none, none, none], 'taken-down playgrounds were kept in memory');
-  // one playground's DOM, as at the start (not four)
+  assert.deepEqual(kept, Array(5).fill(none), 'taken-down playgrounds were kept in memory');
+  // one playground's DOM, as at the start (not six)
   const end = await nodes();
-  assert.ok(end < start * 1.5, `DOM nodes: ${start} at the start, ${end} after three returns`);
+  assert.ok(end < start * 1.5, `DOM nodes: ${start} at the start, ${end} after five returns`);
   await cdp.detach();
   assert.deepEqual(errors, [], errors.join('\n'));
   await pg.close();

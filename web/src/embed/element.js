@@ -22,17 +22,16 @@
 //   is put back.
 import { mountPlayground } from '../page/mount.js';
 import { snapshot, parseHash } from '../common/state.js';
-import { decodeDataUrl } from '../common/bytes.js';
 import { OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
 import { createBudget } from './budget.js';
-import { releaseRadioGroups } from './radio-groups.js';
+import { releaseRadioGroups, releaseLater } from './radio-groups.js';
+import { imageBytes } from './image-bytes.js';
 import { applyAttributes } from './apply.js';
 import { defineProperties, upgradeProperties, byAttribute, attributeNames } from './properties.js';
 import embedCss from './embed.css?inline';
 import { VERSION } from '../common/version.js';
 
-const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const NEAR_MARGIN = '200px 0px'; // an element this close to the view starts
 const FAR_MARGIN = '100% 0px'; // one farther than a screen away gives its worker back
 const PARK_MARGIN = '300% 0px'; // one farther than three screens away is taken down
@@ -133,6 +132,7 @@ export class ConvPlayground extends HTMLElement {
     this.structure = ''; // panels + locked the instance was built with
     this.imageKey = ''; // the image= value last opened
     this.savedHash = null; // the state of a removed element, for when it is put back
+    this.removedRoot = null; // the DOM of the instance it had then (radio-groups.js)
     this.waiting = false; // near the view, waiting for a worker
     this.configNotes = [];
     this.idPrefix = `cpe${++count}-`;
@@ -162,6 +162,8 @@ export class ConvPlayground extends HTMLElement {
 
   connectedCallback() {
     upgradeProperties(this);
+    if (this.removedRoot) releaseLater(this.shadow, this.removedRoot);
+    this.removedRoot = null;
     if (typeof IntersectionObserver === 'undefined') {
       this.near = true;
       this.inView = true;
@@ -240,6 +242,7 @@ export class ConvPlayground extends HTMLElement {
   /** Removed from the page: the instance goes, its state is kept for a return. @internal */
   teardown() {
     if (this.instance) this.savedHash = this.instance.hash;
+    this.removedRoot = this.instance?.root ?? null; // its radio buttons: released on return
     this.destroyInstance();
     this.structure = '';
     this.imageKey = '';
@@ -474,23 +477,6 @@ export class ConvPlayground extends HTMLElement {
       this.fireError(message, 'image');
     }
   }
-}
-
-/** The bytes of an image= URL (a data: URL or a same-origin one), at most MAX_IMAGE_BYTES. */
-async function imageBytes(url) {
-  let bytes;
-  if (url.startsWith('data:')) bytes = decodeDataUrl(url);
-  else {
-    const res = await fetch(url, { credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const length = Number(res.headers.get('content-length') || 0);
-    if (length > MAX_IMAGE_BYTES)
-      throw new Error(`${length} bytes is more than ${MAX_IMAGE_BYTES}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-  }
-  if (bytes.length > MAX_IMAGE_BYTES)
-    throw new Error(`${bytes.length} bytes is more than ${MAX_IMAGE_BYTES}`);
-  return bytes;
 }
 
 defineProperties(ConvPlayground);

@@ -7,10 +7,24 @@
 // as the element. Taking the buttons out of their groups first lets it go.
 //
 //   releaseRadioGroups(instance.root);  instance.destroy();
+//   releaseLater(shadowRoot, root);      // root was taken out while the element was
+//                                        // not in the page: once it is again
 
 /** Takes every named radio button under root out of its group (root must still be connected). */
 export function releaseRadioGroups(root) {
   for (const input of root.querySelectorAll('input[type="radio"][name]')) {
     input.removeAttribute('name');
   }
+}
+
+/**
+ * A root taken out of shadowRoot while the host was not in the document
+ * (its buttons could not leave their groups then): put back for a moment,
+ * hidden, once the host is in the document again, and released.
+ */
+export function releaseLater(shadowRoot, root) {
+  root.hidden = true;
+  shadowRoot.append(root);
+  releaseRadioGroups(root);
+  root.remove();
 }
