@@ -503,7 +503,7 @@ export function mount(ctx) {
           : 'Loading the lab (the module and 3.8 MB of images)…',
     );
     showError(null);
-    const problem = key === 'own' && !imported ? ownProblem(own) : null;
+    const problem = key === 'own' && !imported ? await ownProblem(engine, own) : null;
     if (problem) {
       // the set's notice says the same: a state a fresh load of the link shows too
       run = null;
@@ -567,7 +567,7 @@ export function mount(ctx) {
    * images (nothing is trained, the pack is not loaded).
    */
   async function checkArchitecture() {
-    if (run || (mode === 'own' && !imported && ownProblem(own))) return;
+    if (run || (mode === 'own' && !imported && (await ownProblem(engine, own)))) return;
     // the page's own architecture fits: the module is loaded when the lab is used
     if (ARCH_ROWS.every((name) => ctx.state[name] === rowOf(name).default)) return;
     setState('loading'); // the status stays: the check takes a moment
@@ -1250,8 +1250,16 @@ export function mount(ctx) {
       }),
     );
     addClass.disabled = own.length >= MAX_OWN_CLASSES;
-    const problem = ownProblem(own);
-    ownNotice.textContent = problem ? `To train: ${problem}.` : '';
+    showOwnProblem();
+  }
+
+  // the module's answer for the set as it is now (a later edit's answer wins)
+  let problemAsked = 0;
+  async function showOwnProblem() {
+    const mine = ++problemAsked;
+    const problem = await ownProblem(engine, own).catch((e) => e.message);
+    if (mine === problemAsked && !destroyed)
+      ownNotice.textContent = problem ? `To train: ${problem}.` : '';
   }
 
   ctx.listen(addClass, 'click', () => {
