@@ -69,6 +69,7 @@ export function mount(ctx) {
   batchEl.append(batchNote, batchThumbs);
   inputEl.append(batchEl);
   let overlayScale = 1;
+  let overlayShownWidth = 0; // the overlay's displayed width its last drawing used
 
   function drawBatch(r) {
     const b = r.batch;
@@ -199,6 +200,7 @@ export function mount(ctx) {
     const ek = r.geometry.h.effectiveKernel,
       ekw = r.geometry.w.effectiveKernel;
     // line widths in CSS pixels, whatever the canvas is scaled to
+    overlayShownWidth = overlay.clientWidth;
     const px = overlay.width / (overlay.clientWidth || overlay.width);
     const cx = (x0 + ekw / 2) * k,
       cy = (y0 + ek / 2) * k;
@@ -505,6 +507,10 @@ export function mount(ctx) {
   }
 
   ctx.onHover(() => drawOverlay());
+  // the overlay's line widths are in CSS pixels: a new displayed width draws it again
+  new ResizeObserver(() => {
+    if (overlay.clientWidth && overlay.clientWidth !== overlayShownWidth) drawOverlay();
+  }).observe(overlay);
   ctx.subscribe((s, changed) => {
     if (changed.has('at')) {
       drawOverlay();
