@@ -87,7 +87,7 @@ export async function startServer() {
     log += d;
   });
   const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 20000;
+  const deadline = Date.now() + 90000; // a loaded machine starts it slowly
   for (;;) {
     if (child.exitCode !== null) throw new Error(`vite preview exited:\n${log}`);
     try {

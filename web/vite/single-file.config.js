@@ -27,7 +27,7 @@ const release = path.join(webDir, 'src/release');
 // come before the base config's 'convplay-wasm' alias).
 const alias = [
   {
-    find: /^(\.\.?\/)+common\/spawn-worker\.js$/,
+    find: /^(\.\.?\/)+(page\/)?spawn-worker\.js$/,
     replacement: path.join(release, 'spawn-worker.inline.js'),
   },
   { find: /^convplay-wasm\/convplay\.mjs$/, replacement: path.join(release, 'convplay.inline.js') },

@@ -11,7 +11,7 @@
 // - The shadow root holds the instance (mountPlayground) and its style sheets:
 //   the host page's CSS cannot reach in, except through the documented
 //   ::part()s and --convplay-* custom properties (page/theme.js).
-// - Every attribute is validated (values.js); what had to be refused or
+// - Every attribute is validated (common/values.js); what had to be refused or
 //   clamped is listed in a visible note inside the element.
 // - The instance is created when the element first comes near the viewport
 //   and holds one of the page's few workers (budget.js): more than a screen

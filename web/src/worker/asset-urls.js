@@ -1,6 +1,6 @@
 // Where the worker finds the .wasm and the network lab's Fashion-MNIST pack.
 // The script that starts the worker passes both URLs in the worker's own URL
-// (`#wasm=...&pack=...`, common/spawn-worker.js), resolved where that script
+// (`#wasm=...&pack=...`, page/spawn-worker.js), resolved where that script
 // was loaded from: a site that bundles embed.js again (Vite, from the npm
 // package) then copies them along with it. Without them (the single file, a
 // worker started by hand) they are next to the worker's script.

@@ -28,7 +28,7 @@ import * as alexnet from './alexnet.js';
 import * as code from './code.js';
 import * as lecture from './lecture.js';
 import * as bnlab from './bnlab/index.js';
-import * as nnlab from './nnlab.js';
+import * as nnlab from './nnlab/index.js';
 
 export { PHOTOS } from './image.js';
 
