@@ -17,22 +17,12 @@
 
 #include "convplay/kernels.h"
 #include "dispatch.h"
+#include "format.h"
 #include "ref/batchnorm_ref.h"
 #include "simd/batchnorm_simd128.h"
 
 namespace convplay {
 namespace {
-
-// The shortest of 15 or 17 significant digits that reads back as v ("0.1",
-// not "0.10000000000000001").
-std::string num(double v) {
-  char buf[32];
-  for (int digits : {15, 17}) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (digits == 17 || std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
 
 // Visits the m values of channel c in (n, h, w) order: f(flat index).
 template <typename T, typename F>

@@ -14,8 +14,8 @@ const pack = () => readFileSync(path.join(DIST, 'fashion-mnist.pack.gz'));
 
 before(async () => {
   const nn = await import(path.join(DIST, 'convplay_nn.mjs'));
-  tinyNetwork = nn.tinyNetwork;
   api = await nn.createNetworkLab({ wasmBinary: labWasmBytes() });
+  tinyNetwork = api.tinyNetwork;
   lab = api.NetworkLab();
 });
 after(() => lab.delete());

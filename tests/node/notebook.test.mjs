@@ -141,12 +141,10 @@ function batchnormSpec(x = [1, 3], gamma = 2, beta = 0.5, eps = 1e-5) {
 
 /** A tiny network with batch norm, trained for 60 steps on the build's Fashion-MNIST pack. */
 async function networkSpec() {
-  const api = await (
-    await import(path.join(DIST, 'convplay_nn.mjs'))
-  ).createNetworkLab({ wasmBinary: labWasmBytes() });
   const nn = await import(path.join(DIST, 'convplay_nn.mjs'));
+  const api = await nn.createNetworkLab({ wasmBinary: labWasmBytes() });
   const lab = api.NetworkLab();
-  const network = nn.tinyNetwork({ batchnorm: true });
+  const network = api.tinyNetwork({ batchnorm: true });
   lab.setNetwork(network, 3);
   lab.loadPack(readFileSync(path.join(DIST, 'fashion-mnist.pack.gz')));
   lab.startTraining({ epochs: 1, batchSize: 32, learningRate: 0.05 });

@@ -230,6 +230,8 @@ export function unknownJob(type) {
  *   check    {spec, seed} (lab 'check'): the network built in a lab without
  *            data, only to see whether the architecture fits (the module's
  *            message when not) -> {params, layers}
+ *   classSet {classes: [{name, images: [byte counts]}]} (lab 'own'): the first
+ *            rule of the module's class set that they break -> {problem: string | null}
  *   parameters {}: -> {parameters: [{layer, name, w?: Tensor32, b?, gamma?, beta?,
  *            runningMean?, runningVar?}]} (every layer with parameters)
  *   setParameters {parameters}: the inverse (checked by the module: every layer,
@@ -237,7 +239,7 @@ export function unknownJob(type) {
  *   png      {pixels, width, height} (no lab): grey bytes as a PNG file -> {png}
  * @typedef {object} NnlabJob
  * @property {'nnlab'} type
- * @property {'build' | 'check' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters' | 'png'} op
+ * @property {'build' | 'check' | 'classSet' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters' | 'png'} op
  * @property {string} [lab]  which network: 'main' (default), 'own' (the student's classes),
  *   the comparison's 'without' / 'with', or 'check' (op check only)
  *

@@ -6,7 +6,7 @@ import { PACK_URL } from '../asset-urls.js';
 import { loadNetworkLab } from '../lab-module.js';
 import { decodeDataUrl } from '../../common/bytes.js';
 
-// key -> Promise<{lab, counts}>: 'main', the two networks of the comparison,
+// key -> Promise<{api, lab, counts}>: 'main', the two networks of the comparison,
 // 'own' (the student's own classes: no Fashion-MNIST pack) and 'check' (an
 // architecture built only to see whether it fits: no pack either)
 const labs = new Map();
@@ -31,10 +31,10 @@ async function packBytes() {
 async function openLab(key) {
   const api = await loadNetworkLab();
   if (key === 'own' || key === 'check')
-    return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
+    return { api, lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
   const lab = api.NetworkLab();
   const counts = lab.loadPack(await packBytes());
-  return { lab, counts };
+  return { api, lab, counts };
 }
 
 // the most epochs a run is raised to (the module's limit is 1,000)
@@ -145,6 +145,8 @@ export async function nnlab(job, cp) {
       const d = lab.setNetwork(job.spec, job.seed);
       return { params: d.params, layers: d.layers };
     }
+    case 'classSet':
+      return { problem: opened.api.classSetProblem(job.classes) };
     case 'parameters':
       return { parameters: lab.parameters() };
     case 'setParameters': {

@@ -1,6 +1,7 @@
 // The student's own classes: 2 to 4 named classes of uploads or webcam
 // snapshots (lab.own). The module checks the set's rules (2 to 4 classes, 5
-// to 60 pictures each, names) when the network is built; the names are the
+// to 60 pictures each, names): the notice asks it as the set changes, and the
+// build again; the names are the
 // link's (state row nncls), the pictures stay in the page.
 import { el } from '../../dom.js';
 import { MAX_OWN_CLASSES } from './constants.js';
@@ -129,8 +130,16 @@ export function mountOwn(lab) {
   function draw() {
     rows.replaceChildren(...own.map((c, ci) => classRow(own, c, ci, hooks)));
     addClass.disabled = own.length >= MAX_OWN_CLASSES;
-    const problem = ownProblem(own);
-    notice.textContent = problem ? `To train: ${problem}.` : '';
+    showProblem();
+  }
+
+  // the module's answer for the set as it is now (a later edit's answer wins)
+  let asked = 0;
+  async function showProblem() {
+    const mine = ++asked;
+    const problem = await ownProblem(lab.engine, own).catch((e) => e.message);
+    if (mine === asked && !lab.destroyed)
+      notice.textContent = problem ? `To train: ${problem}.` : '';
   }
 
   lab.ctx.listen(addClass, 'click', () => {

@@ -72,7 +72,8 @@ function loadingText(lab, key) {
  */
 async function checkArchitecture(lab, controls) {
   const { ctx, status } = lab;
-  if (lab.run || (lab.mode === 'own' && !lab.imported && ownProblem(lab.own))) return;
+  if (lab.run || (lab.mode === 'own' && !lab.imported && (await ownProblem(lab.engine, lab.own))))
+    return;
   // the page's own architecture fits: the module is loaded when the lab is used
   if (ARCH_ROWS.every((name) => ctx.state[name] === rowOf(name).default)) return;
   status.setState('loading'); // the status stays: the check takes a moment
@@ -130,7 +131,7 @@ function makeBuild(lab, views) {
     const key = lab.mode === 'own' ? 'own' : 'main';
     status.setState('loading', loadingText(lab, key));
     status.showError(null);
-    const problem = key === 'own' && !lab.imported ? ownProblem(lab.own) : null;
+    const problem = key === 'own' && !lab.imported ? await ownProblem(lab.engine, lab.own) : null;
     if (problem) {
       // the set's notice says the same: a state a fresh load of the link shows too
       lab.run = null;
