@@ -5,6 +5,24 @@ import js from '@eslint/js';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
 
+/** One no-restricted-imports block per folder of web/src: the folders it may not import. */
+function layers(forbidden) {
+  return Object.entries(forbidden).map(([folder, above]) => ({
+    files: [`web/src/${folder}/**/*.js`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: above.map((name) => ({
+            group: [`**/${name}/*`],
+            message: `web/src/${folder} sits below ${name}/: move the shared code to a lower folder`,
+          })),
+        },
+      ],
+    },
+  }));
+}
+
 export default [
   { ignores: ['build/', 'dist/', 'node_modules/', 'test-results/'] },
   js.configs.recommended,
@@ -21,6 +39,13 @@ export default [
     languageOptions: { globals: { ...globals.browser } },
   },
   { files: ['web/src/worker/**/*.js'], languageOptions: { globals: { ...globals.worker } } },
+  // web/src's folders point one way: common <- worker <- page <- embed
+  // (release/ holds the single-file build's replacements).
+  ...layers({
+    common: ['page', 'worker', 'embed', 'release'],
+    worker: ['page', 'embed', 'release'],
+    page: ['embed', 'release'],
+  }),
   {
     files: [
       'web/vite.config.js',
@@ -37,6 +62,7 @@ export default [
       'tests/browser/**/*.mjs',
       'tests/release/**/*.mjs',
       'tests/bench/page.mjs',
+      'tests/bench/page-profile.mjs',
       'tests/bench/nnlab.mjs',
       'tests/bench/many.mjs',
     ],

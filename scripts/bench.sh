@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm run bench`: builds the module (and, with --native, the native bench),
+# `npm run bench`: builds the module and the bench build (convplay_bench_wasm:
+# the module plus what only the bench calls) (and, with --native, the native bench),
 # then runs tests/bench/bench.mjs (the kernels) and tests/bench/train.mjs (the
 # training rows); arguments are passed on (--json, --runs N, --native).
 # `--op train` runs only the training rows, `--op kernels` only the kernels.
@@ -20,6 +21,8 @@ case "$op" in
     ;;
 esac
 bash scripts/build.sh wasm >/dev/null
+# the bench build: the page's module plus the named kernels and the peak loop
+cmake --build --preset wasm-release --target convplay_bench_wasm -j "$JOBS" >/dev/null
 for a in "$@"; do
   [ "$op" = train ] && break
   if [ "$a" = --native ]; then

@@ -41,9 +41,8 @@ case "$part" in
     cp build/single/convplay.html dist/convplay.html
     # the module alone (its JS API, .d.ts, single file) for the package's exports
     mkdir -p dist/module
-    (cd build/wasm-release/dist && cp convplay.mjs convplay_wrap.mjs convplay_core.mjs \
-      convplay_core.wasm convplay.d.ts convplay_nn.mjs convplay.single.js package.json \
-      "$OLDPWD/dist/module/")
+    (cd build/wasm-release/dist && cp ./*.mjs ./*.d.ts convplay_core.wasm convplay_lab.wasm \
+      convplay.single.js package.json "$OLDPWD/dist/module/")
     echo "dist/: raw and gzip -9 bytes"
     (cd dist && find . -type f ! -name '*.png' ! -name '*.jpg' | sort | while read -r f; do
       printf '%-44s %10s %10s\n' "${f#./}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"

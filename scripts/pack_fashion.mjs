@@ -15,10 +15,10 @@ if (!dist) {
   process.exit(2);
 }
 // Emscripten's ES-module glue reads the CommonJS globals under Node.
-globalThis.require ??= createRequire(path.join(path.resolve(dist), 'convplay_core.mjs'));
+globalThis.require ??= createRequire(path.join(path.resolve(dist), 'convplay_lab.mjs'));
 globalThis.__dirname ??= path.resolve(dist);
 const {createNetworkLab} = await import(path.join(path.resolve(dist), 'convplay_nn.mjs'));
-const api = await createNetworkLab({wasmBinary: readFileSync(path.join(dist, 'convplay_core.wasm'))});
+const api = await createNetworkLab({wasmBinary: readFileSync(path.join(dist, 'convplay_lab.wasm'))});
 
 const file = (name) => readFileSync(path.join(dataDir, `${name}.gz`));
 const pack = api.packFashion({

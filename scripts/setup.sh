@@ -17,6 +17,12 @@ declare -A need=(
   [clang-format]=/usr/bin/clang-format
   [dataset-fashion-mnist]=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
   [clang]=/usr/bin/clang++
+  # the exported notebooks run headless in npm test (tests/node/notebook.test.mjs)
+  [python3-torch]=/usr/lib/python3/dist-packages/torch/__init__.py
+  [python3-nbclient]=/usr/lib/python3/dist-packages/nbclient/__init__.py
+  [python3-nbformat]=/usr/lib/python3/dist-packages/nbformat/__init__.py
+  [python3-ipykernel]=/usr/lib/python3/dist-packages/ipykernel/__init__.py
+  [python3-matplotlib]=/usr/lib/python3/dist-packages/matplotlib/__init__.py
 )
 missing=()
 for pkg in "${!need[@]}"; do

@@ -142,19 +142,6 @@ val conv2d_backward_filter_js(const val& dy_shape, const val& dy_data, const val
   });
 }
 
-// The float forward with a named kernel ("" for the dispatch list's choice).
-val conv2d_forward_with_js(const val& x_shape, const val& x_data, const val& w_shape,
-                           const val& w_data, const val& bias, const val& params,
-                           const std::string& kernel) {
-  return guarded([&] {
-    const std::vector<float> b = bias.isNull() ? std::vector<float>() : vector_from_js<float>(bias);
-    const TensorArg x(x_shape, x_data), w(w_shape, w_data);
-    Tensor y;
-    kernels::conv2d_forward_with(kernel, y, *x, *w, b, conv_params_from_js(params));
-    return tensor_to_js(y);
-  });
-}
-
 // Float32 training forward (lean): {y, mean, var, rstd, runningMean?, runningVar?}.
 val batchnorm_forward32_js(const val& x_shape, const val& x_data, const val& gamma, const val& beta,
                            const val& options, const val& running_mean, const val& running_var,
@@ -197,11 +184,6 @@ val batchnorm_backward32_js(const val& dy_shape, const val& dy_data, const val& 
     o.set("dbeta", vector_to_js(dbeta));
     return o;
   });
-}
-
-// For `npm run bench`: the multiply-add peak loop (kernels.h).
-double simd_muladd_peak_js(int iterations) {
-  return static_cast<double>(kernels::simd_muladd_peak(iterations));
 }
 
 // Training mode. options: {eps?, momentum?}. running_mean / running_var: C
@@ -390,10 +372,8 @@ EMSCRIPTEN_BINDINGS(convplay) {
   function("_conv2dBackward64", &conv2d_backward_js<double>);
   function("_conv2dBackwardData", &conv2d_backward_data_js);
   function("_conv2dBackwardFilter", &conv2d_backward_filter_js);
-  function("_conv2dForwardWith", &conv2d_forward_with_js);
   function("_batchnormForward32", &batchnorm_forward32_js);
   function("_batchnormBackward32", &batchnorm_backward32_js);
-  function("_simdMulAddPeak", &simd_muladd_peak_js);
   function("_batchnormForwardTrain", &batchnorm_forward_train_js);
   function("_batchnormForwardInfer", &batchnorm_forward_infer_js);
   function("_batchnormBackward", &batchnorm_backward_js);

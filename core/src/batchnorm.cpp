@@ -17,22 +17,12 @@
 
 #include "convplay/kernels.h"
 #include "dispatch.h"
+#include "format.h"
 #include "ref/batchnorm_ref.h"
 #include "simd/batchnorm_simd128.h"
 
 namespace convplay {
 namespace {
-
-// The shortest of 15 or 17 significant digits that reads back as v ("0.1",
-// not "0.10000000000000001").
-std::string num(double v) {
-  char buf[32];
-  for (int digits : {15, 17}) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (digits == 17 || std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
 
 // Visits the m values of channel c in (n, h, w) order: f(flat index).
 template <typename T, typename F>
@@ -363,7 +353,7 @@ void kernels::batchnorm_forward_train_f32_with(
   // var + eps > 0 is checked before the statistics are written.
   Tensor spare;
   Tensor& out = &y == &x ? spare : y;
-  out.reset(x.shape);
+  out.reset_for_overwrite(x.shape);  // every variant writes every value
   std::vector<double> mu, va;
   pick_variant(batchnorm_f32_variants(), variant, LayerDesc{x.shape, x.shape, {}})
       .forward(out, mu, va, x, gamma, beta, p.eps);
@@ -422,7 +412,7 @@ void kernels::batchnorm_backward_f32_with(const std::string& variant, Tensor& dx
   }
   Tensor spare;
   Tensor& out = &dx == &x || &dx == &dy ? spare : dx;
-  out.reset(x.shape);
+  out.reset_for_overwrite(x.shape);  // every variant writes every value
   std::vector<double> dg, db, mu;
   pick_variant(batchnorm_f32_variants(), variant, LayerDesc{x.shape, x.shape, {}})
       .backward(out, dg, db, mu, dy, x, gamma, mean, rstd);

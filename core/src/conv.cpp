@@ -4,6 +4,7 @@
 
 #include "convplay/kernels.h"
 #include "dispatch.h"
+#include "format.h"
 #include "pad.h"
 #include "portable/conv2d_rows.h"
 #include "ref/conv2d_ref.h"
@@ -52,8 +53,6 @@ namespace {
 
 // Larger values are refused before any arithmetic, so nothing below overflows.
 constexpr int64_t kMaxDim = int64_t{1} << 24;
-
-std::string num(int64_t v) { return std::to_string(v); }
 
 void require_range(int64_t v, int64_t lo, const char* what, const char* axis) {
   if (v < lo) {

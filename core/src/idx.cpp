@@ -7,10 +7,10 @@
 // stb_image's inflate (its implementation is compiled in stb_impl.cpp).
 #include <stb_image.h>
 
+#include "format.h"
+
 namespace convplay {
 namespace {
-
-std::string num(int64_t v) { return std::to_string(v); }
 
 uint32_t be32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};

@@ -10,14 +10,13 @@
 #include "convplay/conv.h"
 #include "convplay/kernels.h"
 #include "dispatch.h"
+#include "format.h"
 #include "portable/layers_f32.h"
 #include "ref/layers_ref.h"
 #include "simd/layers_simd128.h"
 
 namespace convplay {
 namespace {
-
-std::string num(int64_t v) { return std::to_string(v); }
 
 template <typename T>
 void check_data(const BasicTensor<T>& t, const char* layer, const char* what) {

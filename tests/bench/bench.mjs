@@ -17,20 +17,26 @@
 // out of WASM memory are timed on both sides). Resident (fwd_res, dX_res,
 // dW_res, bn_res): both sides keep their input tensors in WASM memory (our
 // tensor(), TensorFlow.js's tensors) and read the output back into a
-// JavaScript array each call, the way TensorFlow.js is used. Each peer's
+// JavaScript array each call, each the way its API allows: ours into arrays
+// the caller keeps (t.read(into)), TensorFlow.js's dataSync() into a new array
+// per call (its only synchronous read; a fresh multi-megabyte array costs the
+// page faults of new memory, 1 to 30 ms here). bn_kept: both sides leave the
+// outputs in WASM memory (only the C-value dgamma and dbeta are read), the
+// compute alone. Each peer's
 // result is compared with ours in the same run; a row whose numbers differ is
 // marked and gets no ratio. ratio = our ms / the peer's ms (below 1: we are
 // faster), except for `peak`, where it is our GFLOP/s / the peak's.
 // Timings are noisy on shared machines: read the ratios of one run.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, loadConvplay, wasmBytes } from '../node/helpers.mjs';
+import { loadConvplay } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BENCH_DIST = path.join(ROOT, 'build/wasm-release/bench'); // scripts/bench.sh builds it
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
 const NATIVE = args.includes('--native');
@@ -155,8 +161,11 @@ function ratio(shape, op, ours, peer, name) {
 
 async function main() {
   const cp = await loadConvplay();
-  const { default: createCore } = await import(path.join(DIST, 'convplay_core.mjs'));
-  const raw = await createCore({ wasmBinary: wasmBytes() }); // the raw bindings: named kernels, peak
+  // the raw bindings of the bench build (named kernels, the peak loop: not in the page's module)
+  const { default: createCore } = await import(path.join(BENCH_DIST, 'convplay_bench.mjs'));
+  const raw = await createCore({
+    wasmBinary: readFileSync(path.join(BENCH_DIST, 'convplay_bench.wasm')),
+  });
   const tf = await loadTfjs();
   const ok = (r) => {
     if (r.error !== undefined) throw new Error(r.error);
@@ -344,25 +353,28 @@ async function main() {
     const yR = cp.tensor(yShape),
       dxR = cp.tensor(L.x),
       dwR = cp.tensor(wShape);
+    const yOut = new Float32Array(yR.size),
+      dxOut = new Float32Array(dxR.size),
+      dwOut = new Float32Array(dwR.size);
     const fwdRes = row(
       L.shape,
       'fwd_res',
       'convplay',
-      time(() => cp.conv2dForward(xR, wR, bias, params, yR).read()),
+      time(() => cp.conv2dForward(xR, wR, bias, params, yR).read(yOut)),
       flops,
     );
     const dXRes = row(
       L.shape,
       'dX_res',
       'convplay',
-      time(() => cp.conv2dBackwardData(dyR, wR, L.x, params, dxR).read()),
+      time(() => cp.conv2dBackwardData(dyR, wR, L.x, params, dxR).read(dxOut)),
       flops,
     );
     const dWRes = row(
       L.shape,
       'dW_res',
       'convplay',
-      time(() => cp.conv2dBackwardFilter(dyR, xR, wShape, params, dwR).dw.read()),
+      time(() => cp.conv2dBackwardFilter(dyR, xR, wShape, params, dwR).dw.read(dwOut)),
       flops,
     );
     if (worst(yR.read(), y.data) > 1e-6) fwdRes.note = 'MISMATCH';
@@ -510,20 +522,26 @@ async function main() {
       dyR = cp.tensor(BN.x, dy),
       yR = cp.tensor(BN.x),
       dxR = cp.tensor(BN.x);
-    const resStep = () => {
+    const yOut = new Float32Array(yR.size),
+      dxOut = new Float32Array(dxR.size);
+    const keptStep = () => {
       const f = cp.batchnormForward32(xR, gamma, beta, { eps: BN.eps }, yR);
-      const bw = cp.batchnormBackward32(dyR, xR, gamma, f, dxR);
-      return { y: yR.read(), dx: dxR.read(), dgamma: bw.dgamma, dbeta: bw.dbeta };
+      return cp.batchnormBackward32(dyR, xR, gamma, f, dxR);
+    };
+    const resStep = () => {
+      const bw = keptStep();
+      return { y: yR.read(yOut), dx: dxR.read(dxOut), dgamma: bw.dgamma, dbeta: bw.dbeta };
     };
     const oursRes = resStep();
     const bnRes = row('BN', 'bn_res', 'convplay', time(resStep), 0);
     if (worst(oursRes.dx, ours.dx) > 1e-6 || worst(oursRes.y, ours.y) > 1e-6)
       bnRes.note = 'MISMATCH';
+    const bnKept = row('BN', 'bn_kept', 'convplay', time(keptStep), 0);
     for (const t of [xR, dyR, yR, dxR]) t.dispose();
     const xT = tf.tensor4d(xN, [n, h, w, c]),
       dyT = tf.tensor4d(dyN, [n, h, w, c]);
-    const tfResStep = () => {
-      const r = tf.tidy(() => {
+    const tfKept = () =>
+      tf.tidy(() => {
         const mo = tf.moments(xT, [0, 1, 2]);
         const rstd = tf.rsqrt(tf.add(mo.variance, BN.eps));
         const xhat = tf.mul(tf.sub(xT, mo.mean), rstd);
@@ -536,15 +554,26 @@ async function main() {
         );
         return [y, dx, dgamma, dbeta];
       });
+    const tfResStep = () => {
+      const r = tfKept();
       for (const t of r) t.dataSync();
       tf.dispose(r);
     };
     const peerBnRes = row('BN', 'bn_res', 'tfjs-wasm', time(tfResStep), 0);
     peerBnRes.note = peerBn.note;
+    const tfKeptStep = () => {
+      const r = tfKept();
+      r[2].dataSync();
+      r[3].dataSync();
+      tf.dispose(r);
+    };
+    const peerBnKept = row('BN', 'bn_kept', 'tfjs-wasm', time(tfKeptStep), 0);
+    peerBnKept.note = peerBn.note;
     tf.dispose([g, b, xT, dyT]);
     ratio('BN', 'bn', bn, peerBn, 'tfjs-wasm');
     ratio('BN', 'bn', bn, refBn, 'reference');
     ratio('BN', 'bn_res', bnRes, peerBnRes, 'tfjs-wasm');
+    ratio('BN', 'bn_kept', bnKept, peerBnKept, 'tfjs-wasm');
   }
 
   // The page's full recompute at its defaults: forward, backward (loss 'sum':
@@ -600,11 +629,11 @@ function printTable() {
   for (const L of [...SHAPES, BN].filter((S) => wanted(S.shape))) {
     const ops =
       L.shape === 'BN'
-        ? ['bn', 'bn_res']
+        ? ['bn', 'bn_res', 'bn_kept']
         : ['fwd', 'fwd_newW', 'dX', 'dW', 'fwd_res', 'dX_res', 'dW_res'];
     for (const op of ops) {
       const ours = get(L.shape, op, 'convplay');
-      const base = op.replace(/_res$/, '');
+      const base = op.replace(/_(res|kept)$/, '');
       const peerName = base === 'dW' ? 'xnnpack-dilated' : base === 'bn' ? 'tfjs-wasm' : 'xnnpack';
       const peer = get(L.shape, op, peerName);
       const ref = get(L.shape, base === 'fwd_newW' ? 'fwd' : base, 'reference');

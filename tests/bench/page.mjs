@@ -5,7 +5,9 @@
 //   - long tasks (PerformanceObserver 'longtask', > 50 ms) while dragging F
 //     from 1 to 11 and back at the defaults, one step per frame;
 //   - a 512 x 512 image with K = 16, F = 11: long tasks while the worker
-//     computes, and 'convplay:draw' (from the worker's reply to the painted frame);
+//     computes, and 'convplay:draw' (from the worker's reply to the painted frame),
+//     with the maps drawn by the worker as ImageBitmaps, then as RGBA pixels (a
+//     page without OffscreenCanvas), with the worker's drawing time;
 //   - 'convplay:first-view' of the production build (median of 5 fresh loads).
 // Timings are this machine's; nothing is asserted (the tests never time anything).
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
@@ -19,8 +21,12 @@ function pct(values, p) {
 }
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
 
-async function open(browser, url, hash = '') {
+async function open(browser, url, hash = '', { noOffscreen = false } = {}) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  if (noOffscreen)
+    await page.addInitScript(() => {
+      delete globalThis.OffscreenCanvas;
+    });
   await page.addInitScript(() => {
     window.__longtasks = [];
     new PerformanceObserver((list) => {
@@ -60,6 +66,51 @@ async function step(page, id, v) {
     { timeout: 30000, polling: 'raf' },
   );
   return page.evaluate(() => performance.getEntriesByName('convplay:redraw').at(-1).duration);
+}
+
+/** 512 x 512, K = 16, F = 11: five seeds, reply -> painted and the long tasks. */
+async function bigCase(browser, url, noOffscreen) {
+  const big = await open(browser, url, 'img=checker&size=512&k=16&f=11&filters=random', {
+    noOffscreen,
+  });
+  const bigTimes = [];
+  const bigTasks = [];
+  const forward = [];
+  const drawing = [];
+  let kind = 'none';
+  for (let i = 0; i < 5; i++) {
+    await big.evaluate(() => {
+      window.__longtasks.length = 0;
+    });
+    const t0 = await big.evaluate((seed) => {
+      const t = performance.now();
+      window.convplay.set('seed', 100 + seed);
+      return t;
+    }, i);
+    await idle(big);
+    await big.waitForTimeout(200);
+    const r = await big.evaluate(
+      (t) => ({
+        draw: performance.getEntriesByName('convplay:draw').at(-1).duration,
+        tasks: window.__longtasks.filter((x) => x.start >= t),
+        forward: window.convplay.result.ms.forward,
+        workerDraw: window.convplay.result.ms.draw ?? NaN,
+        kind: window.convplay.result.pictures?.kind ?? 'none',
+      }),
+      t0,
+    );
+    bigTimes.push(r.draw);
+    bigTasks.push(...r.tasks);
+    forward.push(r.forward);
+    drawing.push(r.workerDraw);
+    kind = r.kind;
+  }
+  console.log(
+    `  512 x 512, K = 16, F = 11 (worker pictures: ${kind}): worker forward p50 ${ms(pct(forward, 50))}, drawing p50 ${ms(pct(drawing, 50))};` +
+      ` reply -> painted p50 ${ms(pct(bigTimes, 50))} max ${ms(Math.max(...bigTimes))}; ${bigTasks.length} long task(s)` +
+      `${bigTasks.length ? `, longest ${ms(Math.max(...bigTasks.map((t) => t.duration)))}` : ''}`,
+  );
+  await big.close();
 }
 
 const server = await startServer();
@@ -121,40 +172,8 @@ try {
   );
   await page.close();
 
-  // 3. 512 x 512, K = 16, F = 11
-  const big = await open(browser, server.url, 'img=checker&size=512&k=16&f=11&filters=random');
-  const bigTimes = [];
-  const bigTasks = [];
-  const forward = [];
-  for (let i = 0; i < 5; i++) {
-    await big.evaluate(() => {
-      window.__longtasks.length = 0;
-    });
-    const t0 = await big.evaluate((seed) => {
-      const t = performance.now();
-      window.convplay.set('seed', 100 + seed);
-      return t;
-    }, i);
-    await idle(big);
-    await big.waitForTimeout(200);
-    const r = await big.evaluate(
-      (t) => ({
-        draw: performance.getEntriesByName('convplay:draw').at(-1).duration,
-        tasks: window.__longtasks.filter((x) => x.start >= t),
-        forward: window.convplay.result.ms.forward,
-      }),
-      t0,
-    );
-    bigTimes.push(r.draw);
-    bigTasks.push(...r.tasks);
-    forward.push(r.forward);
-  }
-  console.log(
-    `  512 x 512, K = 16, F = 11: worker forward p50 ${ms(pct(forward, 50))}; reply -> painted p50 ${ms(pct(bigTimes, 50))}` +
-      ` max ${ms(Math.max(...bigTimes))}; ${bigTasks.length} long task(s)` +
-      `${bigTasks.length ? `, longest ${ms(Math.max(...bigTasks.map((t) => t.duration)))}` : ''}`,
-  );
-  await big.close();
+  // 3. 512 x 512, K = 16, F = 11 (the worker's pictures as bitmaps, then as pixels)
+  for (const noOffscreen of [false, true]) await bigCase(browser, server.url, noOffscreen);
 
   // 4. first view of the production build, fresh pages
   const firsts = [];

@@ -22,9 +22,14 @@ const CONVNETJS_IMAGES = 2000; // ConvNetJS is slow: its rate over fewer images
 const json = process.argv.includes('--json');
 
 async function ours() {
-  const { lab } = await openLab();
-  const { tinyNetwork } = await import(path.join(DIST, 'convplay_nn.mjs'));
-  const r = await train(lab, tinyNetwork, { epochs: 1, batch: 32, lr: 0.05, bn: false, seed: 1 });
+  const { api, lab } = await openLab();
+  const r = await train(lab, api.tinyNetwork, {
+    epochs: 1,
+    batch: 32,
+    lr: 0.05,
+    bn: false,
+    seed: 1,
+  });
   lab.delete();
   return {
     images_per_s: IMAGES / r.cpuSeconds,

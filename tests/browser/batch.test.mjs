@@ -5,7 +5,7 @@
 //    are the batch's (computed here over all 3 images' outputs with the
 //    module's conv2dForward64) and differ from image 1's alone; the loss and
 //    dL/dgamma, dL/dbeta (central finite differences here) are the batch's;
-//    the hooks (app.gradients.last) carry the batch shape;
+//    the hooks (app.panel('gradients').last) carry the batch shape;
 //  - the batch images are the module's resizeImage of the decoded samples at
 //    image 1's exact H x W (grey when the page is grey);
 //  - the control is a labelled <select>, usable from the keyboard; back to

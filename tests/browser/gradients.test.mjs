@@ -27,7 +27,6 @@ async function openGrad(hash, viewport) {
   return { page, errors };
 }
 
-/** The page's image, weights, params and the gradients it shows (from app.gradients). */
 /** The target weights of a 'target' loss, built from the layer's state as the worker builds them. */
 function withTarget(r) {
   r.target = r.targetPreset
@@ -36,6 +35,7 @@ function withTarget(r) {
   return r;
 }
 
+/** The page's image, weights, params and the gradients it shows (from app.panel('gradients')). */
 async function readPage(page) {
   return withTarget(
     await page.evaluate(() => {

@@ -87,7 +87,7 @@ export async function startServer() {
     log += d;
   });
   const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 20000;
+  const deadline = Date.now() + 90000; // a loaded machine starts it slowly
   for (;;) {
     if (child.exitCode !== null) throw new Error(`vite preview exited:\n${log}`);
     try {
@@ -234,7 +234,7 @@ export function waitLabStep(page, step, timeout = 60000) {
 }
 
 /** Waits until the page has finished at least n computations (html[data-runs]). */
-export async function waitForRuns(page, n, timeout = 15000) {
+export async function waitForRuns(page, n, timeout = 60000) {
   await waitUntil(
     page,
     `computation number ${n} to be drawn (.cp-playground[data-runs] >= ${n})`,

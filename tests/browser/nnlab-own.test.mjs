@@ -16,7 +16,6 @@ import {
   openSuite,
   closeSuite,
   waitLabStep,
-  labState,
   settledHash,
   visibleBanners,
 } from './helpers.mjs';
@@ -25,8 +24,6 @@ import { labPictures } from './lab-pictures.mjs';
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
 after(() => closeSuite({ server, browser }));
-
-const lab = labState;
 
 const cls = (page, i) => page.locator('#nnlab .cp-nn-class').nth(i);
 
@@ -263,7 +260,6 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
   );
   assert.deepEqual(fresh.errors, []);
   await p2.close();
-  void lab;
 });
 
 test('webcam snapshots make a class (Chromium fake camera)', async () => {

@@ -38,6 +38,7 @@ import {
 } from './helpers.mjs';
 import { PROPS, FILTER_PRESETS, SAMPLES } from '../../web/src/common/state.js';
 import { STEPS } from '../../web/src/common/lecture-steps.js';
+import { rng } from '../../web/src/common/rng.js';
 
 const CHANGES = Number(process.env.SOAK_CHANGES || 300);
 // a fixed seed by default (npm test replays the same changes); SOAK_SEED=random draws one
@@ -51,16 +52,9 @@ let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
 after(() => closeSuite({ server, browser }));
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
+/** The page's seeded generator (web/src/common/rng.js) with the soak's draws. */
 function generator(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = rng(seed).uniform;
   const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = (list) => list[Math.floor(next() * list.length)];
   return { next, int, pick, chance: (p) => next() < p };

@@ -17,6 +17,8 @@ globalThis.require ??= createRequire(path.join(DIST, 'convplay_core.mjs'));
 globalThis.__dirname ??= DIST;
 
 export const wasmBytes = () => readFileSync(path.join(DIST, 'convplay_core.wasm'));
+/** The network lab's own .wasm (convplay_nn.mjs loads convplay_lab.mjs). */
+export const labWasmBytes = () => readFileSync(path.join(DIST, 'convplay_lab.wasm'));
 
 /** The module of dist/convplay.mjs, with the .wasm bytes passed in. */
 export async function loadConvplay() {

@@ -116,7 +116,7 @@ test('a bad or newer version is read as today with a note naming the value and t
 
 test('the configuration file carries the same format version and goes through the same table', async () => {
   const { configOf, readConfigObject, CONFIG_VERSION } =
-    await import('../../web/src/embed/transfer.js');
+    await import('../../web/src/common/transfer.js');
   assert.equal(CONFIG_VERSION, LINK_VERSION);
   for (const { what, state } of RECORDED.links) {
     const file = JSON.parse(JSON.stringify(configOf(expected(state))));

@@ -44,6 +44,9 @@ test('the dist files are all there', () => {
   for (const f of [
     'convplay_core.mjs',
     'convplay_core.wasm',
+    'convplay_lab.mjs',
+    'convplay_lab.wasm',
+    'convplay_nn.mjs',
     'convplay.mjs',
     'convplay_wrap.mjs',
     'convplay.d.ts',

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { DIST, wasmBytes } from './helpers.mjs';
+import { DIST, labWasmBytes } from './helpers.mjs';
 import { makePng } from '../browser/helpers.mjs';
 
 let api, lab, nn;
 before(async () => {
   nn = await import(path.join(DIST, 'convplay_nn.mjs'));
-  api = await nn.createNetworkLab({ wasmBinary: wasmBytes() });
+  api = await nn.createNetworkLab({ wasmBinary: labWasmBytes() });
   lab = api.NetworkLab();
 });
 after(() => lab.delete());
@@ -26,7 +26,7 @@ const bars = (n) =>
   Array.from({ length: n }, (_, i) => png(40, 25 + i, (x, y) => (y % 4 < 2 ? 220 : 20)));
 
 test('the class set: 2 to 4 named classes of 5 to 60 pictures, each rule with its message', () => {
-  lab.setNetwork(nn.tinyNetwork({ classes: 4 }), 1);
+  lab.setNetwork(api.tinyNetwork({ classes: 4 }), 1);
   const c = (name, images) => ({ name, images });
   assert.throws(
     () => lab.setClasses([c('a', stripes(5))]),
@@ -64,7 +64,7 @@ test('the class set: 2 to 4 named classes of 5 to 60 pictures, each rule with it
 });
 
 test('pictures of any size are downscaled, split every fifth for testing, and train', () => {
-  lab.setNetwork(nn.tinyNetwork({ classes: 2, batchnorm: true }), 3);
+  lab.setNetwork(api.tinyNetwork({ classes: 2, batchnorm: true }), 3);
   const r = lab.setClasses([
     { name: 'stripes', images: stripes(12) },
     { name: 'bars', images: bars(10) },
@@ -87,7 +87,7 @@ test('pictures of any size are downscaled, split every fifth for testing, and tr
 });
 
 test('parameters read back exactly; wrong sizes, values and layers are refused and change nothing', () => {
-  lab.setNetwork(nn.tinyNetwork({ batchnorm: true }), 5);
+  lab.setNetwork(api.tinyNetwork({ batchnorm: true }), 5);
   const p = lab.parameters();
   assert.deepEqual(
     p.map((l) => l.layer),
@@ -96,7 +96,7 @@ test('parameters read back exactly; wrong sizes, values and layers are refused a
   const probs = () => lab.classify(new Uint8Array(784).fill(90)).probs;
   const before = probs();
   // other weights change the output; the old ones bring it back exactly
-  lab.setNetwork(nn.tinyNetwork({ batchnorm: true }), 6);
+  lab.setNetwork(api.tinyNetwork({ batchnorm: true }), 6);
   assert.notDeepEqual(probs(), before);
   assert.deepEqual(lab.setParameters(p), { layers: 5 });
   assert.deepEqual(probs(), before);
@@ -142,7 +142,7 @@ test('parameters read back exactly; wrong sizes, values and layers are refused a
     convplayError(/^parameters 2 are for layer 3; this network's next layer with parameters is 4/),
   );
   // a refused set changed nothing: an error in the last layer leaves the first as it was
-  lab.setNetwork(nn.tinyNetwork({ batchnorm: true }), 6);
+  lab.setNetwork(api.tinyNetwork({ batchnorm: true }), 6);
   const fresh = probs();
   assert.throws(() => lab.setParameters(edit(4, 'b', (b) => b.slice(1))), convplayError(/layer 8/));
   assert.deepEqual(probs(), fresh);

@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { DIST, wasmBytes } from './helpers.mjs';
+import { DIST, labWasmBytes } from './helpers.mjs';
 
 let api, lab, tinyNetwork;
 const pack = () => readFileSync(path.join(DIST, 'fashion-mnist.pack.gz'));
 
 before(async () => {
   const nn = await import(path.join(DIST, 'convplay_nn.mjs'));
-  tinyNetwork = nn.tinyNetwork;
-  api = await nn.createNetworkLab({ wasmBinary: wasmBytes() });
+  api = await nn.createNetworkLab({ wasmBinary: labWasmBytes() });
+  tinyNetwork = api.tinyNetwork;
   lab = api.NetworkLab();
 });
 after(() => lab.delete());

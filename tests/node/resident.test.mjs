@@ -40,6 +40,30 @@ test('a tensor is made from an array, read back, written and disposed', () => {
   assert.equal(cp.memoryStats().tensorBytes, start.tensorBytes);
 });
 
+test('read(into) copies into the given array, so a loop that reads every step allocates nothing', () => {
+  const t = cp.tensor(X.shape, X.data);
+  const into = new Float32Array(252).fill(-1);
+  const r = t.read(into);
+  assert.equal(r, into); // the same array, written
+  assert.deepEqual(into, X.data);
+  t.write(seq(252, (i) => 2 * i));
+  assert.equal(t.read(into), into);
+  assert.equal(into[251], 502);
+  assert.throws(() => t.read(new Float32Array(251)), {
+    name: 'ConvplayError',
+    message: "read's argument has 251 values, the tensor has 252",
+  });
+  assert.throws(() => t.read(new Float64Array(252)), {
+    name: 'ConvplayError',
+    message: "read's argument must be a Float32Array of 252 values, got Float64Array",
+  });
+  assert.throws(() => t.read([]), {
+    message: "read's argument must be a Float32Array of 252 values, got []",
+  });
+  t.dispose();
+  assert.throws(() => t.read(into), { message: 'tensor is a disposed tensor' });
+});
+
 test('bad tensors are refused with messages that name the value and the rule', () => {
   assert.throws(() => cp.tensor([1, 0, 2, 2]), {
     name: 'ConvplayError',

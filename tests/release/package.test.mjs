@@ -127,6 +127,27 @@ test("Node: require('convplay') computes a convolution with the module's API", (
   assert.ok(out.resolved.startsWith(installed), out.resolved);
 });
 
+test("Node: import('convplay/network-lab') builds the tiny network with the lab's API", () => {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    import path from 'node:path';
+    import { fileURLToPath } from 'node:url';
+    const file = fileURLToPath(import.meta.resolve('convplay/network-lab'));
+    globalThis.require = createRequire(file); // Emscripten's ES module in Node
+    globalThis.__dirname = path.dirname(file);
+    const { createNetworkLab } = await import('convplay/network-lab');
+    const wasmBinary = readFileSync(path.join(path.dirname(file), 'convplay_core.wasm'));
+    const api = await createNetworkLab({ wasmBinary });
+    const lab = api.NetworkLab();
+    const d = lab.setNetwork(api.tinyNetwork({ classes: 3 }), 1);
+    console.log(JSON.stringify({ params: d.params, file }));
+    lab.delete();`;
+  const out = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], site));
+  assert.equal(out.params, 72 + 8 + 1152 + 16 + 400 * 3 + 3);
+  assert.ok(out.file.startsWith(installed), out.file);
+});
+
 test('a plain HTML page that loads the element from node_modules draws feature maps', async () => {
   fs.writeFileSync(
     path.join(site, 'plain.html'),

@@ -35,7 +35,7 @@ export async function openLab() {
   globalThis.__dirname ??= DIST;
   const { createNetworkLab } = await import(path.join(DIST, 'convplay_nn.mjs'));
   const api = await createNetworkLab({
-    wasmBinary: readFileSync(path.join(DIST, 'convplay_core.wasm')),
+    wasmBinary: readFileSync(path.join(DIST, 'convplay_lab.wasm')),
   });
   const lab = api.NetworkLab();
   const counts = lab.loadPack(readFileSync(path.join(DIST, 'fashion-mnist.pack.gz')));
@@ -82,13 +82,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const o = parseArgs(process.argv.slice(2));
     const start = performance.now();
-    const { lab, counts } = await openLab();
-    const { tinyNetwork } = await import(path.join(DIST, 'convplay_nn.mjs'));
+    const { api, lab, counts } = await openLab();
     console.log(
       `tiny network${o.bn ? ' with batch norm' : ''} in WASM; ${counts.train} training and ` +
         `${counts.test} test images (the page's pack)`,
     );
-    const r = await train(lab, tinyNetwork, o, (line) => console.log(line));
+    const r = await train(lab, api.tinyNetwork, o, (line) => console.log(line));
     lab.delete();
     const last = r.epochs[r.epochs.length - 1];
     console.log(

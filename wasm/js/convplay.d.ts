@@ -57,8 +57,11 @@ export interface ConvplayTensor {
   /** Elements: N*C*H*W. */
   readonly size: number;
   readonly disposed: boolean;
-  /** A copy of the data. */
-  read(): Float32Array;
+  /**
+   * A copy of the data: into `into` (a Float32Array of `size` values, which is
+   * returned; nothing is allocated), or into a new Float32Array.
+   */
+  read(into?: Float32Array): Float32Array;
   /** The data in place: no copy, valid only until the next call into the module. */
   view(): Float32Array;
   /** Copies `size` numbers in; returns this. */

@@ -1,53 +1,26 @@
 // convplay — the network lab's JavaScript API over the raw `_NetworkLab`
-// class and `_packFashion` of wasm/bindings_nn.cpp.
+// class, `_tinyNetwork`, `_classSetProblem` and `_packFashion` of
+// wasm/bindings_nn.cpp.
 //
 //   import {createNetworkLab} from './convplay_nn.mjs';
-//   const lab = await createNetworkLab({wasmBinary});   // or {wasmUrl}
-//   lab.setNetwork(tinyNetwork({batchnorm: true}), 1);
+//   const api = await createNetworkLab({wasmBinary});   // convplay_lab.wasm's bytes, or {wasmUrl}
+//   const lab = api.NetworkLab();
+//   lab.setNetwork(api.tinyNetwork({batchnorm: true}), 1);
 //   lab.loadPack(bytes);                  // fashion-mnist.pack.gz
 //   lab.startTraining({epochs: 3, batchSize: 32, learningRate: 0.05});
 //   while (!(r = lab.steps(50)).done) ...; lab.evaluate(0);
 //   lab.delete();
 //
-// Like convplay_wrap.mjs it checks the types of every argument (so Embind
-// never throws through WASM frames) and turns {error} results into thrown
-// Errors named ConvplayError; every rule on values is the core's.
-import createConvplayCore from './convplay_core.mjs';
-import { checkClassSet } from './class_rules.mjs';
-
-function fail(message) {
-  const e = new Error(message);
-  e.name = 'ConvplayError';
-  throw e;
-}
-
-function ok(result) {
-  if (result.error !== undefined) fail(result.error);
-  return result;
-}
-
-const show = (v) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
-
-function int32(name, v) {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-    fail(`${name} must be an integer, got ${show(v)}`);
-  }
-  return v;
-}
-
-function number(name, v) {
-  if (typeof v !== 'number') fail(`${name} must be a number, got ${show(v)}`);
-  return v;
-}
-
-function string(name, v) {
-  if (typeof v !== 'string') fail(`${name} must be a string, got ${show(v)}`);
-  return v;
-}
+// Like convplay_wrap.mjs (whose argument checks it shares) it checks the
+// types of every argument (so Embind never throws through WASM frames),
+// converts, and turns {error} results into thrown ConvplayErrors. Every rule
+// on values is the core's (network_lab.h): this file only converts.
+import createConvplayLab from './convplay_lab.mjs';
+import { describe, fail, int32, number, ok, string } from './convplay_wrap.mjs';
 
 function object(name, v) {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    fail(`${name} must be an object, got ${show(v)}`);
+    fail(`${name} must be an object, got ${describe(v)}`);
   }
   return v;
 }
@@ -58,7 +31,7 @@ function fields(name, v, spec) {
   const out = {};
   for (const key of Object.keys(v)) {
     if (!(key in spec))
-      fail(`${name}: unknown field ${show(key)} (${Object.keys(spec).join(', ')})`);
+      fail(`${name}: unknown field ${describe(key)} (${Object.keys(spec).join(', ')})`);
     if (v[key] !== undefined) out[key] = spec[key](`${name}.${key}`, v[key]);
   }
   return out;
@@ -93,52 +66,55 @@ function networkSpec(spec) {
 function bytes(name, v) {
   if (v instanceof Uint8Array) return v;
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  fail(`${name} must be a Uint8Array or an ArrayBuffer, got ${show(v)}`);
+  return fail(`${name} must be a Uint8Array or an ArrayBuffer, got ${describe(v)}`);
 }
-
-export { CLASS_RULES, checkClassSet } from './class_rules.mjs';
 
 const PARAM_KEYS = ['w', 'b', 'gamma', 'beta', 'runningMean', 'runningVar'];
 
-/** Float32Array of finite numbers (a typed array or a plain array, as JSON gives). */
-function finiteFloats(name, v) {
+/** Float64Array of the numbers (a typed array or a plain array, as JSON gives). */
+function numbers(name, v) {
   if (!(v instanceof Float32Array || v instanceof Float64Array || Array.isArray(v)))
     fail(`${name} must be an array of numbers`);
   for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== 'number' || !Number.isFinite(v[i]))
-      fail(`${name}[${i}] is ${show(v[i])}, not a finite number`);
-    if (Math.abs(v[i]) > 3.4e38) fail(`${name}[${i}] is ${v[i]}, beyond the float32 range`);
+    if (typeof v[i] !== 'number') fail(`${name}[${i}] is ${describe(v[i])}, not a finite number`);
   }
-  return Float32Array.from(v);
+  return Float64Array.from(v);
 }
 
 function parameterList(list) {
-  if (!Array.isArray(list)) fail(`parameters must be an array of layers, got ${show(list)}`);
+  if (!Array.isArray(list)) fail(`parameters must be an array of layers, got ${describe(list)}`);
   return list.map((p, k) => {
     object(`parameters[${k}]`, p);
     const out = { layer: int32(`parameters[${k}].layer`, p.layer) };
     for (const key of PARAM_KEYS) {
       if (p[key] === undefined) continue;
       const v = key === 'w' && p.w && !Array.isArray(p.w) && 'data' in p.w ? p.w.data : p[key];
-      out[key] = finiteFloats(`parameters[${k}].${key}`, v);
+      out[key] = numbers(`parameters[${k}].${key}`, v);
     }
     return out;
   });
 }
 
 /**
- * The "tiny" preset: conv 8@3x3 - [batch norm] - ReLU - max pool 2 - conv 16@3x3 -
- * [batch norm] - ReLU - max pool 2 - fully connected `classes`, on 28 x 28 grey images.
+ * The student's classes, [{name, images}], as the core's rules see them:
+ * [{name, sizes}] (each image's byte count). An image is its file's bytes
+ * (Uint8Array or ArrayBuffer) or, to ask about a set without its files, its
+ * byte count.
  */
-export function tinyNetwork({ batchnorm = false, classes = 10 } = {}) {
-  const layers = [];
-  for (const filters of [8, 16]) {
-    layers.push({ type: 'conv', filters, kernel: 3, stride: 1, pad: 0 });
-    if (batchnorm) layers.push({ type: 'batchnorm' });
-    layers.push({ type: 'relu' }, { type: 'maxpool', kernel: 2, stride: 2 });
-  }
-  layers.push({ type: 'fc', filters: classes });
-  return { channels: 1, height: 28, width: 28, layers };
+function classSummaries(classes) {
+  if (!Array.isArray(classes)) fail(`classes must be an array, got ${describe(classes)}`);
+  return classes.map((c, i) => {
+    object(`classes[${i}]`, c);
+    const name = c.name === undefined ? '' : string(`classes[${i}].name`, c.name);
+    const label = `class ${describe(name.trim())}`;
+    if (!Array.isArray(c.images)) fail(`${label}: images must be an array of files`);
+    const sizes = c.images.map((f, k) =>
+      typeof f === 'number' && Number.isSafeInteger(f) && f >= 0
+        ? f
+        : bytes(`${label} image ${k + 1}`, f).length,
+    );
+    return { name, sizes };
+  });
 }
 
 /** The lab API over a loaded core module (Emscripten's Module object). */
@@ -168,48 +144,21 @@ export function wrapNetworkLab(core) {
         imageToInput: (file) => ok(live().imageToInput(bytes('file', file))),
         /**
          * The student's own classes as the training and test sets: classes is
-         * [{name, images: [file bytes]}] (checkClassSet's rules); each image is
-         * decoded grey and downscaled to the network's input by the module;
-         * every `testEvery`-th image of a class is kept for testing.
-         * -> {train, test, classes: names, perClass: [{train, test}]}
+         * [{name, images: [file bytes]}] (the core's rules: classSetProblem);
+         * each image is decoded grey and downscaled to the network's input by
+         * the module, one at a time; every `testEvery`-th image of a class is
+         * kept for testing. -> {train, test, classes: names, perClass: [{train, test}]}
          */
         setClasses(classes, { testEvery = 5 } = {}) {
-          const set = checkClassSet(classes);
-          int32('testEvery', testEvery);
-          const train = { pixels: [], labels: [] };
-          const test = { pixels: [], labels: [] };
-          const perClass = [];
-          set.forEach((c, label) => {
-            const counts = { train: 0, test: 0 };
-            c.images.forEach((file, i) => {
-              const r = live().imageToInput(bytes(`class "${c.name}" image ${i + 1}`, file));
-              if (r.error !== undefined) fail(`class "${c.name}", image ${i + 1}: ${r.error}`);
-              const into = i % testEvery === testEvery - 1 ? test : train;
-              into.pixels.push(r.pixels);
-              into.labels.push(label);
-              counts[into === test ? 'test' : 'train'] += 1;
-            });
-            perClass.push(counts);
-          });
-          const flat = (parts) => {
-            const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-            let at = 0;
-            for (const p of parts) {
-              out.set(p, at);
-              at += p.length;
-            }
-            return out;
-          };
-          const r = ok(
-            live().setData(
-              flat(train.pixels),
-              Int32Array.from(train.labels),
-              flat(test.pixels),
-              Int32Array.from(test.labels),
-              set.length,
-            ),
+          const summaries = classSummaries(classes);
+          ok(live().beginClasses(summaries, int32('testEvery', testEvery)));
+          summaries.forEach(({ name }, label) =>
+            classes[label].images.forEach((file, k) => {
+              const what = `class ${describe(name.trim())} image ${k + 1}`;
+              ok(live().addClassImage(label, bytes(what, file)));
+            }),
           );
-          return { ...r, classes: set.map((c) => c.name), perClass };
+          return ok(live().endClasses());
         },
         /** Every layer with parameters: [{layer, name, w: {shape, data}, b, gamma?, beta?, runningMean?, runningVar?}]. */
         parameters: () => ok({ list: live().parameters() }).list,
@@ -221,6 +170,22 @@ export function wrapNetworkLab(core) {
         },
       };
     },
+    /**
+     * The "tiny" preset's spec, the core's tiny_network(): conv 8@3x3 - [batch
+     * norm] - ReLU - max pool 2 - conv 16@3x3 - [batch norm] - ReLU - max pool 2 -
+     * fully connected `classes`, on 28 x 28 grey images.
+     */
+    tinyNetwork({ batchnorm = false, classes = 10 } = {}) {
+      if (typeof batchnorm !== 'boolean')
+        fail(`batchnorm must be true or false, got ${describe(batchnorm)}`);
+      return ok(core._tinyNetwork(batchnorm, int32('classes', classes))).spec;
+    },
+    /**
+     * The first rule of the lab's class set that `classes` breaks (2 to 4
+     * classes, each named once, 5 to 60 images of at most 8 MB), as setClasses
+     * would refuse it, or null. An image may be given as its byte count.
+     */
+    classSetProblem: (classes) => ok(core._classSetProblem(classSummaries(classes))).problem,
     /** Four idx files (gzipped or not) -> a pack of the first images, quantised to `bits`. */
     packFashion(files, { trainCount = 0, testCount = 0, bits = 8 } = {}) {
       object('files', files);
@@ -251,7 +216,7 @@ export async function createNetworkLab(options = {}) {
   if (options.wasmUrl) {
     moduleArg.locateFile = (file) => (file.endsWith('.wasm') ? options.wasmUrl : file);
   }
-  return wrapNetworkLab(await createConvplayCore(moduleArg));
+  return wrapNetworkLab(await createConvplayLab(moduleArg));
 }
 
 export default createNetworkLab;

@@ -14,6 +14,8 @@
 // {error} results into thrown ConvplayErrors. Every rule on values (sizes,
 // strides, padding, image limits) is the core's, with its message, and the
 // operation's check (conv2dGeometry) runs before the generic tensor one.
+// Its argument checks (fail, ok, describe, int32, number, string) are
+// exported for convplay_nn.mjs, so both APIs describe a value the same way.
 
 /** Every failure of the API: the core's message, or an argument check's. */
 class ConvplayError extends Error {
@@ -23,17 +25,17 @@ class ConvplayError extends Error {
   }
 }
 
-function fail(message) {
+export function fail(message) {
   throw new ConvplayError(message);
 }
 
 /** A raw binding's result: {error: message} becomes a thrown ConvplayError. */
-function ok(result) {
+export function ok(result) {
   if (result.error !== undefined) fail(result.error);
   return result;
 }
 
-function describe(v) {
+export function describe(v) {
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) {
     const head = v.slice(0, 8).map(describe).join(', ');
@@ -44,7 +46,7 @@ function describe(v) {
 }
 
 /** An int32 integer (what the core's int parameters hold). */
-function int32(name, v) {
+export function int32(name, v) {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
     fail(`${name} must be an integer, got ${describe(v)}`);
   }
@@ -59,7 +61,7 @@ function int64(name, v) {
   return v;
 }
 
-function number(name, v) {
+export function number(name, v) {
   if (typeof v !== 'number') fail(`${name} must be a number, got ${describe(v)}`);
   return v;
 }
@@ -69,7 +71,7 @@ function boolean(name, v) {
   return v;
 }
 
-function string(name, v) {
+export function string(name, v) {
   if (typeof v !== 'string') fail(`${name} must be a string, got ${describe(v)}`);
   return v;
 }
@@ -236,9 +238,22 @@ class ConvplayTensor {
     return ok(this._owner.core._tensorView(this._live('tensor'))).view;
   }
 
-  /** A copy of the data. */
-  read() {
-    return this.view().slice();
+  /**
+   * A copy of the data: into `into` (a Float32Array of this.size values,
+   * returned; nothing is allocated, so a loop that reads every step can keep
+   * one array), or into a new Float32Array.
+   */
+  read(into) {
+    const view = this.view();
+    if (into === undefined || into === null) return view.slice();
+    if (!(into instanceof Float32Array)) {
+      fail(`read's argument must be a Float32Array of ${this.size} values, got ${describe(into)}`);
+    }
+    if (into.length !== this.size) {
+      fail(`read's argument has ${into.length} values, the tensor has ${this.size}`);
+    }
+    into.set(view);
+    return into;
   }
 
   /** Copies `data` (this.size numbers) in. */

@@ -7,7 +7,7 @@
 // learning-management system: vite-plugin-singlefile puts the JavaScript and
 // CSS into the HTML; the worker is bundled inline (Vite's ?worker&inline: a
 // blob: URL worker, release/spawn-worker.inline.js); the worker and its
-// network lab get the .wasm bytes from a data: URL (release/convplay.inline.js,
+// network lab get their .wasm bytes from data: URLs (release/convplay.inline.js,
 // release/lab-module.inline.js), the lab its Fashion-MNIST pack too (a data:
 // URL decoded by worker/jobs/nnlab.js, never fetched); the sample photos become
 // data: URLs (every asset but the .wasm is inlined); csp-hashes.js adds the inline scripts' and
@@ -27,7 +27,7 @@ const release = path.join(webDir, 'src/release');
 // come before the base config's 'convplay-wasm' alias).
 const alias = [
   {
-    find: /^(\.\.?\/)+common\/spawn-worker\.js$/,
+    find: /^(\.\.?\/)+(page\/)?spawn-worker\.js$/,
     replacement: path.join(release, 'spawn-worker.inline.js'),
   },
   { find: /^convplay-wasm\/convplay\.mjs$/, replacement: path.join(release, 'convplay.inline.js') },
@@ -36,7 +36,7 @@ const alias = [
     replacement: path.join(release, 'lab-module.inline.js'),
   },
   {
-    find: /^convplay-wasm\/convplay_core\.wasm\?url$/,
+    find: /^convplay-wasm\/convplay_(core|lab)\.wasm\?url$/,
     replacement: path.join(release, 'empty-url.js'),
   },
 ];

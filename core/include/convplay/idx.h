@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "convplay/network.h"
+#include "convplay/dataset.h"
 
 namespace convplay {
 

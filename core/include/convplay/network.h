@@ -1,6 +1,9 @@
 // convplay — a small sequential CNN (conv, batch norm, ReLU, pooling, fully
-// connected) and its training: mini-batch SGD with momentum and weight
-// decay, a learning-rate schedule, deterministic for a given seed.
+// connected) and its training: mini-batch SGD with momentum or Adam (the
+// update rules are network_optim.h's), weight decay, a learning-rate
+// schedule, deterministic for a given seed. The network is network.cpp's,
+// the trainer and the evaluation network_train.cpp's; the data set is
+// dataset.h's.
 //
 // The network runs through the layers' public entry points (conv.h,
 // batchnorm.h, layers.h), so it gets whatever kernel the dispatch list picks.
@@ -14,7 +17,9 @@
 
 #include "convplay/batchnorm.h"
 #include "convplay/conv.h"
+#include "convplay/dataset.h"
 #include "convplay/layers.h"
+#include "convplay/network_optim.h"
 #include "convplay/tensor.h"
 
 namespace convplay {
@@ -112,22 +117,6 @@ class Network {
   std::vector<BasicTensor<T>> grads_;  // dL/dx of each layer, kept between steps
 };
 
-// Images in [0, 255] (uint8, NCHW per image) and their labels.
-struct Dataset {
-  int channels = 1, height = 28, width = 28;
-  int classes = 10;
-  std::vector<uint8_t> pixels;  // size() * channels * height * width
-  std::vector<int> labels;
-  int size() const { return static_cast<int>(labels.size()); }
-  int64_t image_size() const { return int64_t{channels} * height * width; }
-  // Throws Error when pixels and labels disagree or a label is out of range.
-  void check() const;
-  // Images idx[0..count) as a (count, C, H, W) float tensor, x / 255.
-  Tensor batch(const int* idx, int count) const;
-  void batch(Tensor& out, const int* idx, int count) const;  // into out's storage
-  std::vector<int> batch_labels(const int* idx, int count) const;
-};
-
 enum class Schedule { constant, cosine };
 const char* to_string(Schedule s);
 Schedule schedule_from_string(const std::string& s);  // throws Error
@@ -186,6 +175,10 @@ class Trainer {
 
  private:
   void shuffle();
+  void next_batch();  // into x_ and labels_
+  void save_state(const std::vector<ParamRef<float>>& params);
+  void restore_state(const std::vector<ParamRef<float>>& params);
+  void update(const std::vector<ParamRef<float>>& params, double learning_rate);
   Network<float>& net_;
   const Dataset& data_;
   TrainConfig cfg_;

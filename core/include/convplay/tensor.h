@@ -49,6 +49,14 @@ struct BasicTensor {
     shape = s;
   }
 
+  // Takes shape s in the storage it already has, for a kernel that writes
+  // every value: values it already held keep whatever they were (no pass over
+  // the memory), new ones are 0. Throws Error for a bad shape first.
+  void reset_for_overwrite(const Shape& s) {
+    data.resize(static_cast<size_t>(s.count()));
+    shape = s;
+  }
+
   int64_t size() const { return static_cast<int64_t>(data.size()); }
   size_t index(int n, int c, int h, int w) const {
     return ((static_cast<size_t>(n) * shape.c + c) * shape.h + h) * shape.w + w;

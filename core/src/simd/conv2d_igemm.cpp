@@ -20,7 +20,7 @@ using simd::splat;
 using simd::store;
 
 constexpr int kMR = 4;           // filters (or channels) per micro-kernel tile
-constexpr int kNR = 12;          // pixels per micro-kernel tile: 3 f32x4
+constexpr int kNR = 12;          // pixels of the widest tile (4 x 12): the slack past a row
 constexpr size_t kQB = 12 * 24;  // pixels per cache block (all filters run over it)
 constexpr size_t kQC = 512;      // pixels per dL/dw block
 

@@ -24,20 +24,22 @@
 //
 // Every kernel computes cross-correlation (the entry point flips the kernels
 // for true convolution). Weights are packed into the micro-kernel's order and
-// kept in a per-thread cache (the last forward and the last dL/dx pack) keyed
-// by the weight shape, stride and dilation; the packed copy is reused only
-// while the weights are equal value for value to the ones it was packed from
-// (compared on every call), so new weights or a new shape repack, and nothing
-// can read a stale pack.
+// kept between calls in a thread_local cache of two packs: the last forward
+// pack (keyed by the weight shape) and the last dL/dx pack (keyed by the
+// weight shape, stride and dilation, which choose its taps per phase). A pack
+// is reused only while the weights are equal value for value to the ones it
+// was packed from (compared on every call), so new weights or a new shape
+// repack, and nothing can read a stale pack.
 //
 // Buffer contract: tensors are read and written only inside their shapes.
 // Scratch buffers live for one call (nothing but the weight packs stays
 // allocated after it) and are not zeroed when allocated: every kernel writes
 // what it reads, and the phase images and padded dL/dy carry zeroed slack past
-// their ends, since the micro-kernels read up to 12 floats past the last valid
-// pixel of a row and discard those lanes. Those discarded lanes may multiply a
-// pixel the layer never reads, so an infinite input can turn a dL/dw that the
-// reference leaves finite into NaN.
+// their ends, since the micro-kernels read past the last valid pixel of a
+// row (up to 8 floats in the dispatch's 4 x 8 kernels, 12 in the 4 x 12 ones)
+// and discard those lanes. Those discarded lanes may multiply a pixel the
+// layer never reads, so an infinite input can turn a dL/dw that the reference
+// leaves finite into NaN.
 #pragma once
 
 #include <vector>
@@ -51,7 +53,7 @@ namespace convplay::kernels {
 bool conv2d_igemm_supported(const Conv2dGeometry& g, const Conv2dParams& p);
 
 // x is (N,C,H1,W1), w is (K,C,F1,F2), y is (N,K,H2,W2). Tiles of 4 filters x 8
-// or 12 pixels.
+// pixels (dispatch's) or 12 (tests and benchmarks only).
 void conv2d_f32_fwd_igemm_4x8__simd128(Tensor& y, const Tensor& x, const Tensor& w,
                                        const std::vector<float>& b, const Conv2dGeometry& g,
                                        const Conv2dParams& p);
@@ -60,14 +62,15 @@ void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor
                                         const Conv2dParams& p);
 
 // dy is (N,K,H2,W2), w is (K,C,F1,F2), dx is (N,C,H1,W1) (overwritten). Tiles of
-// 4 channels x 8 or 12 pixels.
+// 4 channels x 8 pixels (dispatch's) or 12 (tests and benchmarks only).
 void conv2d_f32_bwd_data_igemm_4x8__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
                                             const Conv2dGeometry& g, const Conv2dParams& p);
 void conv2d_f32_bwd_data_igemm_4x12__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
                                              const Conv2dGeometry& g, const Conv2dParams& p);
 
 // dy is (N,K,H2,W2), x is (N,C,H1,W1), dw is (K,C,F1,F2), db is (K) (overwritten).
-// Dot products of 4 filters x 3 taps, 4 x 2 or 2 x 4 per step.
+// Dot products of 4 filters x 2 taps per step (dispatch's), or 4 x 3 and 2 x 4
+// (tests and benchmarks only).
 void conv2d_f32_bwd_filter_dot_4x2__simd128(Tensor& dw, std::vector<float>& db, const Tensor& dy,
                                             const Tensor& x, const Conv2dGeometry& g,
                                             const Conv2dParams& p);

@@ -6,6 +6,7 @@
 // every weight of every channel (He-style normal, std sqrt(2 / (F1*F2*D1)))
 // from a seeded generator; "custom" uses the state's w<i> numbers.
 import { kernelHW, depth, presetOf, biasOf } from './state.js';
+import { rng } from './rng.js';
 
 export const PRESET_LABELS = {
   identity: 'identity',
@@ -96,24 +97,6 @@ export function presetKernel(name, fh, fw) {
     default:
       return delta(fh, fw);
   }
-}
-
-/** A small seeded generator (mulberry32) and a normal draw from it. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => {
-    const u = Math.max(1e-12, uniform()),
-      v = uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-  return { uniform, normal };
 }
 
 /** The F1*F2*D1 weights of filter i (channel-major: c, row, col). */

@@ -1,18 +1,25 @@
 // How many playgrounds of one page hold a worker (and its WebAssembly
 // memory) at once. A page of many <conv-playground>s keeps at most `max`
 // workers: an element that comes near the view asks for one; when all are
-// taken, one held by an element away from the view is given back (its
-// instance sleeps: the drawing stays, the worker goes) and handed over. An
-// element that cannot get one waits, and says so, until one is given back.
+// taken, one held by an element that matters less to the student is given
+// back (its instance sleeps: the drawing stays, the worker goes) and handed
+// over. An element that cannot get one waits, and says so, until one is
+// given back.
 //
 //   const budget = createBudget(3);
-//   budget.request(client);   // client: {near, grant(), yieldWorker() -> bool}
+//   budget.request(client);   // client: {rank, grant(), yieldWorker() -> bool}
 //   budget.release(client);   // the client gave its worker back (or left the page)
 //   budget.holds(client), budget.live, budget.waiting
+//   budget.pump();            // a client's rank rose, or max changed: try again now
 //
+// rank: 2 in view, 1 near it, 0 farther. The waiting clients are served by
+// rank (the longest waiting first among equals), and a client takes the
+// worker of a holder of lower rank (the lowest first): an element the
+// student sees never waits for one only near the view.
 // grant() is called when the client may start (or wake) its worker;
 // yieldWorker() puts it to sleep and returns true, or false while it is busy
-// (then another client is tried, and the request again a little later).
+// (then another holder is tried, and the request again a little later). A
+// client whose worker was taken asks again itself when it still wants one.
 
 const RETRY_MS = 1000;
 
@@ -41,8 +48,8 @@ class Budget {
   }
 
   request(client) {
-    if (this.holders.has(client) || this.queue.includes(client)) return;
-    this.queue.push(client);
+    if (this.holders.has(client)) return;
+    if (!this.queue.includes(client)) this.queue.push(client);
     this.pump();
   }
 
@@ -52,10 +59,10 @@ class Budget {
     this.pump();
   }
 
-  /** A holder away from the view that gives its worker back, or null. */
-  evict() {
-    for (const holder of this.holders) {
-      if (holder.near) continue;
+  /** A holder of lower rank than `rank` (the lowest first) that gives its worker back, or null. */
+  evict(rank) {
+    const lower = [...this.holders].filter((h) => h.rank < rank).sort((a, b) => a.rank - b.rank);
+    for (const holder of lower) {
       if (holder.yieldWorker()) {
         this.holders.delete(holder);
         return holder;
@@ -64,18 +71,28 @@ class Budget {
     return null;
   }
 
+  /** The waiting client of the highest rank (the first asked among equals). */
+  next() {
+    let best = 0;
+    for (let i = 1; i < this.queue.length; i++) {
+      if (this.queue[i].rank > this.queue[best].rank) best = i;
+    }
+    return best;
+  }
+
   pump() {
     clearTimeout(this.timer);
     this.timer = 0;
     while (this.queue.length) {
-      if (this.holders.size >= this.max && !this.evict()) {
-        // every worker is busy or in view: ask again later
+      const i = this.next();
+      if (this.holders.size >= this.max && !this.evict(this.queue[i].rank)) {
+        // every worker is busy or held by one that matters as much: ask again later
         this.timer = setTimeout(() => this.pump(), RETRY_MS);
         return;
       }
-      const next = this.queue.shift();
-      this.holders.add(next);
-      next.grant();
+      const [client] = this.queue.splice(i, 1);
+      this.holders.add(client);
+      client.grant();
     }
   }
 }

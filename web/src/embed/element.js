@@ -11,7 +11,7 @@
 // - The shadow root holds the instance (mountPlayground) and its style sheets:
 //   the host page's CSS cannot reach in, except through the documented
 //   ::part()s and --convplay-* custom properties (page/theme.js).
-// - Every attribute is validated (values.js); what had to be refused or
+// - Every attribute is validated (common/values.js); what had to be refused or
 //   clamped is listed in a visible note inside the element.
 // - The instance is created when the element first comes near the viewport
 //   and holds one of the page's few workers (budget.js): more than a screen
@@ -22,19 +22,20 @@
 //   is put back.
 import { mountPlayground } from '../page/mount.js';
 import { snapshot, parseHash } from '../common/state.js';
-import { decodeDataUrl } from '../common/bytes.js';
 import { OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
 import { createBudget } from './budget.js';
+import { releaseRadioGroups, releaseLater } from './radio-groups.js';
+import { imageBytes } from './image-bytes.js';
 import { applyAttributes } from './apply.js';
 import { defineProperties, upgradeProperties, byAttribute, attributeNames } from './properties.js';
 import embedCss from './embed.css?inline';
 import { VERSION } from '../common/version.js';
 
-const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const NEAR_MARGIN = '200px 0px'; // an element this close to the view starts
 const FAR_MARGIN = '100% 0px'; // one farther than a screen away gives its worker back
 const PARK_MARGIN = '300% 0px'; // one farther than three screens away is taken down
+const RETRY_MS = 1000; // a busy instance far away gives its worker back when it is idle
 let sheet = null; // one constructable style sheet for every element's shadow root
 const budget = createBudget(3); // the page's workers: one per playground near the view
 
@@ -124,10 +125,14 @@ export class ConvPlayground extends HTMLElement {
     this.shadow.append(this.notesEl, this.mountEl);
     this.instance = null;
     this.near = false; // near the view (the budget gives its workers to those first)
+    this.inView = false; // in the view (before those only near it)
+    this.far = false; // farther than a screen from the view: gives its worker back
+    this.away = false; // farther than three screens: taken down
     this.pending = null; // attribute changes not yet applied: Set of names
     this.structure = ''; // panels + locked the instance was built with
     this.imageKey = ''; // the image= value last opened
     this.savedHash = null; // the state of a removed element, for when it is put back
+    this.removedRoot = null; // the DOM of the instance it had then (radio-groups.js)
     this.waiting = false; // near the view, waiting for a worker
     this.configNotes = [];
     this.idPrefix = `cpe${++count}-`;
@@ -157,8 +162,11 @@ export class ConvPlayground extends HTMLElement {
 
   connectedCallback() {
     upgradeProperties(this);
+    if (this.removedRoot) releaseLater(this.shadow, this.removedRoot);
+    this.removedRoot = null;
     if (typeof IntersectionObserver === 'undefined') {
       this.near = true;
+      this.inView = true;
       budget.request(this);
       return;
     }
@@ -167,27 +175,60 @@ export class ConvPlayground extends HTMLElement {
   }
 
   makeObservers() {
-    const last = (entries) => entries[entries.length - 1].isIntersecting;
-    const near = new IntersectionObserver(
-      (entries) => {
-        this.near = last(entries);
-        if (this.near) this.want();
-      },
-      { rootMargin: NEAR_MARGIN },
-    );
-    const far = new IntersectionObserver(
-      (entries) => {
-        if (!last(entries) && budget.holds(this) && this.yieldWorker()) budget.release(this);
-      },
-      { rootMargin: FAR_MARGIN },
-    );
-    const gone = new IntersectionObserver(
-      (entries) => {
-        if (!last(entries) && this.instance && this.park()) budget.release(this);
-      },
-      { rootMargin: PARK_MARGIN },
-    );
-    return [near, far, gone];
+    const watch = (margin, fn) =>
+      new IntersectionObserver((entries) => fn(entries[entries.length - 1].isIntersecting), {
+        rootMargin: margin,
+      });
+    return [
+      watch('0px', (seen) => this.seen(seen)),
+      watch(NEAR_MARGIN, (near) => this.nearView(near)),
+      watch(FAR_MARGIN, (inside) => {
+        this.far = !inside;
+        this.giveBack();
+      }),
+      watch(PARK_MARGIN, (inside) => {
+        this.away = !inside;
+        this.takeDown();
+      }),
+    ];
+  }
+
+  /** Farther than a screen: gives the worker back, once the instance is idle. @internal */
+  giveBack() {
+    clearTimeout(this.giveBackTimer);
+    if (!this.far || !budget.holds(this)) return;
+    if (this.yieldWorker()) budget.release(this);
+    else this.giveBackTimer = setTimeout(() => this.giveBack(), RETRY_MS);
+  }
+
+  /** Farther than three screens: taken down (or asleep), once the instance is idle. @internal */
+  takeDown() {
+    clearTimeout(this.takeDownTimer);
+    if (!this.away || !this.instance) return;
+    if (this.park()) budget.release(this);
+    else this.takeDownTimer = setTimeout(() => this.takeDown(), RETRY_MS);
+  }
+
+  /** For the budget: 2 in view, 1 near it, 0 farther. @internal */
+  get rank() {
+    return this.inView ? 2 : this.near ? 1 : 0;
+  }
+
+  /** In the view (or not): one that waits for a worker now comes first. @internal */
+  seen(inView) {
+    this.inView = inView;
+    if (inView && this.waiting) budget.pump();
+  }
+
+  /** Near the view: a worker for it; no longer near: it stops waiting for one. @internal */
+  nearView(near) {
+    this.near = near;
+    if (near) this.want();
+    else if (this.waiting) {
+      budget.release(this);
+      this.waiting = false;
+      this.showNotes();
+    }
   }
 
   disconnectedCallback() {
@@ -201,11 +242,11 @@ export class ConvPlayground extends HTMLElement {
   /** Removed from the page: the instance goes, its state is kept for a return. @internal */
   teardown() {
     if (this.instance) this.savedHash = this.instance.hash;
-    this.instance?.destroy();
-    this.instance = null;
+    this.removedRoot = this.instance?.root ?? null; // its radio buttons: released on return
+    this.destroyInstance();
     this.structure = '';
     this.imageKey = '';
-    this.near = false;
+    this.near = this.inView = this.far = this.away = false;
     this.waiting = false;
     budget.release(this);
   }
@@ -232,12 +273,21 @@ export class ConvPlayground extends HTMLElement {
   /** The budget's call: this element may hold a worker. @internal */
   grant() {
     this.waiting = false;
+    this.showNotes();
     this.apply();
   }
 
-  /** The budget's call: gives the worker back; false while it is busy. @internal */
+  /**
+   * The budget's call: gives the worker back; false while it is busy. Taken
+   * for an element of higher rank while still near the view, it asks for one
+   * again (and waits, saying so). @internal
+   */
   yieldWorker() {
-    return this.instance ? this.instance.sleep() : true;
+    if (this.instance && !this.instance.sleep()) return false;
+    queueMicrotask(() => {
+      if (this.near && this.isConnected && !budget.holds(this)) this.want();
+    });
+    return true;
   }
 
   /**
@@ -255,10 +305,17 @@ export class ConvPlayground extends HTMLElement {
     if (!instance.idle) return false;
     this.mountEl.style.minHeight = `${Math.ceil(this.mountEl.getBoundingClientRect().height)}px`;
     this.savedHash = instance.hash;
-    instance.destroy();
-    this.instance = null;
+    this.destroyInstance();
     this.structure = '';
     return true;
+  }
+
+  /** Destroys the instance so that nothing of it stays in memory. @internal */
+  destroyInstance() {
+    if (!this.instance) return;
+    releaseRadioGroups(this.instance.root);
+    this.instance.destroy();
+    this.instance = null;
   }
 
   config() {
@@ -272,9 +329,10 @@ export class ConvPlayground extends HTMLElement {
     this.configNotes = notes;
     const all = [...notes];
     if (this.waiting) {
+      const n = budget.live;
       all.push(
-        `Waiting for a free worker: ${budget.live} playgrounds on this page are computing; ` +
-          'scroll one of them away.',
+        `Waiting for a free worker: ${n} playground${n === 1 ? ' on this page is' : 's on this page are'} ` +
+          `computing; scroll ${n === 1 ? 'it' : 'one of them'} away.`,
       );
     }
     this.notesEl.replaceChildren(
@@ -310,7 +368,7 @@ export class ConvPlayground extends HTMLElement {
 
   create(cfg, structure) {
     const restoring = this.savedHash !== null && !this.instance;
-    this.instance?.destroy();
+    this.destroyInstance();
     this.structure = structure;
     this.imageKey = '';
     const options = {
@@ -419,23 +477,6 @@ export class ConvPlayground extends HTMLElement {
       this.fireError(message, 'image');
     }
   }
-}
-
-/** The bytes of an image= URL (a data: URL or a same-origin one), at most MAX_IMAGE_BYTES. */
-async function imageBytes(url) {
-  let bytes;
-  if (url.startsWith('data:')) bytes = decodeDataUrl(url);
-  else {
-    const res = await fetch(url, { credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const length = Number(res.headers.get('content-length') || 0);
-    if (length > MAX_IMAGE_BYTES)
-      throw new Error(`${length} bytes is more than ${MAX_IMAGE_BYTES}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-  }
-  if (bytes.length > MAX_IMAGE_BYTES)
-    throw new Error(`${bytes.length} bytes is more than ${MAX_IMAGE_BYTES}`);
-  return bytes;
 }
 
 defineProperties(ConvPlayground);

@@ -16,7 +16,7 @@ import { PANEL_IDS } from '../page/panels/index.js';
 import { snapshot } from '../common/state.js';
 import { readPanels, readLocked, ALIASES } from './options.js';
 import { linkNotes, pageLink, iframeSnippet, elementSnippet, LINK_IMAGE_NOTE } from './share.js';
-import { configOf, readConfigText, mapsPng, mapsZip, download } from './transfer.js';
+import { configOf, readConfigText, mapsPng, mapsZip, download } from '../common/transfer.js';
 import { postHeight } from './frame-height.js';
 import shareCss from './share.css?inline';
 

@@ -13,7 +13,7 @@
 import { PROPS, SAMPLES } from '../common/state.js';
 import { STEPS, ALEX_PATCH } from '../common/lecture-steps.js';
 import { PANEL_IDS } from '../page/panels/index.js';
-import { checkValue, quote, MAX_RAW } from './values.js';
+import { checkValue, quote, MAX_RAW } from '../common/values.js';
 import { ALIASES, ELEMENT_ATTRIBUTES, THEMES } from './attributes.js';
 
 export { ALIASES };

@@ -9,7 +9,7 @@
 // A state property reads the live state once the playground exists, before
 // that the attribute's value as the element reads it (or the row's default).
 import { STATE_ATTRIBUTES, ELEMENT_ATTRIBUTES, THEMES, propOf } from './attributes.js';
-import { checkValue } from './values.js';
+import { checkValue } from '../common/values.js';
 
 /** The attribute text of a property value (null removes the attribute). */
 export function attributeText(row, value) {

@@ -11,36 +11,16 @@
 // An uploaded image (img=upload) or the webcam stays a word in the link, never
 // the picture: a page opened on such a link says so (UPLOAD_NOTE) and shows
 // the cat photo.
-import { parseLink, rowOf } from '../common/state.js';
+import { parseLink, rowOf, hashPairs } from '../common/state.js';
 import { VERSION_KEY, linkVersion, migrateFields } from '../common/link-format.js';
 import { ALIASES } from './options.js';
-import { checkValue, quote, sameValue, shown } from './values.js';
+import { checkValue, quote, sameValue, shown } from '../common/values.js';
 
 export const UPLOAD_NOTE =
   'This link was made with an uploaded image; showing the cat photo instead.';
 export const WEBCAM_NOTE = 'This link was made with the webcam; showing the cat photo instead.';
 export const LINK_IMAGE_NOTE =
   'An uploaded image (or the webcam) is never put in a link: whoever opens it sees the cat photo instead.';
-
-/** The key=value pairs of a hash, decoded (the state parser's reading). */
-export function hashPairs(hash) {
-  const out = [];
-  const text = String(hash ?? '').replace(/^#/, '');
-  if (text.length > 100000) return out;
-  for (const part of text.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    try {
-      out.push([
-        decodeURIComponent(eq < 0 ? part : part.slice(0, eq)),
-        decodeURIComponent((eq < 0 ? '' : part.slice(eq + 1)).replace(/\+/g, ' ')),
-      ]);
-    } catch {
-      out.push([part.slice(0, 40), null]);
-    }
-  }
-  return out;
-}
 
 /**
  * What the page has to tell about a link before it opens it: every field

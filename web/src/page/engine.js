@@ -1,5 +1,6 @@
 // The engine of one playground: its own Web Worker (worker/worker.js) and
-// one method per job of worker/protocol.js.
+// one method per job of worker/protocol.js's table (JOBS, which also gives
+// each job its lane).
 //
 //   const engine = createEngine({ jobTimeout });          // ms without an answer = a dead worker
 //   await engine.ready;                                   // the module is loaded
@@ -17,9 +18,10 @@
 //   engine.nnlab({ op, ... });    // the network lab (in order, never replaced)
 //   engine.destroy();
 //
-// layer, gradients, stepper, alexnet and bnlab keep at most one job in flight
-// each and only the latest one waiting: a job replaced before it was sent
-// resolves null (a slider drag computes the last position, never a queue).
+// The jobs of lane 'latest' (layer, gradients, stepper, alexnet, bnlab) keep
+// at most one job in flight each and only the latest one waiting: a job
+// replaced before it was sent resolves null (a slider drag computes the last
+// position, never a queue). engine.run(type, job) is any job by its name.
 // A failure rejects with an Error whose message is the module's.
 //
 // Recovery. The worker is dead when it throws outside a job (onerror), when
@@ -36,13 +38,12 @@
 // Sources. The engine keeps what it sent for every source (a file's bytes,
 // a synthetic picture's name, a webcam frame), so a job the worker refuses because it dropped that source (error name
 // 'MissingSource') is answered after the source is sent again, unnoticed.
-import { spawnWorker } from '../common/spawn-worker.js';
+import { spawnWorker } from './spawn-worker.js';
+import { JOBS, jobSpec } from '../worker/protocol.js';
+import { LARGEST_SIDE } from '../common/state.js';
 
 const DEFAULT_JOB_TIMEOUT = 30000;
 const MAX_DEATHS = 4;
-// The state's largest working size (state.js row 'size'): a user's file is
-// decoded at it first (worker/sources.js keeps a large file only as that picture).
-export const LARGEST_SIDE = 512;
 
 export function createEngine(options = {}) {
   return new Engine(options);
@@ -306,7 +307,7 @@ class Engine {
    */
   async setSource(key, source, maxSide = LARGEST_SIDE, { shipped = false } = {}) {
     const side = source.kind === 'bytes' && !shipped ? LARGEST_SIDE : maxSide;
-    const { decoded, ...info } = await this.post('source', { key, source, maxSide: side });
+    const { decoded, ...info } = await this.run('source', { key, source, maxSide: side });
     // a large file: the worker's picture of it is what a new worker is sent, not the file
     const kept = decoded ? { kind: 'decoded', image: decoded.image, info: decoded.info } : source;
     this.sources.delete(key);
@@ -319,43 +320,20 @@ class Engine {
     this.sources.delete(key);
   }
 
-  layer(job) {
-    return this.latest('layer', job);
-  }
-
-  gradients(job) {
-    return this.latest('gradients', job);
-  }
-
-  stepper(job) {
-    return this.latest('stepper', job);
-  }
-
-  alexnet(job) {
-    return this.latest('alexnet', job);
-  }
-
-  bnlab(job) {
-    return this.latest('bnlab', job);
-  }
-
-  geometry(job) {
-    return this.post('geometry', job);
-  }
-
-  sizes(job) {
-    return this.post('sizes', job);
-  }
-
-  /** The worker's memory: {usedBytes (malloc), heapBytes (WASM memory), liveHandles, sources}. */
-  stats() {
-    return this.post('stats', {});
-  }
-
-  /** A network-lab op (in order, never replaced: a training run is a sequence). */
-  nnlab(job) {
-    this.keepsWork = true; // the lab's network lives in this worker only
-    return this.post('nnlab', job);
+  /**
+   * Any job of worker/protocol.js JOBS, through its lane ('latest': resolves
+   * null when a newer one replaced it; 'queue': in order, never replaced).
+   * An unknown type rejects with protocol.js unknownJob's error.
+   */
+  run(type, job = {}) {
+    let spec;
+    try {
+      spec = jobSpec(type);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (spec.keepsWork) this.keepsWork = true; // e.g. the lab's network lives in this worker only
+    return spec.lane === 'latest' ? this.latest(type, job) : this.post(type, job);
   }
 
   /** True while a layer job is being computed (a webcam loop skips frames meanwhile). */
@@ -374,7 +352,7 @@ class Engine {
       this.worker?.terminate();
       return;
     }
-    this.post('crash', { how }).catch(() => {});
+    this.run('crash', { how }).catch(() => {});
   }
 
   /**
@@ -418,4 +396,14 @@ class Engine {
     this.fail(new Error('the playground was destroyed'));
     this.destroyed = true;
   }
+}
+
+// One method per job of the table (engine.layer(job), engine.stats(), ...),
+// unless the class has its own (setSource, testCrash).
+for (const [type, spec] of Object.entries(JOBS)) {
+  const name = spec.method ?? type;
+  if (!(name in Engine.prototype))
+    Engine.prototype[name] = function job(fields) {
+      return this.run(type, fields);
+    };
 }

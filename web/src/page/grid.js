@@ -3,7 +3,10 @@
 // and only those whose value changed are repainted, so moving a slider never
 // rebuilds the filter bank. A grid without numbers (large kernels) is one
 // small canvas, one pixel per weight, scaled up by CSS: no element per weight.
+// A grid asked for as a canvas with numbers draws them on that canvas
+// (number-grid.js) and lists them in its accessible name.
 import { divergingCss, textOn, fmt, drawDiverging } from './render.js';
+import { drawNumberGrid, numbersText } from './number-grid.js';
 
 /** An empty grid element (role img, labelled); fill it with updateGrid. */
 export function createGrid(cls = '') {
@@ -17,8 +20,8 @@ export function createGrid(cls = '') {
 /**
  * Shows data[offset .. offset + fh*fw] in grid g: numbers (with `digits`
  * significant digits, or as `format(v)` writes it) when `numbers`, colours on the symmetric range. Cells
- * carry data-value (the exact number) and a title. Without numbers and with
- * `canvas`, one canvas instead of the cells.
+ * carry data-value (the exact number) and a title. With `canvas`, one canvas
+ * instead of the cells: one pixel per weight, or the numbers on their colours.
  */
 export function updateGrid(
   g,
@@ -30,25 +33,14 @@ export function updateGrid(
   { label, numbers = true, digits = 2, titleDigits = 1e4, canvas = false, format = null } = {},
 ) {
   const n = fh * fw;
-  const asCanvas = !numbers && canvas;
-  const cls = `wgrid cols-${fw} ${asCanvas ? 'wgrid-canvas ' : ''}${g.dataset.cls ?? ''}`;
+  const asCanvas = Boolean(canvas);
+  const mode = asCanvas ? (numbers ? 'wgrid-canvas wgrid-numbers ' : 'wgrid-canvas ') : '';
+  const cls = `wgrid cols-${fw} ${mode}${g.dataset.cls ?? ''}`;
   if (g.className !== cls) g.className = cls;
+  if (asCanvas)
+    return updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digits, format });
   if (label !== undefined && g.getAttribute('aria-label') !== label)
     g.setAttribute('aria-label', label);
-  if (asCanvas) {
-    let cv = g.firstElementChild;
-    if (!cv || cv.tagName !== 'CANVAS') {
-      g.replaceChildren();
-      cv = document.createElement('canvas');
-      cv.setAttribute('aria-hidden', 'true');
-      g.append(cv);
-    }
-    const width = `${0.6 * fw}rem`;
-    if (cv.style.width !== width) cv.style.width = width;
-    drawDiverging(cv, data, fh, fw, { offset, range });
-    delete g.dataset.key;
-    return g;
-  }
   if (g.firstElementChild?.tagName === 'CANVAS') g.replaceChildren();
   const cells = g.children;
   while (cells.length > n) g.lastChild.remove();
@@ -71,5 +63,37 @@ export function updateGrid(
     cell.style.color = textOn(v, range);
     cell.title = String(Math.round(v * titleDigits) / titleDigits);
   }
+  return g;
+}
+
+/** The grid as one canvas: one pixel per weight (CSS-scaled), or the numbers drawn. */
+function updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digits, format }) {
+  let cv = g.firstElementChild;
+  if (!cv || cv.tagName !== 'CANVAS') {
+    g.replaceChildren();
+    cv = document.createElement('canvas');
+    cv.setAttribute('aria-hidden', 'true');
+    g.append(cv);
+  }
+  delete g.dataset.key;
+  let name = label;
+  if (numbers) {
+    const texts = drawNumberGrid(
+      cv,
+      data,
+      offset,
+      fh,
+      fw,
+      range,
+      format ?? ((v) => fmt(v, digits)),
+    );
+    name = `${label ?? ''}${label ? ': ' : ''}${numbersText(texts, fh, fw)}`;
+  } else {
+    const width = `${0.6 * fw}rem`;
+    if (cv.style.width !== width) cv.style.width = width;
+    drawDiverging(cv, data, fh, fw, { offset, range });
+  }
+  if (name !== undefined && g.getAttribute('aria-label') !== name)
+    g.setAttribute('aria-label', name);
   return g;
 }

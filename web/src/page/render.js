@@ -7,41 +7,9 @@
 // (max |v| by default), so negatives stay visible and are never clamped to black.
 // Non-negative images (the input channels) are drawn in grey levels.
 
-// ColorBrewer RdBu (11 classes), from most negative (blue) to most positive (red).
-export const RDBU = [
-  '#053061',
-  '#2166ac',
-  '#4393c3',
-  '#92c5de',
-  '#d1e5f0',
-  '#f7f7f7',
-  '#fddbc7',
-  '#f4a582',
-  '#d6604d',
-  '#b2182b',
-  '#67001f',
-];
+import { RDBU, LUT, NAN_RGB, fillDiverging, fillPadded, mapScale } from '../common/colormap.js';
 
-function hexToRgb(hex) {
-  const n = parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-function buildLut(stops, size = 256) {
-  const rgb = stops.map(hexToRgb);
-  const lut = new Uint8ClampedArray(size * 3);
-  for (let i = 0; i < size; i++) {
-    const t = (i / (size - 1)) * (rgb.length - 1);
-    const j = Math.min(rgb.length - 2, Math.floor(t));
-    const f = t - j;
-    for (let c = 0; c < 3; c++)
-      lut[3 * i + c] = Math.round(rgb[j][c] * (1 - f) + rgb[j + 1][c] * f);
-  }
-  return lut;
-}
-
-const LUT = buildLut(RDBU);
-const NAN_RGB = [128, 128, 128];
+export { RDBU };
 
 /** [r, g, b] of v on the diverging map with symmetric range [-range, +range]. */
 export function divergingRgb(v, range) {
@@ -115,17 +83,6 @@ export function rangeOf(data, offset = 0, n = data.length - offset) {
 
 const MAX_SIDE = 8192;
 
-// The 256 colours of the map as 32-bit RGBA pixels (in the platform's byte
-// order: written through bytes), so a map is drawn one word per pixel.
-const LUT32 = new Uint32Array(256);
-{
-  const bytes = new Uint8Array(LUT32.buffer);
-  for (let q = 0; q < 256; q++) {
-    bytes.set([LUT[3 * q], LUT[3 * q + 1], LUT[3 * q + 2], 255], 4 * q);
-  }
-}
-const NAN32 = new Uint32Array(new Uint8Array([...NAN_RGB, 255]).buffer)[0];
-
 // One ImageData per canvas, reused while its size stays (no allocation per redraw).
 const imageData = new WeakMap();
 function imageDataFor(canvas, w, h) {
@@ -167,26 +124,11 @@ function checkSize(canvas, data, offset, h, w) {
  */
 export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0, stats } = {}) {
   checkSize(canvas, data, offset, h, w);
-  const r = stats
-    ? { ...stats, absMax: Math.max(Math.abs(stats.min), Math.abs(stats.max)) }
-    : rangeOf(data, offset, h * w);
-  const scale = Math.max(range ?? r.absMax, floor);
+  const r = mapScale(stats ?? rangeOf(data, offset, h * w), range, floor);
   const img = imageDataFor(canvas, w, h);
-  const px = new Uint32Array(img.data.buffer, 0, w * h);
-  const k = scale > 0 ? 127.5 / scale : 0;
-  const n = h * w;
-  for (let i = 0; i < n; i++) {
-    const v = data[offset + i];
-    if (v - v === 0) {
-      // finite
-      let q = Math.round(v * k + 127.5);
-      if (q < 0) q = 0;
-      else if (q > 255) q = 255;
-      px[i] = LUT32[q];
-    } else px[i] = NAN32;
-  }
+  fillDiverging(new Uint32Array(img.data.buffer, 0, w * h), data, offset, h * w, r.range);
   canvas.getContext('2d').putImageData(img, 0, 0);
-  return { min: r.min, max: r.max, range: scale, flat: floor > 0 && r.absMax <= floor };
+  return r;
 }
 
 /** Draws one channel (values in [0, 1]) in grey levels. */
@@ -248,31 +190,41 @@ export function drawPadded(canvas, tensor, mapH, mapW) {
   if (canvas.width !== W) canvas.width = W;
   if (canvas.height !== H) canvas.height = H;
   const img = imageDataFor(canvas, W, H);
-  const px = img.data;
-  const cols = new Int32Array(W);
-  for (let x = 0; x < W; x++) cols[x] = mapW ? mapW[x] : x;
-  const plane = h * w;
-  const g = c === 3 ? plane : 0;
-  const b = c === 3 ? 2 * plane : 0;
-  for (let y = 0; y < H; y++) {
-    const iy = mapH ? mapH[y] : y;
-    let o = 4 * y * W;
-    for (let x = 0; x < W; x++, o += 4) {
-      const ix = cols[x];
-      if (iy < 0 || ix < 0) {
-        px[o] = 0;
-        px[o + 1] = 0;
-        px[o + 2] = 0;
-      } else {
-        const i = iy * w + ix;
-        px[o] = d[i] * 255;
-        px[o + 1] = d[g + i] * 255;
-        px[o + 2] = d[b + i] * 255;
-      }
-      px[o + 3] = 255;
-    }
-  }
+  fillPadded(img.data, d, c, h, w, mapH, mapW);
   canvas.getContext('2d').putImageData(img, 0, 0);
+}
+
+/**
+ * The pictures a layer job asks the worker for: ImageBitmaps where this page
+ * has OffscreenCanvas (the worker then has it too), else RGBA pixels.
+ */
+export function picturesWanted() {
+  return typeof OffscreenCanvas === 'function' ? 'bitmap' : 'pixels';
+}
+
+/**
+ * Draws a picture the worker made (worker/draw/pictures.js: {w, h, bitmap}
+ * or {w, h, pixels}) on canvas, at its size, and lets the bitmap go. Returns
+ * false when there is nothing to draw (no picture, or its bitmap was drawn
+ * already): the caller then draws from the data.
+ */
+export function drawPicture(canvas, pic) {
+  if (!pic || !(pic.w >= 1 && pic.h >= 1 && pic.w <= MAX_SIDE && pic.h <= MAX_SIDE)) return false;
+  if (!pic.pixels && !pic.bitmap?.width) return false;
+  if (canvas.width !== pic.w) canvas.width = pic.w;
+  if (canvas.height !== pic.h) canvas.height = pic.h;
+  const g = canvas.getContext('2d');
+  if (pic.bitmap) {
+    g.drawImage(pic.bitmap, 0, 0);
+    pic.bitmap.close();
+  } else g.putImageData(new ImageData(pic.pixels, pic.w, pic.h), 0, 0);
+  return true;
+}
+
+/** Lets go of the bitmaps of a result's pictures that were not drawn. */
+export function releasePictures(pictures) {
+  if (!pictures) return;
+  for (const p of [pictures.padded, ...(pictures.maps ?? [])]) p?.bitmap?.close();
 }
 
 /** A legend element: the colour bar from -range to +range, with the map's actual min and max. */

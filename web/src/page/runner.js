@@ -6,6 +6,7 @@
 // `npm run bench:page` reads.
 import { snapshot, batchImages } from '../common/state.js';
 import { nextTask } from './dom.js';
+import { picturesWanted } from './render.js';
 
 // redraws whose performance measures are kept (the page benchmark reads the latest)
 const MAX_MEASURES = 2000;
@@ -148,6 +149,7 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
         state: s,
         extras: batchImages(s).map((name) => ({ name, url: photoUrl(name) })),
         have: input?.key,
+        pictures: picturesWanted(),
       });
     } catch (e) {
       if (destroyed()) return null;

@@ -4,8 +4,10 @@
 // geometry (conv2dGeometry), the forward pass (conv2dForward) and the padded
 // coordinate maps (padSourceIndex) the inspector reads. The last layer is kept
 // under its key for the jobs that follow it (gradients, AlexNet, step-through).
+// The batch, the weights and the output are resident tensors (resident.js);
+// after each layer job whatever it replaced is disposed (sweep).
 import { buildWeights } from '../common/filters.js';
-import { convParams, kernelHW, strideHW } from '../common/state.js';
+import { convParams, kernelHW, strideHW, LARGEST_SIDE } from '../common/state.js';
 import { synthetic, toGrey, toRgb } from './sources.js';
 import { bytesOf } from '../common/bytes.js';
 
@@ -50,12 +52,31 @@ function mapStats(data, K, plane) {
 }
 
 export class Pipeline {
-  constructor(sources) {
+  constructor(sources, held) {
     this.sources = sources;
-    this.decodedPhotos = new Map(); // url -> the decoded photo (maxSide 512)
+    this.held = held;
+    this.decodedPhotos = new Map(); // url -> the decoded photo (maxSide LARGEST_SIDE)
     this.extraCache = new Map(); // 'name|C|H|W' -> Float32Array (C*H*W)
     this.batchCache = null; // {cacheKey, image, batch}
-    this.last = null; // {key, batch, weights, bias, params, y, image}
+    this.last = null; // {key, state, batch, weights, bias, params, y, image}: resident tensors
+  }
+
+  /** Disposes every resident tensor the worker no longer holds. */
+  sweep() {
+    const last = this.last;
+    // a batch built on another working image can never be used again
+    if (this.batchCache && this.batchCache.image !== this.sources.working?.image)
+      this.batchCache = null;
+    const cache = this.batchCache;
+    this.held.sweep([
+      ...this.sources.roots(),
+      cache?.image,
+      cache?.batch,
+      last?.batch,
+      last?.weights,
+      last?.y,
+      last?.image,
+    ]);
   }
 
   async extraImage(cp, ex, c, h, w) {
@@ -72,7 +93,7 @@ export class Pipeline {
         } catch (e) {
           throw new Error(`could not load the batch image ${ex.name}: ${e.message}`, { cause: e });
         }
-        d = (await cp.decodeImage(bytes, { maxSide: 512 })).image;
+        d = (await cp.decodeImage(bytes, { maxSide: LARGEST_SIDE })).image;
         this.decodedPhotos.set(ex.url, d);
       }
       img = toRgb(d);
@@ -95,17 +116,25 @@ export class Pipeline {
     const [, c, h, w] = working.image.shape;
     const per = c * h * w;
     const data = new Float32Array((1 + extras.length) * per);
-    data.set(working.image.data, 0);
     for (let i = 0; i < extras.length; i++) {
       data.set(await this.extraImage(cp, extras[i], c, h, w), (i + 1) * per);
     }
-    const batch = { shape: [1 + extras.length, c, h, w], data };
+    data.set(working.image.read(), 0);
+    const batch = this.held.tensor(cp, [1 + extras.length, c, h, w], data);
     this.batchCache = { cacheKey, image: working.image, batch };
     return batch;
   }
 
-  /** The 'layer' job (protocol.js LayerJob -> LayerResult). */
+  /** The 'layer' job (protocol.js LayerJob -> LayerResult); then what it replaced is freed. */
   async layer(cp, job) {
+    try {
+      return await this.compute(cp, job);
+    } finally {
+      this.sweep();
+    }
+  }
+
+  async compute(cp, job) {
     const t0 = performance.now();
     const s = job.state;
     const working = await this.sources.workingImage(cp, job.source, s.size, s.fit, s.grey);
@@ -115,6 +144,7 @@ export class Pipeline {
     const input = working.image;
     const n = batch.shape[0];
     const { weights, bias } = buildWeights(s);
+    const kept = this.held.keep(cp, weights);
     const params = convParams(s);
     const { fh, fw } = kernelHW(s);
     const { sh, sw } = strideHW(s);
@@ -133,14 +163,15 @@ export class Pipeline {
     let t3 = t2;
     if (geometry) {
       try {
-        y = cp.conv2dForward(batch, weights, bias, params);
+        y = this.held.adopt(cp.conv2dForward(batch, kept, bias, params));
         t3 = performance.now();
         const [, K, H2, W2] = y.shape;
+        const all = y.view(); // valid until the next call into the module
         // the panels draw image 1's maps: the first K planes (NCHW)
         output = {
           shape: [1, K, H2, W2],
-          data: y.data.slice(0, K * H2 * W2),
-          stats: mapStats(y.data, K, H2 * W2),
+          data: all.slice(0, K * H2 * W2),
+          stats: mapStats(all, K, H2 * W2),
         };
         padMapH = padMap(cp, input.shape[2], params.padH, params.padMode);
         padMapW = padMap(cp, input.shape[3], params.padW, params.padMode);
@@ -150,7 +181,7 @@ export class Pipeline {
         y = null;
       }
     }
-    this.last = { key: job.key, state: s, batch, weights, bias, params, y, image: input };
+    this.last = { key: job.key, state: s, batch, weights: kept, bias, params, y, image: input };
     return {
       key: job.key,
       state: s,
@@ -162,7 +193,7 @@ export class Pipeline {
       input: {
         key: working.cacheKey,
         shape: input.shape.slice(),
-        data: job.have === working.cacheKey ? null : input.data.slice(),
+        data: job.have === working.cacheKey ? null : input.read(),
       },
       info: working.info,
       geometry,
@@ -175,7 +206,7 @@ export class Pipeline {
         names: extras.map((e) => e.name),
         inputShape: batch.shape.slice(),
         outputShape: y ? y.shape.slice() : null,
-        input: n > 1 ? { shape: batch.shape.slice(), data: batch.data.slice() } : null,
+        input: n > 1 ? { shape: batch.shape.slice(), data: batch.read() } : null,
       },
       ms: { prepare: t1 - t0, geometry: t2 - t1, forward: t3 - t2, total: performance.now() - t0 },
     };

@@ -6,8 +6,9 @@
 // WASM module is loaded the worker posts {ready: true} (or {ready: false, error}).
 //
 // The page sends state snapshots and keys, never tensors (except an image's
-// file bytes, once). The worker keeps the sources, the working image, the
-// batch, the weights and the layer's last forward output under the layer key,
+// file bytes, once). The worker keeps the sources, and, as resident tensors
+// in the module's memory (worker/resident.js), the working image, the batch,
+// the weights and the layer's last forward output under the layer key; it
 // runs every job on its own copy, and replies with what is drawn: display
 // planes and numbers. Typed arrays in a reply are transferred.
 //
@@ -21,20 +22,49 @@
 // the current one again, then the last layer job answered, then the pending
 // jobs.
 
-/** Job types, in one list (the worker's dispatch table and the engine's methods follow it). */
-export const JOBS = [
-  'source',
-  'layer',
-  'gradients',
-  'stepper',
-  'alexnet',
-  'bnlab',
-  'geometry',
-  'sizes',
-  'stats',
-  'crash',
-  'nnlab',
-];
+/**
+ * The jobs, declared once: both sides import this table. The engine has one
+ * method per job (`method`, default the type's name) and sends it through
+ * its lane; the worker has one handler per type (worker/handlers.js). A type
+ * missing here is refused on both sides (unknownJob).
+ *   lane 'latest'  at most one in flight and only the newest waiting: a job
+ *                  replaced before it was sent resolves null (a slider drag
+ *                  computes the last position, never a queue);
+ *   lane 'queue'   every job is sent, in order, and answered.
+ *   keepsWork      the worker then holds what a new worker could not be sent
+ *                  again (a network lab's run): the engine never suspends it.
+ *   result         the reply's typedef below.
+ * @type {Readonly<Record<string, {lane: 'latest' | 'queue', result: string,
+ *   method?: string, keepsWork?: boolean, testOnly?: boolean}>>}
+ */
+export const JOBS = Object.freeze({
+  source: { lane: 'queue', result: 'SourceInfo', method: 'setSource' },
+  layer: { lane: 'latest', result: 'LayerResult' },
+  gradients: { lane: 'latest', result: 'GradientsResult' },
+  stepper: { lane: 'latest', result: 'StepperResult' },
+  alexnet: { lane: 'latest', result: 'AlexnetResult' },
+  bnlab: { lane: 'latest', result: 'BnlabResult' },
+  geometry: { lane: 'queue', result: 'ConvGeometry' },
+  sizes: { lane: 'queue', result: 'AxisSize[]' },
+  stats: { lane: 'queue', result: 'WorkerStats' },
+  crash: { lane: 'queue', result: 'never', method: 'testCrash', testOnly: true },
+  nnlab: { lane: 'queue', result: 'NnlabResult', keepsWork: true },
+});
+
+/** The table's row of a job type; throws unknownJob for any other. */
+export function jobSpec(type) {
+  if (typeof type === 'string' && Object.hasOwn(JOBS, type)) return JOBS[type];
+  throw unknownJob(type);
+}
+
+/** The error for a job type the table does not list (name 'UnknownJob'). */
+export function unknownJob(type) {
+  const err = new Error(
+    `unknown job ${JSON.stringify(String(type))}: the jobs are ${Object.keys(JOBS).join(', ')} (worker/protocol.js)`,
+  );
+  err.name = 'UnknownJob';
+  return err;
+}
 
 /**
  * @typedef {[number, number, number, number]} Shape4
@@ -54,8 +84,8 @@ export const JOBS = [
  * @property {{kind: 'bytes', bytes: Uint8Array} | {kind: 'synthetic', name: string}
  *   | {kind: 'rgba', width: number, height: number, rgba: Uint8Array}
  *   | {kind: 'decoded', image: Tensor32, info: object}} source  'decoded': a picture at
- *   most 512 on its longest side (kept so for a file of more than 2048 x 2048 pixels); info {originalWidth, originalHeight, downscaled, fileChannels}
- * @property {number} [maxSide]  decode at most this long a side (default 512)
+ *   most LARGEST_SIDE (512, common/state.js) on its longest side (kept so for a file of more than 2048 x 2048 pixels); info {originalWidth, originalHeight, downscaled, fileChannels}
+ * @property {number} [maxSide]  decode at most this long a side (default LARGEST_SIDE)
  *
  * @typedef {object} SourceInfo
  * @property {number} [width] @property {number} [height]
@@ -76,6 +106,8 @@ export const JOBS = [
  * @property {StateSnapshot} state
  * @property {Array<{name: string, url: string | null}>} extras  images 2 .. N of the batch
  * @property {string} [have]  the key of the working image the page holds: not sent again
+ * @property {'bitmap' | 'pixels'} [pictures]  draw the maps and the padded input in the
+ *                                   worker (worker/draw/pictures.js) as ImageBitmaps or pixels
  *
  * @typedef {object} LayerResult
  * @property {number} key
@@ -97,6 +129,8 @@ export const JOBS = [
  * @property {{n: number, names: string[], inputShape: Shape4, outputShape: Shape4 | null,
  *             input: Tensor32 | null}} batch
  * @property {{prepare: number, geometry: number, forward: number, total: number}} ms
+ * @property {{scale: 'map' | 'layer', kind: 'bitmap' | 'pixels', maps: object[],
+ *             padded: object} | null} [pictures]  when asked: the pictures, drawn for `scale`
  */
 
 /**
@@ -108,7 +142,12 @@ export const JOBS = [
  * @property {'sum' | 'sq' | 'pixel' | 'target'} loss
  * @property {{k: number, y: number, x: number}} pixel
  * @property {string | null} target  loss 'target': t = the layer with every filter this preset
- * @property {{gamma: number[], beta: number[], eps: number} | null} bn
+ * @property {{gamma: number[], beta: number[], eps?: number} | null} bn  eps: the module's default unless given
+ *
+ * @typedef {object} GradientsResult  (worker/jobs/gradients.js computeGradients)
+ * @property {number} layerKey  @property {number} loss  @property {Float32Array} dout
+ * @property {Float32Array} dx  @property {Float32Array} dw  and the batch norm's
+ *   (bnOut, eps, mean, var, rstd, dgamma, dbeta: null without it)
  */
 
 /**
@@ -117,6 +156,10 @@ export const JOBS = [
  * @typedef {object} StepperJob
  * @property {'stepper'} type
  * @property {StateSnapshot} state
+ *
+ * @typedef {object} StepperResult  (worker/jobs/stepper.js stepperModel)
+ * @property {number} n  @property {Float32Array} x  the padded grid
+ * @property {Float32Array} w  @property {Float32Array} y  and the layer's numbers
  */
 
 /**
@@ -128,14 +171,18 @@ export const JOBS = [
  * @property {number} seed
  * @property {number} [layerKey]  the layer job whose image to use (refused with StaleLayer
  *   when the worker holds a newer one); without it, the worker's current image
+ *
+ * @typedef {{input: Tensor32, output: Tensor32, geometry: ConvGeometry, ms: number}} AlexnetResult
  */
 
 /**
  * 'bnlab': the batch-norm lab's forward, backward and finite differences
- * (common/bnlab-math.js runLab) for the parameters p.
+ * (worker/jobs/bnlab.js runLab) for the parameters p.
  * @typedef {object} BnlabJob
  * @property {'bnlab'} type
  * @property {object} p  paramsFromState(state)
+ *
+ * @typedef {object} BnlabResult  runLab's answer: {ok: true, ...} or {ok: false, error}
  */
 
 /**
@@ -146,10 +193,14 @@ export const JOBS = [
  */
 
 /**
- * 'stats': the worker's memory, {usedBytes (malloc), heapBytes (WASM memory),
- * liveHandles, sources (how many it keeps)}. 'crash' (tests only,
+ * 'stats': the worker's memory: the module's memoryStats() (usedBytes by
+ * malloc, heapBytes of WASM memory, liveHandles, the resident tensors alive
+ * and their bytes), sources (how many it keeps) and held (the resident
+ * tensors it keeps: working image, batch, weights, output). 'crash' (tests only,
  * engine.testCrash): dies as told, {how: 'exit' | 'throw' | 'abort' | 'hang'}.
  * @typedef {{type: 'stats'}} StatsJob
+ * @typedef {{usedBytes: number, heapBytes: number, liveHandles: number, tensors: number,
+ *   tensorBytes: number, finalizedTensors: number, sources: number, held: number}} WorkerStats
  * @typedef {{type: 'crash', how: 'exit' | 'throw' | 'abort' | 'hang'}} CrashJob
  */
 
@@ -179,13 +230,18 @@ export const JOBS = [
  *   check    {spec, seed} (lab 'check'): the network built in a lab without
  *            data, only to see whether the architecture fits (the module's
  *            message when not) -> {params, layers}
+ *   classSet {classes: [{name, images: [byte counts]}]} (lab 'own'): the first
+ *            rule of the module's class set that they break -> {problem: string | null}
  *   parameters {}: -> {parameters: [{layer, name, w?: Tensor32, b?, gamma?, beta?,
  *            runningMean?, runningVar?}]} (every layer with parameters)
  *   setParameters {parameters}: the inverse (checked by the module: every layer,
  *            every size, finite values) -> {layers, filters}
+ *   png      {pixels, width, height} (no lab): grey bytes as a PNG file -> {png}
  * @typedef {object} NnlabJob
  * @property {'nnlab'} type
- * @property {'build' | 'check' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters'} op
+ * @property {'build' | 'check' | 'classSet' | 'steps' | 'evaluate' | 'classify' | 'parameters' | 'setParameters' | 'png'} op
  * @property {string} [lab]  which network: 'main' (default), 'own' (the student's classes),
  *   the comparison's 'without' / 'with', or 'check' (op check only)
+ *
+ * @typedef {object} NnlabResult  the op's answer, as listed above
  */

@@ -4,14 +4,18 @@
 // longest ago dropped; the page sends it again when a job asks for it: the
 // error's name is 'MissingSource', its key the source's): a file's bytes
 // (decoded by the module, stb_image), a large file's picture (kind 'decoded',
-// at most 512 on its longest side: a file of more than LARGE_FILE_PIXELS is
+// at most LARGEST_SIDE (common/state.js) on its longest side: a file of more than LARGE_FILE_PIXELS is
 // decoded once, in the module's throwaway instance, and only its picture
 // kept), a synthetic picture drawn here, or an RGBA webcam frame. workingImage() turns one into
 // the layer's input: decoded at most `size` pixels on its longest side; with
 // fit 'square' its centre square is cropped (never stretched) and resized to
 // size x size; with grey, one luminance channel. info says what was done, so
 // the page can say it (an alpha channel blended on white, a grey file made
-// three equal channels, a crop).
+// three equal channels, a crop). The working image is a resident tensor of
+// the module (resident.js; roots() lists it for the worker's sweep); the
+// sources stay in the worker's JS memory, which the garbage collector gives
+// back (the module's memory never shrinks, and up to six photos of 512
+// pixels would hold 12 MB of it).
 
 const MAX_SOURCES = 6;
 export const LARGE_FILE_PIXELS = 2048 * 2048;
@@ -98,9 +102,15 @@ export function centreSquare(t) {
 }
 
 export class Sources {
-  constructor() {
+  constructor(held) {
+    this.held = held; // resident.js Held: makes the resident tensors kept here
     this.map = new Map();
-    this.working = null; // {cacheKey, image, info}
+    this.working = null; // {cacheKey, image (resident), info}
+  }
+
+  /** The resident tensors kept here: the working image. */
+  roots() {
+    return [this.working?.image];
   }
 
   has(key) {
@@ -115,7 +125,7 @@ export class Sources {
     if (this.map.size > MAX_SOURCES) this.map.delete(this.map.keys().next().value);
   }
 
-  /** The working image of source key: {cacheKey, image: Tensor32, info}. */
+  /** The working image of source key: {cacheKey, image: a resident tensor, info}. */
   async workingImage(cp, key, size, fit, grey) {
     const cacheKey = `${key}|${size}|${fit}|${grey}`;
     if (this.working && this.working.cacheKey === cacheKey) return this.working;
@@ -143,7 +153,7 @@ export class Sources {
         fileChannels: 3,
       };
     } else if (src.kind === 'decoded') {
-      // a large file's picture (longest side at most 512): its longest side becomes `size`,
+      // a large file's picture (longest side at most LARGEST_SIDE): its longest side becomes `size`,
       // rounded as the module's decodeImage does
       const [, , h, w] = src.image.shape;
       const s = Math.min(1, size / Math.max(h, w));
@@ -151,7 +161,7 @@ export class Sources {
       const ow = Math.max(1, Math.round(w * s));
       image = src.image;
       if (s < 1) {
-        image = await cp.resizeImage(src.image, oh, ow);
+        image = await cp.resizeImage(image, oh, ow);
         // the resampling filter's negative lobes overshoot slightly: clamp, as decodeImage does
         for (let i = 0; i < image.data.length; i++)
           image.data[i] = Math.min(1, Math.max(0, image.data[i]));
@@ -188,7 +198,7 @@ export class Sources {
       info.resized = true;
     }
     if (grey) image = toGrey(image);
-    this.working = { key, cacheKey, image, info };
+    this.working = { key, cacheKey, image: this.held.keep(cp, image), info };
     return this.working;
   }
 }

@@ -26,13 +26,13 @@ import * as announce from './announce.js';
 import * as volume from './volume/index.js';
 import * as editor from './editor.js';
 import * as inspect from './inspect.js';
-import * as gradients from './gradients.js';
-import * as stepper from './stepper.js';
+import * as gradients from './gradients/index.js';
+import * as stepper from './stepper/index.js';
 import * as alexnet from './alexnet/index.js';
 import * as code from './code.js';
 import * as lecture from './lecture.js';
 import * as bnlab from './bnlab/index.js';
-import * as nnlab from './nnlab.js';
+import * as nnlab from './nnlab/index.js';
 
 export const PANELS = [
   { id: 'image', section: 'image-panel', mount: image.mount },

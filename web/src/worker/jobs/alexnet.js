@@ -1,7 +1,7 @@
 // AlexNet's first layer (the 'alexnet' job) on the worker's working image:
 // resized by the module to 227 x 227 x 3, 96 seeded random 11 x 11 x 3
 // filters (He-style normal), S = 4, P = 0 -> 55 x 55 x 96.
-import { rng } from '../../common/filters.js';
+import { rng } from '../../common/rng.js';
 import { ALEX } from '../../common/lecture-steps.js';
 import { toRgb } from '../sources.js';
 

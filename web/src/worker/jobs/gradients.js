@@ -5,7 +5,8 @@
 //   job = { loss: 'sum' | 'sq' | 'pixel' | 'target',
 //           pixel: {k, y, x}                         // loss 'pixel': the output pixel
 //           targetWeights: Tensor32 | null,          // loss 'target': t = conv(X, these), no bias
-//           bn: null | {gamma: number[K], beta: number[K], eps} }   // batch norm after the conv
+//           bn: null | {gamma: number[K], beta: number[K], eps?} }  // batch norm after the conv
+//                                                    (eps: the module's defaults.eps unless given)
 //
 // X is the layer's batch [N, C, H1, W1] (N = 1 unless the state row 'batch'
 // loads more images; image 1 is the page's image), y = conv2dForward(X, W, b)
@@ -47,13 +48,13 @@ export function computeGradients(cp, layer, req) {
   // the optional batch-norm layer (double precision)
   let bnF = null;
   let gamma = null;
+  let eps = null;
   let out = y.data;
   if (req.bn) {
     gamma = Float64Array.from({ length: K }, (_, k) => req.bn.gamma[k] ?? 1);
     const beta = Float64Array.from({ length: K }, (_, k) => req.bn.beta[k] ?? 0);
-    bnF = cp.batchnormForward({ shape: y.shape, data: y.data }, gamma, beta, {
-      eps: req.bn.eps ?? 1e-5,
-    });
+    eps = req.bn.eps ?? cp.defaults.eps;
+    bnF = cp.batchnormForward({ shape: y.shape, data: y.data }, gamma, beta, { eps });
     out = bnF.y.data;
   }
 
@@ -138,6 +139,7 @@ export function computeGradients(cp, layer, req) {
     dout: Float32Array.from(g), // dL/do (the layer's output)
     dyConv: bnF ? Float32Array.from(dy) : null, // dL/dy of the convolution (through bn)
     bnOut: bnF ? Float32Array.from(out) : null,
+    eps, // batch norm's eps (null without it)
     mean: bnF ? bnF.mean : null,
     var: bnF ? bnF.var : null,
     rstd: bnF ? bnF.rstd : null,

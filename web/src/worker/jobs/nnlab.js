@@ -6,7 +6,7 @@ import { PACK_URL } from '../asset-urls.js';
 import { loadNetworkLab } from '../lab-module.js';
 import { decodeDataUrl } from '../../common/bytes.js';
 
-// key -> Promise<{lab, counts}>: 'main', the two networks of the comparison,
+// key -> Promise<{api, lab, counts}>: 'main', the two networks of the comparison,
 // 'own' (the student's own classes: no Fashion-MNIST pack) and 'check' (an
 // architecture built only to see whether it fits: no pack either)
 const labs = new Map();
@@ -31,10 +31,10 @@ async function packBytes() {
 async function openLab(key) {
   const api = await loadNetworkLab();
   if (key === 'own' || key === 'check')
-    return { lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
+    return { api, lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
   const lab = api.NetworkLab();
   const counts = lab.loadPack(await packBytes());
-  return { lab, counts };
+  return { api, lab, counts };
 }
 
 // the most epochs a run is raised to (the module's limit is 1,000)
@@ -53,13 +53,80 @@ function atLeastSteps(config, train, minSteps) {
   return { config: { ...config, epochs: need }, epochsRaised: { from: config.epochs, to: need } };
 }
 
+/** width x height grey bytes as a PNG file's bytes (the module's encoder). */
+function greyPng(cp, pixels, width, height) {
+  const data = Float32Array.from(pixels, (v) => v / 255);
+  return cp.encodePng({ shape: [1, 1, height, width], data });
+}
+
 /** The first conv layer's filters, [K, C, F, F], or null. */
 function firstFilters(lab, layers) {
   const i = layers.findIndex((l) => l.type === 'conv');
   return i < 0 ? null : lab.weights(i);
 }
 
-export async function nnlab(job) {
+/** A new network and training run (opened: the lab and its counts of images). */
+function build(lab, opened, job) {
+  const d = lab.setNetwork(job.spec, job.seed);
+  let own = null;
+  if (job.classes) {
+    own = lab.setClasses(job.classes);
+    opened.counts = { train: own.train, test: own.test };
+  }
+  // an imported network of classes whose images are not here: no training run
+  const { config, epochsRaised } = atLeastSteps(job.config, opened.counts.train, job.minSteps);
+  const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(config);
+  return {
+    ...d,
+    ...plan,
+    epochsRaised: job.noData ? null : epochsRaised,
+    counts: opened.counts,
+    own,
+    filters: firstFilters(lab, d.layers),
+  };
+}
+
+/**
+ * The steps, then (so one message per redraw) the test point when one is due
+ * and the shown input through the network.
+ */
+function steps(lab, job) {
+  // n steps at most; with budgetMs, as many as fit in it (at least one), so
+  // that the page redraws at a steady rate whatever the network's size
+  const t0 = performance.now();
+  let r = lab.steps(1);
+  const first = r.step - 1;
+  for (let done = 1; done < job.n && !r.done; done++) {
+    if (job.budgetMs && performance.now() - t0 >= job.budgetMs) break;
+    r = lab.steps(1);
+  }
+  const layers = lab.layers().layers;
+  const out = {
+    ...r,
+    steps: r.step - first,
+    filters: firstFilters(lab, layers),
+    batchnorm: lab.batchnormStats(),
+  };
+  const every = job.testEvery;
+  if (every && (Math.floor(first / every) !== Math.floor(r.step / every) || r.done)) {
+    out.evaluation = lab.evaluate(r.done ? 0 : job.testLimit);
+  }
+  if (job.input) {
+    try {
+      out.classified = classify(lab, job.input);
+    } catch (e) {
+      out.classifyError = e.message;
+    }
+  }
+  return out;
+}
+
+/**
+ * A job of the lab; cp: the worker's module (convplay.mjs), for the ops that
+ * need no network (png).
+ */
+export async function nnlab(job, cp) {
+  if (job.op === 'png') return { png: greyPng(cp, job.pixels, job.width, job.height) };
   const key = job.lab ?? 'main';
   if (!labs.has(key)) labs.set(key, openLab(key));
   let opened;
@@ -71,68 +138,23 @@ export async function nnlab(job) {
   }
   const { lab } = opened;
   switch (job.op) {
-    case 'build': {
-      const d = lab.setNetwork(job.spec, job.seed);
-      let own = null;
-      if (job.classes) {
-        own = lab.setClasses(job.classes);
-        opened.counts = { train: own.train, test: own.test };
-      }
-      // an imported network of classes whose images are not here: no training run
-      const { config, epochsRaised } = atLeastSteps(job.config, opened.counts.train, job.minSteps);
-      const plan = job.noData ? { stepsPerEpoch: 0, totalSteps: 0 } : lab.startTraining(config);
-      return {
-        ...d,
-        ...plan,
-        epochsRaised: job.noData ? null : epochsRaised,
-        counts: opened.counts,
-        own,
-        filters: firstFilters(lab, d.layers),
-      };
-    }
+    case 'build':
+      return build(lab, opened, job);
     case 'check': {
       // the module's checks of the architecture, nothing trained
       const d = lab.setNetwork(job.spec, job.seed);
       return { params: d.params, layers: d.layers };
     }
+    case 'classSet':
+      return { problem: opened.api.classSetProblem(job.classes) };
     case 'parameters':
       return { parameters: lab.parameters() };
     case 'setParameters': {
       const r = lab.setParameters(job.parameters);
       return { ...r, filters: firstFilters(lab, lab.layers().layers) };
     }
-    case 'steps': {
-      // the steps, then (so one message per redraw) the test point when one is
-      // due and the shown input through the network
-      // n steps at most; with budgetMs, as many as fit in it (at least one), so
-      // that the page redraws at a steady rate whatever the network's size
-      const t0 = performance.now();
-      let r = lab.steps(1);
-      const first = r.step - 1;
-      for (let done = 1; done < job.n && !r.done; done++) {
-        if (job.budgetMs && performance.now() - t0 >= job.budgetMs) break;
-        r = lab.steps(1);
-      }
-      const layers = lab.layers().layers;
-      const out = {
-        ...r,
-        steps: r.step - first,
-        filters: firstFilters(lab, layers),
-        batchnorm: lab.batchnormStats(),
-      };
-      const every = job.testEvery;
-      if (every && (Math.floor(first / every) !== Math.floor(r.step / every) || r.done)) {
-        out.evaluation = lab.evaluate(r.done ? 0 : job.testLimit);
-      }
-      if (job.input) {
-        try {
-          out.classified = classify(lab, job.input);
-        } catch (e) {
-          out.classifyError = e.message;
-        }
-      }
-      return out;
-    }
+    case 'steps':
+      return steps(lab, job);
     case 'evaluate':
       return lab.evaluate(job.limit);
     case 'classify':

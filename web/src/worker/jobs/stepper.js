@@ -4,7 +4,8 @@
 // and the layer's F, P, padding mode, S, dilation and operation. Everything
 // comes from the module: the padded grid through padSourceIndex, the sizes
 // through conv2dGeometry, the output cells through conv2dForward.
-import { rng, filterWeights, resizeFilter } from '../../common/filters.js';
+import { filterWeights, resizeFilter } from '../../common/filters.js';
+import { rng } from '../../common/rng.js';
 import { kernelHW, strideHW, convParams, depth } from '../../common/state.js';
 import { toGrey } from '../sources.js';
 

@@ -6,6 +6,7 @@
 // live sliders; the filter cards and weight grids are updated in place.
 // Hovering (or moving with the arrow keys over) an output pixel reports it to
 // ctx.pixel (the inspector follows it); clicking (or Enter) pins it (state 'at').
+import { releasePictures } from '../../render.js';
 import { mountInput } from './input.js';
 import { mountBank } from './bank.js';
 import { mountOutput } from './output.js';
@@ -27,7 +28,7 @@ export function mount(ctx) {
     update(r) {
       input.update(r);
       bank.update(r);
-      return output.update(r);
+      return output.update(r).finally(() => releasePictures(r.pictures));
     },
   };
 }

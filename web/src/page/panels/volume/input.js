@@ -1,7 +1,7 @@
 // The input volume: its size, the padded composite (read through the module's
 // padSourceIndex maps) with the overlay of the inspected pixel's receptive
 // field, its D1 channels, and the batch strip.
-import { drawGrey, drawPadded } from '../../render.js';
+import { drawGrey, drawPadded, drawPicture } from '../../render.js';
 import { textEl as el } from '../../dom.js';
 import { drawOverlay } from './overlay.js';
 import { mountBatch } from './batch.js';
@@ -71,7 +71,8 @@ export function mountInput(ctx, inputEl) {
       pw = mapW ? (mapW.length - w1) / 2 : 0;
     const H = h1 + 2 * ph,
       W = w1 + 2 * pw;
-    drawPadded(padded, r.input, mapH, mapW);
+    // the worker's picture when it sent one, else drawn here
+    if (!drawPicture(padded, r.pictures?.padded)) drawPadded(padded, r.input, mapH, mapW);
     padded.setAttribute(
       'aria-label',
       `the input image, ${w1} × ${h1}, with ${ph} pixel(s) of ${r.layer.pad} padding`,

@@ -2,7 +2,7 @@
 // each with its legend; the map size (fit the column, or 1, 2, 4 screen pixels
 // per map pixel); many large maps are drawn a few at a time, the page answering
 // input in between.
-import { drawDiverging, fmt, rangeOf } from '../../render.js';
+import { drawDiverging, drawPicture, fmt, rangeOf } from '../../render.js';
 import { presetOf } from '../../../common/state.js';
 import { PRESET_LABELS } from '../../../common/filters.js';
 import { textEl as el, nextTask } from '../../dom.js';
@@ -49,17 +49,21 @@ function layerRange(r, scale) {
     : rangeOf(r.output.data).absMax;
 }
 
-/** Draws map k of result r into figure f. */
-function drawMap(f, r, k, range) {
+/** Draws map k of result r into figure f (range: the shared one, for the colour scale `scale`). */
+function drawMap(f, r, k, range, scale) {
   const [, , H2, W2] = r.output.shape;
+  // the worker's picture when it was drawn on this scale, else drawn here
+  const pic = r.pictures?.scale === scale ? r.pictures.maps[k] : null;
   // Inputs lie in [0, 1] and weights are O(1): float32 rounding of a sum
   // stays far below 1e-5 of it, so a map within that is zero.
-  const res = drawDiverging(f.cv, r.output.data, H2, W2, {
-    offset: k * H2 * W2,
-    range,
-    floor: 1e-5,
-    stats: r.output.stats?.[k],
-  });
+  const res = drawPicture(f.cv, pic)
+    ? pic
+    : drawDiverging(f.cv, r.output.data, H2, W2, {
+        offset: k * H2 * W2,
+        range,
+        floor: 1e-5,
+        stats: r.output.stats?.[k],
+      });
   f.legend.update(res);
   const name = PRESET_LABELS[presetOf(k, r.state)];
   f.cap.textContent = `map ${k + 1} · ${name}`;
@@ -131,7 +135,7 @@ export function mountOutput(ctx, outputEl) {
       }
       figures[k] ??= createMap(ctx, k, cursor);
       if (figures[k].fig.parentNode !== mapsEl) mapsEl.append(figures[k].fig);
-      drawMap(figures[k], r, k, range);
+      drawMap(figures[k], r, k, range, s.scale);
     }
     applyZoom();
     markPinned();

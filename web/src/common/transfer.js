@@ -14,8 +14,8 @@
 // exactly what was exported, whatever the defaults become). An uploaded image
 // is not in it (image: 'upload' says so): the page shows the cat photo.
 import { zipSync } from 'fflate';
-import { PROPS, rowOf, defaults } from '../common/state.js';
-import { LINK_VERSION, migrateFields } from '../common/link-format.js';
+import { PROPS, rowOf, defaults } from './state.js';
+import { LINK_VERSION, migrateFields } from './link-format.js';
 import { checkValue, quote } from './values.js';
 
 export const CONFIG_FORMAT = 'convplay-config';

@@ -1,8 +1,6 @@
 // The network lab's own classes as the page keeps them: own is
 // [{name, images: [{bytes, url, from, blob}]}]. The names are a row of the
 // state (nncls: the link holds them); the pictures stay in the page.
-import { classSetProblem } from 'convplay-wasm/class_rules.mjs';
-
 export const namesOf = (own) => own.map((c) => c.name);
 
 /** Makes own hold one class per name (keeping the pictures of the classes kept); true if it changed. */
@@ -19,9 +17,16 @@ export function syncOwn(own, names) {
   return changed;
 }
 
-/** The first rule of the class set that own breaks (the module's message), or null. */
-export function ownProblem(own) {
-  return classSetProblem(own.map((c) => ({ name: c.name, images: c.images.map((i) => i.bytes) })));
+/**
+ * The first rule of the class set that own breaks, or null: the module's
+ * rules and message (the lab's worker job, asked with the pictures' sizes).
+ */
+export async function ownProblem(engine, own) {
+  const classes = own.map((c) => ({
+    name: c.name,
+    images: c.images.map((i) => i.bytes.byteLength),
+  }));
+  return (await engine.nnlab({ op: 'classSet', lab: 'own', classes })).problem;
 }
 
 /** One line on the set: classes, pictures, and what the link keeps of it. */

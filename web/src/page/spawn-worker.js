@@ -8,16 +8,18 @@
 // on the host, as the .wasm and the photos do). The single-file build replaces
 // this module with release/spawn-worker.inline.js.
 //
-// The worker gets the URLs of the .wasm and of the network lab's pack in its
+// The worker gets the URLs of the .wasm files and of the network lab's pack in its
 // own URL's fragment (worker/asset-urls.js), resolved here: a site that
 // bundles this script again copies the files these URLs name.
 import workerUrl from '../worker/worker.js?worker&url';
 import wasmUrl from 'convplay-wasm/convplay_core.wasm?url';
+import labWasmUrl from 'convplay-wasm/convplay_lab.wasm?url';
 import packUrl from 'convplay-wasm/fashion-mnist.pack.gz?url';
 
 function assetFragment() {
   const urls = {
     wasm: new URL(wasmUrl, import.meta.url).href,
+    lab: new URL(labWasmUrl, import.meta.url).href,
     pack: new URL(packUrl, import.meta.url).href,
   };
   return `#${new URLSearchParams(urls)}`;

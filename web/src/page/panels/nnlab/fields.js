@@ -1,8 +1,9 @@
 // The network lab's number fields: what the text typed into one becomes, and
 // the notice when it had to be clamped or replaced (the field, the value
 // typed, the rule, the value used), like the notices of a link's values.
-import { coerce } from '../../common/state.js';
-import { checkValue, quote, shown } from '../../embed/values.js';
+import { coerce } from '../../../common/state.js';
+import { checkValue, quote, shown } from '../../../common/values.js';
+import { el } from '../../dom.js';
 
 /**
  * The value of a field for row (a state row, or any {type, min, max, default})
@@ -18,4 +19,10 @@ export function readField(input, row, label) {
   const typed = unreadable ? 'what was typed' : quote(raw);
   const rule = unreadable ? 'is not a number' : why;
   return { value, note: `${label}: ${typed} ${rule}; using ${shown(row, value)}` };
+}
+
+/** A labelled number input: {input, row} (row: the label holding it). */
+export function numberInput(id, label, value, attrs) {
+  const input = el('input', { id, type: 'number', value, ...attrs });
+  return { input, row: el('label', { for: id }, label, input) };
 }
