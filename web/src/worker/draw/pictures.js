@@ -8,7 +8,7 @@
 import { fillDiverging, fillPadded, mapScale } from '../../common/colormap.js';
 
 // A map within this of zero is float32 rounding of an exact 0 (inputs in [0, 1],
-// weights O(1)): drawn white and said to be flat (page/panels/volume.js shows it).
+// weights O(1)): drawn white and said to be flat (page/panels/volume/output.js shows it).
 export const MAP_FLOOR = 1e-5;
 
 /** 'bitmap' where the worker can make ImageBitmaps, else 'pixels'. */
