@@ -39,6 +39,14 @@ export default [
     languageOptions: { globals: { ...globals.browser } },
   },
   { files: ['web/src/worker/**/*.js'], languageOptions: { globals: { ...globals.worker } } },
+  // the page's code in pieces a reader can hold: a function fits a screen or two
+  {
+    files: ['web/src/**/*.js'],
+    rules: {
+      'max-lines-per-function': ['error', 150],
+      'max-lines': ['error', 500],
+    },
+  },
   // web/src's folders point one way: common <- worker <- page <- embed
   // (release/ holds the single-file build's replacements).
   ...layers({
