@@ -110,6 +110,7 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
   let input = null; // the working image of the last result (the worker sends it once per image)
   let changedAt = null; // when the first change not yet drawn happened
   let recoveredAt = 0; // the request number after which a drawn result ends the worker notice
+  let crashedAt = 0; // the last request number when the worker last stopped
   let resolveFirst;
   const first = new Promise((resolve) => {
     resolveFirst = resolve;
@@ -126,12 +127,14 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
     container.dataset.restarts = String(e.restarts);
     if (e.type === 'crash') {
       lines.worker(`The computation stopped (${e.reason}); starting it again…`);
+      crashedAt = requested;
       recoveredAt = Infinity;
     } else if (e.type === 'recovered') {
       lines.worker(
         `The computation stopped (${e.reason}) and was restarted with your last picture and settings.`,
       );
-      recoveredAt = requested;
+      // a change made while the new worker started also ends the line once drawn
+      recoveredAt = crashedAt;
       container.dataset.worker = 'recovered';
     } else if (e.type === 'failed') {
       lines.worker('');
