@@ -137,7 +137,7 @@ test("Node: import('convplay/network-lab') builds the tiny network with the lab'
     globalThis.require = createRequire(file); // Emscripten's ES module in Node
     globalThis.__dirname = path.dirname(file);
     const { createNetworkLab } = await import('convplay/network-lab');
-    const wasmBinary = readFileSync(path.join(path.dirname(file), 'convplay_core.wasm'));
+    const wasmBinary = readFileSync(path.join(path.dirname(file), 'convplay_lab.wasm'));
     const api = await createNetworkLab({ wasmBinary });
     const lab = api.NetworkLab();
     const d = lab.setNetwork(api.tinyNetwork({ classes: 3 }), 1);
