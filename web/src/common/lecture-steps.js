@@ -46,8 +46,8 @@ export function isAlexLayer(s) {
   );
 }
 
-// the lecture's m = 2 case (the lab's "Lecture: m = 2" preset)
-const M2 = {
+// the lecture's m = 2 case (also the batch-norm lab's "Lecture: m = 2" preset)
+export const M2 = {
   bnx: [1, 3],
   bngamma: 2,
   bnbeta: 0.5,

@@ -2,19 +2,13 @@
 // bn* rows), the title of each step of the backward pass, and how each finite
 // difference is computed (worker/jobs/bnlab.js).
 
+import { M2 } from '../../../common/lecture-steps.js';
+
 export const PRESETS = [
   {
     id: 'lecture',
     label: 'Lecture: m = 2',
-    patch: {
-      bnx: [1, 3],
-      bngamma: 2,
-      bnbeta: 0.5,
-      bneps: '0',
-      bnloss: 'lin',
-      bnw: [1, -2],
-      bnt: [0, 0],
-    },
+    patch: { ...M2 },
   },
   {
     id: 'five',
@@ -37,15 +31,7 @@ export const PRESETS = [
   {
     id: 'equal',
     label: 'Equal inputs, ε = 0',
-    patch: {
-      bnx: [2, 2],
-      bngamma: 2,
-      bnbeta: 0.5,
-      bneps: '0',
-      bnloss: 'lin',
-      bnw: [1, -2],
-      bnt: [0, 0],
-    },
+    patch: { ...M2, bnx: [2, 2] },
   },
   {
     id: 'huge',
