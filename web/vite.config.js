@@ -24,6 +24,9 @@ const wasmDir = process.env.CONVPLAY_WASM_DIR
   ? path.resolve(process.env.CONVPLAY_WASM_DIR)
   : path.resolve(repoRoot, 'build/wasm-release/dist');
 
+// The network lab's own modules in the worker (loaded only when the lab is used).
+const isLabGlue = (id) => /(convplay_nn|convplay_lab)\.mjs$|lab-module(\.inline)?\.js$/.test(id);
+
 // The page's Content-Security-Policy (index.html) allows no inline styles. The
 // dev server injects CSS imported from JS as <style> elements (for hot reload),
 // so in dev only, style-src also allows inline styles. The built page keeps
@@ -57,7 +60,26 @@ export default defineConfig({
       },
     },
   },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // The worker's first load leaves out the network lab's glue: a chunk that
+    // worker/jobs/nnlab.js imports when the lab is used. Everything else of the
+    // worker goes into a chunk of its own (worker-common), which both import:
+    // the worker runs from a URL with a fragment (page/spawn-worker.js), so a
+    // chunk importing the worker's entry file would start a second worker.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            {
+              name: 'worker-common',
+              test: (id) => !isLabGlue(id) && !id.endsWith('/worker/worker.js'),
+            },
+          ],
+        },
+      },
+    },
+  },
   server: {
     host: '127.0.0.1',
     strictPort: false,
