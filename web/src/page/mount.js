@@ -288,7 +288,7 @@ function createInstance({
     get result() {
       return runner.result;
     },
-    /** True while the last change waits (at most HASH_DELAY_MS) to be written to the URL. */
+    /** True while the last change waits (until the state holds still, at most HASH_MAX_DELAY_MS) to be written to the URL. */
     get hashPending() {
       return store.hashPending;
     },

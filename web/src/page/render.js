@@ -259,12 +259,16 @@ export function makeLegend() {
   labels.className = 'legend-labels';
   labels.append(lo, mid, hi);
   el.append(bar, labels, stats);
+  const put = (e, text) => e.textContent !== text && (e.textContent = text);
   el.update = ({ min, max, range, flat }) => {
-    lo.textContent = fmt(-range);
-    hi.textContent = `+${fmt(range)}`;
-    stats.textContent = flat
-      ? `all ≈ 0: min ${fmt(min)}, max ${fmt(max)} are float32 rounding`
-      : `min ${fmt(min)}, max ${fmt(max)}`;
+    put(lo, fmt(-range));
+    put(hi, `+${fmt(range)}`);
+    put(
+      stats,
+      flat
+        ? `all ≈ 0: min ${fmt(min)}, max ${fmt(max)} are float32 rounding`
+        : `min ${fmt(min)}, max ${fmt(max)}`,
+    );
   };
   return el;
 }
