@@ -131,3 +131,42 @@ test('the padded input’s overlay is drawn at the size it is shown', async () =
     await page.close();
   }
 });
+
+test('a step that keeps the padding gets no new padded input from the worker; a padding step does', async () => {
+  const { page, errors } = await openSpied();
+  const padded = () =>
+    page.evaluate(() => {
+      const p = window.convplay.result.pictures;
+      const cv = document.querySelector('#input-volume canvas.padded');
+      return { sent: Boolean(p?.padded), w: cv.width, h: cv.height };
+    });
+  const set = async (id, v) => {
+    await page.evaluate(
+      ([i, val]) => {
+        const e = document.getElementById(i);
+        e.value = String(val);
+        e.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      [id, v],
+    );
+    await waitIdle(page);
+  };
+  const first = await padded();
+  assert.equal(first.sent, true, 'the first result carries the padded input');
+  for (const [id, v] of [
+    ['f', 5],
+    ['s', 2],
+    ['k', 3],
+  ]) {
+    await set(id, v);
+    const now = await padded();
+    assert.equal(now.sent, false, `${id} = ${v}: the worker drew the padded input again`);
+    assert.deepEqual([now.w, now.h], [first.w, first.h]);
+  }
+  await set('p', 3);
+  const wider = await padded();
+  assert.equal(wider.sent, true, 'a new padding draws the padded input');
+  assert.deepEqual([wider.w, wider.h], [first.w + 4, first.h + 4]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

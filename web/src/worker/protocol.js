@@ -108,6 +108,7 @@ export function unknownJob(type) {
  * @property {string} [have]  the key of the working image the page holds: not sent again
  * @property {'bitmap' | 'pixels'} [pictures]  draw the maps and the padded input in the
  *                                   worker (worker/draw/pictures.js) as ImageBitmaps or pixels
+ * @property {string} [havePadded]   the paddedKey of the padded input the page shows: not drawn again
  *
  * @typedef {object} LayerResult
  * @property {number} key
@@ -130,7 +131,8 @@ export function unknownJob(type) {
  *             input: Tensor32 | null}} batch
  * @property {{prepare: number, geometry: number, forward: number, total: number}} ms
  * @property {{scale: 'map' | 'layer', kind: 'bitmap' | 'pixels', maps: object[],
- *             padded: object} | null} [pictures]  when asked: the pictures, drawn for `scale`
+ *             padded: object | null, paddedKey: string} | null} [pictures]  when asked: the
+ *                                   pictures, drawn for `scale` (padded null: the page's `havePadded`)
  */
 
 /**
