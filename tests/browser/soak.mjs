@@ -420,9 +420,8 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
     `the picture differs from a fresh load of #${hash} (${REPLAY})`,
   );
   // What the page may keep at the end beyond the start: the one upload it still offers
-  // (its bytes), one ImageData per canvas at the size it was last drawn (render.js: a
-  // hidden panel's canvases keep theirs; about 3 MB after 2,000 changes) and compiled
-  // code. A result kept by a view that no longer shows it (a hidden panel's last
+  // (its bytes), the drawing pool's few ImageData (render.js: one per size, at most four),
+  // the performance measures of the last redraws (runner.js) and compiled code. A result kept by a view that no longer shows it (a hidden panel's last
   // result: megabytes at the larger sizes) does not fit.
   assert.ok(
     end.heap < start.heap * 1.25 + 4 * 1048576,
