@@ -45,20 +45,28 @@ async function openSpied(hash = '') {
   return { page, errors };
 }
 
+// the page's promise (common/store.js): the URL is written once the state has held
+// for HASH_DELAY_MS, and at the latest HASH_MAX_DELAY_MS after the first change it lacks
+const HASH_DELAY_MS = 250;
+const HASH_MAX_DELAY_MS = 1000;
+
 test('dragging F over 21 values writes the URL once, when the drag stops', async () => {
   const { page, errors } = await openSpied();
   await page.evaluate(() => (window.__writes = 0));
   // one value per frame, as a finger or a mouse drags the slider
-  await page.evaluate(async () => {
+  const times = await page.evaluate(async () => {
     const f = document.getElementById('f');
     const values = [];
     for (let v = 1; v <= 11; v++) values.push(v);
     for (let v = 10; v >= 1; v--) values.push(v);
+    const at = [];
     for (const v of values) {
       await new Promise((r) => requestAnimationFrame(r));
       f.value = String(v);
       f.dispatchEvent(new Event('input', { bubbles: true }));
+      at.push(performance.now());
     }
+    return at;
   });
   await waitIdle(page);
   const { writes, hash, state } = await page.evaluate(() => ({
@@ -66,19 +74,27 @@ test('dragging F over 21 values writes the URL once, when the drag stops', async
     hash: location.hash,
     state: window.convplay.hash,
   }));
-  assert.equal(writes, 1, `the URL was written ${writes} times during one drag`);
+  // a loaded machine may hold a frame past HASH_DELAY_MS, or drag for longer than
+  // HASH_MAX_DELAY_MS: each such pause, and each second, may write the URL once more
+  const pauses = times.slice(1).filter((t, i) => t - times[i] >= HASH_DELAY_MS).length;
+  const allowed = 1 + pauses + Math.floor((times.at(-1) - times[0]) / HASH_MAX_DELAY_MS);
+  assert.ok(
+    writes >= 1 && writes <= allowed,
+    `the URL was written ${writes} times during one drag of ${Math.round(times.at(-1) - times[0])} ms with ${pauses} pause(s)`,
+  );
   assert.equal(hash, `#${state}`, 'the URL holds the state the drag ended on');
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test("a padding or stride step leaves the filter bank's canvases alone", async () => {
+test("a padding or stride step leaves the filter bank's and the input channels' canvases alone", async () => {
   const { page, errors } = await openSpied();
-  const bankCanvases = () =>
-    page.evaluate(() => {
-      const bank = document.getElementById('filter-bank');
-      return [...window.__drawn].filter((c) => bank.contains(c)).length;
-    });
+  const drawnIn = (sel) =>
+    page.evaluate((s) => {
+      const box = document.querySelector(s);
+      return [...window.__drawn].filter((c) => box.contains(c)).length;
+    }, sel);
+  const bankCanvases = () => drawnIn('#filter-bank');
   for (const [id, v] of [
     ['p', 2],
     ['s', 2],
@@ -95,6 +111,7 @@ test("a padding or stride step leaves the filter bank's canvases alone", async (
     );
     await waitIdle(page);
     assert.equal(await bankCanvases(), 0, `${id} = ${v} redrew the filter bank's canvases`);
+    assert.equal(await drawnIn('#input-volume .channels'), 0, `${id} = ${v} redrew the channels`);
   }
   // a new kernel size draws the bank again, with its new numbers
   await page.evaluate(() => window.__drawn.clear());

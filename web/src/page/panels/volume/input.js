@@ -99,6 +99,7 @@ export function mountInput(ctx, inputEl) {
   }
 
   let drawn = '';
+  let drawnImage = '';
   function update(r) {
     // the same image with the same padding: only the overlay (the receptive field) changes
     const key = `${r.input.key}|${r.layer.p}|${r.layer.pad}|${r.batch.n}|${r.batch.names.join()}`;
@@ -107,6 +108,12 @@ export function mountInput(ctx, inputEl) {
       return;
     }
     drawn = key;
+    drawPaddedInput(r);
+    redraw();
+    // the size, the batch and the channels are the image's: a new padding keeps them
+    const image = `${r.input.key}|${r.batch.n}|${r.batch.names.join()}`;
+    if (image === drawnImage) return;
+    drawnImage = image;
     const [, d1, h1, w1] = r.input.shape;
     const n = r.batch ? r.batch.n : 1;
     inDims.replaceChildren();
@@ -114,8 +121,6 @@ export function mountInput(ctx, inputEl) {
     if (n > 1)
       inDims.append(el('span', 'dims-batch', ` (batch N = ${n}: showing image 1 of ${n})`));
     batch.update(r);
-    drawPaddedInput(r);
-    redraw();
     drawChannels(channelsEl, r);
   }
   return { update, drawOverlay: redraw };
