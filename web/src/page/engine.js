@@ -390,11 +390,19 @@ class Engine {
     await this.recover('it was resumed', false);
   }
 
+  /**
+   * Stops the worker. The jobs still pending never settle (the panels that
+   * asked are gone with the playground: nothing of theirs runs afterwards);
+   * a job asked for after this rejects.
+   */
   destroy() {
     if (this.destroyed) return;
-    this.worker?.terminate();
-    this.fail(new Error('the playground was destroyed'));
     this.destroyed = true;
+    this.dead = new Error('the playground was destroyed');
+    this.worker?.terminate();
+    clearTimeout(this.watchdog);
+    this.pending.clear();
+    this.lanes = new Map();
   }
 }
 
