@@ -336,6 +336,12 @@ class Engine {
     return spec.lane === 'latest' ? this.latest(type, job) : this.post(type, job);
   }
 
+  /** True when no job of a latest-wins lane (the layer, the panels' own) is asked or computed. */
+  get quiet() {
+    for (const lane of this.lanes.values()) if (lane.inFlight || lane.waiting) return false;
+    return true;
+  }
+
   /** True while a layer job is being computed (a webcam loop skips frames meanwhile). */
   get busy() {
     return Boolean(this.lanes.get('layer')?.inFlight);

@@ -297,9 +297,9 @@ function createInstance({
     get hashPending() {
       return store.hashPending;
     },
-    /** True when the last change has been computed and drawn (and is in the URL). */
+    /** True when the last change has been computed and drawn (and is in the URL), no panel job waiting. */
     get idle() {
-      return runner.drawnAll && !engine.busy && !store.hashPending;
+      return runner.drawnAll && engine.quiet && !store.hashPending;
     },
     /** The public API of panel id (e.g. 'gradients', 'bnlab'), or undefined. */
     panel: (id) => panels.find((m) => m.id === id)?.view.api,

@@ -98,7 +98,10 @@ export interface PlaygroundInstance {
   readonly hash: string;
   /** The last layer result drawn, or null. */
   readonly result: LayerResult | null;
-  /** True when the last change has been computed and drawn. */
+  /**
+   * True when the last change has been computed and drawn (and written to the URL), and
+   * no panel's own job (gradients, step-through, AlexNet, batch-norm lab) is waiting.
+   */
   readonly idle: boolean;
   /** The api of a panel (e.g. 'gradients': {last, result, job, history, compute(), step(n)}). */
   panel(id: PanelId): unknown;
