@@ -110,7 +110,12 @@ async function nnlabSpec(job) {
     network: spec,
     parameters: lab.parameters(),
     test: { pixels: test.pixels, labels: test.labels },
-    train: train && { pixels: train.pixels, labels: train.labels },
+    // the lab keeps its training images in the module: these are test images the check does not use
+    train: train && {
+      pixels: train.pixels,
+      labels: train.labels,
+      what: 'other test images of the lab (the network never trained on them)',
+    },
     probs,
     classes: job.classes,
   };
