@@ -7,7 +7,8 @@
 //   the attribute values of now (also one changed while it was away);
 // - a taken-down playground leaves nothing behind: its DOM, its canvases and
 //   their pixels are freed (a garbage collection forced through CDP), also
-//   when the element was removed from the page and put back.
+//   when the element was removed from the page and put back, and a course
+//   page's own mountPlayground() in its own shadow root after destroy().
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser } from './helpers.mjs';
@@ -30,6 +31,21 @@ body { margin: 0; }
 // a module after embed.js: the page allows one worker before any element asked for one
 const ONE_WORKER = "customElements.get('conv-playground').maxWorkers = 1;\n";
 
+// a course page's own shadow root with a playground that it builds and takes down itself
+const OWN_ROOT = `import { mountPlayground } from '/embed.js';
+const shadow = document.getElementById('host').attachShadow({ mode: 'open' });
+window.roots = [];
+window.build = () => {
+  const pg = mountPlayground(shadow, { initial: { f: 5 } });
+  window.roots.push({
+    root: new WeakRef(pg.root),
+    canvases: [...pg.root.querySelectorAll('canvas')].map((c) => new WeakRef(c)),
+  });
+  window.pg = pg;
+};
+window.build();
+`;
+
 before(async () => {
   needRelease('embed.js');
   browser = await launchBrowser();
@@ -44,6 +60,11 @@ before(async () => {
 <conv-playground id="b" kernel="7" panels="layer,volume"></conv-playground>
 <div class="tail"></div>`,
         '<script type="module" src="/test/one-worker.js"></script>',
+      ),
+      '/test/own-root.js': OWN_ROOT,
+      '/test/own-root.html': page(
+        '<div id="host"></div>',
+        '<script type="module" src="/test/own-root.js"></script>',
       ),
       '/test/reset.html': page(
         `<conv-playground id="r" kernel="5" padding="2" panels="layer,volume"></conv-playground>
@@ -241,6 +262,41 @@ test('a playground taken down far from the view is freed: its DOM and canvases g
   // one playground's DOM, as at the start (not six)
   const end = await nodes();
   assert.ok(end < start * 1.5, `DOM nodes: ${start} at the start, ${end} after five returns`);
+  await cdp.detach();
+  assert.deepEqual(errors, [], errors.join('\n'));
+  await pg.close();
+});
+
+test("a course page's own playground in its own shadow root is freed by destroy()", async () => {
+  const { page: pg, errors } = await watchPage(browser, `${server.url}test/own-root.html`);
+  const ready = () =>
+    pg.waitForFunction(() => Boolean(window.pg?.result && window.pg.idle), null, {
+      timeout: 60000,
+    });
+  await ready();
+  for (let i = 0; i < 3; i++) {
+    await pg.evaluate(() => {
+      window.pg.destroy();
+      window.pg = null;
+      window.build();
+    });
+    await ready();
+  }
+  await pg.evaluate(() => {
+    window.pg.destroy();
+    window.pg = null;
+  });
+  await pg.waitForTimeout(500);
+  const cdp = await pg.context().newCDPSession(pg);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const kept = await pg.evaluate(() =>
+    window.roots.map((r) => ({
+      root: r.root.deref() !== undefined,
+      canvases: r.canvases.filter((c) => c.deref() !== undefined).length,
+    })),
+  );
+  const none = { root: false, canvases: 0 };
+  assert.deepEqual(kept, Array(4).fill(none), 'destroyed playgrounds were kept in memory');
   await cdp.detach();
   assert.deepEqual(errors, [], errors.join('\n'));
   await pg.close();

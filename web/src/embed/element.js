@@ -25,7 +25,7 @@ import { snapshot, parseHash } from '../common/state.js';
 import { OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
 import { createBudget } from './budget.js';
-import { releaseRadioGroups, releaseLater } from './radio-groups.js';
+import { releaseLater } from '../page/radio-groups.js';
 import { imageBytes } from './image-bytes.js';
 import { applyAttributes } from './apply.js';
 import { defineProperties, upgradeProperties, byAttribute, attributeNames } from './properties.js';
@@ -313,8 +313,7 @@ export class ConvPlayground extends HTMLElement {
   /** Destroys the instance so that nothing of it stays in memory. @internal */
   destroyInstance() {
     if (!this.instance) return;
-    releaseRadioGroups(this.instance.root);
-    this.instance.destroy();
+    this.instance.destroy(); // it takes its radio buttons out of their groups first
     this.instance = null;
   }
 

@@ -47,6 +47,7 @@ import { showRefusals } from './lock-notice.js';
 import { fitNav } from './nav.js';
 import { watchViolations, explainLoadFailure } from './load-error.js';
 import { adoptStyles } from './styles.js';
+import { releaseRadioGroups } from './radio-groups.js';
 import { createBus, createContext, createLatest, followAnchors } from './context.js';
 import { createRunner } from './runner.js';
 import { createSource } from './services/source.js';
@@ -148,7 +149,11 @@ export function mountPlayground(root, options = {}) {
   const engine = createEngine(o.jobTimeout ? { jobTimeout: o.jobTimeout } : {});
   onDestroy(() => engine.destroy());
   const container = createContainer(root, o.doc, o.prefix);
-  onDestroy(() => container.remove());
+  // its radio buttons leave their groups first, or a shadow root keeps the whole DOM (radio-groups.js)
+  onDestroy(() => {
+    if (container.isConnected) releaseRadioGroups(container);
+    container.remove();
+  });
   const $ = (name) => container.querySelector(`#${CSS.escape(o.prefix + name)}`);
 
   // the services exist before any panel mounts: the mount order does not matter

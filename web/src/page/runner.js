@@ -9,7 +9,7 @@ import { nextTask } from './dom.js';
 import { picturesWanted } from './render.js';
 
 // redraws whose performance measures are kept (the page benchmark reads the latest)
-const MAX_MEASURES = 2000;
+const MAX_MEASURES = 250;
 const measureNames = new Set(['convplay:redraw', 'convplay:draw']);
 
 function fmtMs(ms) {
@@ -77,7 +77,7 @@ function measurePainted(start, arrived, runs, firstPainted) {
     // from the input event to the frame that shows it, and from the worker's reply to that frame
     if (start !== null) performance.measure('convplay:redraw', { start, end: painted });
     performance.measure('convplay:draw', { start: arrived, end: painted });
-    // the browser keeps every entry: a long session keeps the last MAX_MEASURES redraws' only
+    // the browser keeps every entry: a long session keeps at most the last MAX_MEASURES redraws'
     if (runs % MAX_MEASURES === 0) {
       for (const name of measureNames) performance.clearMeasures(name);
     }
