@@ -98,6 +98,17 @@ function pageLink(store, doc) {
   return doc.location.href;
 }
 
+/** ctx.notebook of an instance (o: its options). */
+function notebookService(engine, store, o) {
+  return createNotebooks({
+    engine,
+    doc: o.doc,
+    id: (name) => o.prefix + name,
+    enabled: o.notebook,
+    link: () => pageLink(store, o.doc),
+  });
+}
+
 /** The instance's element (div.cp-playground) with its markup, appended to root. */
 function createContainer(root, doc, prefix) {
   const container = doc.createElement('div');
@@ -181,13 +192,7 @@ export function mountPlayground(root, options = {}) {
     filters: createFilters({ store }),
     alexnet: createLatest(),
     photoUrl,
-    notebook: createNotebooks({
-      engine,
-      doc: o.doc,
-      id: (name) => o.prefix + name,
-      enabled: o.notebook,
-      link: () => pageLink(store, o.doc),
-    }),
+    notebook: notebookService(engine, store, o),
   };
   const ctx = createContext({
     store,
