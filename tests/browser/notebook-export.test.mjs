@@ -137,7 +137,7 @@ test('the full page exports the layer, its gradients, the batch-norm lab and the
 /** The element #id's shadow root locator. */
 const inside = (page, id, selector) => page.locator(`#${id}`).locator(selector);
 
-test('the element offers the buttons; notebook="off" takes them away; a wrong value is named', async () => {
+test('the element offers the buttons; notebook="off" takes them away (and the iframe mode\'s); a wrong value is named', async () => {
   const { page, violations, errors } = await watchPage(browser, `${server.url}test/nb.html`);
   /** Scrolls to element id and waits for its panels below the layer (they mount after the first view). */
   const shown = async (id, last) => {
@@ -166,6 +166,15 @@ test('the element offers the buttons; notebook="off" takes them away; a wrong va
   assert.deepEqual(violations, [], violations.join('\n'));
   assert.deepEqual(errors, [], errors.join('\n'));
   await page.close();
+  // the iframe mode's notebook=off
+  const frame = await watchPage(
+    browser,
+    `${server.url}index.html?embed=1&panels=layer,code&notebook=off#size=32`,
+  );
+  await frame.page.locator('.cp-codepanel').waitFor({ state: 'attached', timeout: 60000 });
+  assert.equal(await frame.page.locator('.cp-notebook').count(), 0);
+  assert.deepEqual(frame.errors, [], frame.errors.join('\n'));
+  await frame.page.close();
 });
 
 test('the single file opened from file:// exports the layer', async () => {

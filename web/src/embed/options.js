@@ -150,7 +150,7 @@ export function checkImageUrl(raw, base, origin) {
 }
 
 /** notebook=: false for 'off'; anything but 'on' or 'off' gets a note (and keeps them on). */
-function readNotebook(raw, notes) {
+export function readNotebook(raw, notes) {
   if (raw === null || raw === undefined) return true;
   const value = String(raw).trim().toLowerCase();
   if (NOTEBOOK_VALUES.includes(value)) return value === 'on';
