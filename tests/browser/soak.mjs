@@ -391,6 +391,9 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
   await waitForRuns(fresh.page, 1, 90000);
   await waitIdle(fresh.page, 90000);
   await waitUntil(fresh.page, 'the network lab to settle', labSettled, null, 90000);
+  // the panels below the layer ask for their own jobs once the first view is drawn
+  await waitIdle(page, 90000);
+  await waitIdle(fresh.page, 90000);
   const banners = await visibleBanners(page);
   const freshBanners = await visibleBanners(fresh.page);
   const picture = await pictureDigest(page);
