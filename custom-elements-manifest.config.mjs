@@ -12,6 +12,7 @@
 import {
   STATE_ATTRIBUTES,
   ELEMENT_ATTRIBUTES,
+  NOTEBOOK_VALUES,
   THEMES,
   propOf,
 } from './web/src/embed/attributes.js';
@@ -22,6 +23,10 @@ const ELEMENT_DOCS = {
   preset: ['string', "A named set-up: 'alexnet' or a lecture step's id."],
   image: ['string', 'A same-origin URL or a data:image/...;base64, URL opened as an upload.'],
   theme: [THEMES.map((t) => `'${t}'`).join(' | '), 'auto follows the system; light or dark.'],
+  notebook: [
+    NOTEBOOK_VALUES.map((t) => `'${t}'`).join(' | '),
+    'off removes the "Open as a notebook" buttons (default on).',
+  ],
 };
 
 function typeOf(row) {
@@ -61,7 +66,7 @@ function rows() {
     prop: propOf(attr),
     type: ELEMENT_DOCS[attr][0],
     description: ELEMENT_DOCS[attr][1],
-    default: attr === 'theme' ? "'auto'" : undefined,
+    default: { theme: "'auto'", notebook: "'on'" }[attr],
   }));
   return [...state, ...own];
 }

@@ -8,7 +8,7 @@
 // compiles a course page's script against the output.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { STATE_ATTRIBUTES, THEMES } from '../web/src/embed/attributes.js';
+import { NOTEBOOK_VALUES, STATE_ATTRIBUTES, THEMES } from '../web/src/embed/attributes.js';
 
 function typeOf(row) {
   switch (row.type) {
@@ -89,6 +89,8 @@ ${stateProperties()}
   image: string | null;
   /** 'auto' (the system's setting, the default), 'light' or 'dark'. */
   theme: ${themes};
+  /** 'on' (the default): the "Open as a notebook" buttons; 'off': none. */
+  notebook: ${NOTEBOOK_VALUES.map((t) => `'${t}'`).join(' | ')};
 
   addEventListener<K extends keyof ConvPlaygroundEventMap>(
     type: K,

@@ -8,8 +8,11 @@
 // test point the page draws (accuracy on the first 500 test images) with the
 // seconds since the press, pauses at 30 s and measures the accuracy on all
 // 2,000 test images (while paused: not counted), then lets the run finish and
-// measures again. Last, one JSON line per configuration. Timings are this
-// machine's, under whatever else runs on it; nothing is asserted.
+// measures again. While it trains, it counts the lab's updates (each step's
+// answer drawn: data-step changes) and the long tasks (> 50 ms) on the main
+// thread: the target is at least 16 updates a second and no long task.
+// Last, one JSON line per configuration. Timings are this machine's, under
+// whatever else runs on it; nothing is asserted.
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
 
 const TARGET_S = Number(process.env.TARGET_S || 30);
@@ -27,11 +30,42 @@ const lab = (page) =>
     };
   });
 
+/** Records each lab update (a new data-step) and each long task, from now on, in the page. */
+function watchUpdates() {
+  window.__lab = { updates: [], longtasks: [] };
+  new MutationObserver(() => window.__lab.updates.push(performance.now())).observe(
+    document.getElementById('nnlab'),
+    { attributes: true, attributeFilter: ['data-step'] },
+  );
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      window.__lab.longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask' });
+}
+
+/** Updates a second between the first and the last update, the longest gap, the long tasks then. */
+async function updateRate(page) {
+  const { updates, longtasks } = await page.evaluate(() => window.__lab);
+  if (updates.length < 2) return { updates: updates.length };
+  const [t0, t1] = [updates[0], updates.at(-1)];
+  const tasks = longtasks.filter((t) => t.start >= t0 && t.start <= t1);
+  let gap = 0;
+  for (let i = 1; i < updates.length; i++) gap = Math.max(gap, updates[i] - updates[i - 1]);
+  return {
+    updates: updates.length,
+    per_s: Number(((1000 * (updates.length - 1)) / (t1 - t0)).toFixed(1)),
+    longest_gap_ms: Math.round(gap),
+    long_tasks: tasks.length,
+    longest_task_ms: tasks.length ? Math.round(Math.max(...tasks.map((t) => t.duration))) : 0,
+  };
+}
+
 async function measure(browser, url, hash) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url + (hash ? `#${hash}` : ''));
   await page.waitForFunction(() => window.convplay?.idle, null, { timeout: 60000 });
   await page.locator('#nnlab').scrollIntoViewIfNeeded();
+  await page.evaluate(watchUpdates);
   const t0 = Date.now();
   await page.click('#nnlab [data-part="nn-train"]');
   const secs = () => (Date.now() - t0) / 1000;
@@ -68,6 +102,11 @@ async function measure(browser, url, hash) {
     );
   }
   s = await lab(page);
+  out.while_training = await updateRate(page);
+  const w = out.while_training;
+  console.log(
+    `  while training: ${w.updates} updates, ${w.per_s} a second (longest gap ${w.longest_gap_ms} ms); ${w.long_tasks} long task(s)${w.long_tasks ? `, longest ${w.longest_task_ms} ms` : ''}`,
+  );
   const e30 = await page.evaluate(() => window.convplay.panel('nnlab').evaluate(0));
   out.at_s = Number(at.toFixed(1));
   out.step_at = s.step;

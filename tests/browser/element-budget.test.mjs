@@ -7,11 +7,20 @@
 //   the attribute values of now (also one changed while it was away);
 // - a taken-down playground leaves nothing behind: its DOM, its canvases and
 //   their pixels are freed (a garbage collection forced through CDP), also
-//   when the element was removed from the page and put back.
+//   when the element was removed from the page and put back, and a course
+//   page's own mountPlayground() in its own shadow root after destroy().
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
+import {
+  STRICT_CSP,
+  needRelease,
+  serveDist,
+  watchPage,
+  dimsOf,
+  settled,
+  notesOf,
+} from './release-helpers.mjs';
 
 let browser, server;
 const page = (body, head = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -30,6 +39,21 @@ body { margin: 0; }
 // a module after embed.js: the page allows one worker before any element asked for one
 const ONE_WORKER = "customElements.get('conv-playground').maxWorkers = 1;\n";
 
+// a course page's own shadow root with a playground that it builds and takes down itself
+const OWN_ROOT = `import { mountPlayground } from '/embed.js';
+const shadow = document.getElementById('host').attachShadow({ mode: 'open' });
+window.roots = [];
+window.build = () => {
+  const pg = mountPlayground(shadow, { initial: { f: 5 } });
+  window.roots.push({
+    root: new WeakRef(pg.root),
+    canvases: [...pg.root.querySelectorAll('canvas')].map((c) => new WeakRef(c)),
+  });
+  window.pg = pg;
+};
+window.build();
+`;
+
 before(async () => {
   needRelease('embed.js');
   browser = await launchBrowser();
@@ -45,6 +69,11 @@ before(async () => {
 <div class="tail"></div>`,
         '<script type="module" src="/test/one-worker.js"></script>',
       ),
+      '/test/own-root.js': OWN_ROOT,
+      '/test/own-root.html': page(
+        '<div id="host"></div>',
+        '<script type="module" src="/test/own-root.js"></script>',
+      ),
       '/test/reset.html': page(
         `<conv-playground id="r" kernel="5" padding="2" panels="layer,volume"></conv-playground>
 <div class="tail"></div>`,
@@ -56,33 +85,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Waits until element #id holds a worker and has drawn its latest change; resolves its state. */
-async function settled(pg, id, timeout = 60000) {
-  await pg.waitForFunction(
-    (i) => {
-      const inst = document.getElementById(i)?.playground;
-      return Boolean(inst && inst.result && inst.idle && !inst.asleep);
-    },
-    id,
-    { timeout },
-  );
-  return pg.evaluate((i) => document.getElementById(i).state, id);
-}
-
-const notesOf = (pg, id) =>
-  pg.evaluate((i) => {
-    const n = document.getElementById(i).shadowRoot.querySelector('.cp-embed-notes');
-    return n && !n.hidden ? [...n.querySelectorAll('p')].map((p) => p.textContent) : [];
-  }, id);
-
-const dimsOf = (pg, id) =>
-  pg.evaluate(
-    (i) =>
-      document.getElementById(i).shadowRoot.querySelector('[data-part="output-volume"] .dims-out')
-        ?.textContent,
-    id,
-  );
 
 /** Moves the layer panel's slider part of element #id to value, as a student would. */
 function slide(pg, id, part, value) {
@@ -241,6 +243,51 @@ test('a playground taken down far from the view is freed: its DOM and canvases g
   // one playground's DOM, as at the start (not six)
   const end = await nodes();
   assert.ok(end < start * 1.5, `DOM nodes: ${start} at the start, ${end} after five returns`);
+  await cdp.detach();
+  assert.deepEqual(errors, [], errors.join('\n'));
+  await pg.close();
+});
+
+test("a course page's own playground in its own shadow root: destroy() frees it and nothing of it runs on", async () => {
+  const { page: pg, errors } = await watchPage(browser, `${server.url}test/own-root.html`);
+  const ready = () =>
+    pg.waitForFunction(() => Boolean(window.pg?.result && window.pg.idle), null, {
+      timeout: 60000,
+    });
+  await ready();
+  for (let i = 0; i < 3; i++) {
+    await pg.evaluate(() => {
+      window.pg.destroy();
+      window.pg = null;
+      window.build();
+    });
+    await ready();
+  }
+  // and one taken down as soon as its first view is drawn, the jobs of the panels below
+  // still in the worker: they never answer it (no error, nothing of it runs on)
+  await pg.evaluate(async () => {
+    window.pg.destroy();
+    window.build();
+    const inst = window.pg;
+    // the first view drawn: the panels below it ask the worker for theirs now
+    while (!inst.result) await new Promise((r) => setTimeout(r, 0));
+    inst.destroy();
+    window.pg = null;
+    // (Chromium's form-autofill observer may hold a playground taken down this early
+    // for a while: only the four taken down once idle are weighed)
+    window.roots.pop();
+  });
+  await pg.waitForTimeout(500);
+  const cdp = await pg.context().newCDPSession(pg);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const kept = await pg.evaluate(() =>
+    window.roots.map((r) => ({
+      root: r.root.deref() !== undefined,
+      canvases: r.canvases.filter((c) => c.deref() !== undefined).length,
+    })),
+  );
+  const none = { root: false, canvases: 0 };
+  assert.deepEqual(kept, Array(4).fill(none), 'destroyed playgrounds were kept in memory');
   await cdp.detach();
   assert.deepEqual(errors, [], errors.join('\n'));
   await pg.close();

@@ -6,7 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
+import {
+  STRICT_CSP,
+  needRelease,
+  serveDist,
+  watchPage,
+  dimsOf,
+  settled,
+  notesOf,
+} from './release-helpers.mjs';
 
 let browser, server;
 const page = (body, head = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -61,33 +69,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Waits until element #id has drawn its latest change; resolves its state. */
-async function settled(pg, id, timeout = 30000) {
-  await pg.waitForFunction(
-    (i) => {
-      const inst = document.getElementById(i)?.playground;
-      return Boolean(inst && inst.result && inst.idle);
-    },
-    id,
-    { timeout },
-  );
-  return pg.evaluate((i) => document.getElementById(i).state, id);
-}
-
-const notesOf = (pg, id) =>
-  pg.evaluate((i) => {
-    const n = document.getElementById(i).shadowRoot.querySelector('.cp-embed-notes');
-    return n && !n.hidden ? [...n.querySelectorAll('p')].map((p) => p.textContent) : [];
-  }, id);
-
-const dimsOf = (pg, id) =>
-  pg.evaluate(
-    (i) =>
-      document.getElementById(i).shadowRoot.querySelector('[data-part="output-volume"] .dims-out')
-        ?.textContent,
-    id,
-  );
 
 test('properties mirror the attributes, also when set before the element was defined', async () => {
   const { page: pg, violations, errors } = await watchPage(browser, `${server.url}test/props.html`);

@@ -6,7 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, makePng, shot } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage, embedPage } from './release-helpers.mjs';
+import {
+  STRICT_CSP,
+  needRelease,
+  serveDist,
+  watchPage,
+  embedPage,
+  settled,
+  notesOf,
+} from './release-helpers.mjs';
 
 let browser, server;
 const TEACHER_PNG = makePng(40, 30, (x, y) => [(x * 6) & 255, (y * 8) & 255, ((x + y) * 3) & 255]);
@@ -34,26 +42,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Waits until element #id has an instance whose latest change is drawn; resolves its state. */
-async function settled(pg, id, timeout = 30000) {
-  await pg.waitForFunction(
-    (i) => {
-      const e = document.getElementById(i);
-      const inst = e?.playground;
-      return Boolean(inst && inst.result && inst.idle);
-    },
-    id,
-    { timeout },
-  );
-  return pg.evaluate((i) => document.getElementById(i).state, id);
-}
-
-const notesOf = (pg, id) =>
-  pg.evaluate((i) => {
-    const n = document.getElementById(i).shadowRoot.querySelector('.cp-embed-notes');
-    return n && !n.hidden ? [...n.querySelectorAll('p')].map((p) => p.textContent) : [];
-  }, id);
 
 /** Sections of the element's playground that are shown (data-part of each visible .panel). */
 const shownPanels = (pg, id) =>

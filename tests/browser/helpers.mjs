@@ -468,7 +468,7 @@ export function visibleBanners(page) {
   });
 }
 
-/** The page's URL once the last state change is written to it (the page writes it within 120 ms). */
+/** The page's URL once the last state change is written to it (the page writes it once the state holds still, within a second). */
 export async function settledUrl(page) {
   await page.waitForFunction(() => !window.convplay?.hashPending, null, { timeout: 10000 });
   return page.url();

@@ -6,7 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { launchBrowser, makePng, shot } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage, embedPage } from './release-helpers.mjs';
+import {
+  STRICT_CSP,
+  needRelease,
+  serveDist,
+  watchPage,
+  embedPage,
+  settled,
+} from './release-helpers.mjs';
 
 let browser, server;
 const TEACHER_PNG = makePng(40, 30, (x, y) => [(x * 6) & 255, (y * 8) & 255, ((x + y) * 3) & 255]);
@@ -36,19 +43,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Waits until element #id has drawn its latest change; resolves its state. */
-async function settled(pg, id, timeout = 30000) {
-  await pg.waitForFunction(
-    (i) => {
-      const inst = document.getElementById(i)?.playground;
-      return Boolean(inst && inst.result && inst.idle);
-    },
-    id,
-    { timeout },
-  );
-  return pg.evaluate((i) => document.getElementById(i).state, id);
-}
 
 /** Clicks the element inside #id's shadow root that matches selector. */
 const clickIn = (pg, id, selector) => pg.locator(`#${id}`).locator(selector).first().click();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser } from './helpers.mjs';
-import { STRICT_CSP, needRelease, serveDist, watchPage } from './release-helpers.mjs';
+import { STRICT_CSP, needRelease, serveDist, watchPage, settled } from './release-helpers.mjs';
 import { manyPage, MANY_IDS } from './many-page.mjs';
 
 let browser, server;
@@ -19,17 +19,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function settled(pg, id, timeout = 60000) {
-  await pg.waitForFunction(
-    (i) => {
-      const inst = document.getElementById(i)?.playground;
-      return Boolean(inst && inst.result && inst.idle && !inst.asleep);
-    },
-    id,
-    { timeout },
-  );
-}
 
 /** Live workers: the browser's count and the element's own. */
 async function workers(pg) {

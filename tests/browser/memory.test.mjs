@@ -1,7 +1,9 @@
 // Memory that comes back: an 8192 x 8192 upload (67 megapixels, made by the
 // test) is decoded by the module in a throwaway instance of its own (its
 // memory dropped afterwards), so the playground worker's WASM memory stays
-// under 300 MB. Prints the figures.
+// under 300 MB; and the canvases a panel drew keep no pixels of the page's
+// (render.js shares a few ImageData by size): after the gradients of 16
+// filters and back, the JS heap is where it was. Prints the figures.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -51,6 +53,37 @@ test('an 8192 x 8192 upload: decoded in a throwaway instance, the playground kee
   // and the page goes on
   await change(page, { k: 2 });
   assert.deepEqual(await visibleBanners(page), {});
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The page's JS heap with the typed arrays' backing stores, after garbage collection. */
+async function jsHeap(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  return usage.usedSize + (usage.backingStorageSize ?? 0);
+}
+
+test('canvases the page drew once hold no pixels of its own: the heap comes back after the gradients of 16 filters', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  const cdp = await page.context().newCDPSession(page);
+  const start = await jsHeap(cdp);
+  const startHash = await page.evaluate(() => window.convplay.hash);
+  // the gradients of 16 filters over two images, with batch norm: dozens of maps drawn
+  await change(page, { gon: true, k: 16, batch: 2, gbn: true });
+  await page.waitForFunction(() => window.convplay.idle, null, { timeout: 60000 });
+  const drawn = await page.evaluate(
+    () => [...document.querySelectorAll('#gradients canvas')].filter((c) => c.width > 100).length,
+  );
+  await afterRecompute(page, () => page.evaluate((h) => window.convplay.loadHash(h), startHash));
+  await waitIdle(page);
+  const end = await jsHeap(cdp);
+  const mb = (b) => (b / 1048576).toFixed(2);
+  console.log(`JS heap ${mb(start)} MB -> ${mb(end)} MB after ${drawn} gradient maps were drawn`);
+  assert.ok(drawn >= 16, `${drawn} gradient maps drawn`);
+  assert.ok(end < start + 1.5 * 1048576, `the JS heap grew from ${mb(start)} to ${mb(end)} MB`);
+  await cdp.detach();
   assert.deepEqual(errors, []);
   await page.close();
 });

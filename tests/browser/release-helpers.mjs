@@ -153,3 +153,35 @@ export const embedPage = (
   body,
 ) => `<!doctype html><html><head><meta charset="utf-8"><title>test</title>
 <link rel="icon" href="data:,"><script type="module" src="/embed.js"></script></head><body>${body}</body></html>`;
+
+/**
+ * Waits until <conv-playground id="id"> holds a worker (not asleep) and has drawn
+ * its latest change; resolves its state.
+ */
+export async function settled(pg, id, timeout = 60000) {
+  await pg.waitForFunction(
+    (i) => {
+      const inst = document.getElementById(i)?.playground;
+      return Boolean(inst && inst.result && inst.idle && !inst.asleep);
+    },
+    id,
+    { timeout },
+  );
+  return pg.evaluate((i) => document.getElementById(i).state, id);
+}
+
+/** The texts of element #id's notes (what it says about its attributes and its worker). */
+export const notesOf = (pg, id) =>
+  pg.evaluate((i) => {
+    const n = document.getElementById(i).shadowRoot.querySelector('.cp-embed-notes');
+    return n && !n.hidden ? [...n.querySelectorAll('p')].map((p) => p.textContent) : [];
+  }, id);
+
+/** Element #id's output size line ("254 × 168 × 4 ..."). */
+export const dimsOf = (pg, id) =>
+  pg.evaluate(
+    (i) =>
+      document.getElementById(i).shadowRoot.querySelector('[data-part="output-volume"] .dims-out')
+        ?.textContent,
+    id,
+  );

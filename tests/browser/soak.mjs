@@ -7,8 +7,9 @@
 // `npm run soak` 2,000. The changes come from a seeded generator (seed 20261130
 // unless SOAK_SEED says otherwise; 'random' draws one): the seed is printed, and
 // SOAK_SEED=<seed> replays the run.
-// SOAK_SNAPSHOT=file writes the page's heap snapshot at the end (open it in
-// Chromium's DevTools, Memory tab, to see what holds the heap).
+// SOAK_SNAPSHOT=file writes the page's heap snapshot at the end, and file.start
+// at the start (open them in Chromium's DevTools, Memory tab, to see what holds
+// the heap, or compare them: scripts/heap-diff.mjs).
 // A change is one of: a state field set to a valid value or to an invalid one
 // (out of range, NaN, a wrong type, markup), a hostile link, a filter preset
 // or lecture step, a sample, an upload of a good or a bad file, a page control
@@ -260,6 +261,16 @@ function applyInPage(page, changes) {
 }
 
 /** The figures compared before and after: JS heap (after a GC), worker memory, DOM nodes. */
+/** Writes the page's heap snapshot to file (open it in Chromium's DevTools, Memory tab). */
+async function snapshot(cdp, file) {
+  const chunks = [];
+  const take = ({ chunk }) => chunks.push(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', take);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', take);
+  fs.writeFileSync(file, chunks.join(''));
+}
+
 async function measure(page, cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
@@ -316,6 +327,7 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
   await page.evaluate((h) => window.convplay.loadHash(h), startHash);
   await waitIdle(page, 60000);
   const start = await measure(page, cdp);
+  if (process.env.SOAK_SNAPSHOT) await snapshot(cdp, `${process.env.SOAK_SNAPSHOT}.start`);
 
   const counts = {};
   const t0 = Date.now();
@@ -379,6 +391,9 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
   await waitForRuns(fresh.page, 1, 90000);
   await waitIdle(fresh.page, 90000);
   await waitUntil(fresh.page, 'the network lab to settle', labSettled, null, 90000);
+  // the panels below the layer ask for their own jobs once the first view is drawn
+  await waitIdle(page, 90000);
+  await waitIdle(fresh.page, 90000);
   const banners = await visibleBanners(page);
   const freshBanners = await visibleBanners(fresh.page);
   const picture = await pictureDigest(page);
@@ -389,13 +404,7 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
   await page.evaluate((h) => window.convplay.loadHash(h), startHash);
   await waitIdle(page, 90000);
   const end = await measure(page, cdp);
-  if (process.env.SOAK_SNAPSHOT) {
-    // SOAK_SNAPSHOT=file: the page's heap snapshot at the end (for Chromium's DevTools)
-    const chunks = [];
-    cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk));
-    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    fs.writeFileSync(process.env.SOAK_SNAPSHOT, chunks.join(''));
-  }
+  if (process.env.SOAK_SNAPSHOT) await snapshot(cdp, process.env.SOAK_SNAPSHOT);
   console.log(
     `soak: ${CHANGES} changes in ${seconds.toFixed(1)} s (${JSON.stringify(counts)}); ` +
       `JS heap ${mb(start.heap)} -> ${mb(end.heap)}, worker malloc ${start.malloc} -> ${end.malloc} bytes, ` +
@@ -414,9 +423,8 @@ test(`soak: ${CHANGES} random changes (seed ${SEED}), then the page is as good a
     `the picture differs from a fresh load of #${hash} (${REPLAY})`,
   );
   // What the page may keep at the end beyond the start: the one upload it still offers
-  // (its bytes), one ImageData per canvas at the size it was last drawn (render.js: a
-  // hidden panel's canvases keep theirs; about 3 MB after 2,000 changes) and compiled
-  // code. A result kept by a view that no longer shows it (a hidden panel's last
+  // (its bytes), the drawing pool's few ImageData (render.js: one per size, at most four),
+  // the performance measures of the last redraws (runner.js) and compiled code. A result kept by a view that no longer shows it (a hidden panel's last
   // result: megabytes at the larger sizes) does not fit.
   assert.ok(
     end.heap < start.heap * 1.25 + 4 * 1048576,

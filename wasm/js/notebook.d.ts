@@ -40,7 +40,8 @@ export interface NetworkSpec {
   parameters: { layer: number; w?: Tensor; b?: ArrayLike<number>; gamma?: ArrayLike<number>;
                 beta?: ArrayLike<number>; runningMean?: ArrayLike<number>; runningVar?: ArrayLike<number> }[];
   test: { pixels: Uint8Array; labels: number[] };
-  train?: { pixels: Uint8Array; labels: number[] };
+  /** Images to keep training on; what: what they are (default 'training images'). */
+  train?: { pixels: Uint8Array; labels: number[]; what?: string };
   /** The page's probabilities, one row per test image. */
   probs: number[][];
   classes?: string[];

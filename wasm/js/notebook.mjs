@@ -728,7 +728,7 @@ export function networkNotebook(spec) {
 The network the playground's lab trained${link ? ` ([link](${link}))` : ''}, with its trained parameters
 and batch-norm running statistics, and ${test.labels.length} test images with the probabilities the page
 gave them. PyTorch evaluates the same images; the check cell asserts the same probabilities. The
-last cells keep training the network in PyTorch${train ? ` on the ${train.labels.length} training images embedded here` : ''}.`),
+last cells keep training the network in PyTorch${train ? ` on the ${train.labels.length} ${train.what || 'training images'} embedded here` : ''}.`),
     code(`${PY_PRELUDE}\nimport torch.nn as nn`),
     code(
       `INPUT = (${network.channels}, ${network.height}, ${network.width})  # channels, height, width\n` +

@@ -12,8 +12,10 @@ import {
 } from './state-link.js';
 import { createLock } from './locks.js';
 
-/** The longest the URL lags behind the state (ms). */
-export const HASH_DELAY_MS = 120;
+/** The URL is written once the state has not changed for this long (ms)... */
+export const HASH_DELAY_MS = 250;
+/** ...or at the latest this long after the first change it does not show yet (ms). */
+export const HASH_MAX_DELAY_MS = 1000;
 
 /** The starting state: the URL's link, or options.initial (a hash or a {field: value} object). */
 function initialState(initial, useHash) {
@@ -28,16 +30,19 @@ function initialState(initial, useHash) {
 }
 
 /**
- * The URL hash of the full page, following the state: written at most every
- * HASH_DELAY_MS (a same-document navigation costs the main thread several
- * milliseconds, and the browser also reloads the favicon: that stays off the
- * path from an input to its frame, and a drag never reaches the browser's
- * navigation throttle), read back on hashchange (onLink(hash)); an in-page
- * anchor's hash is replaced by the state's again.
+ * The URL hash of the full page, following the state: written once the state
+ * has held for HASH_DELAY_MS (at the latest HASH_MAX_DELAY_MS after the first
+ * change not yet written). A same-document navigation costs the main thread
+ * several milliseconds and the browser also reloads the favicon: that stays
+ * off the path from an input to its frame, a drag writes the URL once, when
+ * it stops, and never reaches the browser's navigation throttle. Read back on
+ * hashchange (onLink(hash)); an in-page anchor's hash is replaced by the
+ * state's again.
  */
 function followHash(currentLink, onLink) {
   let writing = false;
   let pendingWrite = 0;
+  let firstPending = 0; // when the oldest change not yet in the URL was made
   function write() {
     const url = `${location.pathname}${location.search}#${currentLink()}`;
     writing = true;
@@ -51,6 +56,7 @@ function followHash(currentLink, onLink) {
   function flush() {
     clearTimeout(pendingWrite);
     pendingWrite = 0;
+    firstPending = 0;
     write();
   }
   const onPageHide = () => pendingWrite && flush();
@@ -64,7 +70,11 @@ function followHash(currentLink, onLink) {
   window.addEventListener('hashchange', onHashChange);
   return {
     schedule() {
-      if (!pendingWrite) pendingWrite = setTimeout(flush, HASH_DELAY_MS);
+      const now = performance.now();
+      if (!pendingWrite) firstPending = now;
+      clearTimeout(pendingWrite);
+      const wait = Math.min(HASH_DELAY_MS, firstPending + HASH_MAX_DELAY_MS - now);
+      pendingWrite = setTimeout(flush, Math.max(0, wait));
     },
     flush: () => pendingWrite && flush(),
     get pending() {

@@ -25,10 +25,13 @@ export const ALIASES = {
 };
 
 /** The element's attributes that are not state rows. */
-export const ELEMENT_ATTRIBUTES = ['panels', 'locked', 'preset', 'image', 'theme'];
+export const ELEMENT_ATTRIBUTES = ['panels', 'locked', 'preset', 'image', 'theme', 'notebook'];
 
 /** theme=: 'auto' follows the reader's system setting (prefers-color-scheme). */
 export const THEMES = ['auto', 'light', 'dark'];
+
+/** notebook=: 'on' (the default) offers the "Open as a notebook" buttons, 'off' removes them. */
+export const NOTEBOOK_VALUES = ['on', 'off'];
 
 /** The attribute name of a state row. */
 export const attrOf = (rowName) => ALIASES[rowName] ?? rowName;

@@ -1,6 +1,6 @@
 // <conv-playground>: a playground in its own shadow root, configured by
 // attributes (options.js: one per state row, plus panels, locked, preset,
-// image, theme) or the properties that mirror them (properties.js), for
+// image, theme, notebook) or the properties that mirror them (properties.js), for
 // course pages:
 //
 //   <script type="module" src="embed.js"></script>
@@ -25,7 +25,7 @@ import { snapshot, parseHash } from '../common/state.js';
 import { OBSERVED, readConfig } from './options.js';
 import { patchHash } from './share.js';
 import { createBudget } from './budget.js';
-import { releaseRadioGroups, releaseLater } from './radio-groups.js';
+import { releaseLater } from '../page/radio-groups.js';
 import { imageBytes } from './image-bytes.js';
 import { applyAttributes } from './apply.js';
 import { defineProperties, upgradeProperties, byAttribute, attributeNames } from './properties.js';
@@ -129,7 +129,7 @@ export class ConvPlayground extends HTMLElement {
     this.far = false; // farther than a screen from the view: gives its worker back
     this.away = false; // farther than three screens: taken down
     this.pending = null; // attribute changes not yet applied: Set of names
-    this.structure = ''; // panels + locked the instance was built with
+    this.structure = ''; // panels, locked and notebook the instance was built with
     this.imageKey = ''; // the image= value last opened
     this.savedHash = null; // the state of a removed element, for when it is put back
     this.removedRoot = null; // the DOM of the instance it had then (radio-groups.js)
@@ -313,8 +313,7 @@ export class ConvPlayground extends HTMLElement {
   /** Destroys the instance so that nothing of it stays in memory. @internal */
   destroyInstance() {
     if (!this.instance) return;
-    releaseRadioGroups(this.instance.root);
-    this.instance.destroy();
+    this.instance.destroy(); // it takes its radio buttons out of their groups first
     this.instance = null;
   }
 
@@ -348,7 +347,7 @@ export class ConvPlayground extends HTMLElement {
   /** Creates the instance, wakes it, or applies the attribute changes that waited. @internal */
   apply() {
     const cfg = this.config();
-    const structure = JSON.stringify([cfg.panels, cfg.locked]);
+    const structure = JSON.stringify([cfg.panels, cfg.locked, cfg.notebook]);
     if (this.instance && structure === this.structure) {
       if (this.instance.asleep) this.instance.wake();
       this.applyPending(cfg);
@@ -375,6 +374,7 @@ export class ConvPlayground extends HTMLElement {
       // a hash: a lecture step's set-up is its base; a removed element's own state when put back
       initial: patchHash(cfg.patch), // the starting state (Reset returns to it)
       locked: cfg.locked,
+      notebook: cfg.notebook,
       idPrefix: this.idPrefix,
       onStateChange: (state, changed) => this.announce(state, changed),
     };

@@ -2,7 +2,7 @@
 // mountPlayground):
 //
 //   const opts = pageOptions(location);     // before mounting: the iframe mode's query
-//                                           // (?embed=1&panels=...&locked=...) and the notes
+//                                           // (?embed=1&panels=...&locked=...&notebook=off) and the notes
 //                                           // about the link the page was opened with
 //   const pg = mountPlayground(el, { hash: true, idPrefix: '', ...opts.mount });
 //   decoratePage(pg, opts);
@@ -14,7 +14,7 @@
 // controls disabled, and a small "Open in full" link to the same state.
 import { PANEL_IDS } from '../page/panels/index.js';
 import { snapshot } from '../common/state.js';
-import { readPanels, readLocked, ALIASES } from './options.js';
+import { readPanels, readLocked, readNotebook, ALIASES } from './options.js';
 import { linkNotes, pageLink, iframeSnippet, elementSnippet, LINK_IMAGE_NOTE } from './share.js';
 import { configOf, readConfigText, mapsPng, mapsZip, download } from '../common/transfer.js';
 import { postHeight } from './frame-height.js';
@@ -38,6 +38,7 @@ export function pageOptions(loc) {
       notes.push(...r.notes);
       if (r.values) mount.locked = r.values;
     }
+    if (q.has('notebook')) mount.notebook = readNotebook(q.get('notebook'), notes);
   }
   return { embed, mount, notes };
 }

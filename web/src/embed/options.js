@@ -5,16 +5,16 @@
 // ATTRIBUTES: one per row of the state table (common/state.js PROPS), named
 // after the row, or by a friendlier name for the layer's hyperparameters
 // (kernel for f, stride for s, padding for p, filters for K, ...). Besides
-// them: panels, locked, preset, image, theme (ELEMENT_ATTRIBUTES).
+// them: panels, locked, preset, image, theme, notebook (ELEMENT_ATTRIBUTES).
 //
 //   const cfg = readConfig((name) => el.getAttribute(name), el.getAttributeNames());
-//   cfg = { patch: {row: value}, panels: [ids] | null, locked: [rows],
+//   cfg = { patch: {row: value}, panels: [ids] | null, locked: [rows], notebook: boolean,
 //           image: {url, name} | null, notes: ['stride: "-1" is below 1; using 1', ...] }
 import { PROPS, SAMPLES } from '../common/state.js';
 import { STEPS, ALEX_PATCH } from '../common/lecture-steps.js';
 import { PANEL_IDS } from '../page/panels/index.js';
 import { checkValue, quote, MAX_RAW } from '../common/values.js';
-import { ALIASES, ELEMENT_ATTRIBUTES, THEMES } from './attributes.js';
+import { ALIASES, ELEMENT_ATTRIBUTES, NOTEBOOK_VALUES, THEMES } from './attributes.js';
 
 export { ALIASES };
 
@@ -149,6 +149,15 @@ export function checkImageUrl(raw, base, origin) {
   return { url: url.href, name: last.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) };
 }
 
+/** notebook=: false for 'off'; anything but 'on' or 'off' gets a note (and keeps them on). */
+export function readNotebook(raw, notes) {
+  if (raw === null || raw === undefined) return true;
+  const value = String(raw).trim().toLowerCase();
+  if (NOTEBOOK_VALUES.includes(value)) return value === 'on';
+  notes.push(`notebook: ${quote(raw)} is not one of ${NOTEBOOK_VALUES.join(', ')}; using on`);
+  return true;
+}
+
 /**
  * Reads a whole configuration: get(name) returns an attribute's value (or
  * null), names lists the attributes present (for the unknown ones).
@@ -187,6 +196,7 @@ export function readConfig(get, names = [], { base = 'http://invalid/', origin =
   if (theme !== null && theme !== undefined && !THEMES.includes(theme)) {
     notes.push(`theme: ${quote(theme)} is not one of ${THEMES.join(', ')}; using auto`);
   }
+  const notebook = readNotebook(get('notebook'), notes);
   for (const n of names) {
     const name = String(n).toLowerCase();
     if (BY_ATTR.has(name) || ELEMENT_ATTRIBUTES.includes(name) || GLOBAL_ATTRIBUTES.has(name))
@@ -194,5 +204,5 @@ export function readConfig(get, names = [], { base = 'http://invalid/', origin =
     if (name.startsWith('data-') || name.startsWith('aria-')) continue;
     notes.push(`${quote(name.slice(0, 60))} is not an attribute of conv-playground; ignored`);
   }
-  return { patch, panels, locked, image, notes };
+  return { patch, panels, locked, notebook, image, notes };
 }

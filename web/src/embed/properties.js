@@ -54,6 +54,7 @@ function defineElementProperty(cls, attr) {
     get() {
       const raw = this.getAttribute(attr);
       if (attr === 'theme') return THEMES.includes(raw) ? raw : 'auto';
+      if (attr === 'notebook') return raw?.trim().toLowerCase() === 'off' ? 'off' : 'on';
       return raw;
     },
     set(value) {

@@ -197,6 +197,7 @@ export function createContext({ store, engine, container, prefix, onDestroy, bus
     pixel: services.pixel,
     filters: services.filters,
     alexnet: services.alexnet,
+    notebook: services.notebook,
   };
   watchInView(container, onDestroy, (on) => {
     inView = on;

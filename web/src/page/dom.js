@@ -33,3 +33,8 @@ export function nextTask() {
     ch.port2.postMessage(null);
   });
 }
+
+/** Sets el's text when it differs (the same text again would still cost a layout). */
+export function setText(e, text) {
+  if (e.textContent !== text) e.textContent = text;
+}

@@ -336,6 +336,12 @@ class Engine {
     return spec.lane === 'latest' ? this.latest(type, job) : this.post(type, job);
   }
 
+  /** True when no job of a latest-wins lane (the layer, the panels' own) is asked or computed. */
+  get quiet() {
+    for (const lane of this.lanes.values()) if (lane.inFlight || lane.waiting) return false;
+    return true;
+  }
+
   /** True while a layer job is being computed (a webcam loop skips frames meanwhile). */
   get busy() {
     return Boolean(this.lanes.get('layer')?.inFlight);
@@ -390,11 +396,19 @@ class Engine {
     await this.recover('it was resumed', false);
   }
 
+  /**
+   * Stops the worker. The jobs still pending never settle (the panels that
+   * asked are gone with the playground: nothing of theirs runs afterwards);
+   * a job asked for after this rejects.
+   */
   destroy() {
     if (this.destroyed) return;
-    this.worker?.terminate();
-    this.fail(new Error('the playground was destroyed'));
     this.destroyed = true;
+    this.dead = new Error('the playground was destroyed');
+    this.worker?.terminate();
+    clearTimeout(this.watchdog);
+    this.pending.clear();
+    this.lanes = new Map();
   }
 }
 

@@ -41,7 +41,10 @@ export function updateGrid(
     return updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digits, format });
   if (label !== undefined && g.getAttribute('aria-label') !== label)
     g.setAttribute('aria-label', label);
-  if (g.firstElementChild?.tagName === 'CANVAS') g.replaceChildren();
+  if (g.firstElementChild?.tagName === 'CANVAS') {
+    g.replaceChildren();
+    shown.delete(g);
+  }
   const cells = g.children;
   while (cells.length > n) g.lastChild.remove();
   while (cells.length < n) {
@@ -66,6 +69,26 @@ export function updateGrid(
   return g;
 }
 
+// What each canvas grid shows now: a grid asked to show the same again is left as it is
+// (a padding or stride step keeps the filter bank's weights: no canvas is touched).
+const shown = new WeakMap();
+
+/** The grid's drawing: its values, range, size and the way it writes them. */
+function drawingOf(data, offset, fh, fw, range, opts) {
+  const values = new Float64Array(fh * fw);
+  for (let i = 0; i < values.length; i++) values[i] = data[offset + i];
+  return { values, fh, fw, range, dpr: globalThis.devicePixelRatio || 1, ...opts };
+}
+
+function sameDrawing(a, b) {
+  if (!a) return false;
+  for (const k of ['fh', 'fw', 'range', 'dpr', 'label', 'numbers', 'digits', 'format']) {
+    if (!Object.is(a[k], b[k])) return false;
+  }
+  for (let i = 0; i < a.values.length; i++) if (!Object.is(a.values[i], b.values[i])) return false;
+  return true;
+}
+
 /** The grid as one canvas: one pixel per weight (CSS-scaled), or the numbers drawn. */
 function updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digits, format }) {
   let cv = g.firstElementChild;
@@ -74,8 +97,12 @@ function updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digi
     cv = document.createElement('canvas');
     cv.setAttribute('aria-hidden', 'true');
     g.append(cv);
+    shown.delete(g);
   }
   delete g.dataset.key;
+  const drawing = drawingOf(data, offset, fh, fw, range, { label, numbers, digits, format });
+  if (sameDrawing(shown.get(g), drawing)) return g;
+  shown.set(g, drawing);
   let name = label;
   if (numbers) {
     const texts = drawNumberGrid(

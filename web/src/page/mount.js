@@ -20,6 +20,7 @@
 //     onStateChange: (state, changed, instance) => {},   // after every change
 //     idPrefix: undefined,  // prefix of every id inside (default: 'cp<n>-', unique per page)
 //     jobTimeout: 30000,    // ms without an answer from the worker before it is replaced
+//     notebook: true,       // false: no "Open as a notebook" buttons (services/notebook.js)
 //   });
 //   await pg.ready;          // the first result is drawn (rejects when the module cannot load)
 //   pg.state, pg.set(name, v), pg.update({...}), pg.loadHash(h), pg.hash, pg.result, pg.idle
@@ -46,12 +47,14 @@ import { showRefusals } from './lock-notice.js';
 import { fitNav } from './nav.js';
 import { watchViolations, explainLoadFailure } from './load-error.js';
 import { adoptStyles } from './styles.js';
+import { releaseRadioGroups } from './radio-groups.js';
 import { createBus, createContext, createLatest, followAnchors } from './context.js';
 import { createRunner } from './runner.js';
 import { createSource } from './services/source.js';
 import { createPixel } from './services/pixel.js';
 import { createFilters } from './services/filters.js';
 import { photoUrl } from './services/photos.js';
+import { createNotebooks } from './services/notebook.js';
 
 let instances = 0; // only for default id prefixes
 
@@ -66,7 +69,11 @@ function readOptions(root, options) {
     onStateChange = null,
     idPrefix = `cp${++instances}-`,
     jobTimeout = 0,
+    notebook = true,
   } = options;
+  if (typeof notebook !== 'boolean') {
+    throw new Error(`notebook ${JSON.stringify(notebook)}: must be true or false`);
+  }
   const unknown = panels.filter((id) => !PANEL_IDS.includes(id));
   if (unknown.length) {
     throw new Error(`unknown panel "${unknown[0]}": the panels are ${PANEL_IDS.join(', ')}`);
@@ -80,7 +87,26 @@ function readOptions(root, options) {
     throw new Error('mountPlayground: root must be connected to a document (or be a shadow root)');
   }
   const doc = root.ownerDocument || root;
-  return { initial, hash, panels, locked, reset, onStateChange, prefix, jobTimeout, rootNode, doc };
+  const o = { initial, hash, panels, locked, reset, onStateChange, prefix, jobTimeout, notebook };
+  return { ...o, rootNode, doc };
+}
+
+/** The page's link for a notebook (the full page's, over http or https), else ''. */
+function pageLink(store, doc) {
+  if (!store.usesHash || !/^https?:$/.test(doc.location.protocol)) return '';
+  store.flushHash?.();
+  return doc.location.href;
+}
+
+/** ctx.notebook of an instance (o: its options). */
+function notebookService(engine, store, o) {
+  return createNotebooks({
+    engine,
+    doc: o.doc,
+    id: (name) => o.prefix + name,
+    enabled: o.notebook,
+    link: () => pageLink(store, o.doc),
+  });
 }
 
 /** The instance's element (div.cp-playground) with its markup, appended to root. */
@@ -134,7 +160,11 @@ export function mountPlayground(root, options = {}) {
   const engine = createEngine(o.jobTimeout ? { jobTimeout: o.jobTimeout } : {});
   onDestroy(() => engine.destroy());
   const container = createContainer(root, o.doc, o.prefix);
-  onDestroy(() => container.remove());
+  // its radio buttons leave their groups first, or a shadow root keeps the whole DOM (radio-groups.js)
+  onDestroy(() => {
+    if (container.isConnected) releaseRadioGroups(container);
+    container.remove();
+  });
   const $ = (name) => container.querySelector(`#${CSS.escape(o.prefix + name)}`);
 
   // the services exist before any panel mounts: the mount order does not matter
@@ -162,6 +192,7 @@ export function mountPlayground(root, options = {}) {
     filters: createFilters({ store }),
     alexnet: createLatest(),
     photoUrl,
+    notebook: notebookService(engine, store, o),
   };
   const ctx = createContext({
     store,
@@ -288,13 +319,13 @@ function createInstance({
     get result() {
       return runner.result;
     },
-    /** True while the last change waits (at most HASH_DELAY_MS) to be written to the URL. */
+    /** True while the last change waits (until the state holds still, at most HASH_MAX_DELAY_MS) to be written to the URL. */
     get hashPending() {
       return store.hashPending;
     },
-    /** True when the last change has been computed and drawn (and is in the URL). */
+    /** True when the last change has been computed and drawn (and is in the URL), no panel job waiting. */
     get idle() {
-      return runner.drawnAll && !engine.busy && !store.hashPending;
+      return runner.drawnAll && engine.quiet && !store.hashPending;
     },
     /** The public API of panel id (e.g. 'gradients', 'bnlab'), or undefined. */
     panel: (id) => panels.find((m) => m.id === id)?.view.api,

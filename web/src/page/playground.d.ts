@@ -56,6 +56,11 @@ export interface MountOptions {
    * with the last good state; the instance says so in one line.
    */
   jobTimeout?: number;
+  /**
+   * false: no "Open as a notebook" buttons (the code panel's, the gradients',
+   * the batch-norm lab's and the network lab's). Default true.
+   */
+  notebook?: boolean;
 }
 
 /** What the worker returns for the layer (worker/protocol.js LayerResult). */
@@ -98,7 +103,10 @@ export interface PlaygroundInstance {
   readonly hash: string;
   /** The last layer result drawn, or null. */
   readonly result: LayerResult | null;
-  /** True when the last change has been computed and drawn. */
+  /**
+   * True when the last change has been computed and drawn (and written to the URL), and
+   * no panel's own job (gradients, step-through, AlexNet, batch-norm lab) is waiting.
+   */
   readonly idle: boolean;
   /** The api of a panel (e.g. 'gradients': {last, result, job, history, compute(), step(n)}). */
   panel(id: PanelId): unknown;
@@ -216,6 +224,30 @@ export interface PanelContext {
   readonly pixel: PixelService;
   readonly filters: FilterActions;
   readonly alexnet: AlexnetResult;
+  readonly notebook: NotebookService;
+}
+
+/** What a notebook button asks the worker for (worker/protocol.js NotebookJob). */
+export interface NotebookButtonSpec {
+  kind: 'layer' | 'gradients' | 'bnlab' | 'nnlab';
+  /** The button's text (its accessible name). */
+  label: string;
+  /** The line beside it: what the notebook does. */
+  hint: string;
+  /** The job's fields (throws, saying why, when there is nothing to export yet). */
+  job(): Record<string, unknown>;
+  /** The .ipynb file's name. */
+  file(): string;
+}
+
+/** "Open as a notebook" (page/services/notebook.js). */
+export interface NotebookService {
+  /** false when the instance was mounted with notebook: false. */
+  readonly enabled: boolean;
+  /** The button with its line and status, or null when the instance offers no notebooks. */
+  button(spec: NotebookButtonSpec): HTMLElement | null;
+  /** How many notebooks are being built now. */
+  readonly busy: number;
 }
 
 /** One panel of the static list (panels/index.js). */

@@ -83,14 +83,19 @@ export function rangeOf(data, offset = 0, n = data.length - offset) {
 
 const MAX_SIDE = 8192;
 
-// One ImageData per canvas, reused while its size stays (no allocation per redraw).
-const imageData = new WeakMap();
-function imageDataFor(canvas, w, h) {
-  let img = imageData.get(canvas);
-  if (!img || img.width !== w || img.height !== h) {
-    img = new ImageData(w, h);
-    imageData.set(canvas, img);
-  }
+// A few ImageData, one per size, shared by every canvas: each drawing fills
+// every pixel of one and puts it at once, so a canvas never needs its own.
+// Redraws allocate nothing, and a canvas that is no longer drawn (a hidden
+// panel's) holds no pixels of ours.
+const POOL_SIZES = 4;
+const pool = new Map(); // "w x h" -> ImageData, least recently used first
+function imageDataFor(w, h) {
+  const key = `${w}x${h}`;
+  let img = pool.get(key);
+  if (img) pool.delete(key);
+  else img = new ImageData(w, h);
+  pool.set(key, img);
+  if (pool.size > POOL_SIZES) pool.delete(pool.keys().next().value);
   return img;
 }
 
@@ -125,7 +130,7 @@ function checkSize(canvas, data, offset, h, w) {
 export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0, stats } = {}) {
   checkSize(canvas, data, offset, h, w);
   const r = mapScale(stats ?? rangeOf(data, offset, h * w), range, floor);
-  const img = imageDataFor(canvas, w, h);
+  const img = imageDataFor(w, h);
   fillDiverging(new Uint32Array(img.data.buffer, 0, w * h), data, offset, h * w, r.range);
   canvas.getContext('2d').putImageData(img, 0, 0);
   return r;
@@ -135,7 +140,7 @@ export function drawDiverging(canvas, data, h, w, { offset = 0, range, floor = 0
 export function drawGrey(canvas, data, h, w, { offset = 0 } = {}) {
   checkSize(canvas, data, offset, h, w);
   const ctx = canvas.getContext('2d');
-  const img = imageDataFor(canvas, w, h);
+  const img = imageDataFor(w, h);
   const px = img.data;
   for (let i = 0; i < h * w; i++) {
     const v = Math.round(data[offset + i] * 255);
@@ -157,7 +162,7 @@ export function drawImage(canvas, tensor) {
   checkSize(canvas, tensor.data, 0, h, w);
   if (tensor.data.length < 3 * h * w) throw new RangeError('an RGB image needs 3 planes');
   const ctx = canvas.getContext('2d');
-  const img = imageDataFor(canvas, w, h);
+  const img = imageDataFor(w, h);
   const px = img.data;
   const plane = h * w;
   const d = tensor.data;
@@ -189,7 +194,7 @@ export function drawPadded(canvas, tensor, mapH, mapW) {
   }
   if (canvas.width !== W) canvas.width = W;
   if (canvas.height !== H) canvas.height = H;
-  const img = imageDataFor(canvas, W, H);
+  const img = imageDataFor(W, H);
   fillPadded(img.data, d, c, h, w, mapH, mapW);
   canvas.getContext('2d').putImageData(img, 0, 0);
 }
@@ -259,12 +264,16 @@ export function makeLegend() {
   labels.className = 'legend-labels';
   labels.append(lo, mid, hi);
   el.append(bar, labels, stats);
+  const put = (e, text) => e.textContent !== text && (e.textContent = text);
   el.update = ({ min, max, range, flat }) => {
-    lo.textContent = fmt(-range);
-    hi.textContent = `+${fmt(range)}`;
-    stats.textContent = flat
-      ? `all ≈ 0: min ${fmt(min)}, max ${fmt(max)} are float32 rounding`
-      : `min ${fmt(min)}, max ${fmt(max)}`;
+    put(lo, fmt(-range));
+    put(hi, `+${fmt(range)}`);
+    put(
+      stats,
+      flat
+        ? `all ≈ 0: min ${fmt(min)}, max ${fmt(max)} are float32 rounding`
+        : `min ${fmt(min)}, max ${fmt(max)}`,
+    );
   };
   return el;
 }

@@ -9,7 +9,7 @@ import { nextTask } from './dom.js';
 import { picturesWanted } from './render.js';
 
 // redraws whose performance measures are kept (the page benchmark reads the latest)
-const MAX_MEASURES = 2000;
+const MAX_MEASURES = 250;
 const measureNames = new Set(['convplay:redraw', 'convplay:draw']);
 
 function fmtMs(ms) {
@@ -77,7 +77,7 @@ function measurePainted(start, arrived, runs, firstPainted) {
     // from the input event to the frame that shows it, and from the worker's reply to that frame
     if (start !== null) performance.measure('convplay:redraw', { start, end: painted });
     performance.measure('convplay:draw', { start: arrived, end: painted });
-    // the browser keeps every entry: a long session keeps the last MAX_MEASURES redraws' only
+    // the browser keeps every entry: a long session keeps at most the last MAX_MEASURES redraws'
     if (runs % MAX_MEASURES === 0) {
       for (const name of measureNames) performance.clearMeasures(name);
     }
@@ -108,6 +108,7 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
   let runs = 0;
   let result = null;
   let input = null; // the working image of the last result (the worker sends it once per image)
+  let paddedShown = null; // the paddedKey of the padded input drawn (the worker draws it once)
   let changedAt = null; // when the first change not yet drawn happened
   let recoveredAt = 0; // the request number after which a drawn result ends the worker notice
   let crashedAt = 0; // the last request number when the worker last stopped
@@ -153,6 +154,7 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
         extras: batchImages(s).map((name) => ({ name, url: photoUrl(name) })),
         have: input?.key,
         pictures: picturesWanted(),
+        havePadded: paddedShown,
       });
     } catch (e) {
       if (destroyed()) return null;
@@ -185,6 +187,7 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
     await drawAll(panels(), r);
     if (destroyed() || result !== r) return; // a newer result is being drawn
     drawn = key;
+    paddedShown = r.pictures?.paddedKey ?? null;
     runs += 1;
     const ms = performance.now() - t0;
     const start = changedAt;

@@ -13,6 +13,7 @@ import { computeGradients } from './jobs/gradients.js';
 import { stepperModel } from './jobs/stepper.js';
 import { alexnet } from './jobs/alexnet.js';
 import { nnlab } from './jobs/nnlab.js';
+import { notebookJob } from './jobs/notebook.js';
 import { Held, plain, isResident } from './resident.js';
 import { withPictures } from './draw/pictures.js';
 
@@ -122,5 +123,6 @@ export function createHandlers() {
     stats: (cp) => ({ ...cp.memoryStats(), sources: sources.map.size, held: held.size }),
     crash: (cp, job) => crashJob(job),
     nnlab: (cp, job) => nnlab(job, cp),
+    notebook: (cp, job) => notebookJob(cp, job, { layerAt: (key) => pipeline.layerAt(key) }),
   };
 }

@@ -49,6 +49,7 @@ export const JOBS = Object.freeze({
   stats: { lane: 'queue', result: 'WorkerStats' },
   crash: { lane: 'queue', result: 'never', method: 'testCrash', testOnly: true },
   nnlab: { lane: 'queue', result: 'NnlabResult', keepsWork: true },
+  notebook: { lane: 'queue', result: 'NotebookResult' },
 });
 
 /** The table's row of a job type; throws unknownJob for any other. */
@@ -108,6 +109,7 @@ export function unknownJob(type) {
  * @property {string} [have]  the key of the working image the page holds: not sent again
  * @property {'bitmap' | 'pixels'} [pictures]  draw the maps and the padded input in the
  *                                   worker (worker/draw/pictures.js) as ImageBitmaps or pixels
+ * @property {string} [havePadded]   the paddedKey of the padded input the page shows: not drawn again
  *
  * @typedef {object} LayerResult
  * @property {number} key
@@ -130,7 +132,8 @@ export function unknownJob(type) {
  *             input: Tensor32 | null}} batch
  * @property {{prepare: number, geometry: number, forward: number, total: number}} ms
  * @property {{scale: 'map' | 'layer', kind: 'bitmap' | 'pixels', maps: object[],
- *             padded: object} | null} [pictures]  when asked: the pictures, drawn for `scale`
+ *             padded: object | null, paddedKey: string} | null} [pictures]  when asked: the
+ *                                   pictures, drawn for `scale` (padded null: the page's `havePadded`)
  */
 
 /**
@@ -244,4 +247,20 @@ export function unknownJob(type) {
  *   the comparison's 'without' / 'with', or 'check' (op check only)
  *
  * @typedef {object} NnlabResult  the op's answer, as listed above
+ */
+
+/**
+ * 'notebook': a Jupyter notebook (wasm/js/notebook.mjs, imported by the worker
+ * only when the first such job comes) of what the worker holds: the layer
+ * (layerKey: the batch, weights, bias, params and output of the layer the page
+ * drew), its gradients (the gradients job's fields), the batch-norm lab (its
+ * p) or the network lab's trained network (lab: 'main' | 'own', classes: its
+ * class names, images: how many test images to check, at most 64).
+ * @typedef {object} NotebookJob
+ * @property {'notebook'} type
+ * @property {'layer' | 'gradients' | 'bnlab' | 'nnlab'} kind
+ * @property {number} [layerKey]  kinds layer and gradients
+ * @property {string} [title]  @property {string} [link]  the notebook's heading and the page's link
+ *
+ * @typedef {{ipynb: string, bytes: number}} NotebookResult  the notebook's JSON text and its length
  */

@@ -49,6 +49,36 @@ function codeBlock(ctx, id, title) {
   return { wrap: el('div', { class: 'cp-code-wrap' }, head, pre), code };
 }
 
+const NOTEBOOK_HINT =
+  'A Jupyter notebook with this image, these filters and the maps you see: it recomputes the layer with a NumPy loop and with PyTorch and checks both equal the page.';
+
+/** The .ipynb's name: the layer's numbers, as the result drew them. */
+function layerFile(r) {
+  const L = r.layer;
+  const f = L.fh === L.fw ? L.fh : `${L.fh}x${L.fw}`;
+  const s = L.sh === L.sw ? L.sh : `${L.sh}x${L.sw}`;
+  return `convplay-layer-f${f}-p${L.p}-${L.pad}-s${s}-d${L.dil}-${L.conv ? 'conv' : 'xcorr'}.ipynb`;
+}
+
+/** The drawn layer's result, or an error saying why there is none. */
+function drawnLayer(ctx) {
+  const r = ctx.result;
+  if (!r) throw new Error('the layer is not computed yet.');
+  if (r.error || !r.output) throw new Error(`the layer cannot be computed: ${r.error?.message}`);
+  return r;
+}
+
+/** "Open the layer as a notebook" (null when the instance offers none). */
+function notebookButton(ctx) {
+  return ctx.notebook.button({
+    kind: 'layer',
+    label: 'Open the layer as a notebook',
+    hint: NOTEBOOK_HINT,
+    job: () => ({ layerKey: drawnLayer(ctx).key }),
+    file: () => layerFile(drawnLayer(ctx)),
+  });
+}
+
 /** The "show as code" panel for the current layer. */
 export function mount(ctx) {
   const root = ctx.slot('code-panel');
@@ -63,6 +93,8 @@ export function mount(ctx) {
   const torch = codeBlock(ctx, 'code-pytorch', 'PyTorch');
   const keras = codeBlock(ctx, 'code-keras', 'TensorFlow / Keras');
   root.replaceChildren(h, intro, torch.wrap, keras.wrap);
+  const notebook = notebookButton(ctx);
+  if (notebook) root.append(notebook);
   root.hidden = false;
   const draw = () => {
     const L = layerOf(ctx.state);

@@ -64,19 +64,30 @@ export function drawPaddedInput(input, mapH, mapW, kind = pictureKind()) {
   return picture(px, W, H, kind);
 }
 
+/** What the padded input shows: the working image seen through these padding maps. */
+export function paddedKey(result) {
+  const map = (m) => (m ? m.join() : '-');
+  return `${result.input.key}|${map(result.padMapH)}|${map(result.padMapW)}`;
+}
+
 /**
  * The pictures of a layer result (pipeline.js), drawn for the colour scale of
- * its state: {scale, kind, maps, padded}; null without an output. The input's
- * data must be there (the worker's own image, even when the page is not sent it).
+ * its state: {scale, kind, maps, padded, paddedKey}; null without an output.
+ * The input's data must be there (the worker's own image, even when the page
+ * is not sent it). padded is null when it is the one the page shows
+ * (havePadded: its paddedKey): a step of F, S, D or K keeps it.
  */
-export function layerPictures(result, image, kind = pictureKind()) {
+export function layerPictures(result, image, kind = pictureKind(), havePadded = null) {
   if (!result.output) return null;
   const scale = result.state.scale === 'layer' ? 'layer' : 'map';
+  const key = paddedKey(result);
   return {
     scale,
     kind,
     maps: drawMaps(result.output, scale, kind),
-    padded: drawPaddedInput(image, result.padMapH, result.padMapW, kind),
+    padded:
+      key === havePadded ? null : drawPaddedInput(image, result.padMapH, result.padMapW, kind),
+    paddedKey: key,
   };
 }
 
@@ -90,7 +101,7 @@ export function withPictures(result, job, image) {
   if (asked !== 'bitmap' && asked !== 'pixels') return result;
   const kind = asked === 'bitmap' ? pictureKind() : 'pixels';
   const t0 = performance.now();
-  const pictures = layerPictures(result, image, kind);
+  const pictures = layerPictures(result, image, kind, job.havePadded ?? null);
   if (pictures) result.ms.draw = performance.now() - t0;
   return { ...result, pictures };
 }
@@ -99,5 +110,5 @@ export function withPictures(result, job, image) {
 export function bitmapsOf(result) {
   const p = result?.pictures;
   if (!p) return [];
-  return [p.padded, ...p.maps].map((x) => x.bitmap).filter(Boolean);
+  return [p.padded, ...p.maps].map((x) => x?.bitmap).filter(Boolean);
 }

@@ -71,6 +71,7 @@ function firstFilters(lab, layers) {
 /** A new network and training run (opened: the lab and its counts of images). */
 function build(lab, opened, job) {
   const d = lab.setNetwork(job.spec, job.seed);
+  opened.spec = job.spec; // the architecture a notebook rebuilds (jobs/notebook.js)
   let own = null;
   if (job.classes) {
     own = lab.setClasses(job.classes);
@@ -122,6 +123,15 @@ function steps(lab, job) {
     }
   }
   return out;
+}
+
+/**
+ * The lab under key as it is now, {api, lab, counts, spec} (spec: the
+ * architecture it was last built with); throws when no job opened it.
+ */
+export async function openedLab(key) {
+  if (!labs.has(key)) throw new Error('the lab has no network yet: press Train or Step');
+  return labs.get(key);
 }
 
 /**

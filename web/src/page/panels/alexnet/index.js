@@ -13,13 +13,15 @@
 // records that the exercise is shown (so a lecture step's link reproduces it).
 //
 // The panel's views: result.js (the 96 maps and the numbers), slip.js (224 or
-// 227?), undo.js (the way back) and the quiz (quiz.js, inside this section).
+// 227?), undo.js (the way back) and the quiz (quiz.js, inside this section);
+// exercise.js asks the worker for the exercise.
 import { ALEX_PATCH } from '../../../common/lecture-steps.js';
 import { el } from '../../dom.js';
-import { mountQuiz, fmtInt } from './quiz.js';
+import { mountQuiz } from './quiz.js';
 import { mountUndo } from './undo.js';
 import { mountSlip } from './slip.js';
 import { mountResult } from './result.js';
+import { exercise } from './exercise.js';
 
 /** The section's heading, intro and buttons. */
 function header(ctx) {
@@ -38,67 +40,6 @@ function header(ctx) {
   );
   const hide = el('button', { type: 'button', class: 'cp-alex-hide' }, 'Hide the 96 maps');
   return { h, intro, go, hide };
-}
-
-/**
- * The exercise's computation: compute(force, r) asks the worker for the exercise
- * on the image of result r, and shows it (busy: the line saying what runs, err:
- * the error line, result: result.js's view, hide: the hide button).
- */
-function exercise(ctx, { root, busy, err, result, hide }) {
-  let gen = 0;
-  let lastKey = null;
-  function off() {
-    result.element.hidden = true;
-    hide.hidden = true;
-    lastKey = null;
-    gen++;
-    busy.textContent = '';
-  }
-  function failed(e) {
-    if (e.name === 'StaleLayer') {
-      lastKey = null; // the worker holds a newer layer: its result computes the exercise
-      return;
-    }
-    err.textContent = e.message;
-    err.hidden = false;
-    busy.textContent = '';
-  }
-  /** The exercise on the image of result r (the last drawn one by default). */
-  async function compute(force = false, r = ctx.result) {
-    const state = ctx.state;
-    if (!state.alex) return off();
-    if (!r?.input) {
-      busy.textContent = 'Waiting for the image…';
-      return;
-    }
-    // the result's image and the seed decide the exercise: a new layer on the same image
-    // changes nothing (the image is the result's, never the one the page loads meanwhile)
-    const key = `${r.input.key}|${state.seed}`;
-    if (!force && key === lastKey) return; // shown or being computed
-    const my = ++gen;
-    lastKey = key;
-    busy.textContent = 'Computing 96 feature maps of 55 × 55 in the worker…';
-    hide.hidden = false;
-    try {
-      const a = await ctx.engine.alexnet({ seed: state.seed, layerKey: r.key });
-      if (!a || my !== gen) return;
-      const [, K, H2, W2] = a.output.shape;
-      const latest = { geometry: a.geometry, output: a.output.shape };
-      ctx.alexnet.publish(latest); // the lecture checks it
-      result.draw(a);
-      result.element.hidden = false;
-      err.hidden = true;
-      const [, , F1, F2] = a.geometry.weight;
-      const macs = fmtInt(H2 * W2 * K * F1 * F2 * a.geometry.input[1]);
-      busy.textContent = `Computed in ${a.ms < 10 ? a.ms.toFixed(1) : Math.round(a.ms)} ms (${macs} multiply-adds).`;
-      root.dataset.dims = `${W2}x${H2}x${K}`;
-      ctx.emit('alexnet', latest);
-    } catch (e) {
-      if (my === gen) failed(e);
-    }
-  }
-  return compute;
 }
 
 export function mount(ctx) {

@@ -21,6 +21,7 @@ import { mountStepBar, viewState } from './stepbar.js';
 import { mountTables } from './tables.js';
 import { messageNodes } from './messages.js';
 import { howDetails } from './how.js';
+import { notebookButton } from './notebook.js';
 
 const DATA_KEYS = new Set(['bnx', 'bngamma', 'bnbeta', 'bneps', 'bnloss', 'bnw', 'bnt']);
 const VIEW_KEYS = new Set(['bnmode', 'bnstep']);
@@ -65,6 +66,12 @@ export function mountBatchNormLab(container, ctx) {
     scroller('bn-table-wrap', 'The backward pass, node by node', tables.bwdTable),
     howDetails(h),
   );
+  const notebook = notebookButton(ctx, {
+    get result() {
+      return last;
+    },
+  });
+  if (notebook) container.insertBefore(notebook, container.lastElementChild); // before "how"
 
   function syncInputs() {
     controls.sync();

@@ -38,6 +38,7 @@ import { mountDx } from './dx.js';
 import { mountFilters } from './filters.js';
 import { mountBatchNorm } from './batchnorm.js';
 import { createSession } from './session.js';
+import { mountNotebook } from './notebook.js';
 
 const INTRO =
   "Back-propagation through the layer above: choose a loss L of its output o, and see how L changes with every input pixel (dL/dX) and every weight (dL/dW, dL/db). Computed by the module's conv2dBackward (and batchnormBackward).";
@@ -113,6 +114,7 @@ export function mount(ctx) {
     loss.formulas,
     controls.stepper,
     status,
+    mountNotebook(ctx, session) ?? '',
     views.body,
   );
 

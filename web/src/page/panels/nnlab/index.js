@@ -30,6 +30,7 @@ import { mountData } from './data.js';
 import { mountWeights } from './weights.js';
 import { makeOpener } from './open-layer.js';
 import { syncOwn } from './own-set.js';
+import { mountNotebook } from './notebook.js';
 
 const INTRO =
   'The "tiny" network: conv - ReLU - max pool 2 - conv - ReLU - max pool 2 - fully connected 10, trained with mini-batch SGD (momentum 0.9, weight decay 5e-4, cosine learning rate) on 10,000 Fashion-MNIST images and tested on 2,000. Batch norm, when on, follows each convolution.';
@@ -53,7 +54,9 @@ function mountViews(lab) {
   const data = mountData(lab, { trainer, inside });
   const weights = mountWeights(lab, { trainer, data, filters, confusion, inside });
   open = makeOpener(lab, { controls, inside, weights });
-  return { controls, layers, filters, curves, confusion, inside, trainer, compare, data, weights };
+  const notebook = mountNotebook(lab);
+  const all = { controls, layers, filters, curves, confusion, inside, trainer, compare, data };
+  return { ...all, weights, notebook };
 }
 
 /** The lab's section, top to bottom. */
@@ -68,6 +71,7 @@ function layout(lab, v) {
     ...v.data.nodes,
     ...lab.status.nodes,
     v.weights.node,
+    ...(v.notebook ? [v.notebook] : []),
     ...v.layers.nodes,
     ...v.curves.nodes,
     el('div', { class: 'cp-nn-bottom' }, v.filters.node, v.confusion.node),

@@ -4,7 +4,7 @@
 import { fmt, rangeOf } from '../../render.js';
 import { presetOf, FILTER_PRESETS } from '../../../common/state.js';
 import { PRESET_LABELS } from '../../../common/filters.js';
-import { textEl as el } from '../../dom.js';
+import { textEl as el, setText } from '../../dom.js';
 import { createGrid, updateGrid } from '../../grid.js';
 import { CHANNEL_NAMES } from './input.js';
 
@@ -54,14 +54,14 @@ function drawCard(c, r, k, range) {
       c.channels[ch] = slot;
     }
     const chName = d1 === 1 ? 'grey' : CHANNEL_NAMES[ch];
-    slot.label.textContent = chName;
+    setText(slot.label, chName);
     updateGrid(slot.grid, r.weights.data, k * per + ch * fh * fw, fh, fw, range, {
       label: `filter ${k + 1}, channel ${chName}: ${fh} × ${fw} weights`,
       numbers,
       canvas: true,
     });
   }
-  c.bias.textContent = `b = ${fmt(r.bias[k], 3)}`;
+  setText(c.bias, `b = ${fmt(r.bias[k], 3)}`);
 }
 
 /** The bank in bankEl; returns {update(r)}. */
@@ -73,8 +73,13 @@ export function mountBank(ctx, bankEl) {
   bankEl.append(bankHead, bankDims, bankParams, bankList);
   const cards = [];
 
-  function update(r) {
+  let heads = '';
+  /** The bank's size and parameter count (rebuilt only when they change). */
+  function drawHeads(r) {
     const [K, d1, fh, fw] = r.weights.shape;
+    const key = `${r.weights.shape}|${r.geometry?.weightCount}|${r.geometry?.biasCount}`;
+    if (key === heads) return;
+    heads = key;
     bankDims.replaceChildren(
       `K = ${K} filters of F1 × F2 × D1 = `,
       el('b', 'dims-w', `${fh} × ${fw} × ${d1}`),
@@ -89,6 +94,11 @@ export function mountBank(ctx, bankEl) {
         el('b', 'param-count', (wc + bc).toLocaleString('en')),
       );
     }
+  }
+
+  function update(r) {
+    const K = r.weights.shape[0];
+    drawHeads(r);
     const range = rangeOf(r.weights.data).absMax || 1;
     while (bankList.children.length > K) bankList.lastChild.remove();
     for (let k = 0; k < K; k++) {

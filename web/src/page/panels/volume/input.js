@@ -48,16 +48,28 @@ export function mountInput(ctx, inputEl) {
   const channelsEl = el('div', 'channels');
   inputEl.append(inDims, paddedWrap, padCaption, channelsEl);
   const batch = mountBatch(inputEl);
-  const frame = { scale: 1, ph: 0, pw: 0 };
-  let shownWidth = 0; // the overlay's displayed width its last drawing used
+  const frame = { W: 1, H: 1, ph: 0, pw: 0 };
+  let shownWidth = 0; // the overlay's displayed width (CSS px), as the last layout gave it
 
+  /** The overlay drawn at the size it is shown (its lines in CSS pixels), without asking for a layout. */
   function redraw() {
-    shownWidth = overlay.clientWidth;
-    drawOverlay(overlay, ctx.result, ctx.pixel.target(), frame);
+    if (!shownWidth) shownWidth = overlay.clientWidth; // before the first layout was observed
+    const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
+    const css = shownWidth || frame.W;
+    const bw = Math.max(1, Math.min(4096, Math.round(css * dpr)));
+    const bh = Math.max(1, Math.round((bw * frame.H) / frame.W));
+    if (overlay.width !== bw) overlay.width = bw;
+    if (overlay.height !== bh) overlay.height = bh;
+    const k = bw / frame.W; // canvas pixels per input pixel
+    drawOverlay(overlay, ctx.result, ctx.pixel.target(), { ...frame, scale: k, px: bw / css });
   }
   // the overlay's line widths are in CSS pixels: a new displayed width draws it again
-  const resized = new ResizeObserver(() => {
-    if (overlay.clientWidth && overlay.clientWidth !== shownWidth) redraw();
+  const resized = new ResizeObserver((entries) => {
+    const width = entries.at(-1).contentRect.width;
+    if (width && width !== shownWidth) {
+      shownWidth = width;
+      redraw();
+    }
   });
   resized.observe(overlay);
   ctx.onDestroy(() => resized.disconnect());
@@ -81,16 +93,13 @@ export function mountInput(ctx, inputEl) {
       ph || pw
         ? `Shown with its padding P = ${r.layer.p} (${r.layer.pad}): ${W} × ${H}; the dashed line is the image's border.`
         : 'No padding (P = 0).';
-    frame.scale = Math.max(1, Math.min(8, Math.ceil(640 / Math.max(H, W))));
-    frame.ph = ph;
-    frame.pw = pw;
-    overlay.width = W * frame.scale;
-    overlay.height = H * frame.scale;
+    Object.assign(frame, { W, H, ph, pw });
     paddedWrap.dataset.ph = String(ph);
     paddedWrap.dataset.pw = String(pw);
   }
 
   let drawn = '';
+  let drawnImage = '';
   function update(r) {
     // the same image with the same padding: only the overlay (the receptive field) changes
     const key = `${r.input.key}|${r.layer.p}|${r.layer.pad}|${r.batch.n}|${r.batch.names.join()}`;
@@ -99,6 +108,12 @@ export function mountInput(ctx, inputEl) {
       return;
     }
     drawn = key;
+    drawPaddedInput(r);
+    redraw();
+    // the size, the batch and the channels are the image's: a new padding keeps them
+    const image = `${r.input.key}|${r.batch.n}|${r.batch.names.join()}`;
+    if (image === drawnImage) return;
+    drawnImage = image;
     const [, d1, h1, w1] = r.input.shape;
     const n = r.batch ? r.batch.n : 1;
     inDims.replaceChildren();
@@ -106,8 +121,6 @@ export function mountInput(ctx, inputEl) {
     if (n > 1)
       inDims.append(el('span', 'dims-batch', ` (batch N = ${n}: showing image 1 of ${n})`));
     batch.update(r);
-    drawPaddedInput(r);
-    redraw();
     drawChannels(channelsEl, r);
   }
   return { update, drawOverlay: redraw };

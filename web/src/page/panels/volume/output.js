@@ -5,7 +5,7 @@
 import { drawDiverging, drawPicture, fmt, rangeOf } from '../../render.js';
 import { presetOf } from '../../../common/state.js';
 import { PRESET_LABELS } from '../../../common/filters.js';
-import { textEl as el, nextTask } from '../../dom.js';
+import { textEl as el, nextTask, setText } from '../../dom.js';
 import { createMap } from './map.js';
 
 // the longest a task of drawing maps may run before it lets the page answer input
@@ -66,11 +66,9 @@ function drawMap(f, r, k, range, scale) {
       });
   f.legend.update(res);
   const name = PRESET_LABELS[presetOf(k, r.state)];
-  f.cap.textContent = `map ${k + 1} · ${name}`;
-  f.cv.setAttribute(
-    'aria-label',
-    `feature map ${k + 1} (${name}), ${W2} × ${H2}, values from ${fmt(res.min)} to ${fmt(res.max)}. Arrow keys move over its pixels, Enter pins one.`,
-  );
+  setText(f.cap, `map ${k + 1} · ${name}`);
+  const label = `feature map ${k + 1} (${name}), ${W2} × ${H2}, values from ${fmt(res.min)} to ${fmt(res.max)}. Arrow keys move over its pixels, Enter pins one.`;
+  if (f.cv.getAttribute('aria-label') !== label) f.cv.setAttribute('aria-label', label);
 }
 
 /** The output volume in outputEl; returns {update(r), applyZoom(), markPinned()}. */
@@ -82,6 +80,7 @@ export function mountOutput(ctx, outputEl) {
   const zoom = zoomRow(ctx);
   outputEl.append(outHead, outDims, outMsg, zoom.row, mapsEl);
   const figures = [];
+  let dimsKey = ''; // the sizes outDims shows
   const cursor = { at: { k: 0, y: 0, x: 0 } };
 
   /** The maps' CSS size: the column's width, or zoom screen pixels per map pixel. */
@@ -103,6 +102,7 @@ export function mountOutput(ctx, outputEl) {
   }
 
   function showImpossible() {
+    dimsKey = '';
     outDims.replaceChildren();
     outDims.append('W2 × H2 × D2 = ', el('b', 'dims-out', 'impossible'));
     outMsg.textContent = mapsEl.children.length
@@ -117,11 +117,14 @@ export function mountOutput(ctx, outputEl) {
     if (r.error || !r.output) return showImpossible();
     const [, K, H2, W2] = r.output.shape;
     const n = r.batch ? r.batch.n : 1;
-    outDims.replaceChildren();
-    outDims.append('W2 × H2 × D2 = ', el('b', 'dims-out', `${W2} × ${H2} × ${K}`));
-    if (n > 1)
-      outDims.append(el('span', 'dims-batch', ` (batch N = ${n}: showing image 1 of ${n})`));
-    outMsg.textContent = outputMessage(r, K, n, s.scale);
+    if (dimsKey !== `${W2}|${H2}|${K}|${n}`) {
+      dimsKey = `${W2}|${H2}|${K}|${n}`;
+      outDims.replaceChildren();
+      outDims.append('W2 × H2 × D2 = ', el('b', 'dims-out', `${W2} × ${H2} × ${K}`));
+      if (n > 1)
+        outDims.append(el('span', 'dims-batch', ` (batch N = ${n}: showing image 1 of ${n})`));
+    }
+    setText(outMsg, outputMessage(r, K, n, s.scale));
     const range = layerRange(r, s.scale);
     while (mapsEl.children.length > K) mapsEl.lastChild.remove();
     const my = ++gen;

@@ -4,15 +4,17 @@
 
 /** The padding frame and the dashed border of the image (k canvas pixels per input pixel). */
 function drawFrame(g2, canvas, { k, ph, pw, h1, w1 }) {
+  const at = (v) => Math.round(v * k); // whole canvas pixels
+  const [top, bottom, left, right] = [at(ph), at(ph + h1), at(pw), at(pw + w1)];
   g2.fillStyle = 'rgba(255, 255, 255, 0.28)';
-  g2.fillRect(0, 0, canvas.width, ph * k);
-  g2.fillRect(0, (ph + h1) * k, canvas.width, ph * k);
-  g2.fillRect(0, ph * k, pw * k, h1 * k);
-  g2.fillRect((pw + w1) * k, ph * k, pw * k, h1 * k);
+  g2.fillRect(0, 0, canvas.width, top);
+  g2.fillRect(0, bottom, canvas.width, canvas.height - bottom);
+  g2.fillRect(0, top, left, bottom - top);
+  g2.fillRect(right, top, canvas.width - right, bottom - top);
   g2.setLineDash([4, 3]);
   g2.strokeStyle = '#fff';
   g2.lineWidth = 1;
-  g2.strokeRect(pw * k + 0.5, ph * k + 0.5, w1 * k - 1, h1 * k - 1);
+  g2.strokeRect(left + 0.5, top + 0.5, right - left - 1, bottom - top - 1);
   g2.setLineDash([]);
 }
 
@@ -22,8 +24,14 @@ function drawWindow(g2, canvas, r, t, k, px) {
   const y0 = t.y * sh,
     x0 = t.x * sw;
   g2.fillStyle = 'rgba(255, 221, 0, 0.55)';
+  // whole canvas pixels: neighbouring taps meet without a seam at any scale
+  const at = (v) => Math.round(v * k);
   for (let a = 0; a < fh; a++) {
-    for (let b = 0; b < fw; b++) g2.fillRect((x0 + b * dil) * k, (y0 + a * dil) * k, k, k);
+    const y = y0 + a * dil;
+    for (let b = 0; b < fw; b++) {
+      const x = x0 + b * dil;
+      g2.fillRect(at(x), at(y), at(x + 1) - at(x), at(y + 1) - at(y));
+    }
   }
   const ek = r.geometry.h.effectiveKernel,
     ekw = r.geometry.w.effectiveKernel;
@@ -52,16 +60,15 @@ function drawWindow(g2, canvas, r, t, k, px) {
 
 /**
  * Draws the overlay of result r (or clears it when r is null) on canvas: scale canvas
- * pixels per input pixel, ph / pw pixels of padding, t the inspected pixel or null.
+ * pixels per input pixel, ph / pw pixels of padding, t the inspected pixel or null,
+ * px canvas pixels per CSS pixel (the lines' widths are in CSS pixels).
  */
-export function drawOverlay(canvas, r, t, { scale, ph, pw }) {
+export function drawOverlay(canvas, r, t, { scale, ph, pw, px }) {
   const g2 = canvas.getContext('2d');
   g2.clearRect(0, 0, canvas.width, canvas.height);
   if (!r) return;
   const [, , h1, w1] = r.input.shape;
   if (ph || pw) drawFrame(g2, canvas, { k: scale, ph, pw, h1, w1 });
   if (!t || r.error || !r.geometry) return;
-  // line widths in CSS pixels, whatever the canvas is scaled to
-  const px = canvas.width / (canvas.clientWidth || canvas.width);
   drawWindow(g2, canvas, r, t, scale, px);
 }

@@ -1,0 +1,189 @@
+// What one control step costs the page: it redraws what changed and nothing
+// else. A drag writes the URL once, when it stops (a same-document navigation
+// on every step is main-thread time between the input and its frame); a step
+// that keeps the weights (padding, stride) leaves the filter bank's canvases
+// alone; the padded input's overlay is drawn at the size it is shown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSuite, closeSuite, openPage, waitIdle, waitUntil } from './helpers.mjs';
+
+let server, browser;
+before(async () => ({ server, browser } = await openSuite()));
+after(() => closeSuite({ server, browser }));
+
+/** Counts history.replaceState calls (window.__writes) and 2D drawing calls per canvas. */
+function spy() {
+  window.__writes = 0;
+  const replace = history.replaceState.bind(history);
+  history.replaceState = (...args) => {
+    window.__writes += 1;
+    return replace(...args);
+  };
+  window.__drawn = new Set();
+  const proto = CanvasRenderingContext2D.prototype;
+  for (const name of ['fillText', 'fillRect', 'putImageData', 'drawImage', 'clearRect']) {
+    const real = proto[name];
+    proto[name] = function (...args) {
+      window.__drawn.add(this.canvas);
+      return real.apply(this, args);
+    };
+  }
+}
+
+async function openSpied(hash = '') {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(spy);
+  await page.goto(server.url + (hash ? `#${hash}` : ''));
+  await waitUntil(
+    page,
+    'the first maps',
+    () => Number(document.querySelector('.cp-playground')?.dataset.runs) >= 1,
+  );
+  await waitIdle(page);
+  return { page, errors };
+}
+
+// the page's promise (common/store.js): the URL is written once the state has held
+// for HASH_DELAY_MS, and at the latest HASH_MAX_DELAY_MS after the first change it lacks
+const HASH_DELAY_MS = 250;
+const HASH_MAX_DELAY_MS = 1000;
+
+test('dragging F over 21 values writes the URL once, when the drag stops', async () => {
+  const { page, errors } = await openSpied();
+  await page.evaluate(() => (window.__writes = 0));
+  // one value per frame, as a finger or a mouse drags the slider
+  const times = await page.evaluate(async () => {
+    const f = document.getElementById('f');
+    const values = [];
+    for (let v = 1; v <= 11; v++) values.push(v);
+    for (let v = 10; v >= 1; v--) values.push(v);
+    const at = [];
+    for (const v of values) {
+      await new Promise((r) => requestAnimationFrame(r));
+      f.value = String(v);
+      f.dispatchEvent(new Event('input', { bubbles: true }));
+      at.push(performance.now());
+    }
+    return at;
+  });
+  await waitIdle(page);
+  const { writes, hash, state } = await page.evaluate(() => ({
+    writes: window.__writes,
+    hash: location.hash,
+    state: window.convplay.hash,
+  }));
+  // a loaded machine may hold a frame past HASH_DELAY_MS, or drag for longer than
+  // HASH_MAX_DELAY_MS: each such pause, and each second, may write the URL once more
+  const pauses = times.slice(1).filter((t, i) => t - times[i] >= HASH_DELAY_MS).length;
+  const allowed = 1 + pauses + Math.floor((times.at(-1) - times[0]) / HASH_MAX_DELAY_MS);
+  assert.ok(
+    writes >= 1 && writes <= allowed,
+    `the URL was written ${writes} times during one drag of ${Math.round(times.at(-1) - times[0])} ms with ${pauses} pause(s)`,
+  );
+  assert.equal(hash, `#${state}`, 'the URL holds the state the drag ended on');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a padding or stride step leaves the filter bank's and the input channels' canvases alone", async () => {
+  const { page, errors } = await openSpied();
+  const drawnIn = (sel) =>
+    page.evaluate((s) => {
+      const box = document.querySelector(s);
+      return [...window.__drawn].filter((c) => box.contains(c)).length;
+    }, sel);
+  const bankCanvases = () => drawnIn('#filter-bank');
+  for (const [id, v] of [
+    ['p', 2],
+    ['s', 2],
+    ['dil', 2],
+  ]) {
+    await page.evaluate(() => window.__drawn.clear());
+    await page.evaluate(
+      ([i, val]) => {
+        const e = document.getElementById(i);
+        e.value = String(val);
+        e.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      [id, v],
+    );
+    await waitIdle(page);
+    assert.equal(await bankCanvases(), 0, `${id} = ${v} redrew the filter bank's canvases`);
+    assert.equal(await drawnIn('#input-volume .channels'), 0, `${id} = ${v} redrew the channels`);
+  }
+  // a new kernel size draws the bank again, with its new numbers
+  await page.evaluate(() => window.__drawn.clear());
+  await page.evaluate(() => {
+    const e = document.getElementById('f');
+    e.value = '5';
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await waitIdle(page);
+  assert.ok((await bankCanvases()) >= 4, 'F = 5 draws every filter again');
+  const label = await page.getAttribute('#filter-bank .wgrid', 'aria-label');
+  assert.match(label, /5 × 5 weights: (-?[\d.e-]+, ){4}-?[\d.e-]+;/, label);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the padded input’s overlay is drawn at the size it is shown', async () => {
+  for (const width of [1400, 390]) {
+    const { page, errors } = await openPage(browser, server.url, {
+      hash: 'p=2&at=0.5.7',
+      viewport: { width, height: 900 },
+    });
+    await waitIdle(page);
+    const o = await page.evaluate(() => {
+      const c = document.querySelector('#input-volume canvas.overlay');
+      const box = c.getBoundingClientRect();
+      return { w: c.width, h: c.height, cssW: box.width, cssH: box.height, dpr: devicePixelRatio };
+    });
+    assert.ok(
+      Math.abs(o.w - o.cssW * o.dpr) <= 1 && Math.abs(o.h - o.cssH * o.dpr) <= 1.5,
+      `at ${width} px the overlay is ${o.w} x ${o.h} for ${o.cssW} x ${o.cssH} CSS px`,
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test('a step that keeps the padding gets no new padded input from the worker; a padding step does', async () => {
+  const { page, errors } = await openSpied();
+  const padded = () =>
+    page.evaluate(() => {
+      const p = window.convplay.result.pictures;
+      const cv = document.querySelector('#input-volume canvas.padded');
+      return { sent: Boolean(p?.padded), w: cv.width, h: cv.height };
+    });
+  const set = async (id, v) => {
+    await page.evaluate(
+      ([i, val]) => {
+        const e = document.getElementById(i);
+        e.value = String(val);
+        e.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      [id, v],
+    );
+    await waitIdle(page);
+  };
+  const first = await padded();
+  assert.equal(first.sent, true, 'the first result carries the padded input');
+  for (const [id, v] of [
+    ['f', 5],
+    ['s', 2],
+    ['k', 3],
+  ]) {
+    await set(id, v);
+    const now = await padded();
+    assert.equal(now.sent, false, `${id} = ${v}: the worker drew the padded input again`);
+    assert.deepEqual([now.w, now.h], [first.w, first.h]);
+  }
+  await set('p', 3);
+  const wider = await padded();
+  assert.equal(wider.sent, true, 'a new padding draws the padded input');
+  assert.deepEqual([wider.w, wider.h], [first.w + 4, first.h + 4]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
