@@ -24,8 +24,10 @@ const wasmDir = process.env.CONVPLAY_WASM_DIR
   ? path.resolve(process.env.CONVPLAY_WASM_DIR)
   : path.resolve(repoRoot, 'build/wasm-release/dist');
 
-// The network lab's own modules in the worker (loaded only when the lab is used).
-const isLabGlue = (id) => /(convplay_nn|convplay_lab)\.mjs$|lab-module(\.inline)?\.js$/.test(id);
+// What the worker imports only when it is used (worker/jobs/nnlab.js: the network lab's glue;
+// worker/jobs/notebook.js: the notebook builders): chunks of their own.
+const isLazyInWorker = (id) =>
+  /(convplay_nn|convplay_lab|notebook)\.mjs$|lab-module(\.inline)?\.js$/.test(id);
 
 // The page's Content-Security-Policy (index.html) allows no inline styles. The
 // dev server injects CSS imported from JS as <style> elements (for hot reload),
@@ -62,9 +64,9 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    // The worker's first load leaves out the network lab's glue: a chunk that
-    // worker/jobs/nnlab.js imports when the lab is used. Everything else of the
-    // worker goes into a chunk of its own (worker-common), which both import:
+    // The worker's first load leaves out what it imports only when used (the
+    // network lab's glue, the notebook builders). Everything else of the worker
+    // goes into a chunk of its own (worker-common), which all of them import:
     // the worker runs from a URL with a fragment (page/spawn-worker.js), so a
     // chunk importing the worker's entry file would start a second worker.
     rolldownOptions: {
@@ -73,7 +75,7 @@ export default defineConfig({
           groups: [
             {
               name: 'worker-common',
-              test: (id) => !isLabGlue(id) && !id.endsWith('/worker/worker.js'),
+              test: (id) => !isLazyInWorker(id) && !id.endsWith('/worker/worker.js'),
             },
           ],
         },
