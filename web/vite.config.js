@@ -24,6 +24,11 @@ const wasmDir = process.env.CONVPLAY_WASM_DIR
   ? path.resolve(process.env.CONVPLAY_WASM_DIR)
   : path.resolve(repoRoot, 'build/wasm-release/dist');
 
+// What the worker imports only when it is used (worker/jobs/nnlab.js: the network lab's glue;
+// worker/jobs/notebook.js: the notebook builders): chunks of their own.
+const isLazyInWorker = (id) =>
+  /(convplay_nn|convplay_lab|notebook)\.mjs$|lab-module(\.inline)?\.js$/.test(id);
+
 // The page's Content-Security-Policy (index.html) allows no inline styles. The
 // dev server injects CSS imported from JS as <style> elements (for hot reload),
 // so in dev only, style-src also allows inline styles. The built page keeps
@@ -57,7 +62,26 @@ export default defineConfig({
       },
     },
   },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // The worker's first load leaves out what it imports only when used (the
+    // network lab's glue, the notebook builders). Everything else of the worker
+    // goes into a chunk of its own (worker-common), which all of them import:
+    // the worker runs from a URL with a fragment (page/spawn-worker.js), so a
+    // chunk importing the worker's entry file would start a second worker.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            {
+              name: 'worker-common',
+              test: (id) => !isLazyInWorker(id) && !id.endsWith('/worker/worker.js'),
+            },
+          ],
+        },
+      },
+    },
+  },
   server: {
     host: '127.0.0.1',
     strictPort: false,

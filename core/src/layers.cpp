@@ -378,7 +378,8 @@ const std::vector<LayerVariant<AvgpoolF32Bwd>>& avgpool2d_f32_bwd_variants() {
 }
 const std::vector<LayerVariant<LinearF32Fwd>>& linear_f32_fwd_variants() {
   static const std::vector<LayerVariant<LinearF32Fwd>> v = {
-      {"linear_f32_fwd__ref", supports_all, linear_fwd__ref<float>}};
+      {"linear_f32_fwd__ref", supports_all, linear_fwd__ref<float>},
+      {"linear_f32_fwd_4x4__simd128", supports_all, linear_f32_fwd_4x4__simd128}};
   return v;
 }
 const std::vector<LayerVariant<LinearF32Bwd>>& linear_f32_bwd_variants() {

@@ -5,8 +5,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import {
   openPage,
+  waitForRuns,
+  waitIdle,
   waitUntil,
   RESULTS,
   settledUrl,
@@ -87,6 +90,54 @@ test('the lab trains in the worker: the loss goes down, curves and filters are d
   await page.setViewportSize({ width: 390, height: 900 });
   await shotLab(page, 'nnlab-390');
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// A string of the lab's API (wasm/js/convplay_nn.mjs) that minification keeps.
+const LAB_API_MARK = 'this NetworkLab was deleted';
+
+test('the first view loads none of the lab: its code, .wasm and pack come when it trains', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const responses = []; // {url, body: Promise<Buffer>}, the worker's requests included
+  page.on('response', (r) => {
+    if (r.request().method() !== 'GET' || !r.ok()) return;
+    responses.push({ url: r.url(), body: r.body().catch(() => Buffer.alloc(0)) });
+  });
+  const files = (list) => Promise.all(list.map(async (f) => ({ url: f.url, body: await f.body })));
+  const labFiles = (list) =>
+    list.filter((f) => /convplay_lab|fashion-mnist/.test(f.url) || f.body.includes(LAB_API_MARK));
+  await page.goto(server.url);
+  await waitForRuns(page, 1);
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
+  await waitIdle(page);
+  const firstCount = responses.length;
+  const first = await files(responses.slice(0, firstCount));
+  const bytes = first
+    .filter((f) => /\.(js|wasm|html)(\?|$)|\/$/.test(f.url))
+    .reduce((sum, f) => sum + gzipSync(f.body, { level: 9 }).length, 0);
+  console.log(`first view: ${bytes} bytes gzip -9 of HTML, scripts and .wasm`);
+  assert.deepEqual(
+    labFiles(first).map((f) => f.url),
+    [],
+    'files of the network lab loaded with the first view',
+  );
+
+  await page.click('#nnlab [data-part="nn-train"]');
+  await waitLabStep(page, 1, 90000);
+  const later = labFiles(await files(responses.slice(firstCount)));
+  const names = later.map((f) => new URL(f.url).pathname);
+  assert.ok(
+    names.some((u) => /convplay_lab/.test(u)),
+    `the lab's .wasm: ${names}`,
+  );
+  assert.ok(
+    names.some((u) => /fashion-mnist/.test(u)),
+    `the lab's pack: ${names}`,
+  );
+  assert.ok(
+    later.some((f) => f.body.includes(LAB_API_MARK)),
+    `the lab's code: ${names}`,
+  );
   await page.close();
 });
 

@@ -254,6 +254,11 @@ std::vector<VariantCase> variant_cases() {
       {"dilation_2_reflect", {1, 2, 10, 10}, {2, 2, 3, 3}, params(1, 2, 2, PadMode::reflect)},
       {"k11_s4", {1, 3, 31, 31}, {5, 3, 11, 11}, params(4, 0)},
       {"batch_3", {3, 2, 7, 9}, {2, 2, 3, 3}, params(1, 1)},
+      // the tiny network's two convolutions: rows narrower than a tile's 8 pixels and wider
+      {"tiny_conv1_c1_k8", {1, 1, 28, 28}, {8, 1, 3, 3}, params(1, 0)},
+      {"tiny_conv2_13x13", {2, 8, 13, 13}, {16, 8, 3, 3}, params(1, 0)},
+      // S4's kind of layer: 5x5, stride 2, padding 2, 16 channels
+      {"stride_2_5x5_c16", {1, 16, 14, 15}, {8, 16, 5, 5}, params(2, 2)},
   };
   for (PadMode pm : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
     for (ConvMode mode : {ConvMode::cross_correlation, ConvMode::convolution}) {

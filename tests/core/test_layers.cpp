@@ -409,7 +409,8 @@ TEST_CASE("every float variant of the layers matches the reference") {
     }
   }
   // Fully connected: (N, D) x (K, D).
-  for (Shape xs : {Shape{1, 1, 1, 1}, Shape{3, 4, 5, 5}, Shape{32, 16, 5, 5}}) {
+  // D = 1, 21 (a tail of one, of five past the vectors), 100, 400 (the tiny network's).
+  for (Shape xs : {Shape{1, 1, 1, 1}, Shape{2, 3, 1, 7}, Shape{3, 4, 5, 5}, Shape{32, 16, 5, 5}}) {
     CAPTURE(xs.str());
     const int D = xs.c * xs.h * xs.w;
     const Tensor x = random_tensor<float>(xs, rng);
@@ -417,7 +418,7 @@ TEST_CASE("every float variant of the layers matches the reference") {
     const std::vector<float> b(10, 0.5f);
     const Tensor dy = random_tensor<float>(Shape{xs.n, 10, 1, 1}, rng);
     const LayerDesc d{xs, Shape{xs.n, 10, 1, 1}, {}};
-    // The reference is the only kernel: checked against the formula written out.
+    // Every variant, the reference included, against the formula written out.
     Tensor want(d.output), want_dx(xs), want_dw(w.shape);
     std::vector<float> want_db(10);
     linear_oracle(want, want_dx, want_dw, want_db, x, w, b, dy);

@@ -14,6 +14,10 @@ const repoRoot = path.resolve(webDir, '..');
 
 const config = mergeConfig(base, {
   publicDir: false,
+  // The element's worker stays one file, the network lab's glue inside it: a
+  // site that bundles embed.js again copies the files embed.js names (the
+  // worker, the .wasm, the pack), not the chunks a worker would import.
+  worker: { rolldownOptions: { output: { codeSplitting: false } } },
   build: {
     outDir: path.join(repoRoot, 'dist'),
     emptyOutDir: false, // beside the full page

@@ -59,7 +59,8 @@ const config = mergeConfig(base, {
   publicDir: false, // nothing beside the one file
   // a classic worker: Chromium refuses a module worker from a blob: URL in a
   // page opened from file:// (an opaque origin); a classic one runs
-  worker: { format: 'iife' },
+  // (one file: the network lab's glue, a chunk of its own in the other builds, is inlined)
+  worker: { format: 'iife', rolldownOptions: { output: { codeSplitting: false } } },
   build: {
     outDir: path.join(repoRoot, 'build/single'),
     emptyOutDir: true,

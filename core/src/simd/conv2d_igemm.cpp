@@ -331,6 +331,92 @@ PackCaches& pack_caches() {
   return caches;
 }
 
+// dL/dx as a GEMM and a col2im, for a layer of stride 1, no dilation and zero
+// padding whose columns stay small: cols (C*F1*F2, H2*W2) = w^T (C*F1*F2, K) x
+// dL/dy (K, H2*W2), every product one the layer has (the phase kernel's padded
+// dL/dy multiplies zeros, a third of its work on the tiny network's second
+// layer), then row (c, a, b) of cols is added into dx[c] shifted by (a - P1,
+// b - P2), clipped to the image.
+bool col2im_fits(const Conv2dGeometry& g, const Conv2dParams& p) {
+  if (p.stride_h != 1 || p.stride_w != 1 || p.dilation_h != 1 || p.dilation_w != 1 ||
+      p.pad_mode != PadMode::zero) {
+    return false;
+  }
+  const int64_t rows = int64_t{g.weight.c} * g.weight.h * g.weight.w;
+  const int64_t q = int64_t{g.output.h} * g.output.w;
+  return rows * (q + kNR) <= (int64_t{1} << 18);
+}
+
+// (ceil(M/4), K, 4) for M = C*F1*F2 rows (c, a, b), zero rows past M.
+void pack_col2im(std::vector<float>& out, const Tensor& w) {
+  const int M = w.shape.c * w.shape.h * w.shape.w, K = w.shape.n;
+  out.assign(static_cast<size_t>((M + kMR - 1) / kMR) * K * kMR, 0.0f);
+  for (int k = 0; k < K; ++k) {
+    for (int m = 0; m < M; ++m) {
+      out[(static_cast<size_t>(m / kMR) * K + k) * kMR + m % kMR] =
+          w.data[static_cast<size_t>(k) * M + m];
+    }
+  }
+}
+
+// dst[0..n) += src[0..n).
+inline void add_floats(float* dst, const float* src, size_t n) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) store(dst + i, load(dst + i) + load(src + i));
+  for (; i < n; ++i) dst[i] += src[i];
+}
+
+template <int NV>
+void conv2d_bwd_data_col2im(Tensor& dx, const Tensor& dy, const Tensor& w, const Conv2dGeometry& g,
+                            const Conv2dParams& p) {
+  constexpr int NR = Tile<NV>::kPixels;
+  const Shape& xs = g.input;
+  const Shape& ys = g.output;
+  const int K = ys.c, C = xs.c, F1 = g.weight.h, F2 = g.weight.w, H2 = ys.h, W2 = ys.w;
+  const int M = C * F1 * F2;
+  const size_t Q = static_cast<size_t>(H2) * W2;
+  const size_t qpad = (Q + NR - 1) / NR * NR;
+  Scratch s;
+  const int key[4] = {-1, 0, 0, 0};  // not a stride: the phase kernel's packs never match it
+  const std::vector<float>& packed =
+      cached_pack(pack_caches().bwd, w, key, [&](std::vector<float>& out) { pack_col2im(out, w); });
+  // dL/dy of one image in rows of qpad floats, zeros past Q (the tiles read whole rows)
+  float* dyb = scratch(s.dyp, static_cast<size_t>(K) * qpad);
+  std::fill(dyb, dyb + static_cast<size_t>(K) * qpad, 0.0f);
+  float* cols = scratch(s.wide, static_cast<size_t>(M) * qpad);
+  s.off.resize(static_cast<size_t>(K));
+  for (int k = 0; k < K; ++k) s.off[static_cast<size_t>(k)] = static_cast<int32_t>(k * qpad);
+  const size_t plane_in = static_cast<size_t>(xs.h) * xs.w;
+  for (int n = 0; n < ys.n; ++n) {
+    for (int k = 0; k < K; ++k) copy_floats(dyb + k * qpad, &dy.at(n, k, 0, 0), Q);
+    igemm<NV>(dyb, s.off.data(), K, packed.data(), nullptr, M, Q, s.panel,
+              [&](int m0, size_t q, const Tile<NV>& t) {
+                for (int m = 0; m < std::min(kMR, M - m0); ++m) {
+                  float* dst = cols + static_cast<size_t>(m0 + m) * qpad + q;
+                  for (int v = 0; v < NV; ++v) store(dst + 4 * v, t.a[m][v]);
+                }
+              });
+    float* dxn = &dx.at(n, 0, 0, 0);
+    std::fill(dxn, dxn + static_cast<size_t>(C) * plane_in, 0.0f);
+    for (int c = 0; c < C; ++c) {
+      for (int a = 0; a < F1; ++a) {
+        const int di = a - p.pad_h;  // output row i lands on input row i + di
+        const int i0 = std::max(0, -di), i1 = std::min(H2, xs.h - di);
+        for (int b = 0; b < F2; ++b) {
+          const int dj = b - p.pad_w;
+          const int j0 = std::max(0, -dj), j1 = std::min(W2, xs.w - dj);
+          if (j1 <= j0) continue;
+          const float* src = cols + static_cast<size_t>((c * F1 + a) * F2 + b) * qpad;
+          for (int i = i0; i < i1; ++i) {
+            add_floats(dxn + c * plane_in + static_cast<size_t>(i + di) * xs.w + (j0 + dj),
+                       src + static_cast<size_t>(i) * W2 + j0, static_cast<size_t>(j1 - j0));
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool conv2d_igemm_supported(const Conv2dGeometry& g, const Conv2dParams& p) {
@@ -522,6 +608,10 @@ void conv2d_f32_fwd_igemm_4x12__simd128(Tensor& y, const Tensor& x, const Tensor
 
 void conv2d_f32_bwd_data_igemm_4x8__simd128(Tensor& dx, const Tensor& dy, const Tensor& w,
                                             const Conv2dGeometry& g, const Conv2dParams& p) {
+  if (col2im_fits(g, p)) {
+    conv2d_bwd_data_col2im<2>(dx, dy, w, g, p);
+    return;
+  }
   conv2d_bwd_data_igemm<2>(dx, dy, w, g, p);
 }
 

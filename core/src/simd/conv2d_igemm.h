@@ -18,7 +18,10 @@
 // - dL/dx: per phase, a stride-1 GEMM of the zero-padded dL/dy with the taps
 //   that land in that phase (C rows x pixels x K*taps), same micro-kernel (4 x 8;
 //   4 x 12 unpicked); the padded gradient is then folded back (padding gives
-//   its share to the pixel it copied).
+//   its share to the pixel it copied). A layer of stride 1, no dilation and
+//   zero padding whose columns are small (the tiny network's) takes a GEMM of
+//   w^T and dL/dy into columns (C*F1*F2 x pixels) instead, then a col2im: no
+//   product with the padding's zeros.
 // - dL/dw: dot products of dL/dy rows with the shifted phase images, 4 filters x
 //   2 taps per step (4 x 3 and 2 x 4 unpicked).
 //

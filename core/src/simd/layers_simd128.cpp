@@ -131,3 +131,41 @@ void maxpool2d_f32_fwd_2x2s2__simd128(Tensor& y, std::vector<int32_t>& argmax, c
 }
 
 }  // namespace convplay::kernels
+
+namespace convplay::kernels {
+
+void linear_f32_fwd_4x4__simd128(Tensor& y, const Tensor& x, const Tensor& w,
+                                 const std::vector<float>& b) {
+  const size_t N = static_cast<size_t>(x.shape.n), K = static_cast<size_t>(w.shape.n);
+  const size_t D = static_cast<size_t>(w.shape.c);
+  assert(x.data.size() == N * D && y.data.size() == N * K && b.size() == K);
+  const size_t D4 = D / 4 * 4;
+  for (size_t n = 0; n < N; ++n) {
+    const float* xn = x.data.data() + n * D;
+    float* yn = y.data.data() + n * K;
+    size_t k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const float* wk = w.data.data() + k * D;
+      f32x4 acc[4] = {simd::splat(0.0f), simd::splat(0.0f), simd::splat(0.0f), simd::splat(0.0f)};
+      for (size_t d = 0; d < D4; d += 4) {
+        const f32x4 xv = load(xn + d);
+        for (size_t m = 0; m < 4; ++m) acc[m] = acc[m] + load(wk + m * D + d) * xv;
+      }
+      for (size_t m = 0; m < 4; ++m) {
+        float s = simd::hsum(acc[m]);
+        for (size_t d = D4; d < D; ++d) s += wk[m * D + d] * xn[d];
+        yn[k + m] = b[k + m] + s;
+      }
+    }
+    for (; k < K; ++k) {
+      const float* wk = w.data.data() + k * D;
+      f32x4 acc = simd::splat(0.0f);
+      for (size_t d = 0; d < D4; d += 4) acc = acc + load(wk + d) * load(xn + d);
+      float s = simd::hsum(acc);
+      for (size_t d = D4; d < D; ++d) s += wk[d] * xn[d];
+      yn[k] = b[k] + s;
+    }
+  }
+}
+
+}  // namespace convplay::kernels

@@ -13,6 +13,10 @@
 // while the winner's offset is carried along. Same values and arg-max as the
 // reference.
 //
+// linear_f32_fwd_4x4__simd128: y = b + w x, four outputs at a time, each a
+// dot product in four lanes (its sum in another order than the reference's,
+// so equal to rounding).
+//
 // Buffer contract: reads and writes only inside the tensors.
 #pragma once
 
@@ -28,5 +32,9 @@ void relu_f32_bwd__simd128(Tensor& dx, const Tensor& dy, const Tensor& x);
 
 void maxpool2d_f32_fwd_2x2s2__simd128(Tensor& y, std::vector<int32_t>& argmax, const Tensor& x,
                                       const Pool2dParams& p);
+
+// x is (N, D) flattened, w is (K, D, 1, 1), y is (N, K, 1, 1).
+void linear_f32_fwd_4x4__simd128(Tensor& y, const Tensor& x, const Tensor& w,
+                                 const std::vector<float>& b);
 
 }  // namespace convplay::kernels

@@ -1,9 +1,11 @@
 // The network lab's job in the worker (protocol.js NnlabJob): one NetworkLab
 // of the module (wasm/js/convplay_nn.mjs) per worker, created with its data
 // pack the first time the lab is used, so neither is loaded before the
-// student opens the lab. Each op returns only what the panel draws.
+// student opens the lab; its glue (lab-module.js, convplay_nn.mjs and the
+// lab's Emscripten glue) is a chunk of its own, imported then too, so the
+// worker's first load does not carry it. Each op returns only what the panel
+// draws.
 import { PACK_URL } from '../asset-urls.js';
-import { loadNetworkLab } from '../lab-module.js';
 import { decodeDataUrl } from '../../common/bytes.js';
 
 // key -> Promise<{api, lab, counts}>: 'main', the two networks of the comparison,
@@ -29,6 +31,7 @@ async function packBytes() {
 }
 
 async function openLab(key) {
+  const { loadNetworkLab } = await import('../lab-module.js');
   const api = await loadNetworkLab();
   if (key === 'own' || key === 'check')
     return { api, lab: api.NetworkLab(), counts: { train: 0, test: 0 } };
