@@ -107,8 +107,9 @@ test('an element near the view with every worker taken waits, says so, and start
   await settled(pg, 'a');
   // both near the view, one worker: #a, in view, holds it; #b, below the view, waits
   // without a worker (it may have started, and given its worker to #a), and says why
+  // (#b gives its worker up only once idle: seconds on a loaded machine)
   await pg.waitForFunction(() => document.getElementById('b').waiting === true, null, {
-    timeout: 15000,
+    timeout: 60000,
   });
   assert.equal(
     await pg.evaluate(() => {

@@ -145,6 +145,7 @@ export function mountPlayground(root, options = {}) {
   const disposers = [];
   const onDestroy = (fn) => disposers.push(fn);
   let destroyed = false;
+  let started = false; // every panel is mounted (the 'started' event)
   onDestroy(adoptStyles(o.rootNode));
 
   // where the worker, the .wasm and the photos come from (embed.js's site)
@@ -256,6 +257,7 @@ export function mountPlayground(root, options = {}) {
     }
     if (destroyed) return;
     fitNav(container, $); // with the links of the panels mounted since
+    started = true;
     bus.emit('started');
   })();
   ready.catch(() => {});
@@ -270,6 +272,7 @@ export function mountPlayground(root, options = {}) {
     pixel: services.pixel,
     panels: mounter.list,
     isDestroyed: () => destroyed,
+    isStarted: () => started,
     destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -298,7 +301,7 @@ function createInstance({
   panels,
   ...rest
 }) {
-  const { isDestroyed, destroy } = rest;
+  const { isDestroyed, isStarted, destroy } = rest;
   return {
     root: container,
     ready,
@@ -323,9 +326,9 @@ function createInstance({
     get hashPending() {
       return store.hashPending;
     },
-    /** True when the last change has been computed and drawn (and is in the URL), no panel job waiting. */
+    /** True when every panel is mounted, the last change computed and drawn (and in the URL), no panel job waiting. */
     get idle() {
-      return runner.drawnAll && engine.quiet && !store.hashPending;
+      return isStarted() && runner.drawnAll && engine.quiet && !store.hashPending;
     },
     /** The public API of panel id (e.g. 'gradients', 'bnlab'), or undefined. */
     panel: (id) => panels.find((m) => m.id === id)?.view.api,

@@ -72,14 +72,16 @@ function loadingText(lab, key) {
  */
 async function checkArchitecture(lab, controls) {
   const { ctx, status } = lab;
-  if (lab.run || (lab.mode === 'own' && !lab.imported && (await ownProblem(lab.engine, lab.own))))
-    return;
   // the page's own architecture fits: the module is loaded when the lab is used
-  if (ARCH_ROWS.every((name) => ctx.state[name] === rowOf(name).default)) return;
-  status.setState('loading'); // the status stays: the check takes a moment
-  const { seed } = controls.config();
+  if (lab.run || ARCH_ROWS.every((name) => ctx.state[name] === rowOf(name).default)) return;
+  // at once (the lab is not settled until the check answers); the status stays meanwhile
+  status.setState('loading');
   try {
-    await lab.engine.nnlab({ op: 'check', lab: 'check', spec: controls.spec(), seed });
+    const ownFails = lab.mode === 'own' && !lab.imported && (await ownProblem(lab.engine, lab.own));
+    if (!ownFails) {
+      const { seed } = controls.config();
+      await lab.engine.nnlab({ op: 'check', lab: 'check', spec: controls.spec(), seed });
+    }
     if (!lab.run && !lab.destroyed) status.setState('idle');
   } catch (e) {
     if (lab.run || lab.destroyed) return;
