@@ -278,6 +278,7 @@ async function measure(page, cdp) {
   if (process.env.SOAK_DEBUG) console.log(JSON.stringify(usage));
   const { jsEventListeners } = await cdp.send('Memory.getDOMCounters');
   const worker = await page.evaluate(() => window.convplay.engine.stats());
+  if (process.env.SOAK_DEBUG) console.log(`worker: ${JSON.stringify(worker)}`);
   const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
   if (process.env.SOAK_DEBUG) {
     console.log(

@@ -95,6 +95,21 @@ test('what the worker keeps is resident, and after 40 rounds of changes its memo
   assert.equal(last.finalizedTensors, 0, 'nothing was left to the garbage collector');
 });
 
+test('a batch the layer no longer uses is freed, also on the same working image', async () => {
+  const run = worker();
+  await run({ type: 'source', key: 'file', source: { kind: 'bytes', bytes: png(40, 30, 5) } });
+  const state = { ...defaults(), size: 40 };
+  const extras = ['stripes', 'circle', 'checker'].map((name) => ({ name, url: null }));
+  await run({ type: 'layer', key: 1, source: 'file', state: { ...state, batch: 4 }, extras });
+  // the working image, the batch of 4, the weights and the output
+  assert.equal((await run({ type: 'stats' })).tensors, 4);
+  await run({ type: 'layer', key: 2, source: 'file', state, extras: [] });
+  const s = await run({ type: 'stats' });
+  assert.equal(s.tensors, 3, 'the batch of 4 stayed in the module after the batch went back to 1');
+  const kept = 3 * 30 * 40 + 4 * 3 * 3 * 3 + 4 * 30 * 40; // image, weights, output
+  assert.equal(s.tensorBytes, 4 * kept);
+});
+
 test('sources come and go without the module holding them; their working image is freed', async () => {
   const run = worker();
   for (let i = 0; i < 10; i++) {

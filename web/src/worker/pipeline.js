@@ -64,9 +64,9 @@ export class Pipeline {
   /** Disposes every resident tensor the worker no longer holds. */
   sweep() {
     const last = this.last;
-    // a batch built on another working image can never be used again
-    if (this.batchCache && this.batchCache.image !== this.sources.working?.image)
-      this.batchCache = null;
+    // the batch is kept while the layer uses it (a step of F, P, S ... reuses it); one the
+    // layer no longer uses is freed (the page builds it again if the batch comes back)
+    if (this.batchCache && this.batchCache.batch !== last?.batch) this.batchCache = null;
     const cache = this.batchCache;
     this.held.sweep([
       ...this.sources.roots(),
