@@ -1,7 +1,7 @@
 // The AlexNet exercise's requests (web/src/page/panels/alexnet/exercise.js)
 // against an engine whose answers the test releases one by one: whatever
 // order the layer's results and the exercise's answers come in, the exercise
-// ends on the latest drawn result's image.
+// ends on the latest drawn result's image, and an error goes with the exercise.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -97,4 +97,17 @@ test('an error other than stale is shown, and the same image is not asked for ag
   compute(false, { key: 'L2', input: { key: 'cat' } });
   assert.equal(jobs.length, 1);
   assert.deepEqual(drawn, []);
+});
+
+test('an error shown goes when the exercise is turned off', async () => {
+  const { ctx, jobs, compute, views } = setUp();
+  const r1 = { key: 'L1', input: { key: 'cat' } };
+  ctx.result = r1;
+  compute(false, r1);
+  jobs[0].reject(new Error('out of memory'));
+  await settle();
+  assert.equal(views.err.hidden, false);
+  ctx.state.alex = false;
+  compute();
+  assert.equal(views.err.hidden, true, 'the error of an exercise no longer shown stayed up');
 });

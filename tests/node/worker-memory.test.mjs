@@ -159,3 +159,18 @@ test("the layer's output and batch are what the module computes from the image a
   assert.deepEqual(r.output.shape, [1, K, H2, W2]);
   assert.deepEqual(r.output.data, y.data.subarray(0, K * H2 * W2));
 });
+
+test('the AlexNet exercise runs on the image of a layer that cannot be computed', async () => {
+  const run = worker();
+  await run({ type: 'source', key: 'file', source: { kind: 'bytes', bytes: png(40, 30, 3) } });
+  // F = 11 on a 8 x 6 image with no padding: no output
+  const state = { ...defaults(), size: 8, f: 11, p: 0 };
+  const r = await run({ type: 'layer', key: 1, source: 'file', state, extras: [] });
+  assert.ok(r.error, 'the layer is impossible');
+  const a = await run({ type: 'alexnet', layerKey: 1, seed: 1 });
+  assert.deepEqual(a.output.shape, [1, 96, 55, 55]);
+  await assert.rejects(
+    run({ type: 'alexnet', layerKey: 7, seed: 1 }),
+    (e) => e.name === 'StaleLayer',
+  );
+});

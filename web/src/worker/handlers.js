@@ -112,11 +112,7 @@ export function createHandlers() {
       stepperModel(cp, job.state, job.state.sin === 'image' ? currentImage() : null),
     // on the image of the layer the page drew (job.layerKey), else the current one
     alexnet: (cp, job) =>
-      alexnet(
-        cp,
-        job.layerKey ? plain(pipeline.layerAt(job.layerKey).image) : currentImage(),
-        job.seed,
-      ),
+      alexnet(cp, job.layerKey ? plain(pipeline.imageAt(job.layerKey)) : currentImage(), job.seed),
     bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
     geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
     sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),

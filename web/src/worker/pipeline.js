@@ -212,6 +212,12 @@ export class Pipeline {
     };
   }
 
+  /** The working image of the layer kept under key, whether or not its layer can be computed. */
+  imageAt(key) {
+    if (!this.last || this.last.key !== key) this.layerAt(key); // refused as stale
+    return this.last.image;
+  }
+
   /** The layer kept under key (a job for another layer is refused: the page has moved on). */
   layerAt(key) {
     if (!this.last || this.last.key !== key) {

@@ -17,6 +17,7 @@ export function exercise(ctx, { root, busy, err, result, hide }) {
     lastKey = null;
     gen++;
     busy.textContent = '';
+    err.hidden = true;
   }
   function failed(e, r) {
     if (e.name === 'StaleLayer') {
