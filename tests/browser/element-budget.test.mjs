@@ -36,8 +36,11 @@ body { margin: 0; }
 .gap { height: 750px; }
 .tail { height: 9000px; }
 `;
-// a module after embed.js: the page allows one worker before any element asked for one
-const ONE_WORKER = "customElements.get('conv-playground').maxWorkers = 1;\n";
+// a module after embed.js: the page allows one worker, then puts its elements in (so
+// that no element can ask for a worker before the limit is set, however busy the machine)
+const ONE_WORKER = `customElements.get('conv-playground').maxWorkers = 1;
+document.body.prepend(document.getElementById('elements').content.cloneNode(true));
+`;
 
 // a course page's own shadow root with a playground that it builds and takes down itself
 const OWN_ROOT = `import { mountPlayground } from '/embed.js';
@@ -63,10 +66,10 @@ before(async () => {
       '/test/budget.css': CSS,
       '/test/one-worker.js': ONE_WORKER,
       '/test/wait.html': page(
-        `<conv-playground id="a" kernel="5" panels="layer,volume"></conv-playground>
+        `<template id="elements"><conv-playground id="a" kernel="5" panels="layer,volume"></conv-playground>
 <div class="gap"></div>
 <conv-playground id="b" kernel="7" panels="layer,volume"></conv-playground>
-<div class="tail"></div>`,
+<div class="tail"></div></template>`,
         '<script type="module" src="/test/one-worker.js"></script>',
       ),
       '/test/own-root.js': OWN_ROOT,
