@@ -71,6 +71,7 @@ export default [
       'tests/release/**/*.mjs',
       'tests/bench/page.mjs',
       'tests/bench/page-profile.mjs',
+      'tests/bench/page-step.mjs',
       'tests/bench/nnlab.mjs',
       'tests/bench/many.mjs',
     ],

@@ -7,6 +7,7 @@
 // image decoding... A state row without a control (seed) is set through
 // window.convplay.set. Nothing is asserted; the numbers are this machine's.
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
+import { step } from './page-step.mjs';
 
 const [hash = '', control = 'f'] = process.argv.slice(2);
 const ROUNDS = Number(process.env.ROUNDS || 8);
@@ -20,24 +21,6 @@ async function valuesOf(page, id) {
     const v = Number(el.value);
     return v + 1 <= Number(el.max) ? [v, v + 1] : [v, v - 1];
   }, id);
-}
-
-async function step(page, id, v) {
-  const before = await page.evaluate(() => performance.getEntriesByName('convplay:redraw').length);
-  await page.evaluate(
-    ([i, val]) => {
-      const el = document.getElementById(i);
-      if (!el) return window.convplay.set(i, val);
-      el.value = String(val);
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    [id, v],
-  );
-  await page.waitForFunction(
-    (n) => performance.getEntriesByName('convplay:redraw').length > n && window.convplay.idle,
-    before,
-    { timeout: 60000, polling: 'raf' },
-  );
 }
 
 /** Self time per event name on the thread tid of process pid (complete and begin/end events). */

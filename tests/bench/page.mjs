@@ -11,6 +11,7 @@
 //   - 'convplay:first-view' of the production build (median of 5 fresh loads).
 // Timings are this machine's; nothing is asserted (the tests never time anything).
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
+import { step } from './page-step.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 12);
 
@@ -48,25 +49,6 @@ async function open(browser, url, hash = '', { noOffscreen = false } = {}) {
 
 const idle = (page) =>
   page.waitForFunction(() => window.convplay.idle, null, { timeout: 30000, polling: 'raf' });
-
-/** One real input event on slider id (value v), then waits until it is drawn and painted. */
-async function step(page, id, v) {
-  const before = await page.evaluate(() => performance.getEntriesByName('convplay:redraw').length);
-  await page.evaluate(
-    ([i, val]) => {
-      const el = document.getElementById(i);
-      el.value = String(val);
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    [id, v],
-  );
-  await page.waitForFunction(
-    (n) => performance.getEntriesByName('convplay:redraw').length > n && window.convplay.idle,
-    before,
-    { timeout: 30000, polling: 'raf' },
-  );
-  return page.evaluate(() => performance.getEntriesByName('convplay:redraw').at(-1).duration);
-}
 
 /** 512 x 512, K = 16, F = 11: five seeds, reply -> painted and the long tasks. */
 async function bigCase(browser, url, noOffscreen) {
@@ -130,8 +112,8 @@ try {
   ];
   for (const [id, a, b] of controls) {
     const times = [];
-    for (let i = 0; i < ROUNDS; i++) times.push(await step(page, id, i % 2 ? a : b));
-    await step(page, id, a).catch(() => {});
+    for (let i = 0; i < ROUNDS; i++) times.push(await step(page, id, i % 2 ? a : b, 30000));
+    await step(page, id, a, 30000).catch(() => {});
     console.log(
       `  ${id.toUpperCase().padEnd(3)} one step:  p50 ${ms(pct(times, 50))}  p95 ${ms(pct(times, 95))}  max ${ms(Math.max(...times))}`,
     );
