@@ -8,7 +8,8 @@
 //     computes, and 'convplay:draw' (from the worker's reply to the painted frame),
 //     with the maps drawn by the worker as ImageBitmaps, then as RGBA pixels (a
 //     page without OffscreenCanvas), with the worker's drawing time;
-//   - 'convplay:first-view' of the production build (median of 5 fresh loads).
+//   - 'convplay:first-view' of the production build (median of 5 fresh loads; ONLY=first:
+//     that alone; FIRST_VIEW_VS=dir: alternating with the build in dir, both printed).
 // Timings are this machine's; nothing is asserted (the tests never time anything).
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
 import { step } from './page-step.mjs';
@@ -95,9 +96,70 @@ async function bigCase(browser, url, noOffscreen) {
   await big.close();
 }
 
+/**
+ * One fresh load of url (a new browser context): 'convplay:first-view' (navigation start to the
+ * frame that paints the first result). The wait runs in the page as one promise: Playwright's
+ * waitForFunction would inject its script (hundreds of ms of the main thread) in the middle of
+ * the load it measures.
+ */
+async function firstView(browser, url) {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const p = await ctx.newPage();
+  await p.goto(url, { waitUntil: 'commit' });
+  const ms = await p.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no first view within 30 s')), 30000);
+        const look = () => {
+          const e = performance.getEntriesByName('convplay:first-view')[0];
+          if (!e) return false;
+          clearTimeout(timer);
+          resolve(e.duration);
+          return true;
+        };
+        if (!look()) new PerformanceObserver(look).observe({ type: 'mark' });
+      }),
+  );
+  await ctx.close();
+  return ms;
+}
+
+/**
+ * 'convplay:first-view' of the production build, median of FIRST_LOADS (5) fresh loads; with
+ * FIRST_VIEW_VS=dir (another build, e.g. of main), loads of both alternate (A, B, A, B...) and
+ * both medians are printed.
+ */
+async function firstViews(browser, server) {
+  const n = Number(process.env.FIRST_LOADS || 5);
+  const other = process.env.FIRST_VIEW_VS
+    ? await startServer({ dist: process.env.FIRST_VIEW_VS })
+    : null;
+  const runs = [{ name: 'this build', url: server.url, ms: [] }];
+  if (other) runs.push({ name: process.env.FIRST_VIEW_VS, url: other.url, ms: [] });
+  try {
+    for (let i = 0; i < n; i++) for (const r of runs) r.ms.push(await firstView(browser, r.url));
+  } finally {
+    await other?.close();
+  }
+  for (const r of runs)
+    console.log(
+      `  first view (${r.name}): median ${ms(pct(r.ms, 50))}, all ${r.ms.map((x) => x.toFixed(0)).join(', ')} ms`,
+    );
+}
+
 const server = await startServer();
 const browser = await launchBrowser();
 try {
+  // ONLY=first: the first view alone
+  if (process.env.ONLY === 'first') await firstViews(browser, server);
+  else await allParts(browser, server);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+/** Every part of the bench: the controls, the drag, the 512 case, the first view. */
+async function allParts(browser, server) {
   console.log(
     `convplay page bench (production build, headless Chromium, ${ROUNDS} steps per control)`,
   );
@@ -158,27 +220,5 @@ try {
   for (const noOffscreen of [false, true]) await bigCase(browser, server.url, noOffscreen);
 
   // 4. first view of the production build, fresh pages
-  const firsts = [];
-  for (let i = 0; i < 5; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const p = await ctx.newPage();
-    await p.goto(server.url);
-    await p.waitForFunction(
-      () => performance.getEntriesByName('convplay:first-view').length > 0,
-      null,
-      {
-        timeout: 30000,
-      },
-    );
-    firsts.push(
-      await p.evaluate(() => performance.getEntriesByName('convplay:first-view')[0].duration),
-    );
-    await ctx.close();
-  }
-  console.log(
-    `  first view (production build): median ${ms(pct(firsts, 50))}, all ${firsts.map((x) => x.toFixed(0)).join(', ')} ms`,
-  );
-} finally {
-  await browser.close();
-  await server.close();
+  await firstViews(browser, server);
 }

@@ -57,10 +57,11 @@ export function freePort() {
   });
 }
 
-/** Serves the built page; resolves {url, close()}. */
-export async function startServer() {
-  if (process.env.CONVPLAY_URL) return { url: process.env.CONVPLAY_URL, close: async () => {} };
-  const outDir = process.env.CONVPLAY_DIST ? path.resolve(process.env.CONVPLAY_DIST) : buildPage();
+/** Serves the built page (dist: a build to serve instead); resolves {url, close()}. */
+export async function startServer({ dist = process.env.CONVPLAY_DIST } = {}) {
+  if (process.env.CONVPLAY_URL && !arguments[0]?.dist)
+    return { url: process.env.CONVPLAY_URL, close: async () => {} };
+  const outDir = dist ? path.resolve(dist) : buildPage();
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -111,7 +112,7 @@ export async function startServer() {
         let killer = null;
         const done = () => {
           clearTimeout(killer);
-          if (!process.env.CONVPLAY_DIST) fs.rmSync(outDir, { recursive: true, force: true });
+          if (!dist) fs.rmSync(outDir, { recursive: true, force: true });
           resolve();
         };
         if (child.exitCode !== null || child.signalCode !== null) {

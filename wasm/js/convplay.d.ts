@@ -273,11 +273,16 @@ export interface Convplay {
 }
 
 export interface LoadOptions {
+  /** The compiled .wasm, or a promise of it (e.g. compileWasm(url), started early; null: wasmUrl's). */
+  wasmModule?: WebAssembly.Module | Promise<WebAssembly.Module | null>;
   /** The .wasm bytes (Node, or a pre-fetched copy). */
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Where to fetch the .wasm from (browser); compiled with instantiateStreaming. */
   wasmUrl?: string | URL;
 }
+
+/** Fetches the .wasm at url and compiles it as it downloads (for LoadOptions.wasmModule). */
+export function compileWasm(url: string | URL): Promise<WebAssembly.Module>;
 
 /** Loads the module; rejects if the .wasm cannot be fetched or compiled. */
 export default function createConvplay(options?: LoadOptions): Promise<Convplay>;

@@ -2,12 +2,15 @@
 // './convplay.mjs'` (see convplay.d.ts). Loads convplay_core.mjs + .wasm.
 //
 // Where the .wasm comes from, in order:
+//   options.wasmModule  the compiled module, or a promise of it (e.g. compileWasm(url)
+//                       started before this file was even loaded; one that resolves
+//                       null falls back to wasmUrl)
 //   options.wasmBinary  the bytes (Node, or a copy fetched earlier)
-//   options.wasmUrl     fetched and compiled with WebAssembly.instantiateStreaming
-//                       (falls back to instantiate() when the server does not
-//                       send application/wasm)
+//   options.wasmUrl     fetched and compiled as it downloads (compileWasm: falls back
+//                       to compiling the bytes when the server does not send
+//                       application/wasm)
 //   otherwise           convplay_core.wasm next to convplay_core.mjs
-// With the first two, decodeImage runs in a second instance of the compiled
+// With the first three, decodeImage runs in a second instance of the compiled
 // module, dropped after a large image (see spawner); otherwise in the one instance.
 // Under Node, Emscripten's ES-module glue expects the CommonJS globals
 // `require` and `__dirname` (define them first, e.g. with createRequire), or
@@ -15,17 +18,22 @@
 import createConvplayCore from './convplay_core.mjs';
 import { wrapCore } from './convplay_wrap.mjs';
 
-async function instantiateFrom(url, imports) {
+/**
+ * The .wasm at url, fetched and compiled as it downloads (WebAssembly.compileStreaming; from
+ * the bytes when the server does not send application/wasm). Resolves a WebAssembly.Module
+ * for createConvplay's options.wasmModule.
+ */
+export async function compileWasm(url) {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`convplay: fetching ${url} failed (HTTP ${response.status})`);
-  if (typeof WebAssembly.instantiateStreaming === 'function') {
+  if (typeof WebAssembly.compileStreaming === 'function') {
     try {
-      return await WebAssembly.instantiateStreaming(response.clone(), imports);
+      return await WebAssembly.compileStreaming(response.clone());
     } catch (e) {
       // Most often a wrong MIME type; compiling from the bytes still works.
     }
   }
-  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 /**
@@ -49,6 +57,23 @@ function spawner(compiled) {
   };
 }
 
+/**
+ * A promise of the compiled module of options, or null (the bytes of wasmBinary, or the
+ * glue's own file): wasmModule (a promise that resolves null falls back to wasmUrl), else
+ * wasmUrl unless wasmBinary is given.
+ */
+function moduleSource(options) {
+  const { wasmModule, wasmBinary, wasmUrl } = options;
+  if (wasmModule) {
+    return Promise.resolve(wasmModule).then((m) => {
+      if (m) return m;
+      if (wasmUrl) return compileWasm(wasmUrl);
+      throw new Error('convplay: options.wasmModule resolved to nothing, and no wasmUrl is given');
+    });
+  }
+  return wasmBinary || !wasmUrl ? null : compileWasm(wasmUrl);
+}
+
 /** Loads the module; resolves to the API of convplay.d.ts. */
 export default function createConvplay(options = {}) {
   return new Promise((resolve, reject) => {
@@ -58,18 +83,24 @@ export default function createConvplay(options = {}) {
       compiled = r.module;
       receiveInstance(r.instance, r.module);
     };
-    if (options.wasmBinary) {
+    const wasmModule = moduleSource(options);
+    if (wasmModule) {
+      moduleArg.instantiateWasm = (imports, receiveInstance) => {
+        Promise.resolve(wasmModule)
+          .then(async (module) => ({
+            module,
+            instance: await WebAssembly.instantiate(module, imports),
+          }))
+          .then((r) => receive(r, receiveInstance), reject);
+        return {}; // exports arrive asynchronously, through receiveInstance
+      };
+    } else if (options.wasmBinary) {
       moduleArg.instantiateWasm = (imports, receiveInstance) => {
         WebAssembly.instantiate(options.wasmBinary, imports).then(
           (r) => receive(r, receiveInstance),
           reject,
         );
         return {}; // exports arrive asynchronously, through receiveInstance
-      };
-    } else if (options.wasmUrl) {
-      moduleArg.instantiateWasm = (imports, receiveInstance) => {
-        instantiateFrom(options.wasmUrl, imports).then((r) => receive(r, receiveInstance), reject);
-        return {};
       };
     }
     createConvplayCore(moduleArg).then(

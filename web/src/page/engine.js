@@ -2,7 +2,8 @@
 // one method per job of worker/protocol.js's table (JOBS, which also gives
 // each job its lane).
 //
-//   const engine = createEngine({ jobTimeout });          // ms without an answer = a dead worker
+//   const engine = createEngine({ jobTimeout, worker });  // ms without an answer = a dead worker;
+//                                                         // worker: one spawnWorker() started earlier
 //   await engine.ready;                                   // the module is loaded
 //   await engine.setSource(key, source, maxSide, { shipped });   // rejects for a corrupt file
 //   const r = await engine.layer({ key, source, state, extras });   // LayerResult or null
@@ -57,8 +58,9 @@ function workerError(error) {
 }
 
 class Engine {
-  constructor({ jobTimeout = DEFAULT_JOB_TIMEOUT } = {}) {
+  constructor({ jobTimeout = DEFAULT_JOB_TIMEOUT, worker = null } = {}) {
     this.jobTimeout = jobTimeout;
+    this.early = worker; // the first worker, when it was started before the engine
     this.sources = new Map(); // key -> {source, maxSide}: what the worker is sent for key
     this.lanes = new Map(); // type -> {inFlight: Promise | null, waiting: {job, resolve, reject} | null}
     this.pending = new Map(); // id -> {type, job, resolve, reject, deaths, sent}
@@ -81,7 +83,8 @@ class Engine {
 
   start() {
     const gen = ++this.generation;
-    this.worker = spawnWorker();
+    this.worker = this.early ?? spawnWorker();
+    this.early = null;
     this.ready = new Promise((resolve, reject) => {
       this.readyResolve = resolve;
       this.readyReject = reject;

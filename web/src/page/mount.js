@@ -21,6 +21,8 @@
 //     idPrefix: undefined,  // prefix of every id inside (default: 'cp<n>-', unique per page)
 //     jobTimeout: 30000,    // ms without an answer from the worker before it is replaced
 //     notebook: true,       // false: no "Open as a notebook" buttons (services/notebook.js)
+//     worker: undefined,    // its first worker, when the page started it earlier
+//                           // (spawn-worker.js spawnWorker(): main.js starts it first thing)
 //   });
 //   await pg.ready;          // the first result is drawn (rejects when the module cannot load)
 //   pg.state, pg.set(name, v), pg.update({...}), pg.loadHash(h), pg.hash, pg.result, pg.idle
@@ -70,7 +72,11 @@ function readOptions(root, options) {
     idPrefix = `cp${++instances}-`,
     jobTimeout = 0,
     notebook = true,
+    worker = null,
   } = options;
+  if (worker !== null && !(typeof Worker === 'function' && worker instanceof Worker)) {
+    throw new Error(`worker ${String(worker)}: must be a Worker started by spawnWorker()`);
+  }
   if (typeof notebook !== 'boolean') {
     throw new Error(`notebook ${JSON.stringify(notebook)}: must be true or false`);
   }
@@ -88,6 +94,7 @@ function readOptions(root, options) {
   }
   const doc = root.ownerDocument || root;
   const o = { initial, hash, panels, locked, reset, onStateChange, prefix, jobTimeout, notebook };
+  o.worker = worker;
   return { ...o, rootNode, doc };
 }
 
@@ -158,7 +165,7 @@ export function mountPlayground(root, options = {}) {
     resetTo: o.reset,
   });
   onDestroy(() => store.destroy());
-  const engine = createEngine(o.jobTimeout ? { jobTimeout: o.jobTimeout } : {});
+  const engine = createEngine({ jobTimeout: o.jobTimeout || undefined, worker: o.worker });
   onDestroy(() => engine.destroy());
   const container = createContainer(root, o.doc, o.prefix);
   // its radio buttons leave their groups first, or a shadow root keeps the whole DOM (radio-groups.js)
@@ -229,6 +236,7 @@ export function mountPlayground(root, options = {}) {
   // the first screen's two lines and "Start the lecture" belong to lecture mode
   container.querySelector('.cp-start').hidden = !o.panels.includes('lecture');
   fitNav(container, $);
+  performance.mark('convplay:mounted');
 
   const ready = (async () => {
     try {
@@ -258,6 +266,7 @@ export function mountPlayground(root, options = {}) {
     if (destroyed) return;
     fitNav(container, $); // with the links of the panels mounted since
     started = true;
+    performance.mark('convplay:started');
     bus.emit('started');
   })();
   ready.catch(() => {});

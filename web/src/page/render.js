@@ -279,6 +279,14 @@ export function makeLegend() {
 }
 
 /** A short, readable number: 3 significant digits, no "-0". */
+/**
+ * An integer with its thousands grouped by commas ("12,345"), as toLocaleString('en') writes
+ * it, without Intl (whose first use costs tens of ms, on the first view's path).
+ */
+export function fmtInt(n) {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function fmt(x, digits = 3) {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0 || Math.abs(x) < 1e-12) return '0';

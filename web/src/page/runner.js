@@ -90,7 +90,7 @@ function measurePainted(start, arrived, runs, firstPainted) {
 }
 
 function statusText(r, ms) {
-  const when = new Date().toLocaleTimeString();
+  const when = new Date().toTimeString().slice(0, 8); // hh:mm:ss (no Intl: its first use is slow)
   return r.error
     ? `Last computation at ${when}: impossible layer (${fmtMs(ms)} ms).`
     : `Last computation at ${when}: ${fmtMs(ms)} ms in all (forward pass ${fmtMs(r.ms.forward)} ms in the worker).`;

@@ -26,6 +26,7 @@ function assetFragment() {
 }
 
 export function spawnWorker() {
+  performance.mark('convplay:worker-spawned');
   const url = new URL(workerUrl, import.meta.url);
   if (url.origin === location.origin || url.protocol === 'blob:' || url.protocol === 'data:') {
     if (url.protocol !== 'data:') url.hash = assetFragment();

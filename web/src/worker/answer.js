@@ -54,11 +54,19 @@ function isFatal(e) {
   return /^Aborted\(|out of memory|bad_alloc|Cannot enlarge memory/i.test(m);
 }
 
+// the first job of each type is measured in the worker's timeline (the first view's profile)
+const measured = new Set();
+
 /** The reply to msg: the handler's result, or its error (fatal when the module broke). */
 export async function answer(module, handlers, msg) {
   try {
     const cp = await module;
+    const begun = performance.now();
     const result = detachViews(await handlerOf(handlers, msg.type)(cp, msg));
+    if (!measured.has(msg.type)) {
+      measured.add(msg.type);
+      performance.measure(`convplay:worker:${msg.type}`, { start: begun });
+    }
     return {
       reply: { id: msg.id, ok: true, result },
       transfer: [...collectTransfers(result), ...bitmapsOf(result)],

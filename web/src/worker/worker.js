@@ -1,23 +1,11 @@
-// A playground's Web Worker: it loads the WASM module once, owns the
-// pipeline (sources.js, pipeline.js) and runs every job of protocol.js
-// (handlers.js) on its own copy of the data, so the page never freezes and
-// never ships tensors.
-import createConvplay from 'convplay-wasm/convplay.mjs';
-import { WASM_URL } from './asset-urls.js';
-import { errorOf } from './pipeline.js';
-import { createHandlers } from './handlers.js';
-import { answer } from './answer.js';
+// A playground's Web Worker, its first file: it starts fetching and compiling the .wasm
+// (its URL is in the worker's own URL, page/spawn-worker.js) before the rest of the worker
+// (serve.js, the module's glue) is even fetched, so both download and compile at once; the
+// messages that come meanwhile wait for serve.js. It imports nothing statically: a file the
+// other chunks of the worker share must never be this one (web/vite.config.js).
+performance.mark('convplay:worker:started');
 
-const cpPromise = createConvplay({ wasmUrl: WASM_URL });
-
-const handlers = createHandlers();
-
-self.onmessage = async (event) => {
-  const { reply, transfer } = await answer(cpPromise, handlers, event.data);
-  self.postMessage(reply, transfer);
-};
-
-// what the worker's own Content-Security-Policy refused while the module loaded
+// what the worker's own Content-Security-Policy refuses until the module is loaded
 // (the page names the directive when the module cannot load)
 const violations = [];
 const onViolation = (e) =>
@@ -26,12 +14,27 @@ const onViolation = (e) =>
     blocked: e.blockedURI,
   });
 self.addEventListener('securitypolicyviolation', onViolation);
+const watch = {
+  violations,
+  stop: () => self.removeEventListener('securitypolicyviolation', onViolation),
+};
 
-cpPromise.then(
-  () => {
-    self.removeEventListener('securitypolicyviolation', onViolation);
-    self.postMessage({ ready: true });
+// the compiled .wasm, or null: anything unusual (no URL given, a wrong MIME type, a refusal)
+// is left to the module's own loading, which says what went wrong
+const wasmUrl = new URLSearchParams(self.location.hash.slice(1)).get('wasm');
+const early =
+  wasmUrl && typeof WebAssembly.compileStreaming === 'function'
+    ? WebAssembly.compileStreaming(fetch(wasmUrl, { credentials: 'same-origin' })).catch(() => null)
+    : null;
+
+const serving = import('./serve.js').then(
+  ({ serve }) => serve(early, watch),
+  (e) => {
+    // the rest of the worker could not be loaded: the page says the module failed to load
+    self.postMessage({ ready: false, error: { name: e.name, message: e.message, violations } });
+    return () => {};
   },
-  // the violation's event comes in a task after the failure it caused
-  (e) => setTimeout(() => self.postMessage({ ready: false, error: { ...errorOf(e), violations } })),
 );
+self.onmessage = (event) => {
+  serving.then((onJob) => onJob(event.data));
+};

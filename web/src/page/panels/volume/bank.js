@@ -1,7 +1,7 @@
 // The filter bank: K cards of F1 x F2 x D1 weights (one grid per input channel)
 // and the bias, each with its preset and an "edit" button; the cards and grids
 // are kept and updated in place.
-import { fmt, rangeOf } from '../../render.js';
+import { fmt, fmtInt, rangeOf } from '../../render.js';
 import { presetOf, FILTER_PRESETS } from '../../../common/state.js';
 import { PRESET_LABELS } from '../../../common/filters.js';
 import { textEl as el, setText } from '../../dom.js';
@@ -90,8 +90,8 @@ export function mountBank(ctx, bankEl) {
       const bc = r.geometry.biasCount;
       bankParams.append(
         'parameters: F1·F2·D1·K + K = ',
-        `${fh}·${fw}·${d1}·${K} + ${K} = ${wc.toLocaleString('en')} + ${bc} = `,
-        el('b', 'param-count', (wc + bc).toLocaleString('en')),
+        `${fh}·${fw}·${d1}·${K} + ${K} = ${fmtInt(wc)} + ${bc} = `,
+        el('b', 'param-count', fmtInt(wc + bc)),
       );
     }
   }
