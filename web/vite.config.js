@@ -24,10 +24,10 @@ const wasmDir = process.env.CONVPLAY_WASM_DIR
   ? path.resolve(process.env.CONVPLAY_WASM_DIR)
   : path.resolve(repoRoot, 'build/wasm-release/dist');
 
-// What the worker imports only when it is used (worker/jobs/nnlab.js: the network lab's glue;
-// worker/jobs/notebook.js: the notebook builders): chunks of their own.
+// What the worker imports only when it is used (the panels' jobs, worker/jobs/; the network
+// lab's glue; the notebook builders): chunks of their own.
 const isLazyInWorker = (id) =>
-  /(convplay_nn|convplay_lab|notebook)\.mjs$|lab-module(\.inline)?\.js$/.test(id);
+  /(convplay_nn|convplay_lab|notebook)\.mjs$|lab-module(\.inline)?\.js$|\/worker\/jobs\//.test(id);
 
 // The page's Content-Security-Policy (index.html) allows no inline styles. The
 // dev server injects CSS imported from JS as <style> elements (for hot reload),
@@ -59,6 +59,15 @@ export default defineConfig({
       input: {
         main: path.resolve(webDir, 'index.html'),
         two: path.resolve(webDir, 'demo/two.html'),
+      },
+      // the page's first module (boot.js: it starts the worker) is a chunk of its own, which
+      // the page's chunk imports first: it runs before the playground's chunks are evaluated
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'boot', test: (id) => /\/src\/(boot|page\/spawn-worker)\.js$/.test(id) },
+          ],
+        },
       },
     },
   },

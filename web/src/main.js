@@ -1,23 +1,17 @@
 // The full page: one playground that owns the page's URL hash. In the iframe
 // mode (?embed=1&panels=...&locked=...) it shows only those panels; the
 // sharing tools (links, Embed, Export, Import) come from embed/fullpage.js.
-//
-// The worker starts first thing (it fetches and compiles the .wasm while the rest of the
-// page's script downloads, is parsed and mounts); the playground takes it as its first.
-import { spawnWorker } from './page/spawn-worker.js';
+// Its worker was started by boot.js, first thing.
+import { earlyWorker } from './boot.js';
+import { mountPlayground } from './page/mount.js';
+import { pageOptions, decoratePage } from './embed/fullpage.js';
 
-performance.mark('convplay:start');
-const worker = spawnWorker();
-const [{ mountPlayground }, { pageOptions, decoratePage }] = await Promise.all([
-  import('./page/mount.js'),
-  import('./embed/fullpage.js'),
-]);
 const options = pageOptions(location); // read before the playground rewrites the hash
 const playground = mountPlayground(document.getElementById('playground'), {
   hash: true,
   idPrefix: '',
   ...options.mount,
-  worker,
+  worker: earlyWorker,
 });
 decoratePage(playground, options);
 window.convplay = playground; // for the console and the tests

@@ -144,6 +144,27 @@ function panelMounter(ctx, shown, runner) {
 }
 
 /**
+ * The optional panels of shown (ids): their modules are fetched at once, then each mounts in
+ * its own task, in the list's order. One whose module cannot be loaded is left out (said in
+ * the console). Resolves when all are mounted (or destroyed() became true).
+ */
+async function mountOptional(mounter, shown, destroyed) {
+  const panels = PANELS.filter((p) => p.optional && shown.includes(p.id));
+  const modules = panels.map((p) =>
+    p.load().catch((e) => {
+      console.error(`${p.id}: its module could not be loaded:`, e);
+      return null;
+    }),
+  );
+  for (const [i, panel] of panels.entries()) {
+    const module = await modules[i];
+    await nextTask();
+    if (destroyed()) return;
+    if (module) mounter.mount({ ...panel, mount: module.mount });
+  }
+}
+
+/**
  * Mounts a playground into root (an Element or a ShadowRoot, connected to a
  * document). Returns the instance (playground.d.ts: PlaygroundInstance).
  */
@@ -255,14 +276,9 @@ export function mountPlayground(root, options = {}) {
     bus.emit('ready');
     source.first(); // the first image, then the layer
     await runner.first;
-    // then the panels below mount, one task each, and start their own jobs: the first view
-    // never waits for them, and the page answers input between them
-    for (const panel of PANELS) {
-      if (!panel.optional || !o.panels.includes(panel.id)) continue;
-      await nextTask();
-      if (destroyed) return;
-      mounter.mount(panel);
-    }
+    // then the panels below load and mount, one task each, and start their own jobs: the
+    // first view never waits for them, and the page answers input between them
+    await mountOptional(mounter, o.panels, () => destroyed);
     if (destroyed) return;
     fitNav(container, $); // with the links of the panels mounted since
     started = true;

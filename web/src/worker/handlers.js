@@ -4,16 +4,10 @@
 //   const handlers = createHandlers();
 //   const result = await handlerOf(handlers, msg.type)(cp, msg);   // unknownJob for a stranger
 import { jobSpec } from './protocol.js';
-import { runLab } from './jobs/bnlab.js';
 import { buildWeights } from '../common/filters.js';
 import { LARGEST_SIDE } from '../common/state.js';
 import { Sources, LARGE_FILE_PIXELS } from './sources.js';
 import { Pipeline } from './pipeline.js';
-import { computeGradients } from './jobs/gradients.js';
-import { stepperModel } from './jobs/stepper.js';
-import { alexnet } from './jobs/alexnet.js';
-import { nnlab } from './jobs/nnlab.js';
-import { notebookJob } from './jobs/notebook.js';
 import { Held, plain, isResident } from './resident.js';
 import { withPictures } from './draw/pictures.js';
 
@@ -97,28 +91,44 @@ export function createHandlers() {
         isResident(image) ? { shape: image.shape, data: image.view() } : image,
       );
     },
-    gradients(cp, job) {
+    // the panels' own jobs load their module on first use (worker/jobs/, chunks of their
+    // own): what they read of the pipeline is read first, before anything else can run
+    async gradients(cp, job) {
       const layer = pipeline.layerAt(job.layerKey);
       const targetWeights =
         job.loss === 'target'
           ? buildWeights({ ...layer.state, filters: [job.target], bias: [] }).weights
           : null;
-      return {
-        layerKey: job.layerKey,
-        ...computeGradients(cp, plainLayer(layer), { ...job, targetWeights }),
-      };
+      const kept = plainLayer(layer);
+      const { computeGradients } = await import('./jobs/gradients.js');
+      return { layerKey: job.layerKey, ...computeGradients(cp, kept, { ...job, targetWeights }) };
     },
-    stepper: (cp, job) =>
-      stepperModel(cp, job.state, job.state.sin === 'image' ? currentImage() : null),
+    async stepper(cp, job) {
+      const image = job.state.sin === 'image' ? currentImage() : null;
+      const { stepperModel } = await import('./jobs/stepper.js');
+      return stepperModel(cp, job.state, image);
+    },
     // on the image of the layer the page drew (job.layerKey), else the current one
-    alexnet: (cp, job) =>
-      alexnet(cp, job.layerKey ? plain(pipeline.imageAt(job.layerKey)) : currentImage(), job.seed),
-    bnlab: (cp, job) => runLab({ call: async (method, ...args) => cp[method](...args) }, job.p),
+    async alexnet(cp, job) {
+      const image = job.layerKey ? plain(pipeline.imageAt(job.layerKey)) : currentImage();
+      const { alexnet } = await import('./jobs/alexnet.js');
+      return alexnet(cp, image, job.seed);
+    },
+    async bnlab(cp, job) {
+      const { runLab } = await import('./jobs/bnlab.js');
+      return runLab({ call: async (method, ...args) => cp[method](...args) }, job.p);
+    },
     geometry: (cp, job) => cp.conv2dGeometry(job.input, job.weight, job.params),
     sizes: (cp, job) => job.axes.map((a) => cp.convOutputSize(...a)),
     stats: (cp) => ({ ...cp.memoryStats(), sources: sources.map.size, held: held.size }),
     crash: (cp, job) => crashJob(job),
-    nnlab: (cp, job) => nnlab(job, cp),
-    notebook: (cp, job) => notebookJob(cp, job, { layerAt: (key) => pipeline.layerAt(key) }),
+    async nnlab(cp, job) {
+      const { nnlab } = await import('./jobs/nnlab.js');
+      return nnlab(job, cp);
+    },
+    async notebook(cp, job) {
+      const { notebookJob } = await import('./jobs/notebook.js');
+      return notebookJob(cp, job, { layerAt: (key) => pipeline.layerAt(key) });
+    },
   };
 }

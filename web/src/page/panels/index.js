@@ -1,6 +1,6 @@
 // The one static list of panels. Every panel has one contract:
 //
-//   mount(ctx) -> { update(result)?, destroy()?, api? }
+//   mount(ctx) -> { update(result)?, destroy()?, api? }   (an optional panel: its module's)
 //
 // ctx is the instance's context (page/context.js; its declared shape is
 // playground.d.ts PanelContext): the state and its set/update/subscribe, the
@@ -17,7 +17,8 @@
 // what panels share is declared in ctx (page/context.js, playground.d.ts
 // PanelContext) and made before any panel mounts, and no panel imports another.
 // `section` names the markup's section of a built-in panel (hidden when the
-// panel is not shown); `optional` panels are not mounted at all then;
+// panel is not shown); `optional` panels are not mounted at all then (load()
+// resolves their module, whose mount is the panel's);
 // `internal` ones are always mounted and are not among the panels to choose.
 import * as image from './image.js';
 import * as controls from './controls.js';
@@ -26,14 +27,9 @@ import * as announce from './announce.js';
 import * as volume from './volume/index.js';
 import * as editor from './editor.js';
 import * as inspect from './inspect.js';
-import * as gradients from './gradients/index.js';
-import * as stepper from './stepper/index.js';
-import * as alexnet from './alexnet/index.js';
-import * as code from './code.js';
-import * as lecture from './lecture.js';
-import * as bnlab from './bnlab/index.js';
-import * as nnlab from './nnlab/index.js';
 
+// the panels below the layer: their code is loaded once the first view is painted
+// (a chunk each; mount.js), so the page parses only what the first view needs
 export const PANELS = [
   { id: 'image', section: 'image-panel', mount: image.mount },
   { id: 'layer', section: 'layer-panel', mount: controls.mount },
@@ -42,13 +38,13 @@ export const PANELS = [
   { id: 'volume', section: 'volume', mount: volume.mount },
   { id: 'editor', section: 'editor-panel', mount: editor.mount },
   { id: 'inspect', section: 'inspect-panel', mount: inspect.mount },
-  { id: 'gradients', optional: true, mount: gradients.mount },
-  { id: 'stepper', optional: true, mount: stepper.mount },
-  { id: 'alexnet', optional: true, mount: alexnet.mount },
-  { id: 'code', optional: true, mount: code.mount },
-  { id: 'lecture', optional: true, mount: lecture.mount },
-  { id: 'bnlab', optional: true, mount: bnlab.mount },
-  { id: 'nnlab', optional: true, mount: nnlab.mount },
+  { id: 'gradients', optional: true, load: () => import('./gradients/index.js') },
+  { id: 'stepper', optional: true, load: () => import('./stepper/index.js') },
+  { id: 'alexnet', optional: true, load: () => import('./alexnet/index.js') },
+  { id: 'code', optional: true, load: () => import('./code.js') },
+  { id: 'lecture', optional: true, load: () => import('./lecture.js') },
+  { id: 'bnlab', optional: true, load: () => import('./bnlab/index.js') },
+  { id: 'nnlab', optional: true, load: () => import('./nnlab/index.js') },
 ];
 
 /** Every panel id (mountPlayground's options.panels picks among them). */
