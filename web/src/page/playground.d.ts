@@ -61,6 +61,11 @@ export interface MountOptions {
    * the batch-norm lab's and the network lab's). Default true.
    */
   notebook?: boolean;
+  /**
+   * Its first worker, started earlier with page/spawn-worker.js spawnWorker() (the full page
+   * starts it before its code is evaluated, so the .wasm compiles meanwhile).
+   */
+  worker?: Worker;
 }
 
 /** What the worker returns for the layer (worker/protocol.js LayerResult). */

@@ -10,6 +10,9 @@ import { createMap } from './map.js';
 
 // the longest a task of drawing maps may run before it lets the page answer input
 const FRAME_BUDGET_MS = 12;
+// maps of fewer pixels than this in all are drawn in one task (the first view's four are drawn
+// in the frame they arrive in, not one frame each while the page is still cold)
+const CHUNKED_PIXELS = 1 << 20;
 
 /** The map size select (state row 'zoom'). */
 function zoomRow(ctx) {
@@ -128,10 +131,11 @@ export function mountOutput(ctx, outputEl) {
     const range = layerRange(r, s.scale);
     while (mapsEl.children.length > K) mapsEl.lastChild.remove();
     const my = ++gen;
+    const chunked = K * H2 * W2 > CHUNKED_PIXELS;
     let t0 = performance.now();
     for (let k = 0; k < K; k++) {
       // many large maps: drawn a few at a time, the page answering input in between
-      if (performance.now() - t0 > FRAME_BUDGET_MS) {
+      if (chunked && performance.now() - t0 > FRAME_BUDGET_MS) {
         await nextTask();
         if (my !== gen) return;
         t0 = performance.now();

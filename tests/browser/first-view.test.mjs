@@ -1,0 +1,125 @@
+// The first view's order of work (the production build): the page starts its one worker
+// before it mounts, the worker fetches the .wasm before the rest of itself (so both download
+// and compile at once), and the panels below the layer load their code only after the first
+// view is painted, yet are all mounted and working once the page is idle (convplay.idle).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, waitIdle } from './helpers.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// the chunks of the panels below the layer (panels/index.js: optional, loaded by mount.js)
+const BELOW = ['gradients', 'stepper', 'alexnet', 'code', 'lecture', 'bnlab', 'nnlab'];
+const belowChunk = (name) => BELOW.find((id) => new RegExp(`/${id}-[\\w-]{8}\\.js$`).test(name));
+
+/** The page's script requests: [{name, start}] (ms after navigation start). */
+function pageScripts(page) {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((r) => r.name.endsWith('.js'))
+      .map((r) => ({ name: r.name, start: r.startTime })),
+  );
+}
+
+test('the worker starts fetching the .wasm before the rest of its own code', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitIdle(page);
+  const workers = page.workers();
+  assert.equal(workers.length, 1, 'the full page runs one worker (the one it started first)');
+  const seen = await workers[0].evaluate(() => ({
+    self: self.location.href.replace(/#.*$/, ''),
+    started: performance.getEntriesByName('convplay:worker:started').length,
+    requests: performance
+      .getEntriesByType('resource')
+      .map((r) => ({ name: r.name, start: r.startTime })),
+  }));
+  const wasm = seen.requests.find((r) => /convplay_core[\w-]*\.wasm$/.test(r.name));
+  const scripts = seen.requests.filter((r) => r.name.endsWith('.js') && r.name !== seen.self);
+  assert.ok(wasm, `the worker fetched the .wasm (its requests: ${JSON.stringify(seen.requests)})`);
+  assert.ok(scripts.length >= 1, 'the worker loads the rest of its code as a file of its own');
+  const first = Math.min(...scripts.map((r) => r.start));
+  assert.ok(
+    wasm.start <= first,
+    `the .wasm is requested (at ${wasm.start.toFixed(1)} ms) before the worker's other code (at ${first.toFixed(1)} ms)`,
+  );
+  assert.equal(seen.started, 1, "the worker's first file ran");
+  const spawned = await page.evaluate(() =>
+    performance.getEntriesByName('convplay:worker-spawned').map((m) => m.startTime),
+  );
+  assert.equal(spawned.length, 1, 'one worker was started, before the playground mounted');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the panels below the layer load after the first view, and are mounted and working once idle', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await waitIdle(page, 60000);
+  const firstView = await page.evaluate(
+    () => performance.getEntriesByName('convplay:first-view')[0].startTime,
+  );
+  const loaded = (await pageScripts(page)).filter((r) => belowChunk(r.name));
+  assert.deepEqual(
+    [...new Set(loaded.map((r) => belowChunk(r.name)))].sort(),
+    [...BELOW].sort(),
+    'each panel below the layer has its own chunk, loaded',
+  );
+  for (const r of loaded)
+    assert.ok(
+      r.start >= firstView,
+      `${r.name} was requested at ${r.start.toFixed(0)} ms, after the first view (${firstView.toFixed(0)} ms)`,
+    );
+  // every one is mounted: its section, its link in the navigation, its API
+  const mounted = await page.evaluate((ids) => {
+    const sections = ids.map((id) => (id === 'code' ? 'code-panel' : id));
+    return {
+      sections: sections.filter((id) => document.getElementById(id)?.children.length > 0),
+      apis: ['gradients', 'stepper', 'alexnet', 'lecture', 'bnlab', 'nnlab'].filter((id) =>
+        Boolean(window.convplay.panel(id)),
+      ),
+      nav: [...document.querySelectorAll('.cp-nav a')].map((a) => a.getAttribute('href')),
+    };
+  }, BELOW);
+  assert.deepEqual(mounted.sections, [
+    'gradients',
+    'stepper',
+    'alexnet',
+    'code-panel',
+    'lecture',
+    'bnlab',
+    'nnlab',
+  ]);
+  assert.deepEqual(mounted.apis, ['gradients', 'stepper', 'alexnet', 'lecture', 'bnlab', 'nnlab']);
+  for (const id of ['#gradients', '#stepper', '#bnlab', '#nnlab'])
+    assert.ok(mounted.nav.includes(id), `the navigation links ${id} (it has ${mounted.nav})`);
+  // and working: the gradients (a panel loaded late, a job the worker loads on first use)
+  await page.evaluate(() => window.convplay.set('gon', true));
+  await waitIdle(page, 60000);
+  const last = await page.evaluate(() => window.convplay.panel('gradients').last);
+  assert.ok(last && last.layerKey, 'the gradients are computed for the layer shown');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the iframe mode with the layer alone never loads the panels below it', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?embed=1&panels=layer,volume`);
+  await waitIdle(page, 60000);
+  const loaded = (await pageScripts(page)).filter((r) => belowChunk(r.name));
+  assert.deepEqual(
+    loaded.map((r) => r.name),
+    [],
+    'no chunk of a panel that is not shown is loaded',
+  );
+  assert.equal(await page.locator('#nnlab').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
