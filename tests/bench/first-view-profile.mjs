@@ -11,6 +11,7 @@
 // page's). Nothing is asserted; the numbers are this machine's.
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
 import { selfTimes, threadsNamed, printSelfTimes } from './trace.mjs';
+import { firstViewOf } from './first-view-wait.mjs';
 
 const [hash = ''] = process.argv.slice(2);
 const LOADS = Number(process.env.LOADS || 5);
@@ -81,12 +82,8 @@ async function load(browser, url, traced) {
         'toplevel',
       ],
     });
-  await page.goto(url);
-  await page.waitForFunction(
-    () => performance.getEntriesByName('convplay:first-view').length > 0,
-    null,
-    { timeout: 30000 },
-  );
+  await page.goto(url, { waitUntil: 'commit' });
+  await firstViewOf(page);
   const trace = traced ? JSON.parse((await browser.stopTracing()).toString()) : null;
   const origin = await page.evaluate(() => performance.timeOrigin);
   const firstView = await page.evaluate(

@@ -13,6 +13,7 @@
 // Timings are this machine's; nothing is asserted (the tests never time anything).
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
 import { step } from './page-step.mjs';
+import { firstViewOf } from './first-view-wait.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS || 12);
 
@@ -96,30 +97,12 @@ async function bigCase(browser, url, noOffscreen) {
   await big.close();
 }
 
-/**
- * One fresh load of url (a new browser context): 'convplay:first-view' (navigation start to the
- * frame that paints the first result). The wait runs in the page as one promise: Playwright's
- * waitForFunction would inject its script (hundreds of ms of the main thread) in the middle of
- * the load it measures.
- */
+/** One fresh load of url (a new browser context): 'convplay:first-view'. */
 async function firstView(browser, url) {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const p = await ctx.newPage();
   await p.goto(url, { waitUntil: 'commit' });
-  const ms = await p.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no first view within 30 s')), 30000);
-        const look = () => {
-          const e = performance.getEntriesByName('convplay:first-view')[0];
-          if (!e) return false;
-          clearTimeout(timer);
-          resolve(e.duration);
-          return true;
-        };
-        if (!look()) new PerformanceObserver(look).observe({ type: 'mark' });
-      }),
-  );
+  const ms = await firstViewOf(p);
   await ctx.close();
   return ms;
 }
