@@ -60,6 +60,30 @@ test('the ES module loads from wasmBinary', async () => {
   checkWorks(await loadConvplay());
 });
 
+test('the ES module loads from wasmModule: compiled, being compiled (compileWasm), or null (then wasmUrl)', async () => {
+  const { default: createConvplay, compileWasm } = await import(path.join(DIST, 'convplay.mjs'));
+  const url = `data:application/wasm;base64,${wasmBytes().toString('base64')}`;
+  const bad = 'data:application/wasm;base64,AGFzbQ==';
+  checkWorks(await createConvplay({ wasmModule: await WebAssembly.compile(wasmBytes()) }));
+  const early = createConvplay({ wasmModule: compileWasm(url) });
+  checkWorks(await early);
+  // the decode runs in a second instance of the same compiled module
+  const png = (await early).encodePng({
+    shape: [1, 1, 2, 2],
+    data: new Float32Array([0, 1, 1, 0]),
+  });
+  assert.deepEqual(
+    Array.from((await early).decodeImage(png, { grey: true }).image.data),
+    [0, 1, 1, 0],
+  );
+  checkWorks(await createConvplay({ wasmModule: Promise.resolve(null), wasmUrl: url }));
+  await assert.rejects(
+    createConvplay({ wasmModule: Promise.resolve(null) }),
+    /resolved to nothing/,
+  );
+  await assert.rejects(createConvplay({ wasmModule: compileWasm(bad) }));
+});
+
 test('the ES module loads from wasmUrl (instantiateStreaming), and a bad URL rejects', async () => {
   const { default: createConvplay } = await import(path.join(DIST, 'convplay.mjs'));
   const url = `data:application/wasm;base64,${wasmBytes().toString('base64')}`;
