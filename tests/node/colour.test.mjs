@@ -56,3 +56,8 @@ test('the counts of the confusion matrix read at 4.5:1 on a light and on a dark 
     }
   }
 });
+
+test('fmtInt groups thousands as toLocaleString("en") does (without Intl)', () => {
+  for (const n of [0, 7, 112, 999, 1000, 12345, 123456, 1234567, -4321, 100000000])
+    assert.equal(render.fmtInt(n), n.toLocaleString('en'), String(n));
+});
