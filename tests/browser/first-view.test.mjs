@@ -123,3 +123,21 @@ test('the iframe mode with the layer alone never loads the panels below it', asy
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a page that mounts its own playgrounds (demo/two.html) runs one worker for each, no other', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}demo/two.html`, {
+    waitForMaps: false,
+  });
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('.cp-playground[data-runs="1"]').length +
+        (document.querySelector('#b')?.shadowRoot?.querySelectorAll('.cp-playground[data-runs="1"]')
+          .length ?? 0) >=
+      2,
+    null,
+    { timeout: 60000 },
+  );
+  assert.equal(page.workers().length, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

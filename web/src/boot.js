@@ -5,5 +5,10 @@ import { spawnWorker } from './page/spawn-worker.js';
 
 performance.mark('convplay:start');
 
-/** The worker main.js hands to its playground (mountPlayground's options.worker). */
-export const earlyWorker = spawnWorker();
+// Only on the full page (index.html, whose <main id="playground"> main.js mounts into): the
+// playground's chunks import this chunk wherever they are bundled (the demo of two playgrounds
+// too), and such a page starts its own workers.
+const fullPage = Boolean(document.getElementById('playground'));
+
+/** The worker main.js hands to its playground (mountPlayground's options.worker), or null. */
+export const earlyWorker = fullPage ? spawnWorker() : null;
