@@ -1,7 +1,10 @@
 """The PyTorch peer of tests/bench/train.mjs: the "tiny" network (conv 8@3x3 -
 ReLU - max pool 2 - conv 16@3x3 - ReLU - max pool 2 - fully connected 10) trained
 for one epoch on the first N Fashion-MNIST training images (Debian's idx files),
-batch 32, SGD with momentum, one thread. Prints one JSON line.
+batch 32, SGD with momentum, one thread. Prints one JSON line. One run per
+process: train.mjs starts it several times, alternating with our runs, and
+reports the median and the spread (PyTorch's rate swings two- to five-fold from
+one process to the next).
 
     /usr/bin/python3 tests/bench/train_torch.py [N] [--bn]
 """
