@@ -263,10 +263,11 @@ std::vector<VariantCase> variant_cases() {
       // rows shorter than 8, and reflected edges
       {"stride_2_pad_2_w_lt_8", {1, 2, 9, 7}, {3, 2, 3, 3}, params(2, 2)},
       {"stride_2_pad_2_reflect", {1, 3, 11, 19}, {4, 3, 5, 5}, params(2, 2, 1, PadMode::reflect)},
-      // tiles along each output row: 15 = 8 + a partial tile (few filters: read in
-      // place), 16 = two tiles (16 filters: through a panel)
+      // tiles along each output row: 15 = 8 + a partial tile, with few filters
+      // (read in place) and with 64 (through a panel); 16 = two tiles
       {"rows_partial_tile", {1, 4, 30, 30}, {6, 4, 5, 5}, params(2, 2)},
-      {"rows_panel_k16", {1, 3, 20, 32}, {16, 3, 5, 5}, params(2, 2)},
+      {"rows_panel_k64", {1, 3, 20, 30}, {64, 3, 5, 5}, params(2, 2)},
+      {"rows_k32", {1, 3, 20, 32}, {32, 3, 5, 5}, params(2, 2)},
       // forward bands (about 64K floats of phase images each): 8 and 5 rows of
       // 13, and at stride 2, 8 and 4 rows of 12
       {"bands_c1024", {1, 1024, 13, 14}, {4, 1024, 3, 3}, params(1, 1)},
