@@ -128,6 +128,44 @@ test("a padding or stride step leaves the filter bank's and the input channels' 
   await page.close();
 });
 
+/** Each bank grid's canvas bitmap size and the size of the box it shows (CSS px). */
+const bankGrids = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('#filter-bank .wgrid')].map((g) => {
+      const c = g.querySelector('canvas');
+      const box = g.getBoundingClientRect();
+      return { bitmap: [c.width, c.height], box: [box.width, box.height] };
+    }),
+  );
+
+async function setF(page, v) {
+  await page.evaluate((val) => {
+    const e = document.getElementById('f');
+    e.value = String(val);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  }, v);
+  await waitIdle(page);
+}
+
+test("a smaller kernel keeps the bank's canvases (no new bitmaps) and shows exactly its cells", async () => {
+  const { page, errors } = await openSpied();
+  const at3 = await bankGrids(page);
+  await setF(page, 5);
+  const at5 = await bankGrids(page);
+  await setF(page, 3);
+  const back = await bankGrids(page);
+  assert.equal(back.length, at3.length);
+  back.forEach((g, i) => {
+    // the bitmap made for F = 5 is kept (a canvas resize costs a new backing store)...
+    assert.deepEqual(g.bitmap, at5[i].bitmap, `grid ${i + 1}: the canvas was resized`);
+    // ...and the grid shows the 3 x 3 cells' box, as when it was first drawn at F = 3
+    assert.deepEqual(g.box, at3[i].box, `grid ${i + 1}: the box of F = 3`);
+  });
+  assert.ok(at5[0].box[0] > at3[0].box[0], 'F = 5 grids are wider');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the padded input’s overlay is drawn at the size it is shown', async () => {
   for (const width of [1400, 390]) {
     const { page, errors } = await openPage(browser, server.url, {
