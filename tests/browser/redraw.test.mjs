@@ -225,3 +225,43 @@ test('a step that keeps the padding gets no new padded input from the worker; a 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** Steps F to v; resolves when and in which order the frame and the panels' updates came. */
+async function stepOrder(page, v) {
+  await setF(page, v);
+  return page.evaluate(() => {
+    const last = (name) => performance.getEntriesByName(name).at(-1);
+    const painted = last('convplay:redraw');
+    const at = (id) => last(`convplay:update:${id}`).startTime;
+    return {
+      painted: painted.startTime + painted.duration,
+      volume: at('volume'),
+      gradients: at('gradients'),
+      layerKey: window.convplay.result.key,
+      gradKey: window.convplay.panel('gradients').result?.key,
+      dwLabel: document.querySelector('#gradients .g-dwgrid')?.getAttribute('aria-label'),
+    };
+  });
+}
+
+test('the panels on screen are drawn before the frame, those off screen after it, all before idle', async () => {
+  const { page, errors } = await openSpied('gon=1&gl=sq');
+  await page.waitForSelector('#gradients[data-state="ok"]', { timeout: 30000 });
+  // the top of the page: the volume is on screen, the gradients far below it
+  let o = await stepOrder(page, 5);
+  assert.ok(o.volume < o.painted, 'the volume is drawn before the frame that shows it');
+  assert.ok(o.gradients >= o.painted, 'the gradients (off screen) are updated after that frame');
+  assert.equal(o.gradKey, o.layerKey, 'idle: the gradients are those of the layer shown');
+  assert.match(o.dwLabel, /5 × 5 gradients/);
+  // scrolled to the gradients: now they come first, and the volume after the frame
+  await page.locator('#gradients .g-dw').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 200));
+  await page.waitForTimeout(300); // the visibility observer reports
+  o = await stepOrder(page, 3);
+  assert.ok(o.gradients < o.painted, 'the gradients (on screen) are updated before the frame');
+  assert.ok(o.volume >= o.painted, 'the volume (off screen) is drawn after that frame');
+  assert.equal(o.gradKey, o.layerKey);
+  assert.match(o.dwLabel, /3 × 3 gradients/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
