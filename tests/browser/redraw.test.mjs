@@ -265,3 +265,31 @@ test('the panels on screen are drawn before the frame, those off screen after it
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a padding step changes the numbers of the formula, not its elements', async () => {
+  const { page, errors } = await openSpied();
+  const mark = () =>
+    page.evaluate(() => {
+      for (const e of document.querySelectorAll('#formula *')) e.__kept = true;
+    });
+  const read = () =>
+    page.evaluate(() => ({
+      kept: [...document.querySelectorAll('#formula .formula-line, #formula .formula-numbers')].map(
+        (e) => e.__kept === true,
+      ),
+      w: document.querySelector('#formula .formula-W').textContent,
+    }));
+  await mark();
+  await page.evaluate(() => {
+    const e = document.getElementById('p');
+    e.value = '2';
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await waitIdle(page);
+  const after = await read();
+  assert.match(after.w, /\+ 2·2\) \/ 1 \+ 1/, after.w);
+  assert.ok(after.kept.length >= 6);
+  assert.ok(after.kept.every(Boolean), `elements replaced: ${after.kept}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
