@@ -237,6 +237,7 @@ async function stepOrder(page, v) {
       painted: painted.startTime + painted.duration,
       volume: at('volume'),
       gradients: at('gradients'),
+      stepperF: window.convplay.panel('stepper').model?.fh,
       layerKey: window.convplay.result.key,
       gradKey: window.convplay.panel('gradients').result?.key,
       dwLabel: document.querySelector('#gradients .g-dwgrid')?.getAttribute('aria-label'),
@@ -253,6 +254,7 @@ test('the panels on screen are drawn before the frame, those off screen after it
   assert.ok(o.gradients >= o.painted, 'the gradients (off screen) are updated after that frame');
   assert.equal(o.gradKey, o.layerKey, 'idle: the gradients are those of the layer shown');
   assert.match(o.dwLabel, /5 × 5 gradients/);
+  assert.equal(o.stepperF, 5, "idle: the step-through (off screen) has the layer's kernel");
   // scrolled to the gradients: now they come first, and the volume after the frame
   await page.locator('#gradients .g-dw').scrollIntoViewIfNeeded();
   await page.evaluate(() => window.scrollBy(0, 200));
@@ -262,6 +264,7 @@ test('the panels on screen are drawn before the frame, those off screen after it
   assert.ok(o.volume >= o.painted, 'the volume (off screen) is drawn after that frame');
   assert.equal(o.gradKey, o.layerKey);
   assert.match(o.dwLabel, /3 × 3 gradients/);
+  assert.equal(o.stepperF, 3);
   assert.deepEqual(errors, []);
   await page.close();
 });
