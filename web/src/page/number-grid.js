@@ -46,12 +46,12 @@ function contextWithFont(cv, font) {
   return g;
 }
 
-let measurer = null; // one context that measures every grid's numbers
+let measurer = null; // one canvas that measures every grid's numbers
 /** The width in CSS px of each of texts in font. */
 function textWidths(texts, font) {
-  measurer ??= document.createElement('canvas').getContext('2d');
-  if (measurer.font !== font) measurer.font = font;
-  return texts.map((t) => measurer.measureText(t).width);
+  measurer ??= document.createElement('canvas');
+  const g = contextWithFont(measurer, font);
+  return texts.map((t) => g.measureText(t).width);
 }
 
 /**
