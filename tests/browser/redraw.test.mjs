@@ -296,3 +296,32 @@ test('a padding step changes the numbers of the formula, not its elements', asyn
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('padding steps with the volume off screen: once idle, the padded input is the current one', async () => {
+  const { page, errors } = await openSpied('img=checker&size=32&k=2');
+  await page.locator('#stepper').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 400));
+  await page.waitForTimeout(300);
+  // two steps in a row: the second may come while the first is drawn off screen
+  await page.evaluate(() => {
+    const e = document.getElementById('p');
+    for (const v of ['3', '2']) {
+      e.value = v;
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  });
+  await waitIdle(page);
+  const shown = await page.evaluate(() => {
+    const r = window.convplay.result;
+    const cv = document.querySelector('#input-volume canvas.padded');
+    return {
+      p: r.layer.p,
+      canvas: [cv.width, cv.height],
+      want: [r.padMapW.length, r.padMapH.length],
+    };
+  });
+  assert.equal(shown.p, 2);
+  assert.deepEqual(shown.canvas, shown.want);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -216,12 +216,13 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
     const stale = () => destroyed() || result !== r; // a newer result is being drawn
     const later = await drawOnScreen(panels(), r, onScreen);
     if (stale()) return;
-    paddedShown = r.pictures?.paddedKey ?? null;
     const ms = performance.now() - t0;
     const start = changedAt;
     changedAt = key === requested ? null : changedAt;
     await measurePainted(start, arrived, runs + 1, resolveFirst);
     if (stale() || !(await drawLater(later, r, stale))) return;
+    // the padded input is surely shown once every panel has drawn r (the volume may be off screen)
+    paddedShown = r.pictures?.paddedKey ?? null;
     drawn = key;
     runs += 1;
     syncDataset();
