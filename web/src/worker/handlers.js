@@ -16,6 +16,7 @@ import { nnlab } from './jobs/nnlab.js';
 import { notebookJob } from './jobs/notebook.js';
 import { Held, plain, isResident } from './resident.js';
 import { withPictures } from './draw/pictures.js';
+import { withGradientPictures } from './draw/gradients.js';
 
 /** The handler of a job type; throws protocol.js unknownJob for a type it does not list. */
 export function handlerOf(handlers, type) {
@@ -103,10 +104,9 @@ export function createHandlers() {
         job.loss === 'target'
           ? buildWeights({ ...layer.state, filters: [job.target], bias: [] }).weights
           : null;
-      return {
-        layerKey: job.layerKey,
-        ...computeGradients(cp, plainLayer(layer), { ...job, targetWeights }),
-      };
+      const plainL = plainLayer(layer);
+      const g = computeGradients(cp, plainL, { ...job, targetWeights });
+      return { layerKey: job.layerKey, ...withGradientPictures(g, job, plainL.batch) };
     },
     stepper: (cp, job) =>
       stepperModel(cp, job.state, job.state.sin === 'image' ? currentImage() : null),

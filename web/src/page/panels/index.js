@@ -16,8 +16,10 @@
 // The order is the order of the sections; the mount order does not matter:
 // what panels share is declared in ctx (page/context.js, playground.d.ts
 // PanelContext) and made before any panel mounts, and no panel imports another.
-// `section` names the markup's section of a built-in panel (hidden when the
-// panel is not shown); `optional` panels are not mounted at all then;
+// `section` names the panel's section: the markup's for a built-in panel
+// (hidden when the panel is not shown), ctx.slot's for the others (the runner
+// draws the panels on screen first); `optional` panels are not mounted at all
+// when not shown;
 // `internal` ones are always mounted and are not among the panels to choose.
 import * as image from './image.js';
 import * as controls from './controls.js';
@@ -42,13 +44,13 @@ export const PANELS = [
   { id: 'volume', section: 'volume', mount: volume.mount },
   { id: 'editor', section: 'editor-panel', mount: editor.mount },
   { id: 'inspect', section: 'inspect-panel', mount: inspect.mount },
-  { id: 'gradients', optional: true, mount: gradients.mount },
-  { id: 'stepper', optional: true, mount: stepper.mount },
-  { id: 'alexnet', optional: true, mount: alexnet.mount },
-  { id: 'code', optional: true, mount: code.mount },
-  { id: 'lecture', optional: true, mount: lecture.mount },
-  { id: 'bnlab', optional: true, mount: bnlab.mount },
-  { id: 'nnlab', optional: true, mount: nnlab.mount },
+  { id: 'gradients', section: 'gradients', optional: true, mount: gradients.mount },
+  { id: 'stepper', section: 'stepper', optional: true, mount: stepper.mount },
+  { id: 'alexnet', section: 'alexnet', optional: true, mount: alexnet.mount },
+  { id: 'code', section: 'code-panel', optional: true, mount: code.mount },
+  { id: 'lecture', section: 'lecture', optional: true, mount: lecture.mount },
+  { id: 'bnlab', section: 'bnlab', optional: true, mount: bnlab.mount },
+  { id: 'nnlab', section: 'nnlab', optional: true, mount: nnlab.mount },
 ];
 
 /** Every panel id (mountPlayground's options.panels picks among them). */
