@@ -2,7 +2,8 @@
 # `npm run bench`: builds the module and the bench build (convplay_bench_wasm:
 # the module plus what only the bench calls) (and, with --native, the native bench),
 # then runs tests/bench/bench.mjs (the kernels) and tests/bench/train.mjs (the
-# training rows); arguments are passed on (--json, --runs N, --native).
+# training rows); arguments are passed on (--json, --runs N, --native;
+# --train-runs N: runs of each training side, default 5).
 # `--op train` runs only the training rows, `--op kernels` only the kernels.
 set -euo pipefail
 cd "$(dirname "$0")/.."

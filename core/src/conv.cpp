@@ -185,8 +185,8 @@ Conv2dGeometry prepare_backward(BasicTensor<T>& dx, BasicTensor<T>& dw, std::vec
                                 const BasicTensor<T>& dy, const BasicTensor<T>& x,
                                 const BasicTensor<T>& w, const Conv2dParams& p) {
   const Conv2dGeometry g = check_backward(dy, x, w, p);
-  dx.reset(g.input);
-  dw.reset(g.weight);
+  dx.reset_for_overwrite(g.input);  // every variant writes every value
+  dw.reset_for_overwrite(g.weight);
   db.assign(static_cast<size_t>(g.weight.n), T(0));
   return g;
 }
@@ -239,7 +239,9 @@ void kernels::conv2d_forward_with(const std::string& variant, Tensor& y, const T
   const Conv2dGeometry g = check_forward(x, w, b, p);
   const Conv2dParams pk = correlating(p);
   const auto& v = pick_variant(conv2d_f32_fwd_variants(), variant, g, pk);
-  y.reset(g.output);  // its storage reused: a warm call of the same layer does not allocate
+  // its storage reused (a warm call of the same layer does not allocate), not
+  // zeroed: every variant writes every value
+  y.reset_for_overwrite(g.output);
   Tensor flipped;
   v.run(y, x, kernel_weights(w, p, flipped), b, g, pk);
 }
@@ -283,7 +285,7 @@ void kernels::conv2d_backward_data_with(const std::string& variant, Tensor& dx, 
   check_dy(dy, g);
   const Conv2dParams pk = correlating(p);
   const auto& v = pick_variant(conv2d_f32_bwd_data_variants(), variant, g, pk);
-  dx.reset(g.input);
+  dx.reset_for_overwrite(g.input);  // every variant writes every value
   Tensor flipped;
   v.run(dx, dy, kernel_weights(w, p, flipped), g, pk);
 }
@@ -301,7 +303,7 @@ void kernels::conv2d_backward_filter_with(const std::string& variant, Tensor& dw
   check_dy(dy, g);
   const Conv2dParams pk = correlating(p);
   const auto& v = pick_variant(conv2d_f32_bwd_filter_variants(), variant, g, pk);
-  dw.reset(g.weight);
+  dw.reset_for_overwrite(g.weight);  // every variant writes every value
   db.assign(static_cast<size_t>(g.weight.n), 0.0f);
   v.run(dw, db, dy, x, g, pk);
   unflip(dw, p);

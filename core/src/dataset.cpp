@@ -35,7 +35,7 @@ Tensor Dataset::batch(const int* idx, int count) const {
 }
 
 void Dataset::batch(Tensor& t, const int* idx, int count) const {
-  t.reset(Shape{count, channels, height, width});
+  t.reset_for_overwrite(Shape{count, channels, height, width});  // every value written below
   const size_t per = static_cast<size_t>(image_size());
   for (int i = 0; i < count; ++i) {
     const uint8_t* src = pixels.data() + static_cast<size_t>(idx[i]) * per;

@@ -128,6 +128,44 @@ test("a padding or stride step leaves the filter bank's and the input channels' 
   await page.close();
 });
 
+/** Each bank grid's canvas bitmap size and the size of the box it shows (CSS px). */
+const bankGrids = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('#filter-bank .wgrid')].map((g) => {
+      const c = g.querySelector('canvas');
+      const box = g.getBoundingClientRect();
+      return { bitmap: [c.width, c.height], box: [box.width, box.height] };
+    }),
+  );
+
+async function setF(page, v) {
+  await page.evaluate((val) => {
+    const e = document.getElementById('f');
+    e.value = String(val);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  }, v);
+  await waitIdle(page);
+}
+
+test("a smaller kernel keeps the bank's canvases (no new bitmaps) and shows exactly its cells", async () => {
+  const { page, errors } = await openSpied();
+  const at3 = await bankGrids(page);
+  await setF(page, 5);
+  const at5 = await bankGrids(page);
+  await setF(page, 3);
+  const back = await bankGrids(page);
+  assert.equal(back.length, at3.length);
+  back.forEach((g, i) => {
+    // the bitmap made for F = 5 is kept (a canvas resize costs a new backing store)...
+    assert.deepEqual(g.bitmap, at5[i].bitmap, `grid ${i + 1}: the canvas was resized`);
+    // ...and the grid shows the 3 x 3 cells' box, as when it was first drawn at F = 3
+    assert.deepEqual(g.box, at3[i].box, `grid ${i + 1}: the box of F = 3`);
+  });
+  assert.ok(at5[0].box[0] > at3[0].box[0], 'F = 5 grids are wider');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the padded input’s overlay is drawn at the size it is shown', async () => {
   for (const width of [1400, 390]) {
     const { page, errors } = await openPage(browser, server.url, {
@@ -184,6 +222,106 @@ test('a step that keeps the padding gets no new padded input from the worker; a 
   const wider = await padded();
   assert.equal(wider.sent, true, 'a new padding draws the padded input');
   assert.deepEqual([wider.w, wider.h], [first.w + 4, first.h + 4]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Steps F to v; resolves when and in which order the frame and the panels' updates came. */
+async function stepOrder(page, v) {
+  await setF(page, v);
+  return page.evaluate(() => {
+    const last = (name) => performance.getEntriesByName(name).at(-1);
+    const painted = last('convplay:redraw');
+    const at = (id) => last(`convplay:update:${id}`).startTime;
+    return {
+      painted: painted.startTime + painted.duration,
+      volume: at('volume'),
+      gradients: at('gradients'),
+      stepperF: window.convplay.panel('stepper').model?.fh,
+      layerKey: window.convplay.result.key,
+      gradKey: window.convplay.panel('gradients').result?.key,
+      dwLabel: document.querySelector('#gradients .g-dwgrid')?.getAttribute('aria-label'),
+    };
+  });
+}
+
+test('the panels on screen are drawn before the frame, those off screen after it, all before idle', async () => {
+  const { page, errors } = await openSpied('gon=1&gl=sq');
+  await page.waitForSelector('#gradients[data-state="ok"]', { timeout: 30000 });
+  // the top of the page: the volume is on screen, the gradients far below it
+  let o = await stepOrder(page, 5);
+  assert.ok(o.volume < o.painted, 'the volume is drawn before the frame that shows it');
+  assert.ok(o.gradients >= o.painted, 'the gradients (off screen) are updated after that frame');
+  assert.equal(o.gradKey, o.layerKey, 'idle: the gradients are those of the layer shown');
+  assert.match(o.dwLabel, /5 × 5 gradients/);
+  assert.equal(o.stepperF, 5, "idle: the step-through (off screen) has the layer's kernel");
+  // scrolled to the gradients: now they come first, and the volume after the frame
+  await page.locator('#gradients .g-dw').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 200));
+  await page.waitForTimeout(300); // the visibility observer reports
+  o = await stepOrder(page, 3);
+  assert.ok(o.gradients < o.painted, 'the gradients (on screen) are updated before the frame');
+  assert.ok(o.volume >= o.painted, 'the volume (off screen) is drawn after that frame');
+  assert.equal(o.gradKey, o.layerKey);
+  assert.match(o.dwLabel, /3 × 3 gradients/);
+  assert.equal(o.stepperF, 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a padding step changes the numbers of the formula, not its elements', async () => {
+  const { page, errors } = await openSpied();
+  const mark = () =>
+    page.evaluate(() => {
+      for (const e of document.querySelectorAll('#formula *')) e.__kept = true;
+    });
+  const read = () =>
+    page.evaluate(() => ({
+      kept: [...document.querySelectorAll('#formula .formula-line, #formula .formula-numbers')].map(
+        (e) => e.__kept === true,
+      ),
+      w: document.querySelector('#formula .formula-W').textContent,
+    }));
+  await mark();
+  await page.evaluate(() => {
+    const e = document.getElementById('p');
+    e.value = '2';
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await waitIdle(page);
+  const after = await read();
+  assert.match(after.w, /\+ 2·2\) \/ 1 \+ 1/, after.w);
+  assert.ok(after.kept.length >= 6);
+  assert.ok(after.kept.every(Boolean), `elements replaced: ${after.kept}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('padding steps with the volume off screen: once idle, the padded input is the current one', async () => {
+  const { page, errors } = await openSpied('img=checker&size=32&k=2');
+  await page.locator('#stepper').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 400));
+  await page.waitForTimeout(300);
+  // two steps in a row: the second may come while the first is drawn off screen
+  await page.evaluate(() => {
+    const e = document.getElementById('p');
+    for (const v of ['3', '2']) {
+      e.value = v;
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  });
+  await waitIdle(page);
+  const shown = await page.evaluate(() => {
+    const r = window.convplay.result;
+    const cv = document.querySelector('#input-volume canvas.padded');
+    return {
+      p: r.layer.p,
+      canvas: [cv.width, cv.height],
+      want: [r.padMapW.length, r.padMapH.length],
+    };
+  });
+  assert.equal(shown.p, 2);
+  assert.deepEqual(shown.canvas, shown.want);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -259,6 +259,19 @@ std::vector<VariantCase> variant_cases() {
       {"tiny_conv2_13x13", {2, 8, 13, 13}, {16, 8, 3, 3}, params(1, 0)},
       // S4's kind of layer: 5x5, stride 2, padding 2, 16 channels
       {"stride_2_5x5_c16", {1, 16, 14, 15}, {8, 16, 5, 5}, params(2, 2)},
+      // stride 2 and even padding split each row into both phases 8 floats at a time:
+      // rows shorter than 8, and reflected edges
+      {"stride_2_pad_2_w_lt_8", {1, 2, 9, 7}, {3, 2, 3, 3}, params(2, 2)},
+      {"stride_2_pad_2_reflect", {1, 3, 11, 19}, {4, 3, 5, 5}, params(2, 2, 1, PadMode::reflect)},
+      // tiles along each output row: 15 = 8 + a partial tile, with few filters
+      // (read in place) and with 64 (through a panel); 16 = two tiles
+      {"rows_partial_tile", {1, 4, 30, 30}, {6, 4, 5, 5}, params(2, 2)},
+      {"rows_panel_k64", {1, 3, 20, 30}, {64, 3, 5, 5}, params(2, 2)},
+      {"rows_k32", {1, 3, 20, 32}, {32, 3, 5, 5}, params(2, 2)},
+      // forward bands (about 64K floats of phase images each): 8 and 5 rows of
+      // 13, and at stride 2, 8 and 4 rows of 12
+      {"bands_c1024", {1, 1024, 13, 14}, {4, 1024, 3, 3}, params(1, 1)},
+      {"bands_s2_c128", {1, 128, 24, 24}, {4, 128, 5, 5}, params(2, 2)},
   };
   for (PadMode pm : {PadMode::zero, PadMode::replicate, PadMode::reflect, PadMode::circular}) {
     for (ConvMode mode : {ConvMode::cross_correlation, ConvMode::convolution}) {

@@ -358,8 +358,10 @@ TEST_CASE("every float variant of the layers matches the reference") {
     for (const auto& v : mp) {
       if (!v.supports(d)) continue;
       CAPTURE(v.name);
+      // Poisoned: a variant must write every value and every index.
       Tensor y(ys);
-      std::vector<int32_t> arg(y.data.size());
+      std::fill(y.data.begin(), y.data.end(), 7.0f);
+      std::vector<int32_t> arg(y.data.size(), -1);
       v.run(y, arg, x, c.p);
       CHECK(worst_difference(y.data, ref.data) == 0.0);
       CHECK(arg == ref_arg);
@@ -380,6 +382,7 @@ TEST_CASE("every float variant of the layers matches the reference") {
       if (!v.supports(d)) continue;
       CAPTURE(v.name);
       Tensor y(ys);
+      std::fill(y.data.begin(), y.data.end(), 7.0f);
       v.run(y, x, c.p);
       CHECK(worst_difference(y.data, want_avg.data) < 1e-6);
     }
@@ -396,6 +399,7 @@ TEST_CASE("every float variant of the layers matches the reference") {
       CAPTURE(v.name);
       Tensor y(c.x), want(c.x);
       kernels::relu_f32_fwd_variants().front().run(want, x);
+      std::fill(y.data.begin(), y.data.end(), 7.0f);
       v.run(y, x);
       CHECK(worst_difference(y.data, want.data) == 0.0);
     }
@@ -404,6 +408,7 @@ TEST_CASE("every float variant of the layers matches the reference") {
       CAPTURE(v.name);
       Tensor dx(c.x), want(c.x);
       kernels::relu_f32_bwd_variants().front().run(want, dy_x, x);
+      std::fill(dx.data.begin(), dx.data.end(), 7.0f);
       v.run(dx, dy_x, x);
       CHECK(worst_difference(dx.data, want.data) == 0.0);
     }
@@ -426,6 +431,7 @@ TEST_CASE("every float variant of the layers matches the reference") {
       if (!v.supports(d)) continue;
       CAPTURE(v.name);
       Tensor y(d.output);
+      std::fill(y.data.begin(), y.data.end(), 7.0f);
       v.run(y, x, w, b);
       CHECK(worst_difference(y.data, want.data) < 1e-4);
     }
@@ -433,7 +439,9 @@ TEST_CASE("every float variant of the layers matches the reference") {
       if (!v.supports(d)) continue;
       CAPTURE(v.name);
       Tensor dx(xs), dw(w.shape);
-      std::vector<float> db(10);
+      std::vector<float> db(10, 7.0f);
+      std::fill(dx.data.begin(), dx.data.end(), 7.0f);
+      std::fill(dw.data.begin(), dw.data.end(), 7.0f);
       v.run(dx, dw, db, dy, x, w);
       CHECK(worst_difference(dx.data, want_dx.data) < 1e-4);
       CHECK(worst_difference(dw.data, want_dw.data) < 1e-4);

@@ -2,8 +2,10 @@
 // contract). Sums run in f32x4 lanes over blocks of 1024 values of a plane and
 // are added up in double; deviations are taken from the mean rounded to float
 // and corrected in double, so an input like 1e6 + small noise keeps its
-// variance. Three passes forward (sum, squared deviations, y), two backward
-// (the sums, dx). Reads and writes only inside the tensors.
+// variance. Two passes forward (both sums, then y; first a look at each
+// channel's first 1024 values), two backward (the sums, dx), each over the
+// whole tensor in memory order with per-channel sums. Reads and writes only
+// inside the tensors.
 #pragma once
 
 #include <vector>

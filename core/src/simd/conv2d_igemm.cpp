@@ -23,6 +23,7 @@ constexpr int kMR = 4;           // filters (or channels) per micro-kernel tile
 constexpr int kNR = 12;          // pixels of the widest tile (4 x 12): the slack past a row
 constexpr size_t kQB = 12 * 24;  // pixels per cache block (all filters run over it)
 constexpr size_t kQC = 512;      // pixels per dL/dw block
+constexpr size_t kBandFloats = size_t{1} << 16;  // phase images of one forward band (256 KB)
 
 // Scratch lives for one call (the kernels' Scratch below): nothing a call
 // needs stays allocated after it, so the memory a session holds never depends
@@ -60,7 +61,10 @@ struct Phases {
   int sh, sw;    // stride
   int hp, wp;    // padded input
   int hq, wq;    // one phase image: ceil(hp / sh) x ceil(wp / sw)
-  size_t plane;  // hq * wq
+  int c;         // channels
+  int i0 = 0;    // the first phase row held (a band holds rows [i0, i0 + rows))
+  int rows;      // phase rows held: hq, or a band's
+  size_t plane;  // rows * wq
   size_t count;  // C * sh * sw * plane
   size_t slack;  // zeroed floats after the last phase
 };
@@ -73,9 +77,21 @@ Phases phases_of(const Conv2dGeometry& g, const Conv2dParams& p) {
   f.wp = g.input.w + 2 * p.pad_w;
   f.hq = (f.hp + f.sh - 1) / f.sh;
   f.wq = (f.wp + f.sw - 1) / f.sw;
+  f.c = g.input.c;
+  f.rows = f.hq;
   f.plane = static_cast<size_t>(f.hq) * static_cast<size_t>(f.wq);
   f.count = static_cast<size_t>(g.input.c) * f.sh * f.sw * f.plane;
   f.slack = static_cast<size_t>(f.wq) + 2 * kNR + 8;
+  return f;
+}
+
+// The phase images of phase rows [i0, i0 + rows) only: a band, rows past hq
+// zero.
+Phases band_of(Phases f, int i0, int rows) {
+  f.i0 = i0;
+  f.rows = rows;
+  f.plane = static_cast<size_t>(rows) * static_cast<size_t>(f.wq);
+  f.count = static_cast<size_t>(f.c) * f.sh * f.sw * f.plane;
   return f;
 }
 
@@ -86,47 +102,81 @@ void source_map(std::vector<int>& m, int size, int pad, PadMode mode) {
     m[static_cast<size_t>(i)] = pad_index(i - pad, size, mode);
 }
 
-// Writes the phase images of one image x (C, H, W) into dst (f.count + f.slack floats).
+// Phase column v of one padded row: out[j] = padded column j*sw + v of the
+// row src (w floats; cols maps padded to source columns, -1 for a zero).
+void phase_row(float* out, const Phases& f, int v, const float* src, int w, int pad_w,
+               const std::vector<int>& cols) {
+  const auto edge = [&](int j) {
+    const int pc = j * f.sw + v;
+    const int sc = pc < f.wp ? cols[static_cast<size_t>(pc)] : -1;
+    out[j] = sc < 0 ? 0.0f : src[sc];
+  };
+  // Interior columns pc in [pad_w, pad_w + w) copy src[pc - pad_w] with stride sw.
+  const int j0 = std::max(0, (pad_w - v + f.sw - 1) / f.sw);
+  const int j1 = std::min(f.wq, (pad_w + w - v + f.sw - 1) / f.sw);
+  for (int j = 0; j < std::min(j0, f.wq); ++j) edge(j);
+  if (f.sw == 1) {
+    if (j1 > j0) copy_floats(out + j0, src + (j0 + v - pad_w), static_cast<size_t>(j1 - j0));
+  } else {
+    for (int j = j0; j < j1; ++j) out[j] = src[j * f.sw + v - pad_w];
+  }
+  for (int j = std::max(j0, j1); j < f.wq; ++j) edge(j);
+}
+
+// Both phase columns of one padded row for stride 2 and an even pad_w:
+// out0[j], out1[j] = padded columns 2j, 2j + 1 (as phase_row), the interior
+// split from 8 floats at a time.
+void phase_row_s2(float* out0, float* out1, const Phases& f, const float* src, int w, int pad_w,
+                  const std::vector<int>& cols) {
+  const auto edge = [&](float* out, int j, int v) {
+    const int pc = 2 * j + v;
+    const int sc = pc < f.wp ? cols[static_cast<size_t>(pc)] : -1;
+    out[j] = sc < 0 ? 0.0f : src[sc];
+  };
+  const int j0 = std::min(f.wq, pad_w / 2);  // padded column 2*j0 is source column 0
+  for (int j = 0; j < j0; ++j) edge(out0, j, 0), edge(out1, j, 1);
+  int j = j0;
+  for (; j + 4 <= f.wq && 2 * j - pad_w + 8 <= w; j += 4) {
+    const float* s = src + (2 * j - pad_w);
+    const f32x4 a = load(s), b = load(s + 4);
+    store(out0 + j, simd::even_lanes(a, b));
+    store(out1 + j, simd::odd_lanes(a, b));
+  }
+  for (; j < f.wq; ++j) edge(out0, j, 0), edge(out1, j, 1);
+}
+
+// Writes the phase images (rows [f.i0, f.i0 + f.rows)) of one image x (C, H, W)
+// into dst (f.count + f.slack floats).
 void make_phases(float* dst, const Phases& f, const float* x, const Shape& xs, int pad_w,
                  const std::vector<int>& rows, const std::vector<int>& cols) {
   const size_t plane_in = static_cast<size_t>(xs.h) * static_cast<size_t>(xs.w);
-  float* out = dst;
+  const bool s2 = f.sw == 2 && pad_w % 2 == 0;
   for (int c = 0; c < xs.c; ++c) {
     const float* xc = x + static_cast<size_t>(c) * plane_in;
-    for (int u = 0; u < f.sh; ++u) {
-      for (int v = 0; v < f.sw; ++v) {
-        for (int i = 0; i < f.hq; ++i, out += f.wq) {
-          const int pr = i * f.sh + u;
-          const int sr = pr < f.hp ? rows[static_cast<size_t>(pr)] : -1;
-          if (sr < 0) {
-            std::fill(out, out + f.wq, 0.0f);
-            continue;
-          }
-          const float* src = xc + static_cast<size_t>(sr) * static_cast<size_t>(xs.w);
-          // Interior columns pc in [pad_w, pad_w + W) copy src[pc - pad_w] with stride sw.
-          const int j0 = std::max(0, (pad_w - v + f.sw - 1) / f.sw);
-          const int j1 = std::min(f.wq, (pad_w + xs.w - v + f.sw - 1) / f.sw);
-          for (int j = 0; j < std::min(j0, f.wq); ++j) {
-            const int pc = j * f.sw + v;
-            const int sc = pc < f.wp ? cols[static_cast<size_t>(pc)] : -1;
-            out[j] = sc < 0 ? 0.0f : src[sc];
-          }
-          if (f.sw == 1) {
-            if (j1 > j0)
-              copy_floats(out + j0, src + (j0 + v - pad_w), static_cast<size_t>(j1 - j0));
-          } else {
-            for (int j = j0; j < j1; ++j) out[j] = src[j * f.sw + v - pad_w];
-          }
-          for (int j = std::max(j0, j1); j < f.wq; ++j) {
-            const int pc = j * f.sw + v;
-            const int sc = pc < f.wp ? cols[static_cast<size_t>(pc)] : -1;
-            out[j] = sc < 0 ? 0.0f : src[sc];
-          }
+    // padded rows in order (the source rows are read in order)
+    for (int i = 0; i < f.rows; ++i) {
+      for (int u = 0; u < f.sh; ++u) {
+        // phase (c, u, v) starts at dst + ((c * sh + u) * sw + v) * plane
+        float* base = dst + (static_cast<size_t>(c) * f.sh + u) * f.sw * f.plane;
+        const int pr = (f.i0 + i) * f.sh + u;
+        const int sr = pr < f.hp ? rows[static_cast<size_t>(pr)] : -1;
+        const size_t at = static_cast<size_t>(i) * f.wq;
+        if (sr < 0) {
+          for (int v = 0; v < f.sw; ++v)
+            std::fill(base + v * f.plane + at, base + v * f.plane + at + f.wq, 0.0f);
+          continue;
+        }
+        const float* src = xc + static_cast<size_t>(sr) * static_cast<size_t>(xs.w);
+        if (s2) {
+          phase_row_s2(base + at, base + f.plane + at, f, src, xs.w, pad_w, cols);
+        } else {
+          for (int v = 0; v < f.sw; ++v)
+            phase_row(base + v * f.plane + at, f, v, src, xs.w, pad_w, cols);
         }
       }
     }
   }
-  std::fill(out, out + f.slack, 0.0f);
+  std::fill(dst + f.count, dst + f.count + f.slack, 0.0f);
 }
 
 // Where tap (c, a, b) starts in the phase images, relative to output q = 0.
@@ -175,14 +225,24 @@ inline void tile_4xN(Tile<NV>& t, const float* x, const int32_t* off, int R, con
     for (int v = 0; v < NV; ++v) t.a[m][v] = acc[m][v];
 }
 
-// Runs rows [0, M) (packed (ceil(M/4), R, 4), bias per row or none) over pixels
-// [0, Q) of src: emit(m0, q, tile) for every tile. With many row blocks, each
-// tile's inputs are first copied into a contiguous panel (R x 4*NV floats,
-// which stays in L1 while every row block reads it); with few, the tile reads
-// src in place, pixel blocks outermost.
+// Where the tiles start: pixel q = i * stride + j of the B operand for rows
+// i in [0, rows) and columns j in [0, cols) by steps of one tile (the last
+// tile of a row may run past cols into the next row). A flat walk over Q
+// pixels is {1, Q, 0}.
+struct Walk {
+  size_t rows, cols, stride;
+};
+
+// Runs rows [0, M) (packed (ceil(M/4), R, 4), bias per row or none) over the
+// tiles of `walk` in src: emit(m0, i, j, tile) for every tile. With many row
+// blocks (16 or more), each tile's inputs are first copied into a contiguous
+// panel (R x 4*NV floats, which stays in L1 while every row block reads it);
+// with fewer, the tile reads src in place, blocks of pixels outermost.
+// Measured: 8 row blocks (S4's 32 filters) run 4% faster in place, 16 (S2's
+// 64) 5 to 8% faster through the panel.
 template <int NV, typename Emit>
 void igemm(const float* src, const int32_t* off, int R, const float* packed, const float* bias,
-           int M, size_t Q, Buffer<float>& panel_store, Emit&& emit) {
+           int M, const Walk& walk, Buffer<float>& panel_store, Emit&& emit) {
   constexpr int NR = 4 * NV;
   const int mb_count = (M + kMR - 1) / kMR;
   const auto init = [&](Tile<NV>& t, int mb) {
@@ -191,32 +251,42 @@ void igemm(const float* src, const int32_t* off, int R, const float* packed, con
       for (int v = 0; v < NV; ++v) t.a[m][v] = b;
     }
   };
-  if (mb_count >= 4) {
+  if (mb_count >= 16) {
     float* panel = scratch(panel_store, static_cast<size_t>(R) * NR);
-    for (size_t q = 0; q < Q; q += NR) {
-      for (int r = 0; r < R; ++r) {
-        const float* in = src + off[r] + q;
-        float* out = panel + static_cast<size_t>(r) * NR;
-        for (int v = 0; v < NV; ++v) store(out + 4 * v, load(in + 4 * v));
-      }
-      for (int mb = 0; mb < mb_count; ++mb) {
-        Tile<NV> t;
-        init(t, mb);
-        tile_4xN<NV, true>(t, panel, nullptr, R, packed + static_cast<size_t>(mb) * R * kMR);
-        emit(mb * kMR, q, t);
+    for (size_t i = 0; i < walk.rows; ++i) {
+      for (size_t j = 0; j < walk.cols; j += NR) {
+        const float* in = src + i * walk.stride + j;
+        float* out = panel;
+        for (int r = 0; r < R; ++r, out += NR) {
+          const float* from = in + off[r];  // one load of off[r]: the stores may alias it
+          for (int v = 0; v < NV; ++v) store(out + 4 * v, load(from + 4 * v));
+        }
+        for (int mb = 0; mb < mb_count; ++mb) {
+          Tile<NV> t;
+          init(t, mb);
+          tile_4xN<NV, true>(t, panel, nullptr, R, packed + static_cast<size_t>(mb) * R * kMR);
+          emit(mb * kMR, i, j, t);
+        }
       }
     }
     return;
   }
-  for (size_t q0 = 0; q0 < Q; q0 += kQB) {
-    const size_t q1 = std::min(Q, q0 + kQB);
+  // blocks of about kQB pixels: whole tiles, (i0, j0) the first one's
+  const size_t per_row = (walk.cols + NR - 1) / NR;
+  const size_t block = std::max<size_t>(1, kQB / NR);
+  for (size_t t0 = 0; t0 < walk.rows * per_row; t0 += block) {
+    const size_t t1 = std::min(walk.rows * per_row, t0 + block);
+    const size_t i0 = t0 / per_row, j0 = t0 % per_row * NR;
     for (int mb = 0; mb < mb_count; ++mb) {
       const float* wp = packed + static_cast<size_t>(mb) * R * kMR;
-      for (size_t q = q0; q < q1; q += NR) {
-        Tile<NV> t;
-        init(t, mb);
-        tile_4xN<NV, false>(t, src + q, off, R, wp);
-        emit(mb * kMR, q, t);
+      size_t i = i0, j = j0;
+      for (size_t t = t0; t < t1; ++t) {
+        Tile<NV> tile;
+        init(tile, mb);
+        tile_4xN<NV, false>(tile, src + i * walk.stride + j, off, R, wp);
+        emit(mb * kMR, i, j, tile);
+        j += NR;
+        if (j >= walk.cols) j = 0, ++i;
       }
     }
   }
@@ -389,8 +459,8 @@ void conv2d_bwd_data_col2im(Tensor& dx, const Tensor& dy, const Tensor& w, const
   const size_t plane_in = static_cast<size_t>(xs.h) * xs.w;
   for (int n = 0; n < ys.n; ++n) {
     for (int k = 0; k < K; ++k) copy_floats(dyb + k * qpad, &dy.at(n, k, 0, 0), Q);
-    igemm<NV>(dyb, s.off.data(), K, packed.data(), nullptr, M, Q, s.panel,
-              [&](int m0, size_t q, const Tile<NV>& t) {
+    igemm<NV>(dyb, s.off.data(), K, packed.data(), nullptr, M, Walk{1, Q, 0}, s.panel,
+              [&](int m0, size_t, size_t q, const Tile<NV>& t) {
                 for (int m = 0; m < std::min(kMR, M - m0); ++m) {
                   float* dst = cols + static_cast<size_t>(m0 + m) * qpad + q;
                   for (int v = 0; v < NV; ++v) store(dst + 4 * v, t.a[m][v]);
@@ -434,6 +504,81 @@ bool conv2d_igemm_supported(const Conv2dGeometry& g, const Conv2dParams& p) {
 
 namespace {
 
+// Stores rows [m0, m0 + mn) of a forward tile whose first lane is output
+// (i, j) into y (planes of plane_out floats, rows of W2): lanes run along a
+// phase row `width` wide and wrap to the next row; lanes past W2 or past the
+// last row are dropped.
+template <int NV>
+inline void store_tile(float* y, int m0, int mn, int i, int j, int H2, int W2, int width,
+                       size_t plane_out, const Tile<NV>& t) {
+  constexpr int NR = Tile<NV>::kPixels;
+  if (j + NR <= W2) {
+    for (int m = 0; m < mn; ++m) {
+      float* dst = y + static_cast<size_t>(m0 + m) * plane_out + static_cast<size_t>(i) * W2 + j;
+      for (int v = 0; v < NV; ++v) store(dst + 4 * v, t.a[m][v]);
+    }
+    return;
+  }
+  for (int m = 0; m < mn; ++m) {
+    float lanes[NR];
+    for (int v = 0; v < NV; ++v) store(lanes + 4 * v, t.a[m][v]);
+    float* yk = y + static_cast<size_t>(m0 + m) * plane_out;
+    int ii = i, jj = j;
+    for (int l = 0; l < NR && ii < H2; ++l) {
+      if (jj < W2) yk[static_cast<size_t>(ii) * W2 + jj] = lanes[l];
+      if (++jj == width) jj = 0, ++ii;
+    }
+  }
+}
+
+// Output rows per band: the phase rows of a band (band + reach rows of every
+// phase image) fill about kBandFloats, and a band is at least 4 * reach rows
+// (so that remaking the reach's rows costs at most a quarter more).
+int band_height(const Phases& f, int reach, int H2) {
+  const size_t per_row = static_cast<size_t>(f.c) * f.sh * f.sw * f.wq;
+  const int fit = static_cast<int>(std::min<size_t>(kBandFloats / per_row, 1 << 20));
+  return std::max(1, std::min(H2, std::max(fit - reach, 4 * reach)));
+}
+
+// One band of the forward: output rows [0, H) of y (at the band's first row;
+// planes of plane_out floats, rows of W2) from the band's phase images ph.
+// Tiles run over each output row (none computes the phase rows' extra
+// columns) when that takes fewer tiles than one walk over rows as wide as a
+// phase row (wq).
+template <int NV>
+void fwd_band(float* y, const float* ph, const int32_t* off, int R, const float* packed,
+              const float* bias, int K, int H, int W2, int wq, size_t plane_out,
+              Buffer<float>& panel) {
+  constexpr int NR = Tile<NV>::kPixels;
+  const size_t flat_tiles = (static_cast<size_t>(H) * wq + NR - 1) / NR;
+  const size_t row_tiles = static_cast<size_t>(H) * ((W2 + NR - 1) / NR);
+  const bool by_rows = row_tiles < flat_tiles;
+  const Walk walk =
+      by_rows ? Walk{static_cast<size_t>(H), static_cast<size_t>(W2), static_cast<size_t>(wq)}
+              : Walk{1, static_cast<size_t>(H) * wq, 0};
+  // (i, j) of the last tile's q on a flat walk: the next tile is usually NR
+  // further on, so most tiles need no division.
+  size_t last_q = 0;
+  int fi = 0, fj = 0;
+  igemm<NV>(ph, off, R, packed, bias, K, walk, panel,
+            [&](int m0, size_t ti, size_t tj, const Tile<NV>& t) {
+              int i = static_cast<int>(ti), j = static_cast<int>(tj);
+              if (!by_rows) {
+                const size_t q = tj;
+                if (q == last_q + NR) {
+                  fj += NR;
+                  while (fj >= wq) fj -= wq, ++fi;
+                } else if (q != last_q) {
+                  fi = static_cast<int>(q / wq);
+                  fj = static_cast<int>(q % wq);
+                }
+                last_q = q;
+                i = fi, j = fj;
+              }
+              store_tile<NV>(y, m0, std::min(kMR, K - m0), i, j, H, W2, wq, plane_out, t);
+            });
+}
+
 template <int NV>
 void conv2d_fwd_igemm(Tensor& y, const Tensor& x, const Tensor& w, const std::vector<float>& b,
                       const Conv2dGeometry& g, const Conv2dParams& p) {
@@ -447,55 +592,28 @@ void conv2d_fwd_igemm(Tensor& y, const Tensor& x, const Tensor& w, const std::ve
   const Phases f = phases_of(g, p);
   source_map(s.rows, xs.h, p.pad_h, p.pad_mode);
   source_map(s.cols, xs.w, p.pad_w, p.pad_mode);
-  tap_offsets(s.off, f, g.weight, p);
+  // Output rows in bands: a band's phase rows (its rows and the taps' reach
+  // below them) are made just before the tiles read them, while they are in
+  // the cache.
+  const int reach = (g.weight.h - 1) * p.dilation_h / f.sh;
+  const int band = band_height(f, reach, H2);
+  const Phases fb = band_of(f, 0, band + reach);
+  tap_offsets(s.off, fb, g.weight, p);
   const int key[4] = {0, 0, 0, 0};
   const std::vector<float>& packed = cached_pack(
       pack_caches().fwd, w, key, [&](std::vector<float>& out) { pack_forward(out, w); });
   const int mpad = (K + kMR - 1) / kMR * kMR;
   float* bias = scratch(s.bias, static_cast<size_t>(mpad));
   for (int k = 0; k < mpad; ++k) bias[k] = k < K && !b.empty() ? b[static_cast<size_t>(k)] : 0.0f;
-  float* ph = scratch(s.phases, f.count + f.slack);
-  const size_t Q = static_cast<size_t>(H2) * f.wq;
+  float* ph = scratch(s.phases, fb.count + fb.slack);
   const size_t plane_out = static_cast<size_t>(H2) * W2;
-
   for (int n = 0; n < ys.n; ++n) {
-    make_phases(ph, f, &x.at(n, 0, 0, 0), xs, p.pad_w, s.rows, s.cols);
-    float* yn = &y.at(n, 0, 0, 0);
-    // (i, j) of the last tile's q: the next tile is usually NR further on, so
-    // most tiles need no division.
-    size_t last_q = 0;
-    int i = 0, j = 0;
-    igemm<NV>(ph, s.off.data(), R, packed.data(), bias, K, Q, s.panel,
-              [&](int m0, size_t q, const Tile<NV>& t) {
-                constexpr int NR = Tile<NV>::kPixels;
-                if (q == last_q + NR) {
-                  j += NR;
-                  while (j >= f.wq) j -= f.wq, ++i;
-                } else if (q != last_q) {
-                  i = static_cast<int>(q / f.wq);
-                  j = static_cast<int>(q % f.wq);
-                }
-                last_q = q;
-                const int mn = std::min(kMR, K - m0);
-                if (j + NR <= W2) {
-                  for (int m = 0; m < mn; ++m) {
-                    float* dst = yn + static_cast<size_t>(m0 + m) * plane_out +
-                                 static_cast<size_t>(i) * W2 + j;
-                    for (int v = 0; v < NV; ++v) store(dst + 4 * v, t.a[m][v]);
-                  }
-                  return;
-                }
-                for (int m = 0; m < mn; ++m) {
-                  float lanes[NR];
-                  for (int v = 0; v < NV; ++v) store(lanes + 4 * v, t.a[m][v]);
-                  float* yk = yn + static_cast<size_t>(m0 + m) * plane_out;
-                  int ii = i, jj = j;
-                  for (int l = 0; l < NR && ii < H2; ++l) {
-                    if (jj < W2) yk[static_cast<size_t>(ii) * W2 + jj] = lanes[l];
-                    if (++jj == f.wq) jj = 0, ++ii;
-                  }
-                }
-              });
+    for (int i0 = 0; i0 < H2; i0 += band) {
+      const Phases fi = band_of(f, i0, band + reach);
+      make_phases(ph, fi, &x.at(n, 0, 0, 0), xs, p.pad_w, s.rows, s.cols);
+      fwd_band<NV>(&y.at(n, 0, i0, 0), ph, s.off.data(), R, packed.data(), bias, K,
+                   std::min(band, H2 - i0), W2, f.wq, plane_out, s.panel);
+    }
   }
 }
 
@@ -555,8 +673,8 @@ void conv2d_bwd_data_igemm(Tensor& dx, const Tensor& dy, const Tensor& w, const 
               static_cast<int32_t>(k * dplane + static_cast<size_t>(OA - oa) * wd + (OB - ob)));
         }
       }
-      igemm<NV>(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Q, s.panel,
-                [&](int m0, size_t q, const Tile<NV>& tile) {
+      igemm<NV>(dyp, s.off.data(), R, packed.data() + base, nullptr, C, Walk{1, Q, 0}, s.panel,
+                [&](int m0, size_t, size_t q, const Tile<NV>& tile) {
                   for (int m = 0; m < std::min(kMR, C - m0); ++m) {
                     float* dst = wide + static_cast<size_t>(m0 + m) * qpad + q;
                     for (int v = 0; v < NV; ++v) store(dst + 4 * v, tile.a[m][v]);

@@ -14,7 +14,12 @@
 //   kernels.h's unpicked list): one f32x4 accumulator per filter and 4 pixels,
 //   loads of the pixels and broadcasts of the 4 weights per tap. Each output
 //   gets bias first, then its products in the reference's (c, a, b) order, so
-//   results equal the reference's bit for bit (no fused multiply-add).
+//   results equal the reference's bit for bit (no fused multiply-add). The
+//   output rows run in bands whose phase images (about 256 KB) are made just
+//   before the tiles read them; the tiles walk each output row (no tile
+//   computes a phase row's extra columns) unless rows as wide as a phase row
+//   take fewer tiles. Stride 2 with even padding splits each input row into
+//   both phases 8 floats at a time.
 // - dL/dx: per phase, a stride-1 GEMM of the zero-padded dL/dy with the taps
 //   that land in that phase (C rows x pixels x K*taps), same micro-kernel (4 x 8;
 //   4 x 12 unpicked); the padded gradient is then folded back (padding gives

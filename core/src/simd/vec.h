@@ -41,6 +41,26 @@ inline float lane(f32x4 v, int i) {
   return a[i];
 }
 
+// (a0, a2, b0, b2): the even lanes of the 8 floats a, b (a stride-2 gather).
+inline f32x4 even_lanes(f32x4 a, f32x4 b) {
+#if defined(__clang__)
+  return __builtin_shufflevector(a, b, 0, 2, 4, 6);
+#else
+  typedef int i32x4 __attribute__((vector_size(16)));
+  return __builtin_shuffle(a, b, i32x4{0, 2, 4, 6});
+#endif
+}
+
+// (a1, a3, b1, b3): the odd lanes of the 8 floats a, b.
+inline f32x4 odd_lanes(f32x4 a, f32x4 b) {
+#if defined(__clang__)
+  return __builtin_shufflevector(a, b, 1, 3, 5, 7);
+#else
+  typedef int i32x4 __attribute__((vector_size(16)));
+  return __builtin_shuffle(a, b, i32x4{1, 3, 5, 7});
+#endif
+}
+
 // (v0 + v1) + (v2 + v3).
 inline float hsum(f32x4 v) {
   float a[4];

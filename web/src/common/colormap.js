@@ -105,6 +105,22 @@ export function fillPadded(px, d, c, h, w, mapH, mapW) {
   }
 }
 
+/** {min, max, absMax} of n values of data from offset (NaNs skipped; none: all 0). */
+export function rangeOf(data, offset = 0, n = data.length - offset) {
+  let min = Infinity,
+    max = -Infinity;
+  for (let i = offset; i < offset + n; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === Infinity) {
+    min = 0;
+    max = 0;
+  }
+  return { min, max, absMax: Math.max(Math.abs(min), Math.abs(max)) };
+}
+
 /**
  * How a feature map is coloured: the symmetric range (layerRange when the
  * scale is shared, else the map's max |v|), never below floor; flat when every

@@ -29,25 +29,66 @@ export function numbersText(texts, fh, fw) {
   return rows.join('; ');
 }
 
-/** Sizes the canvas to columns of widths cols and rows rows of ch CSS px, at the screen's pixel ratio. */
+const ratios = new WeakMap(); // canvas -> the pixel ratio its bitmap was sized for
+// canvas -> the font its context has: setting a font (a family list to match) costs
+// about a millisecond, so a context keeps its font from one drawing to the next
+const fontsSet = new WeakMap();
+
+/** The context of cv with font (and the cells' text alignment), set only when it has another. */
+function contextWithFont(cv, font) {
+  const g = cv.getContext('2d');
+  if (fontsSet.get(cv) !== font) {
+    g.font = font;
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    fontsSet.set(cv, font);
+  }
+  return g;
+}
+
+let measurer = null; // one canvas that measures every grid's numbers
+/** The width in CSS px of each of texts in font. */
+function textWidths(texts, font) {
+  measurer ??= document.createElement('canvas');
+  const g = contextWithFont(measurer, font);
+  return texts.map((t) => g.measureText(t).width);
+}
+
+/**
+ * Sizes the canvas for columns of widths cols and rows rows of ch CSS px, at
+ * the screen's pixel ratio. Its bitmap only grows: resizing a canvas costs a
+ * new backing store, and a kernel-size step would resize every grid of the
+ * bank; a larger bitmap than needed is drawn in its top-left corner, and its
+ * box (negative margins, the grid clips) takes only the drawn size.
+ */
 function sizeCanvas(cv, cols, rows, ch) {
   const dpr = Math.min(3, globalThis.devicePixelRatio || 1);
   const w = cols.reduce((s, c) => s + c, 0) + (cols.length - 1) * GAP;
   const h = rows * ch + (rows - 1) * GAP;
   const bw = Math.round(w * dpr),
     bh = Math.round(h * dpr);
-  if (cv.width !== bw) cv.width = bw;
-  if (cv.height !== bh) cv.height = bh;
-  const sw = `${w}px`;
-  if (cv.style.width !== sw) cv.style.width = sw;
+  const same = ratios.get(cv) === dpr;
+  if (!same || cv.width < bw || cv.height < bh) {
+    cv.width = Math.max(bw, same ? cv.width : 0);
+    cv.height = Math.max(bh, same ? cv.height : 0);
+    ratios.set(cv, dpr);
+    fontsSet.delete(cv); // a resized canvas's context is reset
+  }
+  const box = {
+    width: `${cv.width / dpr}px`,
+    height: `${cv.height / dpr}px`,
+    marginRight: `${w - cv.width / dpr}px`,
+    marginBottom: `${h - cv.height / dpr}px`,
+  };
+  for (const [k, v] of Object.entries(box)) if (cv.style[k] !== v) cv.style[k] = v;
   return dpr;
 }
 
 /** Each column's width: its widest number and a little room, at least a square cell. */
-function columnWidths(g, texts, fw, least) {
+function columnWidths(texts, font, fw, least) {
   const cols = new Array(fw).fill(least);
-  texts.forEach((t, i) => {
-    const w = Math.ceil(g.measureText(t).width) + 2 * PAD;
+  textWidths(texts, font).forEach((tw, i) => {
+    const w = Math.ceil(tw) + 2 * PAD;
     if (w > cols[i % fw]) cols[i % fw] = w;
   });
   return cols;
@@ -62,18 +103,14 @@ export function drawNumberGrid(cv, data, offset, fh, fw, range, format = (v) => 
   const texts = [];
   for (let i = 0; i < n; i++) texts.push(format(data[offset + i]));
   const font = fontOf(cv);
-  const g = cv.getContext('2d');
-  g.font = font.css;
   const ch = Math.round(font.size * CELL);
-  const cols = columnWidths(g, texts, fw, ch);
+  const cols = columnWidths(texts, font.css, fw, ch);
   const xs = [0];
   for (let x = 1; x < fw; x++) xs.push(xs[x - 1] + cols[x - 1] + GAP);
   const dpr = sizeCanvas(cv, cols, fh, ch);
+  const g = contextWithFont(cv, font.css);
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, cv.width, cv.height);
-  g.font = font.css;
-  g.textAlign = 'center';
-  g.textBaseline = 'middle';
   for (let i = 0; i < n; i++) {
     const v = data[offset + i];
     const cw = cols[i % fw];

@@ -7,9 +7,17 @@
 // (max |v| by default), so negatives stay visible and are never clamped to black.
 // Non-negative images (the input channels) are drawn in grey levels.
 
-import { RDBU, LUT, NAN_RGB, fillDiverging, fillPadded, mapScale } from '../common/colormap.js';
+import {
+  RDBU,
+  LUT,
+  NAN_RGB,
+  fillDiverging,
+  fillPadded,
+  mapScale,
+  rangeOf,
+} from '../common/colormap.js';
 
-export { RDBU };
+export { RDBU, rangeOf };
 
 /** [r, g, b] of v on the diverging map with symmetric range [-range, +range]. */
 export function divergingRgb(v, range) {
@@ -63,22 +71,6 @@ export function opaqueBackground(el) {
 /** Black or white text, whichever reads better on the diverging colour of v. */
 export function textOn(v, range) {
   return textOnRgb(...divergingRgb(v, range));
-}
-
-/** {min, max, absMax} of n values of data from offset (NaNs skipped). */
-export function rangeOf(data, offset = 0, n = data.length - offset) {
-  let min = Infinity,
-    max = -Infinity;
-  for (let i = offset; i < offset + n; i++) {
-    const v = data[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (min === Infinity) {
-    min = 0;
-    max = 0;
-  }
-  return { min, max, absMax: Math.max(Math.abs(min), Math.abs(max)) };
 }
 
 const MAX_SIDE = 8192;
@@ -226,10 +218,14 @@ export function drawPicture(canvas, pic) {
   return true;
 }
 
-/** Lets go of the bitmaps of a result's pictures that were not drawn. */
+/** Lets go of the bitmaps among a result's pictures (any depth) that were not drawn. */
 export function releasePictures(pictures) {
-  if (!pictures) return;
-  for (const p of [pictures.padded, ...(pictures.maps ?? [])]) p?.bitmap?.close();
+  if (!pictures || typeof pictures !== 'object' || ArrayBuffer.isView(pictures)) return;
+  if (typeof ImageBitmap === 'function' && pictures instanceof ImageBitmap) {
+    pictures.close();
+    return;
+  }
+  for (const p of Array.isArray(pictures) ? pictures : Object.values(pictures)) releasePictures(p);
 }
 
 /** A legend element: the colour bar from -range to +range, with the map's actual min and max. */

@@ -7,6 +7,8 @@
 import { snapshot, batchImages } from '../common/state.js';
 import { nextTask } from './dom.js';
 import { picturesWanted } from './render.js';
+import { createVisibility } from './panel-visibility.js';
+import { PANELS } from './panels/index.js';
 
 // redraws whose performance measures are kept (the page benchmark reads the latest)
 const MAX_MEASURES = 250;
@@ -51,42 +53,64 @@ function createLines(container, $) {
   };
 }
 
-/** Each panel's update(r), timed; resolves when every view has finished drawing. */
-function drawAll(panels, r) {
-  const drawing = [];
-  for (const panel of panels) {
-    if (!panel.view.update) continue;
-    const begun = performance.now();
-    try {
-      drawing.push(panel.view.update(r));
-    } catch (e) {
-      console.error(`${panel.id}:`, e);
-    }
-    // each view's synchronous share of the redraw (npm run bench:page prints them)
-    performance.measure(`convplay:update:${panel.id}`, { start: begun });
-    measureNames.add(`convplay:update:${panel.id}`);
+/** Panel p's update(r), timed; returns what it returns (a promise when it draws in later tasks). */
+function updateOne(panel, r) {
+  const begun = performance.now();
+  let drawing;
+  try {
+    drawing = panel.view.update(r);
+  } catch (e) {
+    console.error(`${panel.id}:`, e);
   }
-  // a view may finish drawing in later tasks (many large maps): drawn when all are
-  return Promise.all(drawing.map((d) => Promise.resolve(d).catch((e) => console.error(e))));
+  // each view's synchronous share of the redraw (npm run bench:page prints them)
+  performance.measure(`convplay:update:${panel.id}`, { start: begun });
+  measureNames.add(`convplay:update:${panel.id}`);
+  return Promise.resolve(drawing).catch((e) => console.error(`${panel.id}:`, e));
 }
 
-/** The measures of one drawn result, once its frame is painted. */
+/**
+ * Updates the panels on screen (onScreen(panel)) with r; resolves when every
+ * one has finished drawing (a view may finish in later tasks), with the
+ * panels left to update (those off screen).
+ */
+async function drawOnScreen(panels, r, onScreen) {
+  const now = [];
+  const later = [];
+  for (const p of panels) if (p.view.update) (onScreen(p) ? now : later).push(p);
+  await Promise.all(now.map((p) => updateOne(p, r)));
+  return later;
+}
+
+/** Updates the panels with r, one task each; false when stop() said to (a newer result). */
+async function drawLater(panels, r, stop) {
+  for (const p of panels) {
+    await nextTask();
+    if (stop()) return false;
+    await updateOne(p, r);
+  }
+  return !stop();
+}
+
+/** The measures of one drawn result, once its frame is painted; resolves then. */
 function measurePainted(start, arrived, runs, firstPainted) {
-  afterPaint(() => {
-    const painted = performance.now();
-    // from the input event to the frame that shows it, and from the worker's reply to that frame
-    if (start !== null) performance.measure('convplay:redraw', { start, end: painted });
-    performance.measure('convplay:draw', { start: arrived, end: painted });
-    // the browser keeps every entry: a long session keeps at most the last MAX_MEASURES redraws'
-    if (runs % MAX_MEASURES === 0) {
-      for (const name of measureNames) performance.clearMeasures(name);
-    }
-    if (runs === 1 && !performance.getEntriesByName('convplay:first-view').length) {
-      performance.mark('convplay:first-view');
-      performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });
-    }
-    firstPainted();
-  });
+  return new Promise((resolve) =>
+    afterPaint(() => {
+      const painted = performance.now();
+      // from the input event to the frame that shows it, and from the worker's reply to that frame
+      if (start !== null) performance.measure('convplay:redraw', { start, end: painted });
+      performance.measure('convplay:draw', { start: arrived, end: painted });
+      // the browser keeps every entry: a long session keeps at most the last MAX_MEASURES redraws'
+      if (runs % MAX_MEASURES === 0) {
+        for (const name of measureNames) performance.clearMeasures(name);
+      }
+      if (runs === 1 && !performance.getEntriesByName('convplay:first-view').length) {
+        performance.mark('convplay:first-view');
+        performance.measure('convplay:first-view', { start: 0, end: 'convplay:first-view' });
+      }
+      firstPainted();
+      resolve();
+    }),
+  );
 }
 
 function statusText(r, ms) {
@@ -98,11 +122,16 @@ function statusText(r, ms) {
 
 /**
  * The runner of one instance. panels(): the mounted panels [{id, view}];
- * destroyed(): true once the instance is gone; firstPainted(): called when a
- * result's frame is painted.
+ * destroyed(): true once the instance is gone. A result is drawn by the
+ * panels on screen first; once that frame is painted, the others are brought
+ * up to date, one task each; the result counts as drawn (idle, runs, the
+ * 'convplay:result' event) when every panel has it.
  */
 export function createRunner({ store, engine, container, $, source, photoUrl, panels, destroyed }) {
   const lines = createLines(container, $);
+  const visibility = createVisibility();
+  const sections = new Map(PANELS.map((p) => [p.id, p.section]));
+  const onScreen = (p) => visibility.onScreen(sections.has(p.id) ? $(sections.get(p.id)) : null);
   let requested = 0; // layer jobs asked for
   let drawn = 0; // the key of the last result drawn
   let runs = 0;
@@ -184,15 +213,18 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
     result = r;
     lines.clearLayerFatal();
     if (key > recoveredAt) lines.worker('');
-    await drawAll(panels(), r);
-    if (destroyed() || result !== r) return; // a newer result is being drawn
-    drawn = key;
-    paddedShown = r.pictures?.paddedKey ?? null;
-    runs += 1;
+    const stale = () => destroyed() || result !== r; // a newer result is being drawn
+    const later = await drawOnScreen(panels(), r, onScreen);
+    if (stale()) return;
     const ms = performance.now() - t0;
     const start = changedAt;
-    changedAt = drawn === requested ? null : changedAt;
-    measurePainted(start, arrived, runs, resolveFirst);
+    changedAt = key === requested ? null : changedAt;
+    await measurePainted(start, arrived, runs + 1, resolveFirst);
+    if (stale() || !(await drawLater(later, r, stale))) return;
+    // the padded input is surely shown once every panel has drawn r (the volume may be off screen)
+    paddedShown = r.pictures?.paddedKey ?? null;
+    drawn = key;
+    runs += 1;
     syncDataset();
     container.dataset.layer = r.error ? 'error' : 'ok';
     lines.status(statusText(r, ms), ms);

@@ -10,6 +10,7 @@ import { Sources, LARGE_FILE_PIXELS } from './sources.js';
 import { Pipeline } from './pipeline.js';
 import { Held, plain, isResident } from './resident.js';
 import { withPictures } from './draw/pictures.js';
+import { withGradientPictures } from './draw/gradients.js';
 
 /** The handler of a job type; throws protocol.js unknownJob for a type it does not list. */
 export function handlerOf(handlers, type) {
@@ -101,7 +102,8 @@ export function createHandlers() {
           : null;
       const kept = plainLayer(layer);
       const { computeGradients } = await import('./jobs/gradients.js');
-      return { layerKey: job.layerKey, ...computeGradients(cp, kept, { ...job, targetWeights }) };
+      const g = computeGradients(cp, kept, { ...job, targetWeights });
+      return { layerKey: job.layerKey, ...withGradientPictures(g, job, kept.batch) };
     },
     async stepper(cp, job) {
       const image = job.state.sin === 'image' ? currentImage() : null;

@@ -146,11 +146,14 @@ export function unknownJob(type) {
  * @property {{k: number, y: number, x: number}} pixel
  * @property {string | null} target  loss 'target': t = the layer with every filter this preset
  * @property {{gamma: number[], beta: number[], eps?: number} | null} bn  eps: the module's default unless given
+ * @property {'bitmap' | 'pixels'} [pictures]  the maps drawn by the worker (worker/draw/gradients.js)
  *
  * @typedef {object} GradientsResult  (worker/jobs/gradients.js computeGradients)
  * @property {number} layerKey  @property {number} loss  @property {Float32Array} dout
  * @property {Float32Array} dx  @property {Float32Array} dw  and the batch norm's
  *   (bnOut, eps, mean, var, rstd, dgamma, dbeta: null without it)
+ * @property {{kind: 'bitmap' | 'pixels', saliency: object, dx: object[], bnOut: object[] | null,
+ *             bnDy: object[] | null}} [pictures]  when asked: image 1's maps, drawn
  */
 
 /**

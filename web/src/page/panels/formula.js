@@ -6,6 +6,7 @@
 // the sizes; the note on skipped pixels counts the taps the windows read.
 import { textEl as el } from '../dom.js';
 import { ALEX, isAlexLayer } from '../../common/lecture-steps.js';
+import { patchChildren } from '../patch.js';
 
 /**
  * The padded positions (0 .. padded - 1) of one axis that no tap of any window
@@ -86,16 +87,17 @@ export function mount(ctx) {
     return line;
   }
 
-  function update(r) {
+  /** The formula's lines for result r (built, not yet in the box). */
+  function lines(r) {
     const L = r.layer;
     const { fh, fw, sh, sw } = L;
     const [, , h1, w1] = r.input.shape;
     const g = r.geometry;
-    box.replaceChildren();
+    const out = [];
     if (L.dil > 1) {
       const fe = g ? ` = ${g.w.effectiveKernel}` : '';
       const feh = g ? ` = ${g.h.effectiveKernel}` : '';
-      box.append(
+      out.push(
         el(
           'p',
           'formula-dil',
@@ -105,17 +107,17 @@ export function mount(ctx) {
         ),
       );
     }
-    box.append(axisLine(L, 'W', w1, fw, sw, g ? g.w : null));
-    box.append(axisLine(L, 'H', h1, fh, sh, g ? g.h : null));
+    out.push(axisLine(L, 'W', w1, fw, sw, g ? g.w : null));
+    out.push(axisLine(L, 'H', h1, fh, sh, g ? g.h : null));
     const d2 = el('div', 'formula-line formula-D');
     d2.append(
       el('span', 'formula-symbolic', 'D2 = K'),
       el('span', 'formula-numbers', ' = '),
       el('b', 'formula-result out-D', String(L.k)),
     );
-    box.append(d2);
+    out.push(d2);
     if (isAlexLayer(r.state)) {
-      box.append(
+      out.push(
         el(
           'p',
           'formula-alex',
@@ -124,7 +126,7 @@ export function mount(ctx) {
       );
     }
     if (L.conv) {
-      box.append(
+      out.push(
         el(
           'p',
           'formula-mode',
@@ -132,6 +134,11 @@ export function mount(ctx) {
         ),
       );
     }
+    return out;
+  }
+
+  function update(r) {
+    patchChildren(box, lines(r));
     if (r.error) {
       errorEl.textContent = `Impossible layer: ${r.error.message}.`;
       errorEl.hidden = false;

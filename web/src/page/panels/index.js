@@ -16,9 +16,10 @@
 // The order is the order of the sections; the mount order does not matter:
 // what panels share is declared in ctx (page/context.js, playground.d.ts
 // PanelContext) and made before any panel mounts, and no panel imports another.
-// `section` names the markup's section of a built-in panel (hidden when the
-// panel is not shown); `optional` panels are not mounted at all then (load()
-// resolves their module, whose mount is the panel's);
+// `section` names the panel's section: the markup's for a built-in panel
+// (hidden when the panel is not shown), ctx.slot's for the others (the runner
+// draws the panels on screen first); `optional` panels are not mounted at all
+// when not shown (load() resolves their module, whose mount is the panel's);
 // `internal` ones are always mounted and are not among the panels to choose.
 import * as image from './image.js';
 import * as controls from './controls.js';
@@ -38,13 +39,18 @@ export const PANELS = [
   { id: 'volume', section: 'volume', mount: volume.mount },
   { id: 'editor', section: 'editor-panel', mount: editor.mount },
   { id: 'inspect', section: 'inspect-panel', mount: inspect.mount },
-  { id: 'gradients', optional: true, load: () => import('./gradients/index.js') },
-  { id: 'stepper', optional: true, load: () => import('./stepper/index.js') },
-  { id: 'alexnet', optional: true, load: () => import('./alexnet/index.js') },
-  { id: 'code', optional: true, load: () => import('./code.js') },
-  { id: 'lecture', optional: true, load: () => import('./lecture.js') },
-  { id: 'bnlab', optional: true, load: () => import('./bnlab/index.js') },
-  { id: 'nnlab', optional: true, load: () => import('./nnlab/index.js') },
+  {
+    id: 'gradients',
+    section: 'gradients',
+    optional: true,
+    load: () => import('./gradients/index.js'),
+  },
+  { id: 'stepper', section: 'stepper', optional: true, load: () => import('./stepper/index.js') },
+  { id: 'alexnet', section: 'alexnet', optional: true, load: () => import('./alexnet/index.js') },
+  { id: 'code', section: 'code-panel', optional: true, load: () => import('./code.js') },
+  { id: 'lecture', section: 'lecture', optional: true, load: () => import('./lecture.js') },
+  { id: 'bnlab', section: 'bnlab', optional: true, load: () => import('./bnlab/index.js') },
+  { id: 'nnlab', section: 'nnlab', optional: true, load: () => import('./nnlab/index.js') },
 ];
 
 /** Every panel id (mountPlayground's options.panels picks among them). */

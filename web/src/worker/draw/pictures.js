@@ -30,7 +30,7 @@ function toBitmap(px, w, h) {
 }
 
 /** A picture {w, h, bitmap} or {w, h, pixels} of the RGBA bytes px. */
-function picture(px, w, h, kind) {
+export function picture(px, w, h, kind) {
   return kind === 'bitmap' ? { w, h, bitmap: toBitmap(px, w, h) } : { w, h, pixels: px };
 }
 
@@ -106,9 +106,18 @@ export function withPictures(result, job, image) {
   return { ...result, pictures };
 }
 
-/** The ImageBitmaps in a job's result (to be transferred, not copied). */
+/** The ImageBitmaps among value's pictures (any depth), into out. */
+function collectBitmaps(value, out) {
+  if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return out;
+  if (typeof ImageBitmap === 'function' && value instanceof ImageBitmap) {
+    out.push(value);
+    return out;
+  }
+  for (const v of Array.isArray(value) ? value : Object.values(value)) collectBitmaps(v, out);
+  return out;
+}
+
+/** The ImageBitmaps in a job's result (result.pictures: to be transferred, not copied). */
 export function bitmapsOf(result) {
-  const p = result?.pictures;
-  if (!p) return [];
-  return [p.padded, ...p.maps].map((x) => x?.bitmap).filter(Boolean);
+  return collectBitmaps(result?.pictures, []);
 }

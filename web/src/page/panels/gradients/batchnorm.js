@@ -108,12 +108,18 @@ export function mountBatchNorm(ctx) {
     outTitle.textContent = `Its output maps o = γ · x̂ + β${of}`;
     dyTitle.textContent = `dL/dy flowing back into the convolution (batch norm's dL/dx)${of}`;
     const maps = { n: K, h: h2, w: w2, names };
-    drawMaps(outMaps, g.bnOut, { ...maps, label: 'batch-norm output', cls: 'g-bnout' });
+    drawMaps(outMaps, g.bnOut, {
+      ...maps,
+      label: 'batch-norm output',
+      cls: 'g-bnout',
+      pics: g.pictures?.bnOut,
+    });
     drawMaps(dyMaps, g.dyConv, {
       ...maps,
       label: 'dL/dy of the convolution,',
       cls: 'g-bndy',
       range: rangeOf(g.dyConv).absMax,
+      pics: g.pictures?.bnDy,
     });
   }
   return { section, update };

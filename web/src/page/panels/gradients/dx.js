@@ -1,32 +1,28 @@
 // dL/dX: the saliency picture (max over the channels of |dL/dX|, tinted over
 // the greyed image), its zoom on the lit pixels (zoom.js) and one diverging
 // map per input channel.
-import { fmt, rangeOf } from '../../render.js';
+import { fmt, rangeOf, drawPicture } from '../../render.js';
+import { fillSaliency, litPixels } from '../../../common/saliency.js';
 import { el } from '../../dom.js';
 import { drawMaps, channelName } from './maps.js';
 import { mountZoom } from './zoom.js';
 
-const LIT = [230, 85, 13];
-
-/** The saliency picture's RGBA pixels and how many pixels are lit; m: the largest saliency. */
-function saliencyPixels(g, r, img, m) {
+/**
+ * The saliency of g drawn on canvas: the worker's picture when there is one,
+ * else filled here from the data (image 1 of r). Returns {max, count, box}.
+ */
+function paintSaliency(canvas, g, r) {
+  const pic = g.pictures?.saliency;
+  if (pic && drawPicture(canvas, pic)) return pic;
   const [, d1, h1, w1] = r.input.shape;
-  const px = img.data;
-  const hw = h1 * w1;
-  let count = 0;
-  for (let i = 0; i < hw; i++) {
-    let lum = 0;
-    for (let c = 0; c < d1; c++) lum += r.input.data[c * hw + i];
-    const grey = 70 + 110 * (lum / d1); // the greyed image: low contrast
-    const v = g.saliency[i];
-    const a = m > 0 ? Math.sqrt(v / m) : 0; // tint ~ sqrt(|dL/dX| / max): small ones stay visible
-    if (m > 0 && v > 1e-7 * m) count++;
-    px[4 * i] = grey * (1 - a) + LIT[0] * a;
-    px[4 * i + 1] = grey * (1 - a) + LIT[1] * a;
-    px[4 * i + 2] = grey * (1 - a) + LIT[2] * a;
-    px[4 * i + 3] = 255;
-  }
-  return count;
+  canvas.width = w1;
+  canvas.height = h1;
+  const c2 = canvas.getContext('2d');
+  const img = c2.createImageData(w1, h1);
+  const max = rangeOf(g.saliency).max;
+  fillSaliency(img.data, g.saliency, r.input.data, d1, h1 * w1, max);
+  c2.putImageData(img, 0, 0);
+  return { max, ...litPixels(g.saliency, h1, w1, max) };
 }
 
 export function mountDx(ctx) {
@@ -59,14 +55,8 @@ export function mountDx(ctx) {
 
   function drawSaliency(g, r) {
     const [, d1, h1, w1] = r.input.shape;
-    if (salCanvas.width !== w1) salCanvas.width = w1;
-    if (salCanvas.height !== h1) salCanvas.height = h1;
-    const c2 = salCanvas.getContext('2d');
-    const img = c2.createImageData(w1, h1);
-    const m = rangeOf(g.saliency).max;
-    const count = saliencyPixels(g, r, img, m);
-    c2.putImageData(img, 0, 0);
-    zoom.update(g, r, img.data, m);
+    const { max: m, count, box } = paintSaliency(salCanvas, g, r);
+    zoom.update(g, r, salCanvas, box);
     const hw = h1 * w1;
     salCanvas.dataset.lit = String(count);
     salCanvas.setAttribute(
@@ -92,6 +82,7 @@ export function mountDx(ctx) {
       label: 'gradient',
       cls: 'g-dxmap',
       range: rangeOf(g.dx).absMax,
+      pics: g.pictures?.dx,
     });
   }
   return { section, update };

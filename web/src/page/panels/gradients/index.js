@@ -29,7 +29,7 @@
 // map; missing = 1 / 0).
 // The panel's api (instance.panel('gradients')): {last, result, job, history, compute(), step(n)}.
 import { changeKind } from '../../../common/state.js';
-import { fmt } from '../../render.js';
+import { fmt, releasePictures } from '../../render.js';
 import { el } from '../../dom.js';
 import { mountControls } from './controls.js';
 import { mountHistory } from './history.js';
@@ -83,6 +83,7 @@ export function mount(ctx) {
     views.dx.update(g, r);
     views.filters.update(g, r, r.state);
     if (g.bnOn) views.bn.update(g);
+    releasePictures(g.pictures); // what was not drawn
     history.update(session.history);
     status.textContent = `Backward pass: ${fmt(g.ms, 3)} ms in the worker. Safe step 1/T = ${fmt(g.safeLr, 3)}${g.bnOn ? ' (scaled by (γ·rstd)², a guide with batch norm)' : ''}; lr = ${fmt(session.lr(), 3)}.`;
     root.dataset.state = 'ok';

@@ -6,6 +6,7 @@
 import { presetOf } from '../../../common/state.js';
 import { parsePin } from '../../services/pixel.js';
 import { gammaOf, betaOf } from './batchnorm.js';
+import { picturesWanted, releasePictures } from '../../render.js';
 
 /** The output pixel of the 'pixel' loss: the pinned one, else the centre of map 1. */
 export function pixelOf(s, r) {
@@ -122,13 +123,16 @@ export function createSession(ctx, view) {
     view.status('computing');
     let g;
     try {
-      g = await ctx.engine.gradients(job);
+      g = await ctx.engine.gradients({ ...job, pictures: picturesWanted() });
     } catch (e) {
       if (my !== seq || e.name === 'StaleLayer') return null;
       view.status('error', `The backward pass failed: ${e.message}`);
       return null;
     }
-    if (!g || my !== seq) return null; // a newer computation was started
+    if (!g || my !== seq) {
+      releasePictures(g?.pictures); // a newer computation was started
+      return null;
+    }
     accept(complete(g, job, s.gl), r, job);
     return g;
   }

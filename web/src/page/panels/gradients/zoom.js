@@ -6,41 +6,25 @@
 // kernel's taps.
 import { el } from '../../dom.js';
 
-/** The box of the pixels whose saliency is above 1e-7 of the largest m (y1 < 0: none). */
-function litBox(sal, h1, w1, m) {
-  let y0 = h1,
-    y1 = -1,
-    x0 = w1,
-    x1 = -1;
-  for (let y = 0; y < h1; y++) {
-    for (let x = 0; x < w1; x++) {
-      if (sal[y * w1 + x] > 1e-7 * m && m > 0) {
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-      }
-    }
-  }
-  return { y0, y1, x0, x1 };
-}
-
-/** The zoomed pixels: px (the saliency picture's RGBA) inside, the checker outside. */
-function paintPixels(c2, z, px, h1, w1) {
+/** The zoomed pixels: the saliency picture src (a canvas) inside the image, the checker outside. */
+function paintPixels(c2, z, src, h1, w1) {
   for (let y = 0; y < z.h; y++) {
     for (let x = 0; x < z.w; x++) {
       const iy = z.y0 + y,
         ix = z.x0 + x;
-      if (iy < 0 || ix < 0 || iy >= h1 || ix >= w1) {
-        const v = (x + y) % 2 ? 40 : 62;
-        c2.fillStyle = `rgb(${v}, ${v}, ${v + 10})`;
-      } else {
-        const i = 4 * (iy * w1 + ix);
-        c2.fillStyle = `rgb(${px[i]}, ${px[i + 1]}, ${px[i + 2]})`;
-      }
+      if (iy >= 0 && ix >= 0 && iy < h1 && ix < w1) continue;
+      const v = (x + y) % 2 ? 40 : 62;
+      c2.fillStyle = `rgb(${v}, ${v}, ${v + 10})`;
       c2.fillRect(x * z.k, y * z.k, z.k, z.k);
     }
   }
+  // the part inside the image: its pixels scaled up k times, without smoothing
+  const sx = Math.max(0, z.x0),
+    sy = Math.max(0, z.y0);
+  const sw = Math.min(w1, z.x0 + z.w) - sx,
+    sh = Math.min(h1, z.y0 + z.h) - sy;
+  c2.imageSmoothingEnabled = false;
+  c2.drawImage(src, sx, sy, sw, sh, (sx - z.x0) * z.k, (sy - z.y0) * z.k, sw * z.k, sh * z.k);
 }
 
 /** The kernel's taps of output pixel g.pixel: at i·S − P + a·D, j·S − P + b·D. */
@@ -65,10 +49,10 @@ export function mountZoom() {
   const caption = el('figcaption', { class: 'g-sal-caption' });
   const fig = el('figure', { class: 'g-sal-fig g-zoom-fig' }, canvas, caption);
 
-  /** g: the gradients, r: the layer result, px: the saliency picture, m: its largest value. */
-  function update(g, r, px, m) {
+  /** g: the gradients, r: the layer result, src: the saliency canvas, box: its lit pixels' box. */
+  function update(g, r, src, box) {
     const [, , h1, w1] = r.input.shape;
-    const { y0, y1, x0, x1 } = litBox(g.saliency, h1, w1, m);
+    const { y0, y1, x0, x1 } = box;
     const bh = y1 - y0 + 1,
       bw = x1 - x0 + 1;
     if (y1 < 0 || bh * bw * 4 > h1 * w1) {
@@ -82,7 +66,7 @@ export function mountZoom() {
     canvas.width = z.w * z.k;
     canvas.height = z.h * z.k;
     const c2 = canvas.getContext('2d');
-    paintPixels(c2, z, px, h1, w1);
+    paintPixels(c2, z, src, h1, w1);
     const taps = g.loss_kind === 'pixel' && !g.bnOn && z.k >= 6;
     if (taps) paintTaps(c2, z, g, r.layer, h1, w1);
     const outside = z.y0 < 0 || z.x0 < 0 || z.y0 + z.h > h1 || z.x0 + z.w > w1;

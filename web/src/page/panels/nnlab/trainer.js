@@ -188,14 +188,19 @@ export function mountTrainer(lab, views) {
     return e;
   }
 
-  /** Up to n steps (as many as fit in budgetMs, when given), then the views. */
-  async function advance(n, budgetMs = 0) {
+  /**
+   * Asks the worker for up to n steps (as many as fit in budgetMs, when given):
+   * {r, ticket, input}. A step's answer is drawn unless the input was asked
+   * for again since (inside.js refresh): steps do not take a ticket of their own,
+   * so the next steps can be asked for while the last ones are drawn.
+   */
+  async function ask(n, budgetMs = 0) {
     if (!lab.run.plan.totalSteps)
       throw new Error(
         `this imported network's classes (${lab.run.classes.join(', ')}) have no images here: add pictures to each class to train it`,
       );
     // one message per redraw: the steps, the test point when due, the shown input
-    const ticket = ++lab.asked;
+    const ticket = lab.asked;
     const input = lab.current;
     const r = await lab.engine.nnlab({
       op: 'steps',
@@ -206,13 +211,27 @@ export function mountTrainer(lab, views) {
       testLimit: TEST_POINT_IMAGES,
       input,
     });
+    return { r, ticket, input };
+  }
+
+  /** Up to n steps (as many as fit in budgetMs, when given), then the views. */
+  async function advance(n, budgetMs = 0) {
+    const { r, ticket, input } = await ask(n, budgetMs);
     if (!lab.destroyed) showStep(lab, views, r, ticket, input);
     return r;
   }
 
+  /**
+   * Trains while lab.running: the worker takes the next steps while the page
+   * draws the last ones (a pause lets the job under way finish, and draws it).
+   */
   async function loop() {
-    while (lab.running && !lab.destroyed) {
-      const r = await advance(MAX_STEPS_PER_JOB, STEP_BUDGET_MS);
+    const more = () => lab.running && !lab.destroyed;
+    let next = more() ? ask(MAX_STEPS_PER_JOB, STEP_BUDGET_MS) : null;
+    while (next) {
+      const { r, ticket, input } = await next;
+      next = more() && !r.done ? ask(MAX_STEPS_PER_JOB, STEP_BUDGET_MS) : null;
+      if (!lab.destroyed) showStep(lab, views, r, ticket, input);
       if (r.done) {
         lab.running = false;
         const advice = lab.run.verdict ? ` ${retryAdvice(lab.run)}` : '';

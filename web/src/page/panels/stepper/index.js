@@ -16,7 +16,7 @@
 // small integer kernel, 'layer' = the layer's filter 1 summed over channels).
 // The position of the window is local (never in the URL: playing would
 // rewrite the hash every frame).
-import { snapshot } from '../../../common/state.js';
+import { snapshot, changeKind } from '../../../common/state.js';
 import { el } from '../../dom.js';
 import { mountControls, legend } from './controls.js';
 import { createPlayback } from './playback.js';
@@ -184,20 +184,25 @@ export function mount(ctx) {
     if (next && my === gen) accept(next);
   }
 
+  /** What the small layer is computed from: the rows it watches (and the image it may use). */
+  const inputsKey = () =>
+    JSON.stringify([[...WATCH].map((n) => state[n]), state.sin === 'image' ? ctx.source.key : '']);
+  let computedFor = null;
+  const computeOnce = () => {
+    const key = inputsKey();
+    if (key === computedFor) return null;
+    computedFor = key;
+    return compute();
+  };
+  // its own rows compute at once; a change of the layer computes with the layer's
+  // result (update below: the runner brings a panel off screen up to date after the
+  // frame that shows the panels on screen)
   ctx.subscribe((s, changed) => {
-    if ([...changed].some((n) => WATCH.has(n))) compute();
+    if ([...changed].some((n) => WATCH.has(n)) && changeKind(changed) !== 'layer') computeOnce();
   });
-  let lastInput = null;
-  ctx.on('started', compute);
+  ctx.on('started', computeOnce);
   return {
-    update(r) {
-      // the image changed: the step-through's image input follows it
-      const key = `${r.state.img}|${r.state.size}|${r.state.fit}|${r.state.grey}|${ctx.source.key}`;
-      if (state.sin === 'image' && key !== lastInput) {
-        lastInput = key;
-        compute();
-      }
-    },
+    update: () => computeOnce(),
     destroy: stop,
     api: {
       compute,
