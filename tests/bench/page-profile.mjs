@@ -8,6 +8,7 @@
 // window.convplay.set. Nothing is asserted; the numbers are this machine's.
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
 import { step } from './page-step.mjs';
+import { selfTimes } from './trace.mjs';
 
 const [hash = '', control = 'f'] = process.argv.slice(2);
 const ROUNDS = Number(process.env.ROUNDS || 8);
@@ -21,35 +22,6 @@ async function valuesOf(page, id) {
     const v = Number(el.value);
     return v + 1 <= Number(el.max) ? [v, v + 1] : [v, v - 1];
   }, id);
-}
-
-/** Self time per event name on the thread tid of process pid (complete and begin/end events). */
-function selfTimes(events, pid, tid) {
-  const mine = events
-    .filter((e) => e.pid === pid && e.tid === tid && (e.ph === 'X' || e.ph === 'B' || e.ph === 'E'))
-    .sort((a, b) => a.ts - b.ts);
-  const spans = [];
-  const open = [];
-  for (const e of mine) {
-    if (e.ph === 'X') spans.push({ name: e.name, start: e.ts, end: e.ts + (e.dur || 0) });
-    else if (e.ph === 'B') open.push(e);
-    else {
-      const b = open.pop();
-      if (b) spans.push({ name: b.name, start: b.ts, end: e.ts });
-    }
-  }
-  spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  const self = new Map();
-  const stack = [];
-  for (const s of spans) {
-    while (stack.length && stack.at(-1).end <= s.start) stack.pop();
-    const parent = stack.at(-1);
-    const d = s.end - s.start;
-    self.set(s.name, (self.get(s.name) || 0) + d);
-    if (parent) self.set(parent.name, self.get(parent.name) - d);
-    stack.push(s);
-  }
-  return self;
 }
 
 const server = await startServer();

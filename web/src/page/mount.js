@@ -235,6 +235,7 @@ export function mountPlayground(root, options = {}) {
   });
   followAnchors(ctx, o.prefix, store.usesHash);
   onDestroy(engine.onEvent(runner.onEngineEvent));
+  onDestroy(runner.destroy);
   onDestroy(showRefusals(store, $('lock-notice')));
 
   let instance;

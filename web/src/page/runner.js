@@ -246,5 +246,7 @@ export function createRunner({ store, engine, container, $, source, photoUrl, pa
     get drawnAll() {
       return drawn === requested;
     },
+    /** Stops watching the panels' sections. */
+    destroy: () => visibility.disconnect(),
   };
 }
