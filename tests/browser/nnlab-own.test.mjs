@@ -407,6 +407,12 @@ test('the link keeps the choice of own classes and their names, says it keeps no
 
   const fresh = await openPage(browser, server.url, { hash });
   await fresh.page.locator('#nnlab').scrollIntoViewIfNeeded();
+  // the notice is the worker's answer on the class set: the lab asks it once it has mounted
+  await waitUntil(
+    fresh.page,
+    "the fresh page's notice on its class set",
+    () => document.querySelector('#nnlab .cp-nn-own-notice')?.textContent !== '',
+  );
   // the same choice, names, banners; its pictures did not travel: class "12" has none there
   const { notice, ...rest } = await seen(fresh.page);
   const { notice: liveNotice, ...liveRest } = live;
