@@ -178,7 +178,11 @@ export function mount(ctx) {
     try {
       next = await ctx.engine.stepper({ state: snapshot(state) });
     } catch (e) {
-      if (my === gen) refuse(e);
+      if (my !== gen) return;
+      // the worker died under this job: the layer is not to blame; keep the figures,
+      // and the next change computes again
+      if (e.name === 'WorkerCrash') computedFor = null;
+      else refuse(e);
       return;
     }
     if (next && my === gen) accept(next);
