@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fillDiverging, mapScale, rangeOf } from '../../web/src/common/colormap.js';
 import { fillSaliency } from '../../web/src/common/saliency.js';
-import { openSuite, closeSuite, openPage, waitIdle } from './helpers.mjs';
+import { openSuite, closeSuite, openPage, openWithoutOffscreen, waitIdle } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
@@ -96,14 +96,7 @@ test("the worker draws the gradients' maps as bitmaps, with the pixels of their 
 });
 
 test('without OffscreenCanvas the worker sends the pixels, and the maps are the same', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.addInitScript(() => {
-    delete globalThis.OffscreenCanvas;
-  });
-  await page.goto(`${server.url}#${HASH}`);
+  const { page, errors } = await openWithoutOffscreen(browser, `${server.url}#${HASH}`);
   const s = await readPanel(page);
   assert.equal(s.kind, 'pixels');
   assertSame(s.shown, expected(s));

@@ -182,6 +182,22 @@ export async function openPage(
 // waitUntil() (page.waitForFunction with a timeout), whose error names what
 // was awaited and what the page showed at that moment.
 
+/**
+ * A page of the build at url with OffscreenCanvas removed before any script runs (the worker's
+ * pictures come as pixels); errors collects its page errors and console errors.
+ */
+export async function openWithoutOffscreen(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.addInitScript(() => {
+    delete globalThis.OffscreenCanvas;
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
 /** What the page's pipeline shows now (for the message of a wait that timed out). */
 export async function pageStatus(page) {
   const look = page.evaluate(() =>

@@ -9,6 +9,7 @@ import {
   openSuite,
   closeSuite,
   openPage,
+  openWithoutOffscreen,
   waitForRuns,
   setInput,
   waitIdle,
@@ -97,14 +98,7 @@ test('without OffscreenCanvas the worker sends pixels, and the page shows the sa
   const { page: ref } = await openPage(browser, server.url, { hash: HASH });
   const want = await pictureDigest(ref);
   await ref.close();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.addInitScript(() => {
-    delete globalThis.OffscreenCanvas;
-  });
-  await page.goto(`${server.url}#${HASH}`);
+  const { page, errors } = await openWithoutOffscreen(browser, `${server.url}#${HASH}`);
   await waitForRuns(page, 1);
   await waitIdle(page);
   assert.equal(await page.evaluate(() => typeof OffscreenCanvas), 'undefined');
