@@ -88,7 +88,10 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            { name: 'boot', test: (id) => /\/src\/(boot|page\/spawn-worker)\.js$/.test(id) },
+            {
+              name: 'boot',
+              test: (id) => /\/src\/(boot|page\/spawn-worker|page\/held-events)\.js$/.test(id),
+            },
           ],
         },
       },

@@ -5,6 +5,7 @@
 // is still free to start the worker's thread (main.js imports it too: the dev server, and the
 // worker it hands to the playground).
 import { spawnWorker } from './page/spawn-worker.js';
+import { holdEvents } from './page/held-events.js';
 
 performance.mark('convplay:start');
 
@@ -14,5 +15,8 @@ performance.mark('convplay:start');
 // page starts its own workers.
 const fullPage = document.documentElement.dataset.convplay === 'page';
 
-/** The worker main.js hands to its playground (mountPlayground's options.worker), or null. */
-export const earlyWorker = fullPage ? spawnWorker() : null;
+/**
+ * The worker main.js hands to its playground (mountPlayground's options.worker), or null. What
+ * it says before the playground's engine takes it is kept for the engine (held-events.js).
+ */
+export const earlyWorker = fullPage ? holdEvents(spawnWorker()) : null;
