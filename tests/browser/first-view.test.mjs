@@ -120,6 +120,46 @@ test("the filter bank's number grids read the page's style once, not once per gr
   await page.close();
 });
 
+test('the first photo and the first layer go to the worker before the page hears back', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // what the page sends its worker and hears from it, in order
+  await page.addInitScript(() => {
+    const log = [];
+    window.__workerLog = log;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function postMessage(msg, ...rest) {
+      log.push({ sent: msg?.type, id: msg?.id });
+      return post.call(this, msg, ...rest);
+    };
+    window.Worker = class extends Worker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) =>
+          log.push({ heard: e.data?.ready !== undefined ? 'ready' : e.data?.id }),
+        );
+      }
+    };
+  });
+  await page.goto(server.url);
+  await waitForRuns(page, 1, 60000);
+  const log = await page.evaluate(() => window.__workerLog);
+  const at = (pred, what) => {
+    const i = log.findIndex(pred);
+    assert.ok(i >= 0, `${what} (the log: ${JSON.stringify(log)})`);
+    return i;
+  };
+  const source = at((e) => e.sent === 'source', 'the photo was sent');
+  const ready = at((e) => e.heard === 'ready', 'the worker said it is ready');
+  const layer = at((e) => e.sent === 'layer', 'the layer was asked for');
+  const answered = at((e) => e.heard === log[source].id, "the photo's job was answered");
+  assert.ok(source < ready, `the photo is sent before the module is ready: ${JSON.stringify(log)}`);
+  assert.ok(
+    layer < answered,
+    `the layer is asked for before the photo's answer arrives: ${JSON.stringify(log)}`,
+  );
+  await page.close();
+});
+
 test('the panels below the layer load after the first view, and are mounted and working once idle', async () => {
   const { page, errors } = await openPage(browser, server.url);
   await waitIdle(page, 60000);

@@ -8,6 +8,7 @@ import { PHOTOS, photoUrl } from './photos.js';
 
 const SYNTHETIC = new Set(['stripes', 'checker', 'circle']);
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const SHIPPED = { shipped: true }; // a photo of the page's, decoded at the working size
 
 /** Notifies a set of listeners. */
 function notifier() {
@@ -40,18 +41,30 @@ export function createSource({ engine, store, locked, recompute }) {
     messages.call(text);
   };
 
-  // the first photo is fetched while the module loads, not after
-  const early = new Map();
-  if (PHOTOS[store.state.img]) {
-    const first = bytesOf(photoUrl(store.state.img)); // a data: URL is decoded, not fetched
-    first.catch(() => {});
-    early.set(store.state.img, first);
+  // A photo's source job, in flight: key -> the promise of the worker's answer (dropped once
+  // answered). The state's first photo is fetched and sent at once: the worker decodes it as
+  // soon as its module is ready, before the page has even heard that it is (jobs wait there).
+  const sending = new Map();
+  const posted = new Set(); // the keys of sending whose job is in the worker's hands
+  function sendPhoto(name, bytes = bytesOf(photoUrl(name))) {
+    const k = `sample:${name}`;
+    if (!sending.has(k)) {
+      const answer = bytes
+        .then((b) => {
+          posted.add(k);
+          return engine.setSource(k, { kind: 'bytes', bytes: b }, store.state.size, SHIPPED);
+        })
+        .then(() => loaded.add(k))
+        .finally(() => {
+          sending.delete(k);
+          posted.delete(k);
+        });
+      answer.catch(() => {}); // its user says what went wrong (first(), use())
+      sending.set(k, answer);
+    }
+    return sending.get(k);
   }
-  function photoBytes(name) {
-    const p = early.get(name);
-    early.delete(name);
-    return p ?? bytesOf(photoUrl(name));
-  }
+  if (PHOTOS[store.state.img]) sendPhoto(store.state.img); // a data: URL is decoded, not fetched
 
   /** Sends a source once. */
   async function send(k, source, ...rest) {
@@ -65,8 +78,8 @@ export function createSource({ engine, store, locked, recompute }) {
   /** Makes image `name` the worker's current source; false when there is none of that name. */
   async function use(name) {
     if (PHOTOS[name]) {
-      const bytes = loaded.has(`sample:${name}`) ? null : await photoBytes(name);
-      await send(`sample:${name}`, { kind: 'bytes', bytes }, store.state.size, { shipped: true });
+      if (!loaded.has(`sample:${name}`)) await sendPhoto(name);
+      key = `sample:${name}`;
     } else if (SYNTHETIC.has(name)) {
       await send(`synthetic:${name}`, { kind: 'synthetic', name });
     } else if (name === 'upload' && loaded.has(`upload:${uploadSeq}`)) {
@@ -124,8 +137,18 @@ export function createSource({ engine, store, locked, recompute }) {
     else store.set('img', 'upload');
   }
 
-  /** The first image once the module is loaded (the state's, else a sample), then the layer. */
+  /**
+   * The first image once the module is loaded (the state's, else a sample), then the layer. When
+   * the state's photo is in the worker's hands already, the layer's job is sent right behind it
+   * (the worker runs them in order), not once the page has its answer.
+   */
   async function first() {
+    const k = `sample:${store.state.img}`;
+    const ahead = posted.has(k);
+    if (ahead) {
+      key = k;
+      recompute();
+    }
     try {
       if (!(await use(store.state.img))) {
         store.set('img', 'chelsea');
@@ -135,7 +158,7 @@ export function createSource({ engine, store, locked, recompute }) {
       say(e.message);
       await use('stripes');
     }
-    recompute();
+    if (!ahead || key !== k) recompute();
   }
 
   const service = Object.freeze({
