@@ -23,6 +23,35 @@ function notifier() {
 }
 
 /**
+ * The photos' source jobs of an instance in flight. send(name) sends photo name to the worker
+ * (once until answered) and resolves when it is answered, its key ('sample:name') then in
+ * loaded; inHand(key): that photo's job is in the worker's hands (its bytes fetched and sent).
+ */
+function photoJobs(engine, store, loaded) {
+  const sending = new Map(); // key -> the promise of the worker's answer
+  const posted = new Set();
+  function send(name) {
+    const k = `sample:${name}`;
+    if (!sending.has(k)) {
+      const answer = bytesOf(photoUrl(name)) // a data: URL is decoded, not fetched
+        .then((b) => {
+          posted.add(k);
+          return engine.setSource(k, { kind: 'bytes', bytes: b }, store.state.size, SHIPPED);
+        })
+        .then(() => loaded.add(k))
+        .finally(() => {
+          sending.delete(k);
+          posted.delete(k);
+        });
+      answer.catch(() => {}); // its caller says what went wrong (first(), use())
+      sending.set(k, answer);
+    }
+    return sending.get(k);
+  }
+  return { send, inHand: (k) => posted.has(k) };
+}
+
+/**
  * The source service of one instance: engine, store, locked(name) and
  * recompute() (runs the layer) of the instance. Returns {service, onState}:
  * onState(state, changed) follows the state's image.
@@ -41,30 +70,10 @@ export function createSource({ engine, store, locked, recompute }) {
     messages.call(text);
   };
 
-  // A photo's source job, in flight: key -> the promise of the worker's answer (dropped once
-  // answered). The state's first photo is fetched and sent at once: the worker decodes it as
-  // soon as its module is ready, before the page has even heard that it is (jobs wait there).
-  const sending = new Map();
-  const posted = new Set(); // the keys of sending whose job is in the worker's hands
-  function sendPhoto(name, bytes = bytesOf(photoUrl(name))) {
-    const k = `sample:${name}`;
-    if (!sending.has(k)) {
-      const answer = bytes
-        .then((b) => {
-          posted.add(k);
-          return engine.setSource(k, { kind: 'bytes', bytes: b }, store.state.size, SHIPPED);
-        })
-        .then(() => loaded.add(k))
-        .finally(() => {
-          sending.delete(k);
-          posted.delete(k);
-        });
-      answer.catch(() => {}); // its user says what went wrong (first(), use())
-      sending.set(k, answer);
-    }
-    return sending.get(k);
-  }
-  if (PHOTOS[store.state.img]) sendPhoto(store.state.img); // a data: URL is decoded, not fetched
+  // the state's first photo is fetched and sent at once: the worker decodes it as soon as its
+  // module is ready, before the page has even heard that it is (jobs wait there)
+  const photos = photoJobs(engine, store, loaded);
+  if (PHOTOS[store.state.img]) photos.send(store.state.img);
 
   /** Sends a source once. */
   async function send(k, source, ...rest) {
@@ -78,7 +87,7 @@ export function createSource({ engine, store, locked, recompute }) {
   /** Makes image `name` the worker's current source; false when there is none of that name. */
   async function use(name) {
     if (PHOTOS[name]) {
-      if (!loaded.has(`sample:${name}`)) await sendPhoto(name);
+      if (!loaded.has(`sample:${name}`)) await photos.send(name);
       key = `sample:${name}`;
     } else if (SYNTHETIC.has(name)) {
       await send(`synthetic:${name}`, { kind: 'synthetic', name });
@@ -144,7 +153,7 @@ export function createSource({ engine, store, locked, recompute }) {
    */
   async function first() {
     const k = `sample:${store.state.img}`;
-    const ahead = posted.has(k);
+    const ahead = photos.inHand(k);
     if (ahead) {
       key = k;
       recompute();
