@@ -25,30 +25,26 @@ function notifier() {
 /**
  * The photos' source jobs of an instance in flight. send(name) sends photo name to the worker
  * (once until answered) and resolves when it is answered, its key ('sample:name') then in
- * loaded; inHand(key): that photo's job is in the worker's hands (its bytes fetched and sent).
+ * loaded; sent(key) resolves true once that photo's job is in the worker's hands (its bytes
+ * fetched and sent), false when it is not in flight or its bytes could not be had.
  */
 function photoJobs(engine, store, loaded) {
-  const sending = new Map(); // key -> the promise of the worker's answer
-  const posted = new Set();
+  const sending = new Map(); // key -> {bytes, answer}: promises of the bytes, the answer
   function send(name) {
     const k = `sample:${name}`;
     if (!sending.has(k)) {
-      const answer = bytesOf(photoUrl(name)) // a data: URL is decoded, not fetched
-        .then((b) => {
-          posted.add(k);
-          return engine.setSource(k, { kind: 'bytes', bytes: b }, store.state.size, SHIPPED);
-        })
+      const bytes = bytesOf(photoUrl(name)); // a data: URL is decoded, not fetched
+      const answer = bytes
+        .then((b) => engine.setSource(k, { kind: 'bytes', bytes: b }, store.state.size, SHIPPED))
         .then(() => loaded.add(k))
-        .finally(() => {
-          sending.delete(k);
-          posted.delete(k);
-        });
+        .finally(() => sending.delete(k));
       answer.catch(() => {}); // its caller says what went wrong (first(), use())
-      sending.set(k, answer);
+      sending.set(k, { bytes, answer });
     }
-    return sending.get(k);
+    return sending.get(k).answer;
   }
-  return { send, inHand: (k) => posted.has(k) };
+  const sent = async (k) => Boolean(await sending.get(k)?.bytes.then(Boolean, () => false));
+  return { send, sent };
 }
 
 /**
@@ -70,8 +66,7 @@ export function createSource({ engine, store, locked, recompute }) {
     messages.call(text);
   };
 
-  // the state's first photo is fetched and sent at once: the worker decodes it as soon as its
-  // module is ready, before the page has even heard that it is (jobs wait there)
+  // the state's photo is sent at once: the worker decodes it as soon as its module is ready
   const photos = photoJobs(engine, store, loaded);
   if (PHOTOS[store.state.img]) photos.send(store.state.img);
 
@@ -148,12 +143,13 @@ export function createSource({ engine, store, locked, recompute }) {
 
   /**
    * The first image once the module is loaded (the state's, else a sample), then the layer. When
-   * the state's photo is in the worker's hands already, the layer's job is sent right behind it
-   * (the worker runs them in order), not once the page has its answer.
+   * the state's photo is on its way to the worker, the layer's job is sent right behind it (the
+   * worker runs them in order), not once the page has its answer.
    */
   async function first() {
     const k = `sample:${store.state.img}`;
-    const ahead = photos.inHand(k);
+    // the state's photo on its way: the layer's job follows its job as soon as that is sent
+    const ahead = await photos.sent(k);
     if (ahead) {
       key = k;
       recompute();
