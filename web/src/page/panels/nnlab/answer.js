@@ -30,7 +30,7 @@ function probItem(r, p, k) {
   return el(
     'li',
     { class: k === r.predicted ? 'cp-nn-top' : null, 'data-class': k, 'data-p': p },
-    el('span', { class: 'cp-nn-class', text: r.classes[k] }),
+    el('span', { class: 'cp-nn-prob-name', text: r.classes[k] }),
     el('span', { class: 'cp-nn-barbox' }, bar),
     el('span', { class: 'cp-nn-pct', text: `${(100 * p).toFixed(1)}%` }),
   );
