@@ -1,7 +1,8 @@
 // The network lab before Train or Step: a student who scrolls to it finds the
 // untrained network at once (its random initial weights, as the core makes
 // them from the seed): every layer in the table with its output volume and
-// parameters, and the look inside drawn for the shown test image. A Step then
+// parameters, and the look inside drawn for the shown test image (its maps
+// painted once they are scrolled to). A Step then
 // shows the same layers and maps, with the step's gradient norms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,15 @@ test('before Train or Step the lab shows the untrained network: its layers and i
     },
     null,
     90000,
+  );
+  // the maps are painted when they come near the screen
+  await page.locator('#nnlab .cp-nn-maps').scrollIntoViewIfNeeded();
+  await waitUntil(
+    page,
+    'the maps to be painted',
+    () => document.querySelector('#nnlab .cp-nn-maps figcaption')?.textContent.includes('values'),
+    null,
+    30000,
   );
   const state = await labState(page);
   assert.equal(state.step, '0', 'no step was taken');

@@ -108,7 +108,8 @@ function showStep(lab, views, r, ticket, input) {
   layers.draw();
   filters.draw(r.filters);
   curves.draw();
-  inside.show(ticket, input, r.step, r.classified, r.classifyError);
+  const live = lab.running && !r.done;
+  inside.show(ticket, input, r.step, r.classified, r.classifyError, live);
   status.text = stepText(r, run);
 }
 
