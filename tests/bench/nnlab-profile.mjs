@@ -46,13 +46,14 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(server.url + (hash ? `#${hash}` : ''));
   await page.waitForFunction(() => window.convplay?.idle, null, { timeout: 60000 });
-  await page.locator(VIEW === 'maps' ? '#nnlab .cp-nn-maps' : '#nnlab').scrollIntoViewIfNeeded();
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
   await page.click('#nnlab [data-part="nn-train"]');
   await page.waitForFunction(
     () => Number(document.getElementById('nnlab').dataset.step) >= 20,
     null,
     { timeout: 90000 },
   );
+  if (VIEW === 'maps') await page.locator('#nnlab .cp-nn-maps').scrollIntoViewIfNeeded();
   await browser.startTracing(page, {
     categories: [
       'devtools.timeline',

@@ -70,10 +70,15 @@ async function measure(browser, url, hash) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url + (hash ? `#${hash}` : ''));
   await page.waitForFunction(() => window.convplay?.idle, null, { timeout: 60000 });
-  await page.locator(VIEW === 'maps' ? '#nnlab .cp-nn-maps' : '#nnlab').scrollIntoViewIfNeeded();
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
   await page.evaluate(watchUpdates);
   const t0 = Date.now();
   await page.click('#nnlab [data-part="nn-train"]');
+  if (VIEW === 'maps') {
+    // once the first step has drawn what is above them (a table, curves)
+    await page.waitForFunction(() => Number(document.getElementById('nnlab').dataset.step) >= 1);
+    await page.locator('#nnlab .cp-nn-maps').scrollIntoViewIfNeeded();
+  }
   const secs = () => (Date.now() - t0) / 1000;
   let printed = 0;
   let first85 = null;
