@@ -95,6 +95,7 @@ function showStep(lab, views, r, ticket, input) {
   const { run, root, status } = lab;
   const { layers, filters, curves, confusion, inside } = views;
   run.step = r.step;
+  run.trained = true;
   run.losses.push([r.step, r.loss]);
   run.norms = r.gradNorms;
   root.dataset.step = String(r.step);
@@ -161,6 +162,7 @@ function makeBuild(lab, views) {
         tests: [],
         norms: null,
         step: 0,
+        trained: false,
       };
       await showBuilt(r);
       status.setState('idle', builtText(job, r, lab.run));
