@@ -3,6 +3,9 @@
 // cells cost a style and layout pass per step; one canvas per grid costs a
 // paint. The numbers stay readable by screen readers: the grid's accessible
 // name lists them, row by row (the canvas itself is hidden from them).
+// The cells are drawn on a canvas outside the document, then copied: text drawn
+// on a canvas in the document brings the page's style and layout up to date
+// first, which a bank of grids, each resized, paid once per grid.
 import { divergingCss, textOn, fmt } from './render.js';
 
 const GAP = 1; // CSS px between cells (the cell grid's 1 px lines)
@@ -46,12 +49,32 @@ function contextWithFont(cv, font) {
   return g;
 }
 
-let measurer = null; // one canvas that measures every grid's numbers
+// one canvas outside the document that measures and draws every grid's numbers (its bitmap
+// only grows); a grid's canvas gets a copy of the part drawn
+let scratch = null;
+function scratchCanvas() {
+  scratch ??= document.createElement('canvas');
+  return scratch;
+}
+
 /** The width in CSS px of each of texts in font. */
 function textWidths(texts, font) {
-  measurer ??= document.createElement('canvas');
-  const g = contextWithFont(measurer, font);
+  const g = contextWithFont(scratchCanvas(), font);
   return texts.map((t) => g.measureText(t).width);
+}
+
+/** The scratch canvas, at least w x h pixels, cleared there, with font; its context. */
+function scratchOf(w, h, font) {
+  const cv = scratchCanvas();
+  if (cv.width < w || cv.height < h) {
+    cv.width = Math.max(w, cv.width);
+    cv.height = Math.max(h, cv.height);
+    fontsSet.delete(cv); // a resized canvas's context is reset
+  }
+  const g = contextWithFont(cv, font);
+  g.setTransform(1, 0, 0, 1, 0, 0);
+  g.clearRect(0, 0, w, h);
+  return g;
 }
 
 /**
@@ -108,9 +131,9 @@ export function drawNumberGrid(cv, data, offset, fh, fw, range, format = (v) => 
   const xs = [0];
   for (let x = 1; x < fw; x++) xs.push(xs[x - 1] + cols[x - 1] + GAP);
   const dpr = sizeCanvas(cv, cols, fh, ch);
-  const g = contextWithFont(cv, font.css);
+  const [bw, bh] = [cv.width, cv.height];
+  const g = scratchOf(bw, bh, font.css);
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, cv.width, cv.height);
   for (let i = 0; i < n; i++) {
     const v = data[offset + i];
     const cw = cols[i % fw];
@@ -121,5 +144,8 @@ export function drawNumberGrid(cv, data, offset, fh, fw, range, format = (v) => 
     g.fillStyle = textOn(v, range);
     g.fillText(texts[i], x + cw / 2, y + ch / 2 + 0.5);
   }
+  const shown = cv.getContext('2d');
+  shown.clearRect(0, 0, bw, bh);
+  shown.drawImage(g.canvas, 0, 0, bw, bh, 0, 0, bw, bh);
   return texts;
 }
