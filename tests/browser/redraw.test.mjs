@@ -20,11 +20,13 @@ function spy() {
     return replace(...args);
   };
   window.__drawn = new Set();
+  window.__texts = new Set(); // the canvases in the document that text was drawn on
   const proto = CanvasRenderingContext2D.prototype;
   for (const name of ['fillText', 'fillRect', 'putImageData', 'drawImage', 'clearRect']) {
     const real = proto[name];
     proto[name] = function (...args) {
       window.__drawn.add(this.canvas);
+      if (name === 'fillText' && this.canvas.isConnected) window.__texts.add(this.canvas);
       return real.apply(this, args);
     };
   }
@@ -124,6 +126,72 @@ test("a padding or stride step leaves the filter bank's and the input channels' 
   assert.ok((await bankCanvases()) >= 4, 'F = 5 draws every filter again');
   const label = await page.getAttribute('#filter-bank .wgrid', 'aria-label');
   assert.match(label, /5 × 5 weights: (-?[\d.e-]+, ){4}-?[\d.e-]+;/, label);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Steps control id to v (an input event) and waits until the page is idle. */
+async function stepTo(page, id, v) {
+  await page.evaluate(
+    ([i, val]) => {
+      const e = document.getElementById(i);
+      e.value = String(val);
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    [id, v],
+  );
+  await waitIdle(page);
+}
+
+test("a kernel step draws the bank's numbers without drawing text on a canvas in the document", async () => {
+  // text drawn on a canvas in the document first brings the page's style and layout up to
+  // date: with each grid resized before it, a bank of 12 grids cost 12 layouts per step
+  const { page, errors } = await openSpied();
+  for (const v of [4, 5, 3]) {
+    await page.evaluate(() => {
+      window.__drawn.clear();
+      window.__texts.clear();
+    });
+    await stepTo(page, 'f', v);
+    const { drawn, texts, label } = await page.evaluate(() => {
+      const bank = document.querySelector('#filter-bank');
+      return {
+        drawn: [...window.__drawn].filter((c) => bank.contains(c)).length,
+        texts: [...window.__texts].filter((c) => bank.contains(c)).length,
+        label: bank.querySelector('.wgrid').getAttribute('aria-label'),
+      };
+    });
+    assert.ok(drawn >= 12, `F = ${v}: only ${drawn} of the bank's 12 grids were drawn`);
+    assert.equal(texts, 0, `F = ${v}: text was drawn on ${texts} of the bank's canvases`);
+    assert.match(label, new RegExp(`${v} × ${v} weights: `), label);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a step that moves no part of the overlay leaves its canvas alone; one that does draws it', async () => {
+  const { page, errors } = await openSpied();
+  const overlayDrawn = () =>
+    page.evaluate(() => window.__drawn.has(document.querySelector('#input-volume canvas.overlay')));
+  // nothing inspected: F, S and K change no line of the overlay (only the padding frame)
+  for (const [id, v] of [
+    ['f', 5],
+    ['s', 2],
+    ['k', 3],
+  ]) {
+    await page.evaluate(() => window.__drawn.clear());
+    await stepTo(page, id, v);
+    assert.equal(await overlayDrawn(), false, `${id} = ${v} drew the overlay again`);
+  }
+  // a new padding moves the frame; with a pinned pixel, a new kernel size moves its window
+  await page.evaluate(() => window.__drawn.clear());
+  await stepTo(page, 'p', 2);
+  assert.equal(await overlayDrawn(), true, 'P = 2 did not draw the padding frame');
+  await page.evaluate(() => window.convplay.set('at', '0.3.4'));
+  await waitIdle(page);
+  await page.evaluate(() => window.__drawn.clear());
+  await stepTo(page, 'f', 3);
+  assert.equal(await overlayDrawn(), true, "F = 3 did not draw the pinned pixel's window");
   assert.deepEqual(errors, []);
   await page.close();
 });
