@@ -235,6 +235,31 @@ test("a smaller kernel keeps the bank's canvases (no new bitmaps) and shows exac
   await page.close();
 });
 
+test('a kernel step from numbers to one pixel per weight shows each grid square, inside its box', async () => {
+  // F = 5 draws numbers (the canvas sized and offset for them), F = 6 and up one pixel per weight
+  const { page, errors } = await openSpied();
+  for (const v of [5, 7, 4, 11, 5]) {
+    await setF(page, v);
+    const grids = await page.evaluate(() =>
+      [...document.querySelectorAll('#filter-bank .wgrid')].map((g) => {
+        const c = g.querySelector('canvas').getBoundingClientRect();
+        const b = g.getBoundingClientRect();
+        return {
+          canvas: [c.left, c.top, c.width, c.height],
+          grid: [b.left, b.top, b.right, b.bottom],
+        };
+      }),
+    );
+    grids.forEach(({ canvas: [x, y, w, h], grid: [l, t, r, b] }, i) => {
+      const at = `F = ${v}, grid ${i + 1}: a ${w} x ${h} canvas`;
+      if (v > 5) assert.ok(Math.abs(w - h) <= 1, `${at} is not square`);
+      assert.ok(x >= l && y >= t && x + w <= r + 0.5 && y + h <= b + 0.5, `${at} leaves its grid`);
+    });
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the padded input’s overlay is drawn at the size it is shown', async () => {
   for (const width of [1400, 390]) {
     const { page, errors } = await openPage(browser, server.url, {

@@ -140,8 +140,10 @@ function updateCanvasGrid(
     );
     name = `${label ?? ''}${label ? ': ' : ''}${numbersText(texts, fh, fw)}`;
   } else {
-    const width = `${0.6 * fw}rem`;
-    if (cv.style.width !== width) cv.style.width = width;
+    // one pixel per weight, scaled by CSS to its width (the height follows): the box a
+    // drawing of numbers gave the canvas (number-grid.js) is taken back
+    const box = { width: `${0.6 * fw}rem`, height: '', marginRight: '', marginBottom: '' };
+    for (const [k, v] of Object.entries(box)) if (cv.style[k] !== v) cv.style[k] = v;
     drawDiverging(cv, data, fh, fw, { offset, range });
   }
   if (name !== undefined && g.getAttribute('aria-label') !== name)
