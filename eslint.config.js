@@ -73,6 +73,7 @@ export default [
       'tests/bench/page-profile.mjs',
       'tests/bench/page-step.mjs',
       'tests/bench/nnlab.mjs',
+      'tests/bench/nnlab-profile.mjs',
       'tests/bench/many.mjs',
     ],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },

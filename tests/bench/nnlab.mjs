@@ -11,11 +11,17 @@
 // measures again. While it trains, it counts the lab's updates (each step's
 // answer drawn: data-step changes) and the long tasks (> 50 ms) on the main
 // thread: the target is at least 16 updates a second and no long task.
-// Last, one JSON line per configuration. Timings are this machine's, under
+// Last, one JSON line per configuration (RATE_ONLY=1: the updates only, for
+// comparing builds; CONVPLAY_DIST=dir serves that build; VIEW=maps: the maps
+// on screen rather than the lab's top). Timings are this machine's, under
 // whatever else runs on it; nothing is asserted.
 import { startServer, launchBrowser } from '../browser/helpers.mjs';
 
 const TARGET_S = Number(process.env.TARGET_S || 30);
+// RATE_ONLY=1: only the updates while training (no accuracy, the run not finished)
+const RATE_ONLY = Boolean(process.env.RATE_ONLY);
+// VIEW=maps: the look inside's maps on screen while it trains (default: the lab's top)
+const VIEW = process.env.VIEW || 'lab';
 const configs = process.argv.slice(2).length ? process.argv.slice(2) : [''];
 
 const lab = (page) =>
@@ -68,6 +74,11 @@ async function measure(browser, url, hash) {
   await page.evaluate(watchUpdates);
   const t0 = Date.now();
   await page.click('#nnlab [data-part="nn-train"]');
+  if (VIEW === 'maps') {
+    // once the first step has drawn what is above them (a table, curves)
+    await page.waitForFunction(() => Number(document.getElementById('nnlab').dataset.step) >= 1);
+    await page.locator('#nnlab .cp-nn-maps').scrollIntoViewIfNeeded();
+  }
   const secs = () => (Date.now() - t0) / 1000;
   let printed = 0;
   let first85 = null;
@@ -107,6 +118,10 @@ async function measure(browser, url, hash) {
   console.log(
     `  while training: ${w.updates} updates, ${w.per_s} a second (longest gap ${w.longest_gap_ms} ms); ${w.long_tasks} long task(s)${w.long_tasks ? `, longest ${w.longest_task_ms} ms` : ''}`,
   );
+  if (RATE_ONLY) {
+    await page.close();
+    return out;
+  }
   const e30 = await page.evaluate(() => window.convplay.panel('nnlab').evaluate(0));
   out.at_s = Number(at.toFixed(1));
   out.step_at = s.step;

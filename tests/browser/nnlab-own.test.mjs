@@ -155,7 +155,7 @@ test('the student names 3 classes, uploads their pictures and trains on them; ba
     caption: document.querySelector('#nnlab .cp-nn-bottom figure:last-child figcaption')
       .textContent,
     accuracy: Number(document.querySelector('#nnlab .cp-nn-confusion').dataset.accuracy),
-    probs: [...document.querySelectorAll('#nnlab .cp-nn-probs .cp-nn-class')].map(
+    probs: [...document.querySelectorAll('#nnlab .cp-nn-probs .cp-nn-prob-name')].map(
       (s) => s.textContent,
     ),
     text: document.querySelector('#nnlab .cp-nn-input-text').textContent,

@@ -96,7 +96,7 @@ test('the lab trains in the worker: the loss goes down, curves and filters are d
 // A string of the lab's API (wasm/js/convplay_nn.mjs) that minification keeps.
 const LAB_API_MARK = 'this NetworkLab was deleted';
 
-test('the first view loads none of the lab: its code, .wasm and pack come when it trains', async () => {
+test('the first view loads none of the lab: its code, .wasm and pack come when it is near', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const responses = []; // {url, body: Promise<Buffer>}, the worker's requests included
   page.on('response', (r) => {
@@ -108,7 +108,6 @@ test('the first view loads none of the lab: its code, .wasm and pack come when i
     list.filter((f) => /convplay_lab|fashion-mnist/.test(f.url) || f.body.includes(LAB_API_MARK));
   await page.goto(server.url);
   await waitForRuns(page, 1);
-  await page.locator('#nnlab').scrollIntoViewIfNeeded();
   await waitIdle(page);
   const firstCount = responses.length;
   const first = await files(responses.slice(0, firstCount));
@@ -122,6 +121,8 @@ test('the first view loads none of the lab: its code, .wasm and pack come when i
     'files of the network lab loaded with the first view',
   );
 
+  // scrolled to, the lab shows its untrained network; Train trains it
+  await page.locator('#nnlab').scrollIntoViewIfNeeded();
   await page.click('#nnlab [data-part="nn-train"]');
   await waitLabStep(page, 1, 90000);
   const later = labFiles(await files(responses.slice(firstCount)));

@@ -106,8 +106,8 @@ test('the full page exports the layer, its gradients, the batch-norm lab and the
   await page.locator('#nnlab').scrollIntoViewIfNeeded();
   const net = page.getByRole('button', { name: 'Open the trained network as a notebook' });
   await net.click();
-  await waitUntil(page, 'the lab to say there is no network yet', () =>
-    /no network yet/.test(
+  await waitUntil(page, 'the lab to say there is no trained network yet', () =>
+    /no trained network yet/.test(
       document.querySelector('.cp-notebook[data-notebook="nnlab"]').textContent,
     ),
   );

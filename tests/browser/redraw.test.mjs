@@ -128,6 +128,75 @@ test("a padding or stride step leaves the filter bank's and the input channels' 
   await page.close();
 });
 
+/** Steps control id to v (an input event) and waits until the page is idle. */
+async function stepTo(page, id, v) {
+  await page.evaluate(
+    ([i, val]) => {
+      const e = document.getElementById(i);
+      e.value = String(val);
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    [id, v],
+  );
+  await waitIdle(page);
+}
+
+/** The layouts that script forced (a read of layout or text drawn on a canvas) during fn. */
+async function forcedLayouts(page, fn) {
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.stack'],
+  });
+  await fn();
+  const trace = JSON.parse((await browser.stopTracing()).toString());
+  return (trace.traceEvents || trace)
+    .filter((e) => e.name === 'Layout' && e.args?.beginData?.stackTrace?.length)
+    .map((e) => e.args.beginData.stackTrace.map((f) => f.functionName || '?').join(' < '));
+}
+
+test("a kernel step sizes the bank's grids, then draws them: one forced layout, not one per grid", async () => {
+  // text drawn on a canvas in the document first brings the page's style and layout up to
+  // date: a bank of 12 grids, each resized before the next was drawn, cost 12 layouts a step
+  const { page, errors } = await openSpied();
+  for (const v of [4, 5, 3]) {
+    const forced = await forcedLayouts(page, () => stepTo(page, 'f', v));
+    assert.ok(
+      forced.length <= 2,
+      `F = ${v}: ${forced.length} forced layouts:\n${forced.join('\n')}`,
+    );
+    const label = await page.getAttribute('#filter-bank .wgrid', 'aria-label');
+    assert.match(label, new RegExp(`${v} × ${v} weights: `), label);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a step that moves no part of the overlay leaves its canvas alone; one that does draws it', async () => {
+  const { page, errors } = await openSpied();
+  const overlayDrawn = () =>
+    page.evaluate(() => window.__drawn.has(document.querySelector('#input-volume canvas.overlay')));
+  // nothing inspected: F, S and K change no line of the overlay (only the padding frame)
+  for (const [id, v] of [
+    ['f', 5],
+    ['s', 2],
+    ['k', 3],
+  ]) {
+    await page.evaluate(() => window.__drawn.clear());
+    await stepTo(page, id, v);
+    assert.equal(await overlayDrawn(), false, `${id} = ${v} drew the overlay again`);
+  }
+  // a new padding moves the frame; with a pinned pixel, a new kernel size moves its window
+  await page.evaluate(() => window.__drawn.clear());
+  await stepTo(page, 'p', 2);
+  assert.equal(await overlayDrawn(), true, 'P = 2 did not draw the padding frame');
+  await page.evaluate(() => window.convplay.set('at', '0.3.4'));
+  await waitIdle(page);
+  await page.evaluate(() => window.__drawn.clear());
+  await stepTo(page, 'f', 3);
+  assert.equal(await overlayDrawn(), true, "F = 3 did not draw the pinned pixel's window");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /** Each bank grid's canvas bitmap size and the size of the box it shows (CSS px). */
 const bankGrids = (page) =>
   page.evaluate(() =>
@@ -162,6 +231,31 @@ test("a smaller kernel keeps the bank's canvases (no new bitmaps) and shows exac
     assert.deepEqual(g.box, at3[i].box, `grid ${i + 1}: the box of F = 3`);
   });
   assert.ok(at5[0].box[0] > at3[0].box[0], 'F = 5 grids are wider');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a kernel step from numbers to one pixel per weight shows each grid square, inside its box', async () => {
+  // F = 5 draws numbers (the canvas sized and offset for them), F = 6 and up one pixel per weight
+  const { page, errors } = await openSpied();
+  for (const v of [5, 7, 4, 11, 5]) {
+    await setF(page, v);
+    const grids = await page.evaluate(() =>
+      [...document.querySelectorAll('#filter-bank .wgrid')].map((g) => {
+        const c = g.querySelector('canvas').getBoundingClientRect();
+        const b = g.getBoundingClientRect();
+        return {
+          canvas: [c.left, c.top, c.width, c.height],
+          grid: [b.left, b.top, b.right, b.bottom],
+        };
+      }),
+    );
+    grids.forEach(({ canvas: [x, y, w, h], grid: [l, t, r, b] }, i) => {
+      const at = `F = ${v}, grid ${i + 1}: a ${w} x ${h} canvas`;
+      if (v > 5) assert.ok(Math.abs(w - h) <= 1, `${at} is not square`);
+      assert.ok(x >= l && y >= t && x + w <= r + 0.5 && y + h <= b + 0.5, `${at} leaves its grid`);
+    });
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

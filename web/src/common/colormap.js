@@ -63,11 +63,10 @@ export function fillDiverging(px, data, offset, n, scale) {
   for (let i = 0; i < n; i++) {
     const v = data[offset + i];
     if (v - v === 0) {
-      // finite
-      let q = Math.round(v * k + 127.5);
-      if (q < 0) q = 0;
-      else if (q > 255) q = 255;
-      px[i] = LUT32[q];
+      // finite: step Math.round(v * k + 127.5), clamped to 0 .. 255, as the integer part of
+      // t = v * k + 128 (the truncation is several times faster than Math.round and its clamps)
+      const t = v * k + 128;
+      px[i] = LUT32[t <= 0 ? 0 : t >= 255 ? 255 : t | 0];
     } else px[i] = NAN32;
   }
 }

@@ -21,7 +21,8 @@ export function createGrid(cls = '') {
  * Shows data[offset .. offset + fh*fw] in grid g: numbers (with `digits`
  * significant digits, or as `format(v)` writes it) when `numbers`, colours on the symmetric range. Cells
  * carry data-value (the exact number) and a title. With `canvas`, one canvas
- * instead of the cells: one pixel per weight, or the numbers on their colours.
+ * instead of the cells: one pixel per weight, or the numbers on their colours;
+ * `paints` (an array): the numbers are drawn when it is run (number-grid.js paintAll).
  */
 export function updateGrid(
   g,
@@ -30,7 +31,15 @@ export function updateGrid(
   fh,
   fw,
   range,
-  { label, numbers = true, digits = 2, titleDigits = 1e4, canvas = false, format = null } = {},
+  {
+    label,
+    numbers = true,
+    digits = 2,
+    titleDigits = 1e4,
+    canvas = false,
+    format = null,
+    paints = null,
+  } = {},
 ) {
   const n = fh * fw;
   const asCanvas = Boolean(canvas);
@@ -38,7 +47,13 @@ export function updateGrid(
   const cls = `wgrid cols-${fw} ${mode}${g.dataset.cls ?? ''}`;
   if (g.className !== cls) g.className = cls;
   if (asCanvas)
-    return updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digits, format });
+    return updateCanvasGrid(g, data, offset, fh, fw, range, {
+      label,
+      numbers,
+      digits,
+      format,
+      paints,
+    });
   if (label !== undefined && g.getAttribute('aria-label') !== label)
     g.setAttribute('aria-label', label);
   if (g.firstElementChild?.tagName === 'CANVAS') {
@@ -90,7 +105,15 @@ function sameDrawing(a, b) {
 }
 
 /** The grid as one canvas: one pixel per weight (CSS-scaled), or the numbers drawn. */
-function updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digits, format }) {
+function updateCanvasGrid(
+  g,
+  data,
+  offset,
+  fh,
+  fw,
+  range,
+  { label, numbers, digits, format, paints },
+) {
   let cv = g.firstElementChild;
   if (!cv || cv.tagName !== 'CANVAS') {
     g.replaceChildren();
@@ -113,11 +136,14 @@ function updateCanvasGrid(g, data, offset, fh, fw, range, { label, numbers, digi
       fw,
       range,
       format ?? ((v) => fmt(v, digits)),
+      paints,
     );
     name = `${label ?? ''}${label ? ': ' : ''}${numbersText(texts, fh, fw)}`;
   } else {
-    const width = `${0.6 * fw}rem`;
-    if (cv.style.width !== width) cv.style.width = width;
+    // one pixel per weight, scaled by CSS to its width (the height follows): the box a
+    // drawing of numbers gave the canvas (number-grid.js) is taken back
+    const box = { width: `${0.6 * fw}rem`, height: '', marginRight: '', marginBottom: '' };
+    for (const [k, v] of Object.entries(box)) if (cv.style[k] !== v) cv.style[k] = v;
     drawDiverging(cv, data, fh, fw, { offset, range });
   }
   if (name !== undefined && g.getAttribute('aria-label') !== name)

@@ -3,6 +3,10 @@
 // cells cost a style and layout pass per step; one canvas per grid costs a
 // paint. The numbers stay readable by screen readers: the grid's accessible
 // name lists them, row by row (the canvas itself is hidden from them).
+// Text drawn on a canvas in the document first brings the page's style and
+// layout up to date: a bank of grids, each resized before the next is drawn,
+// paid one layout per grid. Given a list of paints, a grid is sized now and
+// drawn when the list is run (paintAll), after every grid has been sized.
 import { divergingCss, textOn, fmt } from './render.js';
 
 const GAP = 1; // CSS px between cells (the cell grid's 1 px lines)
@@ -98,20 +102,10 @@ function columnWidths(texts, font, fw, least) {
   return cols;
 }
 
-/**
- * Draws data[offset .. offset + fh*fw] as numbers (written by format) on their
- * diverging colours (symmetric range) on canvas cv. Returns the numbers' texts.
- */
-export function drawNumberGrid(cv, data, offset, fh, fw, range, format = (v) => fmt(v, 2)) {
-  const n = fh * fw;
-  const texts = [];
-  for (let i = 0; i < n; i++) texts.push(format(data[offset + i]));
-  const font = fontOf(cv);
-  const ch = Math.round(font.size * CELL);
-  const cols = columnWidths(texts, font.css, fw, ch);
+/** Draws the cells (texts on their colours) on cv, sized by sizeCanvas for cols x rows. */
+function paintCells(cv, { data, offset, fw, n, range, texts, cols, ch, font, dpr }) {
   const xs = [0];
   for (let x = 1; x < fw; x++) xs.push(xs[x - 1] + cols[x - 1] + GAP);
-  const dpr = sizeCanvas(cv, cols, fh, ch);
   const g = contextWithFont(cv, font.css);
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, cv.width, cv.height);
@@ -125,5 +119,40 @@ export function drawNumberGrid(cv, data, offset, fh, fw, range, format = (v) => 
     g.fillStyle = textOn(v, range);
     g.fillText(texts[i], x + cw / 2, y + ch / 2 + 0.5);
   }
+}
+
+/**
+ * Draws data[offset .. offset + fh*fw] as numbers (written by format) on their
+ * diverging colours (symmetric range) on canvas cv. Returns the numbers' texts.
+ * With paints (an array), the canvas is sized now and its drawing is pushed
+ * there, for paintAll(paints) once every grid of a view is sized.
+ */
+export function drawNumberGrid(
+  cv,
+  data,
+  offset,
+  fh,
+  fw,
+  range,
+  format = (v) => fmt(v, 2),
+  paints = null,
+) {
+  const n = fh * fw;
+  const texts = [];
+  for (let i = 0; i < n; i++) texts.push(format(data[offset + i]));
+  const font = fontOf(cv);
+  const ch = Math.round(font.size * CELL);
+  const cols = columnWidths(texts, font.css, fw, ch);
+  const dpr = sizeCanvas(cv, cols, fh, ch);
+  // the values are copied: the drawing may run after the caller reuses its array
+  const cells = { data: data.slice(offset, offset + n), offset: 0, fw, n, range, texts };
+  const paint = () => paintCells(cv, { ...cells, cols, ch, font, dpr });
+  if (paints) paints.push(paint);
+  else paint();
   return texts;
+}
+
+/** Runs the drawings pushed to paints (drawNumberGrid), and empties it. */
+export function paintAll(paints) {
+  for (const paint of paints.splice(0)) paint();
 }

@@ -6,7 +6,7 @@ import { drawGrey } from '../../render.js';
 import { mountMaps } from './maps.js';
 
 const MAPS_TEXT =
-  'Feature maps of every layer for this image (blue negative, red positive, white zero; each layer on its own scale), computed in inference mode: batch norm uses its running statistics. Click a map of the first convolution (or of its batch norm, ReLU or pooling) to open conv 1 in the layer panel with this image and these weights.';
+  'Feature maps of every layer for this image (blue negative, red positive, white zero; each layer on its own scale), computed in inference mode: batch norm uses its running statistics. While the network trains, this box is redrawn 4 times a second (the curves and the table at every step). Click a map of the first convolution (or of its batch norm, ReLU or pooling) to open conv 1 in the layer panel with this image and these weights.';
 
 /** How the text names input (of a failed request). */
 const nameOf = (input) =>
@@ -30,10 +30,29 @@ function probItem(r, p, k) {
   return el(
     'li',
     { class: k === r.predicted ? 'cp-nn-top' : null, 'data-class': k, 'data-p': p },
-    el('span', { class: 'cp-nn-class', text: r.classes[k] }),
+    el('span', { class: 'cp-nn-prob-name', text: r.classes[k] }),
     el('span', { class: 'cp-nn-barbox' }, bar),
     el('span', { class: 'cp-nn-pct', text: `${(100 * p).toFixed(1)}%` }),
   );
+}
+
+/** Sets item li of the list to class k of r at probability p (a list of as many items). */
+function setProbItem(li, r, p, k) {
+  li.classList.toggle('cp-nn-top', k === r.predicted);
+  li.dataset.p = String(p);
+  const [name, box, pct] = li.children;
+  if (name.textContent !== r.classes[k]) name.textContent = r.classes[k];
+  box.firstChild.style.width = `${(100 * p).toFixed(1)}%`;
+  pct.textContent = `${(100 * p).toFixed(1)}%`;
+}
+
+/** The class probabilities of r in list ol: its items set in place while they are as many. */
+function drawProbs(ol, r) {
+  if (ol.children.length !== r.probs.length) {
+    ol.replaceChildren(...Array.from(r.probs, (p, k) => probItem(r, p, k)));
+    return;
+  }
+  Array.from(r.probs, (p, k) => setProbItem(ol.children[k], r, p, k));
 }
 
 /** The views of one answer: the picture seen, its text, the probabilities, the error. */
@@ -77,7 +96,7 @@ export function mountAnswer(lab, onOpen) {
     );
     const top = r.probs[r.predicted];
     v.text.textContent = `${describe(r)}: the network (step ${r.step}) says ${r.classes[r.predicted]}, ${(100 * top).toFixed(1)}%.`;
-    v.probs.replaceChildren(...Array.from(r.probs, (p, k) => probItem(r, p, k)));
+    drawProbs(v.probs, r);
     maps.draw(r.maps);
     root.dataset.predicted = String(r.predicted);
     root.dataset.inputSource = r.input.source;

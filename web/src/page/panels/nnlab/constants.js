@@ -17,6 +17,8 @@ export const STEPS_PER_JOB = 5;
 // MAX_STEPS_PER_JOB): with the redraw after it, the page shows more than 10 updates a second
 export const STEP_BUDGET_MS = 40;
 export const MAX_STEPS_PER_JOB = 50;
+// while training, the look inside (about a hundred map canvases) is drawn at most this often
+export const INSIDE_PAINT_MS = 250;
 export const TEST_EVERY = 50; // steps between test points on the curve
 export const TEST_POINT_IMAGES = 500;
 export const MAX_WEIGHTS_BYTES = 32 * 1024 * 1024; // a weights file (conv 32@28x28 twice is ~10 MB)

@@ -15,6 +15,7 @@
 // (weights.js), the layer table, curves, filters, confusion matrix and the
 // look inside (layers.js, curves.js, filters.js, confusion.js, inside.js).
 import { el } from '../../dom.js';
+import { watchOnScreen } from '../../onscreen.js';
 import { STEPS } from '../../../common/lecture-steps.js';
 import { LAB_ROWS } from './constants.js';
 import { createLab } from './store.js';
@@ -105,6 +106,21 @@ function follow(lab, v, state, changed) {
   }
 }
 
+/**
+ * The untrained network is built and shown once the lab comes within a screen
+ * of the viewport, so the student finds its layers and maps there at once; the
+ * module and the pack are not loaded for a page whose lab is never scrolled to.
+ */
+function previewWhenNear(lab, views) {
+  let asked = false;
+  const near = (on) => {
+    if (!on || asked) return;
+    asked = true;
+    lab.serial(views.trainer.preview);
+  };
+  watchOnScreen(lab.ctx, [lab.root], near, { margin: '100% 0px' });
+}
+
 export function mount(ctx) {
   const root = ctx.slot('nnlab');
   ctx.addNav('nnlab', 'Network lab');
@@ -124,6 +140,7 @@ export function mount(ctx) {
   if (ctx.state.nndata === 'own') views.data.setMode('own');
   lab.lectureRun = comparing(ctx.state.lstep);
   lab.serial(lab.lectureRun ? views.compare.run : views.trainer.check);
+  previewWhenNear(lab, views);
   views.curves.draw();
   return {
     destroy() {

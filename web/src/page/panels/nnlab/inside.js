@@ -6,6 +6,8 @@ import { el } from '../../dom.js';
 import { numberInput, readField } from './fields.js';
 import { mountAnswer } from './answer.js';
 import { mountPad } from './pad.js';
+import { paced } from './paced.js';
+import { INSIDE_PAINT_MS } from './constants.js';
 
 /** The input fields: the test image's number, the upload and its inversion. */
 function sources(ctx) {
@@ -81,13 +83,19 @@ export function mountInside(lab, onOpen) {
   const answer = mountAnswer(lab, onOpen);
   const pad = mountPad(lab, (pixels) => choose({ source: 'drawing', pixels }));
 
-  /**
-   * Draws the answer for input (computed at step), unless a newer request was
-   * made or the run it was asked of is gone (a rebuild that failed meanwhile).
-   */
-  function show(ticket, input, step, r, error) {
+  // while training, the answer is drawn a few times a second (the curves at every update)
+  const pace = paced(INSIDE_PAINT_MS, (ticket, input, step, r, error) => {
     if (ticket !== lab.asked || lab.destroyed || !lab.run) return;
     answer.draw(input, step, r, error);
+  });
+  /**
+   * Draws the answer for input (computed at step), unless a newer request was
+   * made or the run it was asked of is gone (a rebuild that failed meanwhile);
+   * live (a step of a training run going on): paced.
+   */
+  function show(ticket, input, step, r, error, live = false) {
+    if (live) pace.live(ticket, input, step, r, error);
+    else pace.now(ticket, input, step, r, error);
   }
   /** Asks the worker for the current input through the network and draws it. */
   async function refresh() {

@@ -29,13 +29,25 @@ function layerRow(l, norm) {
   );
 }
 
+/** The gradient norm cells of the rows already drawn for these layers, set in place. */
+function setNorms(body, layers, norms) {
+  layers.forEach((l, i) => {
+    const cell = body.rows[i].cells[3];
+    const text = norms === null || !l.params ? '–' : norms[i].toPrecision(3);
+    if (cell.textContent !== text) cell.textContent = text;
+  });
+}
+
 export function mountLayers(lab) {
   const body = el('tbody');
+  let drawn = null; // the layers whose rows the table shows
   return {
     nodes: [el('table', { class: 'cp-nn-layers' }, head(), body)],
-    /** The rows of lab.run's layers and their total. */
+    /** The rows of lab.run's layers and their total (while they stay: their norms only). */
     draw() {
       const { run } = lab;
+      if (drawn === run.layers) return setNorms(body, run.layers, run.norms);
+      drawn = run.layers;
       const rows = run.layers.map((l, i) => layerRow(l, run.norms ? run.norms[i] : null));
       rows.push(
         el(
@@ -49,6 +61,9 @@ export function mountLayers(lab) {
       );
       body.replaceChildren(...rows);
     },
-    clear: () => body.replaceChildren(),
+    clear() {
+      drawn = null;
+      body.replaceChildren();
+    },
   };
 }

@@ -2,9 +2,11 @@
 // red positive, white zero; each layer on its own scale). A click on a map of
 // the first block (conv 1 to the first pooling) opens conv 1 in the layer
 // panel (onOpen(k, y, x): map k, pixel y, x of conv 1); a deeper map says why
-// it cannot.
+// it cannot. The pixels are painted only while the maps are near the screen
+// (the last result kept is painted when they come near).
 import { el } from '../../dom.js';
 import { drawDiverging, rangeOf } from '../../render.js';
+import { watchOnScreen } from '../../onscreen.js';
 
 function fmtRange(data) {
   const { min, max } = rangeOf(data);
@@ -35,22 +37,29 @@ function mapFigure(m, first, key) {
   );
 }
 
-// The maps of every layer, kept and drawn again in place while the shapes
-// stay: new canvases at every redraw (about a hundred) made the garbage
-// collector stop the page for a third of a second now and then.
-function drawMaps(maps, list, firstBlock) {
+// The figures of every layer's maps, kept while the shapes stay: new
+// canvases at every redraw (about a hundred) made the garbage collector stop
+// the page for a third of a second now and then.
+function placeFigures(maps, list, firstBlock) {
   while (maps.children.length > list.length) maps.lastChild.remove();
   list.forEach((m, i) => {
     const [D, H, W] = m.shape;
     const first = m.layer <= firstBlock;
     const key = `${m.layer}|${m.name}|${D}|${H}|${W}|${first}`;
-    let fig = maps.children[i];
-    if (!fig || fig.dataset.key !== key) {
-      const made = mapFigure(m, first, key);
-      if (fig) fig.replaceWith(made);
-      else maps.append(made);
-      fig = made;
-    }
+    const fig = maps.children[i];
+    if (fig && fig.dataset.key === key) return;
+    const made = mapFigure(m, first, key);
+    if (fig) fig.replaceWith(made);
+    else maps.append(made);
+  });
+  maps.dataset.layers = String(list.length);
+}
+
+/** The pixels and captions of the maps of list, in the figures placeFigures made. */
+function paintMaps(maps, list) {
+  list.forEach((m, i) => {
+    const [D, H, W] = m.shape;
+    const fig = maps.children[i];
     const { absMax } = rangeOf(m.data);
     const tiles = fig.lastChild.children;
     for (let d = 0; d < D; d++) {
@@ -58,12 +67,37 @@ function drawMaps(maps, list, firstBlock) {
     }
     fig.firstChild.textContent = `${m.layer + 1}. ${m.name}: ${W} × ${H} × ${D}, values ${fmtRange(m.data)}`;
   });
-  maps.dataset.layers = String(list.length);
+}
+
+/**
+ * paint(list) paints list now when the maps are on screen (or within a
+ * quarter screen of it), else keeps it and paints the last one kept when they come
+ * near: a training run does not draw about a hundred canvases nobody sees.
+ */
+function paintWhenNear(ctx, maps) {
+  let near = false;
+  let waiting = null;
+  watchOnScreen(
+    ctx,
+    [maps],
+    (on) => {
+      near = on;
+      if (!on || !waiting) return;
+      paintMaps(maps, waiting);
+      waiting = null;
+    },
+    { margin: '25% 0px' },
+  );
+  return (list) => {
+    waiting = near ? null : list;
+    if (near) paintMaps(maps, list);
+  };
 }
 
 export function mountMaps(lab, onOpen) {
   const maps = el('div', { class: 'cp-nn-maps' });
   const note = el('p', { class: 'cp-nn-map-note', 'aria-live': 'polite' });
+  const paint = paintWhenNear(lab.ctx, maps);
   lab.ctx.listen(maps, 'click', (e) => {
     const tile = e.target.closest?.('canvas[data-map]');
     if (!tile) return;
@@ -87,9 +121,11 @@ export function mountMaps(lab, onOpen) {
     /** Draws the maps of a classify result ([{layer, name, type, shape, data}]). */
     draw(list) {
       const pools = list.findIndex((m) => m.type === 'maxpool' || m.type === 'avgpool');
-      drawMaps(maps, list, pools < 0 ? 0 : pools);
+      placeFigures(maps, list, pools < 0 ? 0 : pools);
+      paint(list);
     },
     clear() {
+      paint([]);
       maps.replaceChildren();
       maps.dataset.layers = '0';
     },

@@ -10,10 +10,10 @@ const HINT =
 /** How many test images the notebook checks. */
 const NOTEBOOK_IMAGES = 24;
 
-/** The lab's run, or an error saying why there is none. */
+/** The lab's run once trained (or imported), or an error saying why there is none. */
 function trainedRun(lab) {
   const run = lab.run;
-  if (!run) throw new Error('no network yet: press Train or Step first.');
+  if (!run?.trained) throw new Error('no trained network yet: press Train or Step first.');
   if (!run.plan.totalSteps)
     throw new Error('this imported network has no test images here to check it on.');
   return run;

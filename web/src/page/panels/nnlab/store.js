@@ -16,6 +16,7 @@ import { mountStatus } from './status.js';
  * @property {number[][]} tests  [[step, test accuracy]]
  * @property {number[] | null} norms the gradient norms of the last step
  * @property {number} step
+ * @property {boolean} trained  a step was taken or trained weights were imported
  * @property {string} [verdict] why the last test point shows nothing learnt
  */
 

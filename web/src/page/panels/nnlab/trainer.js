@@ -95,6 +95,7 @@ function showStep(lab, views, r, ticket, input) {
   const { run, root, status } = lab;
   const { layers, filters, curves, confusion, inside } = views;
   run.step = r.step;
+  run.trained = true;
   run.losses.push([r.step, r.loss]);
   run.norms = r.gradNorms;
   root.dataset.step = String(r.step);
@@ -108,7 +109,8 @@ function showStep(lab, views, r, ticket, input) {
   layers.draw();
   filters.draw(r.filters);
   curves.draw();
-  inside.show(ticket, input, r.step, r.classified, r.classifyError);
+  const live = lab.running && !r.done;
+  inside.show(ticket, input, r.step, r.classified, r.classifyError, live);
   status.text = stepText(r, run);
 }
 
@@ -128,10 +130,15 @@ function makeBuild(lab, views) {
     await inside.refresh();
   }
 
-  /** A new network and training run in the worker; false when it could not be built. */
-  async function build() {
+  /**
+   * A new network and training run in the worker; false when it could not be
+   * built. preview: the fresh network shown before any step, the buttons kept
+   * working meanwhile (a Train or Step pressed meanwhile waits for it).
+   */
+  async function fresh(preview) {
     const key = lab.mode === 'own' ? 'own' : 'main';
-    status.setState('loading', loadingText(lab, key));
+    if (preview) status.text = loadingText(lab, key);
+    else status.setState('loading', loadingText(lab, key));
     status.showError(null);
     const problem = key === 'own' && !lab.imported ? await ownProblem(lab.engine, lab.own) : null;
     if (problem) {
@@ -155,6 +162,7 @@ function makeBuild(lab, views) {
         tests: [],
         norms: null,
         step: 0,
+        trained: false,
       };
       await showBuilt(r);
       status.setState('idle', builtText(job, r, lab.run));
@@ -168,18 +176,29 @@ function makeBuild(lab, views) {
     }
   }
 
-  return build;
+  /**
+   * The untrained network, as a Step would show it minus the step: its layer
+   * table, first filters and look inside; nothing when a network is already
+   * there, the lab shows an error, runs the comparison or waits for own pictures.
+   */
+  async function preview() {
+    const { state } = root.dataset;
+    if (lab.run || lab.destroyed || lab.lectureRun || lab.mode !== 'fashion') return;
+    if (state === 'idle') await fresh(true);
+  }
+
+  return { build: () => fresh(false), preview };
 }
 
 /**
  * views: {controls, layers, filters, curves, confusion, inside}. Returns the
- * lab's actions on its run: build, check, evaluate.
+ * lab's actions on its run: build, preview, check, evaluate.
  */
 export function mountTrainer(lab, views) {
   const { status } = lab;
   const { controls } = views;
 
-  const build = makeBuild(lab, views);
+  const { build, preview } = makeBuild(lab, views);
 
   /** Inference mode on the first limit test images (0: all): a test point on the curve. */
   async function evaluate(limit) {
@@ -242,7 +261,7 @@ export function mountTrainer(lab, views) {
 
   wireButtons(lab, { build, advance, loop });
   const check = () => checkArchitecture(lab, controls);
-  return { build, check, evaluate };
+  return { build, preview, check, evaluate };
 }
 
 /** Train, Pause, Step and Reset (actions: the trainer's build, advance and loop). */

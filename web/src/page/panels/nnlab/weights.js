@@ -81,6 +81,7 @@ async function importWeights(lab, views, f, attempt) {
     lab: lab.run.lab,
     parameters: net.layers.map((l) => ({ ...l, w: l.w?.data, name: undefined })),
   });
+  lab.run.trained = true;
   filters.draw(r.filters);
   if (lab.run.plan.totalSteps) confusion.draw(await trainer.evaluate(0));
   await inside.refresh();

@@ -6,6 +6,7 @@ import { presetOf, FILTER_PRESETS } from '../../../common/state.js';
 import { PRESET_LABELS } from '../../../common/filters.js';
 import { textEl as el, setText } from '../../dom.js';
 import { createGrid, updateGrid } from '../../grid.js';
+import { paintAll } from '../../number-grid.js';
 import { CHANNEL_NAMES } from './input.js';
 
 /** The card of filter k: its preset (ctx.filters.setPreset) and its edit button. */
@@ -34,8 +35,11 @@ function createCard(ctx, k) {
   return { card, sel, grids, bias, channels: [] };
 }
 
-/** The grids of card c for filter k of result r (range: the bank's colour range). */
-function drawCard(c, r, k, range) {
+/**
+ * The grids of card c for filter k of result r (range: the bank's colour range); their
+ * numbers are drawn when paints is run.
+ */
+function drawCard(c, r, k, range, paints) {
   const [, d1, fh, fw] = r.weights.shape;
   const per = fh * fw * d1;
   const numbers = fw <= 5 && fh <= 5;
@@ -59,6 +63,7 @@ function drawCard(c, r, k, range) {
       label: `filter ${k + 1}, channel ${chName}: ${fh} × ${fw} weights`,
       numbers,
       canvas: true,
+      paints,
     });
   }
   setText(c.bias, `b = ${fmt(r.bias[k], 3)}`);
@@ -101,11 +106,14 @@ export function mountBank(ctx, bankEl) {
     drawHeads(r);
     const range = rangeOf(r.weights.data).absMax || 1;
     while (bankList.children.length > K) bankList.lastChild.remove();
+    // every grid is sized first, then drawn: text drawn on a canvas brings the layout up to date
+    const paints = [];
     for (let k = 0; k < K; k++) {
       cards[k] ??= createCard(ctx, k);
       if (cards[k].card.parentNode !== bankList) bankList.append(cards[k].card);
-      drawCard(cards[k], r, k, range);
+      drawCard(cards[k], r, k, range, paints);
     }
+    paintAll(paints);
   }
   return { update };
 }

@@ -3,7 +3,7 @@
 // field, its D1 channels, and the batch strip.
 import { drawGrey, drawPadded, drawPicture } from '../../render.js';
 import { textEl as el } from '../../dom.js';
-import { drawOverlay } from './overlay.js';
+import { drawOverlay, overlayKey } from './overlay.js';
 import { mountBatch } from './batch.js';
 
 export const CHANNEL_NAMES = ['R', 'G', 'B'];
@@ -50,6 +50,7 @@ export function mountInput(ctx, inputEl) {
   const batch = mountBatch(inputEl);
   const frame = { W: 1, H: 1, ph: 0, pw: 0 };
   let shownWidth = 0; // the overlay's displayed width (CSS px), as the last layout gave it
+  let overlayDrawn = ''; // what the overlay shows (overlayKey): the same is not drawn again
 
   /** The overlay drawn at the size it is shown (its lines in CSS pixels), without asking for a layout. */
   function redraw() {
@@ -61,7 +62,11 @@ export function mountInput(ctx, inputEl) {
     if (overlay.width !== bw) overlay.width = bw;
     if (overlay.height !== bh) overlay.height = bh;
     const k = bw / frame.W; // canvas pixels per input pixel
-    drawOverlay(overlay, ctx.result, ctx.pixel.target(), { ...frame, scale: k, px: bw / css });
+    const args = [overlay, ctx.result, ctx.pixel.target(), { ...frame, scale: k, px: bw / css }];
+    const key = overlayKey(...args);
+    if (key === overlayDrawn) return;
+    overlayDrawn = key;
+    drawOverlay(...args);
   }
   // the overlay's line widths are in CSS pixels: a new displayed width draws it again
   const resized = new ResizeObserver((entries) => {

@@ -59,6 +59,21 @@ function drawWindow(g2, canvas, r, t, k, px) {
 }
 
 /**
+ * What drawOverlay would draw with these arguments, as a string: the same key draws the same
+ * picture (a step of F without an inspected pixel keeps it: the canvas is left alone).
+ */
+export function overlayKey(canvas, r, t, { scale, ph, pw, px }) {
+  const size = `${canvas.width}x${canvas.height}|${scale}|${px}`;
+  if (!r) return `${size}|none`;
+  const [, , h1, w1] = r.input.shape;
+  const frame = `${size}|${h1}x${w1}|${ph}|${pw}`;
+  if (!t || r.error || !r.geometry) return frame;
+  const { fh, fw, sh, sw, dil } = r.layer;
+  const ek = `${r.geometry.h.effectiveKernel}x${r.geometry.w.effectiveKernel}`;
+  return `${frame}|${t.y}.${t.x}|${fh}x${fw}|${sh}x${sw}|${dil}|${ek}`;
+}
+
+/**
  * Draws the overlay of result r (or clears it when r is null) on canvas: scale canvas
  * pixels per input pixel, ph / pw pixels of padding, t the inspected pixel or null,
  * px canvas pixels per CSS pixel (the lines' widths are in CSS pixels).
