@@ -41,8 +41,31 @@ const devCsp = {
   },
 };
 
+// The built index.html loads the page's first chunk (boot.js, which starts the worker) as an
+// async module script of its own, ahead of the page's script: it runs as soon as it arrives,
+// not once every chunk of the page is downloaded and the document parsed. (The module map runs
+// it once: the page's chunk imports the same file.) Only index.html: the demo of two
+// playgrounds starts its own workers. web/vite/single-file.config.js leaves it out (everything
+// is inline there).
+export const earlyBoot = {
+  name: 'convplay-early-boot',
+  apply: 'build',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html, { path: page, bundle }) {
+      if (page !== '/index.html' || !bundle) return html;
+      const boot = Object.values(bundle).find((c) => c.type === 'chunk' && c.name === 'boot');
+      if (!boot) throw new Error('convplay-early-boot: no chunk named boot in the bundle');
+      const tag = `<script type="module" async crossorigin src="./${boot.fileName}"></script>`;
+      const at = html.indexOf('<script');
+      if (at < 0) throw new Error('convplay-early-boot: index.html has no script');
+      return `${html.slice(0, at)}${tag}\n  ${html.slice(at)}`;
+    },
+  },
+};
+
 export default defineConfig({
-  plugins: [devCsp, devEmbed()],
+  plugins: [devCsp, devEmbed(), earlyBoot],
   root: webDir,
   base: './', // relative URLs: dist/ works from any sub-path
   publicDir: path.resolve(webDir, 'public'),
@@ -65,7 +88,10 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            { name: 'boot', test: (id) => /\/src\/(boot|page\/spawn-worker)\.js$/.test(id) },
+            {
+              name: 'boot',
+              test: (id) => /\/src\/(boot|page\/spawn-worker|page\/held-events)\.js$/.test(id),
+            },
           ],
         },
       },

@@ -283,3 +283,31 @@ test('the AlexNet exercise at phone width', async () => {
   await page.locator('#alexnet').screenshot({ path: path.join(RESULTS, 'alexnet-phone.png') });
   await page.close();
 });
+
+test('the slip beside the exercise survives a worker that stops twice under its job', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  // the slip's first two 'sizes' jobs break the module (as the test hook 'abort' does)
+  await page.addInitScript(() => {
+    let broken = 0;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function postMessage(msg, ...rest) {
+      if (msg?.type === 'sizes' && broken < 2) {
+        broken += 1;
+        return post.call(this, { type: 'crash', how: 'abort', id: msg.id });
+      }
+      return post.call(this, msg, ...rest);
+    };
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(
+    () => document.querySelector('.cp-alex-slipbody')?.dataset.paper === '54',
+    null,
+    { timeout: 60000 },
+  );
+  assert.match(await text(page, '.cp-alex-slip224'), /= 54\.25$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,10 +1,12 @@
 // The first view's order of work (the production build): the page starts its one worker
-// before it mounts, the worker fetches the .wasm before the rest of itself (so both download
-// and compile at once), and the panels below the layer load their code only after the first
-// view is painted, yet are all mounted and working once the page is idle (convplay.idle).
+// before it mounts, from a script of its own that does not wait for the page's other code;
+// the worker fetches the .wasm before the rest of itself (so both download and compile at
+// once); the filter bank does not read the page's style once per grid; and the panels below
+// the layer load their code only after the first view is painted, yet are all mounted and
+// working once the page is idle (convplay.idle).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, waitIdle } from './helpers.mjs';
+import { startServer, launchBrowser, openPage, waitIdle, waitForRuns } from './helpers.mjs';
 
 let server;
 let browser;
@@ -58,6 +60,119 @@ test('the worker starts fetching the .wasm before the rest of its own code', asy
   );
   assert.equal(spawned.length, 1, 'one worker was started, before the playground mounted');
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the worker starts while the page's own code still downloads (boot.js is a script of its own)", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // the playground's chunk arrives 1.5 s late: the worker must not wait for it
+  await page.route(/\/assets\/mount-[\w-]+\.js$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto(server.url);
+  await waitForRuns(page, 1, 60000);
+  const seen = await page.evaluate(() => ({
+    spawned: performance.getEntriesByName('convplay:worker-spawned')[0]?.startTime,
+    mount: performance.getEntriesByType('resource').find((r) => /\/mount-[\w-]+\.js$/.test(r.name))
+      ?.responseEnd,
+    origin: performance.timeOrigin,
+  }));
+  const worker = await page.workers()[0].evaluate(() => ({
+    origin: performance.timeOrigin,
+    started: performance.getEntriesByName('convplay:worker:started')[0]?.startTime,
+  }));
+  const started = worker.origin + worker.started - seen.origin; // on the page's clock
+  assert.ok(seen.mount > 1500, `the playground's chunk arrived late (${seen.mount} ms)`);
+  assert.ok(
+    seen.spawned < seen.mount,
+    `the worker was started (${seen.spawned?.toFixed(0)} ms) before the playground's chunk arrived (${seen.mount.toFixed(0)} ms)`,
+  );
+  assert.ok(
+    started < seen.mount,
+    `the worker's first file ran (${started.toFixed(0)} ms) before the playground's chunk arrived (${seen.mount.toFixed(0)} ms)`,
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the filter bank's number grids read the page's style once, not once per grid", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.addInitScript(() => {
+    const read = window.getComputedStyle;
+    window.__gridStyleReads = 0;
+    window.getComputedStyle = function getComputedStyle(el, ...rest) {
+      if (el instanceof HTMLCanvasElement && el.closest('.wgrid-numbers'))
+        window.__gridStyleReads += 1;
+      return read.call(this, el, ...rest);
+    };
+  });
+  await page.goto(server.url);
+  await waitForRuns(page, 1, 60000);
+  const seen = await page.evaluate(() => ({
+    grids: document.querySelectorAll('#filter-bank .wgrid-numbers canvas').length,
+    reads: window.__gridStyleReads,
+  }));
+  assert.equal(seen.grids, 12, 'the defaults show K = 4 filters of D1 = 3 number grids');
+  assert.equal(seen.reads, 1, `the grids' computed style was read ${seen.reads} times`);
+  await page.close();
+});
+
+test('the first photo and the first layer go to the worker before the page hears back', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // what the page sends its worker and hears from it, in order
+  await page.addInitScript(() => {
+    const log = [];
+    window.__workerLog = log;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function postMessage(msg, ...rest) {
+      log.push({ sent: msg?.type, id: msg?.id, at: performance.now() });
+      return post.call(this, msg, ...rest);
+    };
+    window.Worker = class extends Worker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) =>
+          log.push({
+            heard: e.data?.ready !== undefined ? 'ready' : e.data?.id,
+            at: performance.now(),
+          }),
+        );
+      }
+    };
+  });
+  await page.goto(server.url);
+  await waitForRuns(page, 1, 60000);
+  const log = await page.evaluate(() => window.__workerLog);
+  // when the photo's bytes arrived (a loaded machine may bring them after the module is ready)
+  const photoAt = await page.evaluate(
+    () =>
+      performance.getEntriesByType('resource').find((r) => /\/chelsea-[\w-]+\.png$/.test(r.name))
+        ?.responseEnd,
+  );
+  const at = (pred, what) => {
+    const i = log.findIndex(pred);
+    assert.ok(i >= 0, `${what} (the log: ${JSON.stringify(log)})`);
+    return i;
+  };
+  const source = at((e) => e.sent === 'source', 'the photo was sent');
+  const ready = at((e) => e.heard === 'ready', 'the worker said it is ready');
+  const layer = at((e) => e.sent === 'layer', 'the layer was asked for');
+  const answered = at((e) => e.heard === log[source].id, "the photo's job was answered");
+  assert.ok(photoAt > 0, 'the photo was fetched');
+  // sent as soon as its bytes are here: before the page hears that the module is ready, unless
+  // the bytes came after that
+  if (photoAt < log[ready].at - 20)
+    assert.ok(
+      source < ready,
+      `the photo (fetched at ${photoAt.toFixed(0)} ms) is sent before the module is ready: ${JSON.stringify(log)}`,
+    );
+  assert.ok(
+    layer < answered,
+    `the layer is asked for before the photo's answer arrives: ${JSON.stringify(log)}`,
+  );
   await page.close();
 });
 

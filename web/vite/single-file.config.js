@@ -68,6 +68,9 @@ const config = mergeConfig(base, {
   },
 });
 
+// every script is inline: no separate boot script (web/vite.config.js earlyBoot)
+config.plugins = config.plugins.filter((p) => p?.name !== 'convplay-early-boot');
+
 // the full page only (the base also builds the demo of two playgrounds)
 config.build.rollupOptions = {
   ...config.build.rollupOptions,

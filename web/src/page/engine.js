@@ -40,6 +40,7 @@
 // a synthetic picture's name, a webcam frame), so a job the worker refuses because it dropped that source (error name
 // 'MissingSource') is answered after the source is sent again, unnoticed.
 import { spawnWorker } from './spawn-worker.js';
+import { takeHeldEvents } from './held-events.js';
 import { JOBS, jobSpec } from '../worker/protocol.js';
 import { LARGEST_SIDE } from '../common/state.js';
 
@@ -100,6 +101,11 @@ class Engine {
       if (!this.everReady) this.fail(new Error(`the worker failed: ${what}`));
       else this.died(`it failed: ${what}`);
     };
+    // an early worker's answers from before the engine took it (boot.js)
+    for (const e of takeHeldEvents(this.worker)) {
+      if (e.type === 'message') this.worker.onmessage(e);
+      else this.worker.onerror(e);
+    }
   }
 
   /** The module could not be loaded: every job rejects (the page shows a fatal error). */

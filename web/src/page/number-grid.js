@@ -13,15 +13,19 @@ const GAP = 1; // CSS px between cells (the cell grid's 1 px lines)
 const PAD = 1; // CSS px either side of a number
 const CELL = 1.774; // a cell's least width and its height, in font sizes (1.1rem at 0.62rem)
 
+// the playground (or root) -> its cells' font: every numbers canvas of a playground has the same
+// one (.wgrid-numbers canvas), and reading it for each new canvas would force a style and
+// layout pass per grid (the page's container queries make a computed style wait for layout)
 const fonts = new WeakMap();
-/** The cell font (the page's monospace at the cells' size), read once per canvas. */
+/** The cell font (the page's monospace at the cells' size), read once per playground. */
 function fontOf(cv) {
-  let font = fonts.get(cv);
+  const key = cv.closest('.cp-playground') ?? cv.getRootNode();
+  let font = fonts.get(key);
   if (!font) {
     const cs = getComputedStyle(cv);
     const size = parseFloat(cs.fontSize) || 10;
     font = { css: `${size}px ${cs.fontFamily || 'monospace'}`, size };
-    fonts.set(cv, font);
+    if (cv.isConnected) fonts.set(key, font);
   }
   return font;
 }

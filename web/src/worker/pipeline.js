@@ -22,15 +22,25 @@ export function errorOf(e) {
   return out;
 }
 
-function padMap(cp, n, pad, mode) {
+/**
+ * The input coordinate each padded coordinate -pad .. n + pad - 1 reads (-1: a zero), as an
+ * Int32Array. The module's padSourceIndex says it for the 2 * pad coordinates of the border;
+ * inside, coordinate i reads i in every mode (padSourceIndex's contract), so the 256-pixel
+ * defaults ask the module 2 times per axis instead of 258 (a call into the module each, run
+ * cold on the first view).
+ */
+export function padMap(cp, n, pad, mode) {
   const map = new Int32Array(n + 2 * pad);
-  for (let i = -pad; i < n + pad; i++) {
+  const at = (i) => {
     try {
       map[i + pad] = cp.padSourceIndex(i, n, mode);
     } catch {
       map[i + pad] = -1;
     }
-  }
+  };
+  for (let i = -pad; i < 0; i++) at(i);
+  for (let i = 0; i < n; i++) map[i + pad] = i;
+  for (let i = n; i < n + pad; i++) at(i);
   return map;
 }
 

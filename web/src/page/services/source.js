@@ -8,6 +8,7 @@ import { PHOTOS, photoUrl } from './photos.js';
 
 const SYNTHETIC = new Set(['stripes', 'checker', 'circle']);
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const SHIPPED = { shipped: true }; // a photo of the page's, decoded at the working size
 
 /** Notifies a set of listeners. */
 function notifier() {
@@ -19,6 +20,31 @@ function notifier() {
     },
     call: (...args) => [...fns].forEach((fn) => fn(...args)),
   };
+}
+
+/**
+ * The photos' source jobs of an instance in flight. send(name) sends photo name to the worker
+ * (once until answered) and resolves when it is answered, its key ('sample:name') then in
+ * loaded; sent(key) resolves true once that photo's job is in the worker's hands (its bytes
+ * fetched and sent), false when it is not in flight or its bytes could not be had.
+ */
+function photoJobs(engine, store, loaded) {
+  const sending = new Map(); // key -> {bytes, answer}: promises of the bytes, the answer
+  function send(name) {
+    const k = `sample:${name}`;
+    if (!sending.has(k)) {
+      const bytes = bytesOf(photoUrl(name)); // a data: URL is decoded, not fetched
+      const answer = bytes
+        .then((b) => engine.setSource(k, { kind: 'bytes', bytes: b }, store.state.size, SHIPPED))
+        .then(() => loaded.add(k))
+        .finally(() => sending.delete(k));
+      answer.catch(() => {}); // its caller says what went wrong (first(), use())
+      sending.set(k, { bytes, answer });
+    }
+    return sending.get(k).answer;
+  }
+  const sent = async (k) => Boolean(await sending.get(k)?.bytes.then(Boolean, () => false));
+  return { send, sent };
 }
 
 /**
@@ -40,18 +66,9 @@ export function createSource({ engine, store, locked, recompute }) {
     messages.call(text);
   };
 
-  // the first photo is fetched while the module loads, not after
-  const early = new Map();
-  if (PHOTOS[store.state.img]) {
-    const first = bytesOf(photoUrl(store.state.img)); // a data: URL is decoded, not fetched
-    first.catch(() => {});
-    early.set(store.state.img, first);
-  }
-  function photoBytes(name) {
-    const p = early.get(name);
-    early.delete(name);
-    return p ?? bytesOf(photoUrl(name));
-  }
+  // the state's photo is sent at once: the worker decodes it as soon as its module is ready
+  const photos = photoJobs(engine, store, loaded);
+  if (PHOTOS[store.state.img]) photos.send(store.state.img);
 
   /** Sends a source once. */
   async function send(k, source, ...rest) {
@@ -65,8 +82,8 @@ export function createSource({ engine, store, locked, recompute }) {
   /** Makes image `name` the worker's current source; false when there is none of that name. */
   async function use(name) {
     if (PHOTOS[name]) {
-      const bytes = loaded.has(`sample:${name}`) ? null : await photoBytes(name);
-      await send(`sample:${name}`, { kind: 'bytes', bytes }, store.state.size, { shipped: true });
+      if (!loaded.has(`sample:${name}`)) await photos.send(name);
+      key = `sample:${name}`;
     } else if (SYNTHETIC.has(name)) {
       await send(`synthetic:${name}`, { kind: 'synthetic', name });
     } else if (name === 'upload' && loaded.has(`upload:${uploadSeq}`)) {
@@ -124,8 +141,19 @@ export function createSource({ engine, store, locked, recompute }) {
     else store.set('img', 'upload');
   }
 
-  /** The first image once the module is loaded (the state's, else a sample), then the layer. */
+  /**
+   * The first image once the module is loaded (the state's, else a sample), then the layer. When
+   * the state's photo is on its way to the worker, the layer's job is sent right behind it (the
+   * worker runs them in order), not once the page has its answer.
+   */
   async function first() {
+    const k = `sample:${store.state.img}`;
+    // the state's photo on its way: the layer's job follows its job as soon as that is sent
+    const ahead = await photos.sent(k);
+    if (ahead) {
+      key = k;
+      recompute();
+    }
     try {
       if (!(await use(store.state.img))) {
         store.set('img', 'chelsea');
@@ -135,7 +163,7 @@ export function createSource({ engine, store, locked, recompute }) {
       say(e.message);
       await use('stripes');
     }
-    recompute();
+    if (!ahead || key !== k) recompute();
   }
 
   const service = Object.freeze({

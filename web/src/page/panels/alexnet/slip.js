@@ -16,12 +16,29 @@ export function mountSlip(ctx) {
   aside.append(body);
 
   async function draw() {
-    const [paper, real] = await engine.sizes({
-      axes: [
-        [ALEX.paper, ALEX.F, ALEX.P, 1, ALEX.S],
-        [ALEX.size, ALEX.F, ALEX.P, 1, ALEX.S],
-      ],
-    });
+    let paper, real;
+    try {
+      [paper, real] = await engine.sizes({
+        axes: [
+          [ALEX.paper, ALEX.F, ALEX.P, 1, ALEX.S],
+          [ALEX.size, ALEX.F, ALEX.P, 1, ALEX.S],
+        ],
+      });
+    } catch (e) {
+      // the worker stopped under this job (the page's notice says so): asked again once a new
+      // worker has taken over
+      body.replaceChildren(
+        el('p', {
+          text: `The two sizes could not be computed (${e.message}); they are asked for again.`,
+        }),
+      );
+      const off = engine.onEvent((ev) => {
+        if (ev.type !== 'recovered') return;
+        off();
+        draw();
+      });
+      return;
+    }
     const num = ALEX.paper - ALEX.F + 2 * ALEX.P;
     const exactValue = paper.size + paper.remainder / ALEX.S; // = num / S + 1
     body.replaceChildren(
