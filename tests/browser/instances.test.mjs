@@ -31,6 +31,13 @@ async function open(viewport = { width: 1400, height: 1000 }) {
         ) >= 1,
       name,
     );
+    // the panels below the layer mount after the first view: every panel is there once idle
+    await waitUntil(
+      page,
+      `instance ${name} to be idle`,
+      (n) => window.playgrounds?.[n]?.idle,
+      name,
+    );
   }
   return { page, errors };
 }
