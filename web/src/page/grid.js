@@ -130,13 +130,8 @@ function updateCanvasGrid(
   if (numbers) {
     const texts = drawNumberGrid(
       cv,
-      data,
-      offset,
-      fh,
-      fw,
-      range,
-      format ?? ((v) => fmt(v, digits)),
-      paints,
+      { data, offset, fh, fw, range },
+      { format: format ?? ((v) => fmt(v, digits)), paints },
     );
     name = `${label ?? ''}${label ? ': ' : ''}${numbersText(texts, fh, fw)}`;
   } else {

@@ -127,16 +127,8 @@ function paintCells(cv, { data, offset, fw, n, range, texts, cols, ch, font, dpr
  * With paints (an array), the canvas is sized now and its drawing is pushed
  * there, for paintAll(paints) once every grid of a view is sized.
  */
-export function drawNumberGrid(
-  cv,
-  data,
-  offset,
-  fh,
-  fw,
-  range,
-  format = (v) => fmt(v, 2),
-  paints = null,
-) {
+export function drawNumberGrid(cv, { data, offset, fh, fw, range }, options = {}) {
+  const { format = (v) => fmt(v, 2), paints = null } = options;
   const n = fh * fw;
   const texts = [];
   for (let i = 0; i < n; i++) texts.push(format(data[offset + i]));
