@@ -250,6 +250,18 @@ export function waitLabStep(page, step, timeout = 60000) {
   );
 }
 
+/** Presses the network lab's Pause and waits until it is paused. */
+export async function pauseLab(page, timeout = 30000) {
+  await page.click('#nnlab [data-part="nn-pause"]');
+  await waitUntil(
+    page,
+    'the lab to pause',
+    () => document.getElementById('nnlab').dataset.state === 'paused',
+    null,
+    timeout,
+  );
+}
+
 /** Waits until the page has finished at least n computations (html[data-runs]). */
 export async function waitForRuns(page, n, timeout = 60000) {
   await waitUntil(

@@ -4,7 +4,7 @@
 // update, and a pause shows the last step everywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSuite, closeSuite, openPage, waitUntil, waitLabStep } from './helpers.mjs';
+import { openSuite, closeSuite, openPage, waitUntil, waitLabStep, pauseLab } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
@@ -38,17 +38,6 @@ const counts = (page) =>
     updates: window.__updates,
   }));
 
-async function pause(page) {
-  await page.click('#nnlab [data-part="nn-pause"]');
-  await waitUntil(
-    page,
-    'the lab to pause',
-    () => document.getElementById('nnlab').dataset.state === 'paused',
-    null,
-    30000,
-  );
-}
-
 test('maps far below the screen are not painted while training; scrolled to, they show the last answer', async () => {
   const { page, errors } = await openPage(browser, server.url, { hash: 'nnep=10' });
   await page.locator('#nnlab [data-part="nn-train"]').scrollIntoViewIfNeeded();
@@ -63,7 +52,7 @@ test('maps far below the screen are not painted while training; scrolled to, the
   const training = await counts(page);
   assert.ok(training.updates >= 2, `${training.updates} updates`);
   assert.equal(training.puts, 0, 'map canvases painted while off screen');
-  await pause(page);
+  await pauseLab(page);
   await page.locator('#nnlab .cp-nn-maps').scrollIntoViewIfNeeded();
   const step = await page.evaluate(() => document.getElementById('nnlab').dataset.step);
   await waitUntil(
@@ -92,7 +81,7 @@ test('maps on screen are redrawn at most 4 times a second while training; a paus
   const seconds = (Date.now() - t0) / 1000;
   assert.ok(paints >= 1, `${paints} paints of the maps`);
   assert.ok(paints <= 4 * seconds + 2, `${paints} paints of the maps in ${seconds} s`);
-  await pause(page);
+  await pauseLab(page);
   const step = await page.evaluate(() => document.getElementById('nnlab').dataset.step);
   assert.match(
     await page.textContent('#nnlab .cp-nn-input-text'),

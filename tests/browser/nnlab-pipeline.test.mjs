@@ -5,7 +5,7 @@
 // last step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSuite, closeSuite, openPage, waitLabStep, waitUntil } from './helpers.mjs';
+import { openSuite, closeSuite, openPage, waitLabStep, pauseLab } from './helpers.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await openSuite()));
@@ -36,14 +36,7 @@ test('while the lab trains, the next steps are asked for before the last answer 
   await page.evaluate(spyOnSteps);
   await page.click('#nnlab [data-part="nn-train"]');
   await waitLabStep(page, 60, 120000);
-  await page.click('#nnlab [data-part="nn-pause"]');
-  await waitUntil(
-    page,
-    'the lab to pause',
-    () => document.getElementById('nnlab').dataset.state === 'paused',
-    null,
-    60000,
-  );
+  await pauseLab(page, 60000);
   const log = await page.evaluate(() => window.__steps);
   const shown = Number(await page.evaluate(() => document.getElementById('nnlab').dataset.step));
   const later = log.asks.slice(1);

@@ -17,6 +17,7 @@ import {
   closeSuite,
   waitLabStep,
   labState,
+  pauseLab,
 } from './helpers.mjs';
 
 let server, browser;
@@ -59,14 +60,7 @@ test('the lab trains in the worker: the loss goes down, curves and filters are d
   assert.equal(drawn.output, '26 × 26 × 8');
 
   // pause: the step stops moving; train again: it moves on
-  await page.click('#nnlab [data-part="nn-pause"]');
-  await waitUntil(
-    page,
-    'the lab to pause',
-    () => document.getElementById('nnlab').dataset.state === 'paused',
-    null,
-    20000,
-  );
+  await pauseLab(page, 20000);
   const paused = Number((await lab(page)).step);
   await page.waitForTimeout(500);
   assert.equal(Number((await lab(page)).step), paused);

@@ -101,26 +101,13 @@ test("a padding or stride step leaves the filter bank's and the input channels' 
     ['dil', 2],
   ]) {
     await page.evaluate(() => window.__drawn.clear());
-    await page.evaluate(
-      ([i, val]) => {
-        const e = document.getElementById(i);
-        e.value = String(val);
-        e.dispatchEvent(new Event('input', { bubbles: true }));
-      },
-      [id, v],
-    );
-    await waitIdle(page);
+    await stepTo(page, id, v);
     assert.equal(await bankCanvases(), 0, `${id} = ${v} redrew the filter bank's canvases`);
     assert.equal(await drawnIn('#input-volume .channels'), 0, `${id} = ${v} redrew the channels`);
   }
   // a new kernel size draws the bank again, with its new numbers
   await page.evaluate(() => window.__drawn.clear());
-  await page.evaluate(() => {
-    const e = document.getElementById('f');
-    e.value = '5';
-    e.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await waitIdle(page);
+  await stepTo(page, 'f', 5);
   assert.ok((await bankCanvases()) >= 4, 'F = 5 draws every filter again');
   const label = await page.getAttribute('#filter-bank .wgrid', 'aria-label');
   assert.match(label, /5 × 5 weights: (-?[\d.e-]+, ){4}-?[\d.e-]+;/, label);
@@ -289,17 +276,7 @@ test('a step that keeps the padding gets no new padded input from the worker; a 
       const cv = document.querySelector('#input-volume canvas.padded');
       return { sent: Boolean(p?.padded), w: cv.width, h: cv.height };
     });
-  const set = async (id, v) => {
-    await page.evaluate(
-      ([i, val]) => {
-        const e = document.getElementById(i);
-        e.value = String(val);
-        e.dispatchEvent(new Event('input', { bubbles: true }));
-      },
-      [id, v],
-    );
-    await waitIdle(page);
-  };
+  const set = (id, v) => stepTo(page, id, v);
   const first = await padded();
   assert.equal(first.sent, true, 'the first result carries the padded input');
   for (const [id, v] of [
